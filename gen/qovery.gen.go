@@ -435,6 +435,21 @@ func (e ReadinessProbeTypeEnum) Valid() bool {
 	}
 }
 
+// Defines values for RewardTypeEnum.
+const (
+	RewardTypeEnumINVITATION RewardTypeEnum = "INVITATION"
+)
+
+// Valid indicates whether the value is a known member of the RewardTypeEnum enum.
+func (e RewardTypeEnum) Valid() bool {
+	switch e {
+	case RewardTypeEnumINVITATION:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ServiceTypeEnum.
 const (
 	ServiceTypeEnumAPPLICATION ServiceTypeEnum = "APPLICATION"
@@ -462,21 +477,6 @@ func (e ServiceTypeEnum) Valid() bool {
 	case ServiceTypeEnumJOB:
 		return true
 	case ServiceTypeEnumTERRAFORM:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for TypeEnum.
-const (
-	TypeEnumINVITATION TypeEnum = "INVITATION"
-)
-
-// Valid indicates whether the value is a known member of the TypeEnum enum.
-func (e TypeEnum) Valid() bool {
-	switch e {
-	case TypeEnumINVITATION:
 		return true
 	default:
 		return false
@@ -544,28 +544,24 @@ type AWSCredentialsRequest struct {
 	SecretAccessKey string `json:"secret_access_key"`
 }
 
-// AWSCredentialsResponse defines model for AWSCredentialsResponse.
-type AWSCredentialsResponse struct {
-	Id   *openapi_types.UUID `json:"id,omitempty"`
-	Name *string             `json:"name,omitempty"`
-}
-
 // AWSCredentialsResponseList defines model for AWSCredentialsResponseList.
 type AWSCredentialsResponseList struct {
-	Results *[]AWSCredentialsResponse `json:"results,omitempty"`
+	Results *[]ClusterCredentialsResponse `json:"results,omitempty"`
 }
 
-// AcceptInviteMemberResponse defines model for AcceptInviteMemberResponse.
-type AcceptInviteMemberResponse struct {
-	CreatedAt        *time.Time            `json:"created_at,omitempty"`
-	Email            *string               `json:"email,omitempty"`
-	Id               *openapi_types.UUID   `json:"id,omitempty"`
-	InvitationLink   *string               `json:"invitation_link,omitempty"`
-	InvitationStatus *string               `json:"invitation_status,omitempty"`
-	Inviter          *string               `json:"inviter,omitempty"`
-	LogoUrl          *string               `json:"logo_url,omitempty"`
-	Role             *InviteMemberRoleEnum `json:"role,omitempty"`
-	UpdatedAt        *time.Time            `json:"updated_at,omitempty"`
+// AWSFeaturesResponseList defines model for AWSFeaturesResponseList.
+type AWSFeaturesResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// AWSInstanceTypeResponseList defines model for AWSInstanceTypeResponseList.
+type AWSInstanceTypeResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// AWSRegionsResponseList defines model for AWSRegionsResponseList.
+type AWSRegionsResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // AccountInformationResponse defines model for AccountInformationResponse.
@@ -583,8 +579,37 @@ type AccountReferralResponse map[string]interface{}
 
 // AccountRewardClaimRequest defines model for AccountRewardClaimRequest.
 type AccountRewardClaimRequest struct {
-	Code *string   `json:"code,omitempty"`
-	Type *TypeEnum `json:"type,omitempty"`
+	Code *string         `json:"code,omitempty"`
+	Type *RewardTypeEnum `json:"type,omitempty"`
+}
+
+// AdvancedSettingsEditRequest defines model for AdvancedSettingsEditRequest.
+type AdvancedSettingsEditRequest struct {
+	BuildTimeoutMaxSec                 *int                    `json:"build.timeout_max_sec,omitempty"`
+	DeploymentCustomDomainCheckEnabled *bool                   `json:"deployment.custom_domain_check_enabled,omitempty"`
+	DeploymentDelayStartTimeSec        *int                    `json:"deployment.delay_start_time_sec,omitempty"`
+	HpaCpuAverageUtilizationPercent    *int                    `json:"hpa.cpu.average_utilization_percent,omitempty"`
+	LivenessProbeFailureThreshold      *int                    `json:"liveness_probe.failure_threshold,omitempty"`
+	LivenessProbeHttpGetPath           *string                 `json:"liveness_probe.http_get.path,omitempty"`
+	LivenessProbeInitialDelaySeconds   *int                    `json:"liveness_probe.initial_delay_seconds,omitempty"`
+	LivenessProbePeriodSeconds         *int                    `json:"liveness_probe.period_seconds,omitempty"`
+	LivenessProbeSuccessThreshold      *int                    `json:"liveness_probe.success_threshold,omitempty"`
+	LivenessProbeTimeoutSeconds        *int                    `json:"liveness_probe.timeout_seconds,omitempty"`
+	LivenessProbeType                  *ReadinessProbeTypeEnum `json:"liveness_probe.type,omitempty"`
+	NetworkIngressCorsAllowHeaders     *string                 `json:"network.ingress.cors_allow_headers,omitempty"`
+	NetworkIngressCorsAllowMethods     *string                 `json:"network.ingress.cors_allow_methods,omitempty"`
+	NetworkIngressCorsAllowOrigin      *string                 `json:"network.ingress.cors_allow_origin,omitempty"`
+	NetworkIngressEnableCors           *bool                   `json:"network.ingress.enable_cors,omitempty"`
+	NetworkIngressProxyBodySizeMb      *int                    `json:"network.ingress.proxy_body_size_mb,omitempty"`
+	NetworkIngressProxyBufferSizeKb    *int                    `json:"network.ingress.proxy_buffer_size_kb,omitempty"`
+	NetworkIngressWhitelistSourceRange *string                 `json:"network.ingress.whitelist_source_range,omitempty"`
+	ReadinessProbeFailureThreshold     *int                    `json:"readiness_probe.failure_threshold,omitempty"`
+	ReadinessProbeHttpGetPath          *string                 `json:"readiness_probe.http_get.path,omitempty"`
+	ReadinessProbeInitialDelaySeconds  *int                    `json:"readiness_probe.initial_delay_seconds,omitempty"`
+	ReadinessProbePeriodSeconds        *int                    `json:"readiness_probe.period_seconds,omitempty"`
+	ReadinessProbeSuccessThreshold     *int                    `json:"readiness_probe.success_threshold,omitempty"`
+	ReadinessProbeTimeoutSeconds       *int                    `json:"readiness_probe.timeout_seconds,omitempty"`
+	ReadinessProbeType                 *ReadinessProbeTypeEnum `json:"readiness_probe.type,omitempty"`
 }
 
 // AdvancedSettingsResponse defines model for AdvancedSettingsResponse.
@@ -616,10 +641,14 @@ type AdvancedSettingsResponse struct {
 	ReadinessProbeType                 *ReadinessProbeTypeEnum `json:"readiness_probe.type,omitempty"`
 }
 
-// AllApplicationsRequest defines model for AllApplicationsRequest.
-type AllApplicationsRequest struct {
-	Applications *[]map[string]interface{} `json:"applications,omitempty"`
-	Containers   *[]map[string]interface{} `json:"containers,omitempty"`
+// ApplicationCommitResponseList defines model for ApplicationCommitResponseList.
+type ApplicationCommitResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ApplicationContributorResponseList defines model for ApplicationContributorResponseList.
+type ApplicationContributorResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationCurrentInstanceResponseList defines model for ApplicationCurrentInstanceResponseList.
@@ -627,16 +656,9 @@ type ApplicationCurrentInstanceResponseList struct {
 	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
-// ApplicationCurrentScaleResponse defines model for ApplicationCurrentScaleResponse.
-type ApplicationCurrentScaleResponse struct {
-	AlertThresholdInPercent   *int       `json:"alert_threshold_in_percent,omitempty"`
-	Max                       *int       `json:"max,omitempty"`
-	Min                       *int       `json:"min,omitempty"`
-	Running                   *int       `json:"running,omitempty"`
-	RunningInPercent          *int       `json:"running_in_percent,omitempty"`
-	Status                    *string    `json:"status,omitempty"`
-	UpdatedAt                 *time.Time `json:"updated_at,omitempty"`
-	WarningThresholdInPercent *int       `json:"warning_threshold_in_percent,omitempty"`
+// ApplicationCurrentStorageDiskResponseList defines model for ApplicationCurrentStorageDiskResponseList.
+type ApplicationCurrentStorageDiskResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationCustomDomainRequest defines model for ApplicationCustomDomainRequest.
@@ -646,7 +668,12 @@ type ApplicationCustomDomainRequest struct {
 
 // ApplicationCustomDomainResponseList defines model for ApplicationCustomDomainResponseList.
 type ApplicationCustomDomainResponseList struct {
-	Results *[]ContainerCustomDomainStatusResponse `json:"results,omitempty"`
+	Results *[]CustomDomainResponse `json:"results,omitempty"`
+}
+
+// ApplicationDatabaseResponseList defines model for ApplicationDatabaseResponseList.
+type ApplicationDatabaseResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationDependencyResponse defines model for ApplicationDependencyResponse.
@@ -702,6 +729,11 @@ type ApplicationDependencyResponse struct {
 		Type       *string             `json:"type,omitempty"`
 	} `json:"storage,omitempty"`
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
+
+// ApplicationDependencyResponseList defines model for ApplicationDependencyResponseList.
+type ApplicationDependencyResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationDeploymentHistoryResponseList defines model for ApplicationDeploymentHistoryResponseList.
@@ -762,6 +794,12 @@ type ApplicationEnvironmentVariableAliasRequest struct {
 	Key string `json:"key"`
 }
 
+// ApplicationEnvironmentVariableEditRequest defines model for ApplicationEnvironmentVariableEditRequest.
+type ApplicationEnvironmentVariableEditRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 // ApplicationEnvironmentVariableOverrideRequest defines model for ApplicationEnvironmentVariableOverrideRequest.
 type ApplicationEnvironmentVariableOverrideRequest struct {
 	Value string `json:"value"`
@@ -773,24 +811,16 @@ type ApplicationEnvironmentVariableRequest struct {
 	Value string `json:"value"`
 }
 
-// ApplicationEnvironmentVariableResponse defines model for ApplicationEnvironmentVariableResponse.
-type ApplicationEnvironmentVariableResponse struct {
-	AliasedVariable    *map[string]interface{} `json:"aliased_variable,omitempty"`
-	CreatedAt          *time.Time              `json:"created_at,omitempty"`
-	Id                 *openapi_types.UUID     `json:"id,omitempty"`
-	Key                *string                 `json:"key,omitempty"`
-	OverriddenVariable *map[string]interface{} `json:"overridden_variable,omitempty"`
-	Scope              *string                 `json:"scope,omitempty"`
-	ServiceId          *openapi_types.UUID     `json:"service_id,omitempty"`
-	ServiceName        *string                 `json:"service_name,omitempty"`
-	ServiceType        *ServiceTypeEnum        `json:"service_type,omitempty"`
-	UpdatedAt          *time.Time              `json:"updated_at,omitempty"`
-	Value              *string                 `json:"value,omitempty"`
-}
-
 // ApplicationEnvironmentVariableResponseList defines model for ApplicationEnvironmentVariableResponseList.
 type ApplicationEnvironmentVariableResponseList struct {
-	Results *[]ApplicationEnvironmentVariableResponse `json:"results,omitempty"`
+	Results *[]EnvironmentVariableResponse `json:"results,omitempty"`
+}
+
+// ApplicationEventResponseList defines model for ApplicationEventResponseList.
+type ApplicationEventResponseList struct {
+	Page     *int                      `json:"page,omitempty"`
+	PageSize *int                      `json:"page_size,omitempty"`
+	Results  *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationGitRepositoryRequest defines model for ApplicationGitRepositoryRequest.
@@ -810,8 +840,43 @@ type ApplicationGitRepositoryRequest struct {
 	Url                       *string    `json:"url,omitempty"`
 }
 
-// ApplicationNetworkResponse defines model for ApplicationNetworkResponse.
-type ApplicationNetworkResponse struct {
+// ApplicationLogResponseList defines model for ApplicationLogResponseList.
+type ApplicationLogResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ApplicationLogicalDatabaseResponseList defines model for ApplicationLogicalDatabaseResponseList.
+type ApplicationLogicalDatabaseResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ApplicationMetricCpuResponseList defines model for ApplicationMetricCpuResponseList.
+type ApplicationMetricCpuResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ApplicationMetricHealthCheckResponseList defines model for ApplicationMetricHealthCheckResponseList.
+type ApplicationMetricHealthCheckResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ApplicationMetricMemoryResponseList defines model for ApplicationMetricMemoryResponseList.
+type ApplicationMetricMemoryResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ApplicationMetricRestartResponseList defines model for ApplicationMetricRestartResponseList.
+type ApplicationMetricRestartResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ApplicationMetricStorageResponseList defines model for ApplicationMetricStorageResponseList.
+type ApplicationMetricStorageResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ApplicationNetworkEditRequest defines model for ApplicationNetworkEditRequest.
+type ApplicationNetworkEditRequest struct {
 	StickySession *bool `json:"sticky_session,omitempty"`
 }
 
@@ -848,64 +913,8 @@ type ApplicationRequest struct {
 	} `json:"storage,omitempty"`
 }
 
-// ApplicationRequest2 defines model for ApplicationRequest2.
-type ApplicationRequest2 struct {
-	EnvironmentId openapi_types.UUID `json:"environment_id"`
-	Name          string             `json:"name"`
-}
-
-// ApplicationRequest3 defines model for ApplicationRequest3.
-type ApplicationRequest3 struct {
-	GitCommitId string `json:"git_commit_id"`
-}
-
 // ApplicationResponse defines model for ApplicationResponse.
 type ApplicationResponse struct {
-	AutoPreview       *bool                  `json:"auto_preview,omitempty"`
-	BuildMode         *BuildModeEnum         `json:"build_mode,omitempty"`
-	BuildpackLanguage *BuildPackLanguageEnum `json:"buildpack_language,omitempty"`
-	Cpu               *int                   `json:"cpu,omitempty"`
-	CreatedAt         *time.Time             `json:"created_at,omitempty"`
-	Description       *string                `json:"description,omitempty"`
-	DockerfilePath    *string                `json:"dockerfile_path,omitempty"`
-	Environment       *struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment,omitempty"`
-	GitRepository *struct {
-		Branch                    *string    `json:"branch,omitempty"`
-		DeployedCommitContributor *string    `json:"deployed_commit_contributor,omitempty"`
-		DeployedCommitDate        *time.Time `json:"deployed_commit_date,omitempty"`
-		DeployedCommitId          *string    `json:"deployed_commit_id,omitempty"`
-		DeployedCommitTag         *string    `json:"deployed_commit_tag,omitempty"`
-		GitTokenId                *string    `json:"git_token_id,omitempty"`
-		GitTokenName              *string    `json:"git_token_name,omitempty"`
-		HasAccess                 *bool      `json:"has_access,omitempty"`
-		Name                      *string    `json:"name,omitempty"`
-		Owner                     *string    `json:"owner,omitempty"`
-		Provider                  *string    `json:"provider,omitempty"`
-		RootPath                  *string    `json:"root_path,omitempty"`
-		Url                       *string    `json:"url,omitempty"`
-	} `json:"git_repository,omitempty"`
-	Healthcheck         *map[string]interface{}    `json:"healthcheck,omitempty"`
-	Id                  *openapi_types.UUID        `json:"id,omitempty"`
-	MaxRunningInstances *int                       `json:"max_running_instances,omitempty"`
-	MaximumCpu          *int                       `json:"maximum_cpu,omitempty"`
-	MaximumMemory       *int                       `json:"maximum_memory,omitempty"`
-	Memory              *int                       `json:"memory,omitempty"`
-	MinRunningInstances *int                       `json:"min_running_instances,omitempty"`
-	Name                *string                    `json:"name,omitempty"`
-	Ports               *[]ServicePortResponseList `json:"ports,omitempty"`
-	Storage             *[]struct {
-		Id         *openapi_types.UUID `json:"id,omitempty"`
-		MountPoint *string             `json:"mount_point,omitempty"`
-		Size       *int                `json:"size,omitempty"`
-		Type       *string             `json:"type,omitempty"`
-	} `json:"storage,omitempty"`
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
-}
-
-// ApplicationResponse2 defines model for ApplicationResponse2.
-type ApplicationResponse2 struct {
 	AnnotationsGroups *[]struct {
 		Annotations *[]struct {
 			Key   *string `json:"key,omitempty"`
@@ -947,13 +956,14 @@ type ApplicationResponse2 struct {
 		ServiceId *openapi_types.UUID `json:"service_id,omitempty"`
 		UpdatedAt *time.Time          `json:"updated_at,omitempty"`
 	} `json:"autoscaling,omitempty"`
-	BuildMode              *BuildModeEnum `json:"build_mode,omitempty"`
-	Cpu                    *int           `json:"cpu,omitempty"`
-	CreatedAt              time.Time      `json:"created_at"`
-	Description            *string        `json:"description,omitempty"`
-	DockerTargetBuildStage *string        `json:"docker_target_build_stage,omitempty"`
-	DockerfilePath         *string        `json:"dockerfile_path,omitempty"`
-	Entrypoint             *string        `json:"entrypoint,omitempty"`
+	BuildMode              *BuildModeEnum         `json:"build_mode,omitempty"`
+	BuildpackLanguage      *BuildPackLanguageEnum `json:"buildpack_language,omitempty"`
+	Cpu                    *int                   `json:"cpu,omitempty"`
+	CreatedAt              time.Time              `json:"created_at"`
+	Description            *string                `json:"description,omitempty"`
+	DockerTargetBuildStage *string                `json:"docker_target_build_stage,omitempty"`
+	DockerfilePath         *string                `json:"dockerfile_path,omitempty"`
+	Entrypoint             *string                `json:"entrypoint,omitempty"`
 	Environment            struct {
 		Id *openapi_types.UUID `json:"id,omitempty"`
 	} `json:"environment"`
@@ -972,7 +982,8 @@ type ApplicationResponse2 struct {
 		RootPath                  *string    `json:"root_path,omitempty"`
 		Url                       *string    `json:"url,omitempty"`
 	} `json:"git_repository,omitempty"`
-	Gpu          *int `json:"gpu,omitempty"`
+	Gpu          *int         `json:"gpu,omitempty"`
+	Healthcheck  *Healthcheck `json:"healthcheck,omitempty"`
 	Healthchecks struct {
 		LivenessProbe *struct {
 			FailureThreshold    *int `json:"failure_threshold,omitempty"`
@@ -1066,109 +1077,14 @@ type ApplicationResponse2 struct {
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
-// ApplicationResponse3 defines model for ApplicationResponse3.
-type ApplicationResponse3 struct {
-	AutoPreview       *bool                  `json:"auto_preview,omitempty"`
-	BuildMode         *BuildModeEnum         `json:"build_mode,omitempty"`
-	BuildpackLanguage *BuildPackLanguageEnum `json:"buildpack_language,omitempty"`
-	Cpu               *int                   `json:"cpu,omitempty"`
-	CreatedAt         *time.Time             `json:"created_at,omitempty"`
-	Description       *string                `json:"description,omitempty"`
-	DockerfilePath    *string                `json:"dockerfile_path,omitempty"`
-	Environment       *struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment,omitempty"`
-	GitRepository *struct {
-		Branch                    *string    `json:"branch,omitempty"`
-		DeployedCommitContributor *string    `json:"deployed_commit_contributor,omitempty"`
-		DeployedCommitDate        *time.Time `json:"deployed_commit_date,omitempty"`
-		DeployedCommitId          *string    `json:"deployed_commit_id,omitempty"`
-		DeployedCommitTag         *string    `json:"deployed_commit_tag,omitempty"`
-		GitTokenId                *string    `json:"git_token_id,omitempty"`
-		GitTokenName              *string    `json:"git_token_name,omitempty"`
-		HasAccess                 *bool      `json:"has_access,omitempty"`
-		Name                      *string    `json:"name,omitempty"`
-		Owner                     *string    `json:"owner,omitempty"`
-		Provider                  *string    `json:"provider,omitempty"`
-		RootPath                  *string    `json:"root_path,omitempty"`
-		Url                       *string    `json:"url,omitempty"`
-	} `json:"git_repository,omitempty"`
-	Healthcheck         *Healthcheck        `json:"healthcheck,omitempty"`
-	Id                  *openapi_types.UUID `json:"id,omitempty"`
-	MaxRunningInstances *int                `json:"max_running_instances,omitempty"`
-	MaximumCpu          *int                `json:"maximum_cpu,omitempty"`
-	MaximumMemory       *int                `json:"maximum_memory,omitempty"`
-	Memory              *int                `json:"memory,omitempty"`
-	MinRunningInstances *int                `json:"min_running_instances,omitempty"`
-	Name                *string             `json:"name,omitempty"`
-	Ports               *[]struct {
-		ExternalPort       *int                `json:"external_port,omitempty"`
-		Id                 *openapi_types.UUID `json:"id,omitempty"`
-		InternalPort       *int                `json:"internal_port,omitempty"`
-		IsDefault          *bool               `json:"is_default,omitempty"`
-		Name               *string             `json:"name,omitempty"`
-		Protocol           *string             `json:"protocol,omitempty"`
-		PublicPath         *string             `json:"public_path,omitempty"`
-		PublicPathRewrite  *string             `json:"public_path_rewrite,omitempty"`
-		PubliclyAccessible *bool               `json:"publicly_accessible,omitempty"`
-	} `json:"ports,omitempty"`
-	Storage *[]struct {
-		Id         *openapi_types.UUID `json:"id,omitempty"`
-		MountPoint *string             `json:"mount_point,omitempty"`
-		Size       *int                `json:"size,omitempty"`
-		Type       *string             `json:"type,omitempty"`
-	} `json:"storage,omitempty"`
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
-}
-
-// ApplicationResponse4 defines model for ApplicationResponse4.
-type ApplicationResponse4 struct {
-	AutoPreview       *bool                  `json:"auto_preview,omitempty"`
-	BuildMode         *BuildModeEnum         `json:"build_mode,omitempty"`
-	BuildpackLanguage *BuildPackLanguageEnum `json:"buildpack_language,omitempty"`
-	Cpu               *int                   `json:"cpu,omitempty"`
-	CreatedAt         *time.Time             `json:"created_at,omitempty"`
-	Description       *string                `json:"description,omitempty"`
-	DockerfilePath    *string                `json:"dockerfile_path,omitempty"`
-	Environment       *struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment,omitempty"`
-	GitRepository *struct {
-		Branch                    *string    `json:"branch,omitempty"`
-		DeployedCommitContributor *string    `json:"deployed_commit_contributor,omitempty"`
-		DeployedCommitDate        *time.Time `json:"deployed_commit_date,omitempty"`
-		DeployedCommitId          *string    `json:"deployed_commit_id,omitempty"`
-		DeployedCommitTag         *string    `json:"deployed_commit_tag,omitempty"`
-		GitTokenId                *string    `json:"git_token_id,omitempty"`
-		GitTokenName              *string    `json:"git_token_name,omitempty"`
-		HasAccess                 *bool      `json:"has_access,omitempty"`
-		Name                      *string    `json:"name,omitempty"`
-		Owner                     *string    `json:"owner,omitempty"`
-		Provider                  *string    `json:"provider,omitempty"`
-		RootPath                  *string    `json:"root_path,omitempty"`
-		Url                       *string    `json:"url,omitempty"`
-	} `json:"git_repository,omitempty"`
-	Healthcheck         *Healthcheck               `json:"healthcheck,omitempty"`
-	Id                  *openapi_types.UUID        `json:"id,omitempty"`
-	MaxRunningInstances *int                       `json:"max_running_instances,omitempty"`
-	MaximumCpu          *int                       `json:"maximum_cpu,omitempty"`
-	MaximumMemory       *int                       `json:"maximum_memory,omitempty"`
-	Memory              *int                       `json:"memory,omitempty"`
-	MinRunningInstances *int                       `json:"min_running_instances,omitempty"`
-	Name                *string                    `json:"name,omitempty"`
-	Ports               *[]ServicePortResponseList `json:"ports,omitempty"`
-	Storage             *[]struct {
-		Id         *openapi_types.UUID `json:"id,omitempty"`
-		MountPoint *string             `json:"mount_point,omitempty"`
-		Size       *int                `json:"size,omitempty"`
-		Type       *string             `json:"type,omitempty"`
-	} `json:"storage,omitempty"`
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
-}
-
 // ApplicationResponseList defines model for ApplicationResponseList.
 type ApplicationResponseList struct {
-	Results *[]ApplicationResponse3 `json:"results,omitempty"`
+	Results *[]ApplicationResponse `json:"results,omitempty"`
+}
+
+// ApplicationSecretAliasRequest defines model for ApplicationSecretAliasRequest.
+type ApplicationSecretAliasRequest struct {
+	Key string `json:"key"`
 }
 
 // ApplicationSecretEditRequest defines model for ApplicationSecretEditRequest.
@@ -1177,32 +1093,20 @@ type ApplicationSecretEditRequest struct {
 	Value string `json:"value"`
 }
 
-// ApplicationSecretResponse defines model for ApplicationSecretResponse.
-type ApplicationSecretResponse struct {
-	AliasedSecret    *map[string]interface{} `json:"aliased_secret,omitempty"`
-	CreatedAt        *time.Time              `json:"created_at,omitempty"`
-	Id               *openapi_types.UUID     `json:"id,omitempty"`
-	Key              *string                 `json:"key,omitempty"`
-	OverriddenSecret *map[string]interface{} `json:"overridden_secret,omitempty"`
-	Scope            *string                 `json:"scope,omitempty"`
-	ServiceId        *openapi_types.UUID     `json:"service_id,omitempty"`
-	ServiceName      *string                 `json:"service_name,omitempty"`
-	ServiceType      *ServiceTypeEnum        `json:"service_type,omitempty"`
-	UpdatedAt        *time.Time              `json:"updated_at,omitempty"`
+// ApplicationSecretOverrideRequest defines model for ApplicationSecretOverrideRequest.
+type ApplicationSecretOverrideRequest struct {
+	Value string `json:"value"`
+}
+
+// ApplicationSecretRequest defines model for ApplicationSecretRequest.
+type ApplicationSecretRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // ApplicationSecretsResponseList defines model for ApplicationSecretsResponseList.
 type ApplicationSecretsResponseList struct {
-	Results *[]ApplicationSecretResponse `json:"results,omitempty"`
-}
-
-// ApplicationStatusResponse defines model for ApplicationStatusResponse.
-type ApplicationStatusResponse struct {
-	Id                      *openapi_types.UUID `json:"id,omitempty"`
-	LastDeploymentDate      *time.Time          `json:"last_deployment_date,omitempty"`
-	Message                 *string             `json:"message,omitempty"`
-	ServiceDeploymentStatus *string             `json:"service_deployment_status,omitempty"`
-	State                   *string             `json:"state,omitempty"`
+	Results *[]SecretResponse `json:"results,omitempty"`
 }
 
 // ApplicationTagRequest defines model for ApplicationTagRequest.
@@ -1212,7 +1116,18 @@ type ApplicationTagRequest struct {
 
 // ApplicationTagResponseList defines model for ApplicationTagResponseList.
 type ApplicationTagResponseList struct {
-	Results *[]ApplicationCurrentInstanceResponseList `json:"results,omitempty"`
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// AutoDeployContainerEnvironmentsRequest defines model for AutoDeployContainerEnvironmentsRequest.
+type AutoDeployContainerEnvironmentsRequest struct {
+	ImageName *string `json:"image_name,omitempty"`
+	Tag       *string `json:"tag,omitempty"`
+}
+
+// AvailableContainerRegistryResponseList defines model for AvailableContainerRegistryResponseList.
+type AvailableContainerRegistryResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // BackupDatabaseRequest defines model for BackupDatabaseRequest.
@@ -1254,14 +1169,59 @@ type BackupDatabaseResponse struct {
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
+// BitbucketRepositoriesResponse defines model for BitbucketRepositoriesResponse.
+type BitbucketRepositoriesResponse map[string]interface{}
+
+// BitbucketRepositoryBranchesResponseList defines model for BitbucketRepositoryBranchesResponseList.
+type BitbucketRepositoryBranchesResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
 // BuildModeEnum defines model for BuildModeEnum.
 type BuildModeEnum string
 
 // BuildPackLanguageEnum defines model for BuildPackLanguageEnum.
 type BuildPackLanguageEnum string
 
+// ChangePlanRequest defines model for ChangePlanRequest.
+type ChangePlanRequest struct {
+	Plan *string `json:"plan,omitempty"`
+}
+
+// CloneApplicationRequest defines model for CloneApplicationRequest.
+type CloneApplicationRequest struct {
+	EnvironmentId openapi_types.UUID `json:"environment_id"`
+	Name          string             `json:"name"`
+}
+
+// CloneDatabaseRequest defines model for CloneDatabaseRequest.
+type CloneDatabaseRequest struct {
+	EnvironmentId openapi_types.UUID `json:"environment_id"`
+	Name          string             `json:"name"`
+}
+
+// CloneEnvironmentRequest defines model for CloneEnvironmentRequest.
+type CloneEnvironmentRequest struct {
+	ClusterId *openapi_types.UUID  `json:"cluster_id,omitempty"`
+	Mode      *EnvironmentModeEnum `json:"mode,omitempty"`
+	Name      string               `json:"name"`
+}
+
 // CloudProviderEnum defines model for CloudProviderEnum.
 type CloudProviderEnum string
+
+// CloudProviderResponseList defines model for CloudProviderResponseList.
+type CloudProviderResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ClusterAdvancedSettingsEditRequest defines model for ClusterAdvancedSettingsEditRequest.
+type ClusterAdvancedSettingsEditRequest struct {
+	LoadBalancerSize           *string `json:"load_balancer.size,omitempty"`
+	LokiLogRetentionInWeek     *int    `json:"loki.log_retention_in_week,omitempty"`
+	PlecoResourcesTtl          *int    `json:"pleco.resources_ttl,omitempty"`
+	RegistryImageRetentionTime *int    `json:"registry.image_retention_time,omitempty"`
+}
 
 // ClusterAdvancedSettingsResponse defines model for ClusterAdvancedSettingsResponse.
 type ClusterAdvancedSettingsResponse struct {
@@ -1271,6 +1231,12 @@ type ClusterAdvancedSettingsResponse struct {
 	RegistryImageRetentionTime *int    `json:"registry.image_retention_time,omitempty"`
 }
 
+// ClusterCredentialsResponse defines model for ClusterCredentialsResponse.
+type ClusterCredentialsResponse struct {
+	Id   *openapi_types.UUID `json:"id,omitempty"`
+	Name *string             `json:"name,omitempty"`
+}
+
 // ClusterCurrentCostResponse defines model for ClusterCurrentCostResponse.
 type ClusterCurrentCostResponse struct {
 	CurrencyCode   *string `json:"currency_code,omitempty"`
@@ -1278,6 +1244,18 @@ type ClusterCurrentCostResponse struct {
 	MaxCostInCents *int    `json:"max_cost_in_cents,omitempty"`
 	MinCost        *int    `json:"min_cost,omitempty"`
 	MinCostInCents *int    `json:"min_cost_in_cents,omitempty"`
+}
+
+// ClusterDeploymentStatusResponse defines model for ClusterDeploymentStatusResponse.
+type ClusterDeploymentStatusResponse struct {
+	ClusterId  *openapi_types.UUID `json:"cluster_id,omitempty"`
+	IsDeployed *bool               `json:"is_deployed,omitempty"`
+	Status     *string             `json:"status,omitempty"`
+}
+
+// ClusterLogsResponseList defines model for ClusterLogsResponseList.
+type ClusterLogsResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // ClusterReadinessStatusResponse defines model for ClusterReadinessStatusResponse.
@@ -1367,14 +1345,29 @@ type ContainerAdvancedSettingsEditRequest = []struct {
 // ContainerAdvancedSettingsResponse defines model for ContainerAdvancedSettingsResponse.
 type ContainerAdvancedSettingsResponse = []map[string]interface{}
 
-// ContainerCustomDomainStatusResponse defines model for ContainerCustomDomainStatusResponse.
-type ContainerCustomDomainStatusResponse struct {
-	CreatedAt        *time.Time          `json:"created_at,omitempty"`
-	Domain           *string             `json:"domain,omitempty"`
-	Id               *openapi_types.UUID `json:"id,omitempty"`
-	Status           *string             `json:"status,omitempty"`
-	UpdatedAt        *time.Time          `json:"updated_at,omitempty"`
-	ValidationDomain *string             `json:"validation_domain,omitempty"`
+// ContainerCurrentInstanceResponseList defines model for ContainerCurrentInstanceResponseList.
+type ContainerCurrentInstanceResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ContainerCurrentStorageDiskResponseList defines model for ContainerCurrentStorageDiskResponseList.
+type ContainerCurrentStorageDiskResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ContainerCustomDomainEditRequest defines model for ContainerCustomDomainEditRequest.
+type ContainerCustomDomainEditRequest struct {
+	Domain string `json:"domain"`
+}
+
+// ContainerCustomDomainRequest defines model for ContainerCustomDomainRequest.
+type ContainerCustomDomainRequest struct {
+	Domain string `json:"domain"`
+}
+
+// ContainerCustomDomainResponseList defines model for ContainerCustomDomainResponseList.
+type ContainerCustomDomainResponseList struct {
+	Results *[]CustomDomainResponse `json:"results,omitempty"`
 }
 
 // ContainerDependencyResponse defines model for ContainerDependencyResponse.
@@ -1417,16 +1410,63 @@ type ContainerDependencyResponse struct {
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
-// ContainerEnvironmentVariableRequest defines model for ContainerEnvironmentVariableRequest.
-type ContainerEnvironmentVariableRequest struct {
-	Overwrite bool                     `json:"overwrite"`
-	Vars      []map[string]interface{} `json:"vars"`
+// ContainerDependencyResponseList defines model for ContainerDependencyResponseList.
+type ContainerDependencyResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
-// ContainerEnvironmentVariableResponse defines model for ContainerEnvironmentVariableResponse.
-type ContainerEnvironmentVariableResponse struct {
-	SuccessfulImportedVariables *[]map[string]interface{} `json:"successful_imported_variables,omitempty"`
-	TotalVariablesToImport      *int                      `json:"total_variables_to_import,omitempty"`
+// ContainerDeploymentHistoryResponseList defines model for ContainerDeploymentHistoryResponseList.
+type ContainerDeploymentHistoryResponseList struct {
+	Page     *int                      `json:"page,omitempty"`
+	PageSize *int                      `json:"page_size,omitempty"`
+	Results  *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ContainerEnvironmentVariableAliasRequest defines model for ContainerEnvironmentVariableAliasRequest.
+type ContainerEnvironmentVariableAliasRequest struct {
+	Key string `json:"key"`
+}
+
+// ContainerEnvironmentVariableEditRequest defines model for ContainerEnvironmentVariableEditRequest.
+type ContainerEnvironmentVariableEditRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ContainerEnvironmentVariableOverrideRequest defines model for ContainerEnvironmentVariableOverrideRequest.
+type ContainerEnvironmentVariableOverrideRequest struct {
+	Value string `json:"value"`
+}
+
+// ContainerEnvironmentVariableRequest defines model for ContainerEnvironmentVariableRequest.
+type ContainerEnvironmentVariableRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ContainerEnvironmentVariableResponseList defines model for ContainerEnvironmentVariableResponseList.
+type ContainerEnvironmentVariableResponseList struct {
+	Results *[]EnvironmentVariableResponse `json:"results,omitempty"`
+}
+
+// ContainerLogResponseList defines model for ContainerLogResponseList.
+type ContainerLogResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ContainerLogicalDatabaseResponseList defines model for ContainerLogicalDatabaseResponseList.
+type ContainerLogicalDatabaseResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ContainerNetworkEditRequest defines model for ContainerNetworkEditRequest.
+type ContainerNetworkEditRequest struct {
+	StickySession *bool `json:"sticky_session,omitempty"`
+}
+
+// ContainerNetworkResponse defines model for ContainerNetworkResponse.
+type ContainerNetworkResponse struct {
+	StickySession *bool `json:"sticky_session,omitempty"`
 }
 
 // ContainerRegistryKindEnum defines model for ContainerRegistryKindEnum.
@@ -1488,11 +1528,6 @@ type ContainerRequest struct {
 	Tag string `json:"tag"`
 }
 
-// ContainerRequest2 defines model for ContainerRequest2.
-type ContainerRequest2 struct {
-	ImageTag string `json:"image_tag"`
-}
-
 // ContainerResponse defines model for ContainerResponse.
 type ContainerResponse struct {
 	Arguments   *[]string  `json:"arguments,omitempty"`
@@ -1538,8 +1573,43 @@ type ContainerResponseList struct {
 	Results *[]ContainerResponse `json:"results,omitempty"`
 }
 
+// ContainerSecretAliasRequest defines model for ContainerSecretAliasRequest.
+type ContainerSecretAliasRequest struct {
+	Key string `json:"key"`
+}
+
+// ContainerSecretEditRequest defines model for ContainerSecretEditRequest.
+type ContainerSecretEditRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ContainerSecretOverrideRequest defines model for ContainerSecretOverrideRequest.
+type ContainerSecretOverrideRequest struct {
+	Value string `json:"value"`
+}
+
+// ContainerSecretRequest defines model for ContainerSecretRequest.
+type ContainerSecretRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ContainerSecretsResponseList defines model for ContainerSecretsResponseList.
+type ContainerSecretsResponseList struct {
+	Results *[]SecretResponse `json:"results,omitempty"`
+}
+
 // CreateEnvironmentModeEnum defines model for CreateEnvironmentModeEnum.
 type CreateEnvironmentModeEnum string
+
+// CredentialsResponse defines model for CredentialsResponse.
+type CredentialsResponse struct {
+	Host     *string `json:"host,omitempty"`
+	Login    *string `json:"login,omitempty"`
+	Password *string `json:"password,omitempty"`
+	Port     *int    `json:"port,omitempty"`
+}
 
 // CreditCardRequest defines model for CreditCardRequest.
 type CreditCardRequest struct {
@@ -1564,6 +1634,21 @@ type CreditCodeRequest struct {
 	Code *string `json:"code,omitempty"`
 }
 
+// CustomDomainEditRequest defines model for CustomDomainEditRequest.
+type CustomDomainEditRequest struct {
+	Domain string `json:"domain"`
+}
+
+// CustomDomainResponse defines model for CustomDomainResponse.
+type CustomDomainResponse struct {
+	CreatedAt        *time.Time          `json:"created_at,omitempty"`
+	Domain           *string             `json:"domain,omitempty"`
+	Id               *openapi_types.UUID `json:"id,omitempty"`
+	Status           *string             `json:"status,omitempty"`
+	UpdatedAt        *time.Time          `json:"updated_at,omitempty"`
+	ValidationDomain *string             `json:"validation_domain,omitempty"`
+}
+
 // DOCredentialsRequest defines model for DOCredentialsRequest.
 type DOCredentialsRequest struct {
 	Name            string  `json:"name"`
@@ -1572,8 +1657,39 @@ type DOCredentialsRequest struct {
 	Token           *string `json:"token,omitempty"`
 }
 
+// DOCredentialsResponse defines model for DOCredentialsResponse.
+type DOCredentialsResponse struct {
+	Id   *openapi_types.UUID `json:"id,omitempty"`
+	Name *string             `json:"name,omitempty"`
+}
+
+// DOCredentialsResponseList defines model for DOCredentialsResponseList.
+type DOCredentialsResponseList struct {
+	Results *[]DOCredentialsResponse `json:"results,omitempty"`
+}
+
+// DOFeaturesResponseList defines model for DOFeaturesResponseList.
+type DOFeaturesResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// DOInstanceTypeResponseList defines model for DOInstanceTypeResponseList.
+type DOInstanceTypeResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// DORegionsResponseList defines model for DORegionsResponseList.
+type DORegionsResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
 // DatabaseAccessibilityEnum defines model for DatabaseAccessibilityEnum.
 type DatabaseAccessibilityEnum string
+
+// DatabaseApplicationResponseList defines model for DatabaseApplicationResponseList.
+type DatabaseApplicationResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
 
 // DatabaseBackupResponseList defines model for DatabaseBackupResponseList.
 type DatabaseBackupResponseList struct {
@@ -1595,6 +1711,13 @@ type DatabaseCurrentMetricResponse struct {
 	Storage *map[string]interface{} `json:"storage,omitempty"`
 }
 
+// DatabaseDeploymentHistoryResponseList defines model for DatabaseDeploymentHistoryResponseList.
+type DatabaseDeploymentHistoryResponseList struct {
+	Page     *int                      `json:"page,omitempty"`
+	PageSize *int                      `json:"page_size,omitempty"`
+	Results  *[]map[string]interface{} `json:"results,omitempty"`
+}
+
 // DatabaseEditRequest defines model for DatabaseEditRequest.
 type DatabaseEditRequest struct {
 	Accessibility *DatabaseAccessibilityEnum `json:"accessibility,omitempty"`
@@ -1605,12 +1728,36 @@ type DatabaseEditRequest struct {
 	Version       *string                    `json:"version,omitempty"`
 }
 
-// DatabaseMasterCredentialsResponse defines model for DatabaseMasterCredentialsResponse.
-type DatabaseMasterCredentialsResponse struct {
-	Host     *string `json:"host,omitempty"`
-	Login    *string `json:"login,omitempty"`
-	Password *string `json:"password,omitempty"`
-	Port     *int    `json:"port,omitempty"`
+// DatabaseEventResponseList defines model for DatabaseEventResponseList.
+type DatabaseEventResponseList struct {
+	Page     *int                      `json:"page,omitempty"`
+	PageSize *int                      `json:"page_size,omitempty"`
+	Results  *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// DatabaseMetricCpuResponseList defines model for DatabaseMetricCpuResponseList.
+type DatabaseMetricCpuResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// DatabaseMetricHealthCheckResponseList defines model for DatabaseMetricHealthCheckResponseList.
+type DatabaseMetricHealthCheckResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// DatabaseMetricMemoryResponseList defines model for DatabaseMetricMemoryResponseList.
+type DatabaseMetricMemoryResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// DatabaseMetricRestartResponseList defines model for DatabaseMetricRestartResponseList.
+type DatabaseMetricRestartResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// DatabaseMetricStorageResponseList defines model for DatabaseMetricStorageResponseList.
+type DatabaseMetricStorageResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabaseModeEnum defines model for DatabaseModeEnum.
@@ -1630,29 +1777,6 @@ type DatabaseRequest struct {
 
 // DatabaseResponse defines model for DatabaseResponse.
 type DatabaseResponse struct {
-	Accessibility *DatabaseAccessibilityEnum `json:"accessibility,omitempty"`
-	Cpu           *int                       `json:"cpu,omitempty"`
-	CreatedAt     *time.Time                 `json:"created_at,omitempty"`
-	DiskEncrypted *bool                      `json:"disk_encrypted,omitempty"`
-	Environment   *struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment,omitempty"`
-	Host          *string             `json:"host,omitempty"`
-	Id            *openapi_types.UUID `json:"id,omitempty"`
-	MaximumCpu    *int                `json:"maximum_cpu,omitempty"`
-	MaximumMemory *int                `json:"maximum_memory,omitempty"`
-	Memory        *int                `json:"memory,omitempty"`
-	Mode          *DatabaseModeEnum   `json:"mode,omitempty"`
-	Name          *string             `json:"name,omitempty"`
-	Port          *int                `json:"port,omitempty"`
-	Storage       *int                `json:"storage,omitempty"`
-	Type          *DatabaseTypeEnum   `json:"type,omitempty"`
-	UpdatedAt     *time.Time          `json:"updated_at,omitempty"`
-	Version       *string             `json:"version,omitempty"`
-}
-
-// DatabaseResponse2 defines model for DatabaseResponse2.
-type DatabaseResponse2 struct {
 	Accessibility     *DatabaseAccessibilityEnum `json:"accessibility,omitempty"`
 	AnnotationsGroups *[]struct {
 		Annotations *[]struct {
@@ -1700,36 +1824,18 @@ type DatabaseResponse2 struct {
 	Version       string           `json:"version"`
 }
 
-// DatabaseResponse3 defines model for DatabaseResponse3.
-type DatabaseResponse3 struct {
-	Accessibility *DatabaseAccessibilityEnum `json:"accessibility,omitempty"`
-	Cpu           *int                       `json:"cpu,omitempty"`
-	CreatedAt     *time.Time                 `json:"created_at,omitempty"`
-	DiskEncrypted *bool                      `json:"disk_encrypted,omitempty"`
-	Environment   *struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment,omitempty"`
-	Host          *string             `json:"host,omitempty"`
-	Id            *openapi_types.UUID `json:"id,omitempty"`
-	MaximumCpu    *int                `json:"maximum_cpu,omitempty"`
-	MaximumMemory *int                `json:"maximum_memory,omitempty"`
-	Memory        *int                `json:"memory,omitempty"`
-	Mode          *DatabaseModeEnum   `json:"mode,omitempty"`
-	Name          *string             `json:"name,omitempty"`
-	Port          *int                `json:"port,omitempty"`
-	Storage       *int                `json:"storage,omitempty"`
-	Type          *DatabaseTypeEnum   `json:"type,omitempty"`
-	UpdatedAt     *time.Time          `json:"updated_at,omitempty"`
-	Version       *string             `json:"version,omitempty"`
-}
-
 // DatabaseResponseList defines model for DatabaseResponseList.
 type DatabaseResponseList struct {
-	Results *[]DatabaseResponse3 `json:"results,omitempty"`
+	Results *[]DatabaseResponse `json:"results,omitempty"`
 }
 
 // DatabaseTypeEnum defines model for DatabaseTypeEnum.
 type DatabaseTypeEnum string
+
+// DatabaseVersionResponseList defines model for DatabaseVersionResponseList.
+type DatabaseVersionResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
 
 // DatabasetoApplicationResponse defines model for DatabasetoApplicationResponse.
 type DatabasetoApplicationResponse struct {
@@ -1754,10 +1860,26 @@ type DatabasetoApplicationResponse struct {
 	Version       *string             `json:"version,omitempty"`
 }
 
-// DeployContainerEnvironmentsRequest defines model for DeployContainerEnvironmentsRequest.
-type DeployContainerEnvironmentsRequest struct {
-	ImageName *string `json:"image_name,omitempty"`
-	Tag       *string `json:"tag,omitempty"`
+// DeployAllApplicationsRequest defines model for DeployAllApplicationsRequest.
+type DeployAllApplicationsRequest struct {
+	Applications *[]map[string]interface{} `json:"applications,omitempty"`
+	Containers   *[]map[string]interface{} `json:"containers,omitempty"`
+}
+
+// DeployAllServicesRequest defines model for DeployAllServicesRequest.
+type DeployAllServicesRequest struct {
+	Applications *[]map[string]interface{} `json:"applications,omitempty"`
+	Containers   *[]map[string]interface{} `json:"containers,omitempty"`
+}
+
+// DeployApplicationRequest defines model for DeployApplicationRequest.
+type DeployApplicationRequest struct {
+	GitCommitId string `json:"git_commit_id"`
+}
+
+// DeployContainerRequest defines model for DeployContainerRequest.
+type DeployContainerRequest struct {
+	ImageTag string `json:"image_tag"`
 }
 
 // DeploymentRestrictionModeEnum defines model for DeploymentRestrictionModeEnum.
@@ -1782,9 +1904,86 @@ type DeploymentRuleRequest struct {
 	Wildcard    string              `json:"wildcard"`
 }
 
+// DeploymentRuleResponse defines model for DeploymentRuleResponse.
+type DeploymentRuleResponse struct {
+	AutoDelete    *bool                `json:"auto_delete,omitempty"`
+	AutoDeploy    *bool                `json:"auto_deploy,omitempty"`
+	AutoStop      *bool                `json:"auto_stop,omitempty"`
+	ClusterId     *openapi_types.UUID  `json:"cluster_id,omitempty"`
+	CreatedAt     *time.Time           `json:"created_at,omitempty"`
+	Description   *string              `json:"description,omitempty"`
+	Id            *openapi_types.UUID  `json:"id,omitempty"`
+	Mode          *EnvironmentModeEnum `json:"mode,omitempty"`
+	Name          *string              `json:"name,omitempty"`
+	PriorityIndex *int                 `json:"priority_index,omitempty"`
+	StartTime     *time.Time           `json:"start_time,omitempty"`
+	StopTime      *time.Time           `json:"stop_time,omitempty"`
+	Timezone      *string              `json:"timezone,omitempty"`
+	UpdatedAt     *time.Time           `json:"updated_at,omitempty"`
+	Weekdays      *[]WeekdayEnum       `json:"weekdays,omitempty"`
+	Wildcard      *string              `json:"wildcard,omitempty"`
+}
+
 // DeploymentRulesPriorityOrderEditRequest defines model for DeploymentRulesPriorityOrderEditRequest.
 type DeploymentRulesPriorityOrderEditRequest struct {
 	ProjectDeploymentRuleIdsInOrder *[]openapi_types.UUID `json:"project_deployment_rule_ids_in_order,omitempty"`
+}
+
+// EnvironmentApplicationCurrentScaleResponseList defines model for EnvironmentApplicationCurrentScaleResponseList.
+type EnvironmentApplicationCurrentScaleResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// EnvironmentApplicationCurrentStorageResponseList defines model for EnvironmentApplicationCurrentStorageResponseList.
+type EnvironmentApplicationCurrentStorageResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// EnvironmentApplicationStatusResponseList defines model for EnvironmentApplicationStatusResponseList.
+type EnvironmentApplicationStatusResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// EnvironmentApplicationSupportedLanguagesResponseList defines model for EnvironmentApplicationSupportedLanguagesResponseList.
+type EnvironmentApplicationSupportedLanguagesResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// EnvironmentContainerCurrentScaleResponseList defines model for EnvironmentContainerCurrentScaleResponseList.
+type EnvironmentContainerCurrentScaleResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// EnvironmentContainerCurrentStorageResponseList defines model for EnvironmentContainerCurrentStorageResponseList.
+type EnvironmentContainerCurrentStorageResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// EnvironmentContainerStatusResponseList defines model for EnvironmentContainerStatusResponseList.
+type EnvironmentContainerStatusResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// EnvironmentDatabaseConfigResponseList defines model for EnvironmentDatabaseConfigResponseList.
+type EnvironmentDatabaseConfigResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// EnvironmentDatabaseCurrentMetricResponseList defines model for EnvironmentDatabaseCurrentMetricResponseList.
+type EnvironmentDatabaseCurrentMetricResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// EnvironmentDatabaseStatusResponseList defines model for EnvironmentDatabaseStatusResponseList.
+type EnvironmentDatabaseStatusResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// EnvironmentDeploymentHistoryResponseList defines model for EnvironmentDeploymentHistoryResponseList.
+type EnvironmentDeploymentHistoryResponseList struct {
+	Page     *int                      `json:"page,omitempty"`
+	PageSize *int                      `json:"page_size,omitempty"`
+	Results  *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentDeploymentRuleEditRequest defines model for EnvironmentDeploymentRuleEditRequest.
@@ -1819,6 +2018,38 @@ type EnvironmentEditRequest struct {
 	Name *string                    `json:"name,omitempty"`
 }
 
+// EnvironmentEnvironmentVariableAliasRequest defines model for EnvironmentEnvironmentVariableAliasRequest.
+type EnvironmentEnvironmentVariableAliasRequest struct {
+	Key string `json:"key"`
+}
+
+// EnvironmentEnvironmentVariableEditRequest defines model for EnvironmentEnvironmentVariableEditRequest.
+type EnvironmentEnvironmentVariableEditRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// EnvironmentEnvironmentVariableOverrideRequest defines model for EnvironmentEnvironmentVariableOverrideRequest.
+type EnvironmentEnvironmentVariableOverrideRequest struct {
+	Value string `json:"value"`
+}
+
+// EnvironmentEnvironmentVariableRequest defines model for EnvironmentEnvironmentVariableRequest.
+type EnvironmentEnvironmentVariableRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// EnvironmentEnvironmentVariableResponseList defines model for EnvironmentEnvironmentVariableResponseList.
+type EnvironmentEnvironmentVariableResponseList struct {
+	Results *[]EnvironmentVariableResponse `json:"results,omitempty"`
+}
+
+// EnvironmentLogResponseList defines model for EnvironmentLogResponseList.
+type EnvironmentLogResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
 // EnvironmentModeEnum defines model for EnvironmentModeEnum.
 type EnvironmentModeEnum string
 
@@ -1829,34 +2060,8 @@ type EnvironmentRequest struct {
 	Name    string                     `json:"name"`
 }
 
-// EnvironmentRequest2 defines model for EnvironmentRequest2.
-type EnvironmentRequest2 struct {
-	ClusterId *openapi_types.UUID  `json:"cluster_id,omitempty"`
-	Mode      *EnvironmentModeEnum `json:"mode,omitempty"`
-	Name      string               `json:"name"`
-}
-
-// EnvironmentRequest3 defines model for EnvironmentRequest3.
-type EnvironmentRequest3 struct {
-	RestartDb *bool `json:"restart_db,omitempty"`
-}
-
 // EnvironmentResponse defines model for EnvironmentResponse.
 type EnvironmentResponse struct {
-	CloudProvider *CloudProviderEnum         `json:"cloud_provider,omitempty"`
-	ClusterId     *openapi_types.UUID        `json:"cluster_id,omitempty"`
-	ClusterName   *string                    `json:"cluster_name,omitempty"`
-	CreatedAt     *time.Time                 `json:"created_at,omitempty"`
-	Id            *openapi_types.UUID        `json:"id,omitempty"`
-	LastUpdatedBy *openapi_types.UUID        `json:"last_updated_by,omitempty"`
-	Mode          *CreateEnvironmentModeEnum `json:"mode,omitempty"`
-	Name          *string                    `json:"name,omitempty"`
-	Project       *map[string]interface{}    `json:"project,omitempty"`
-	UpdatedAt     *time.Time                 `json:"updated_at,omitempty"`
-}
-
-// EnvironmentResponse2 defines model for EnvironmentResponse2.
-type EnvironmentResponse2 struct {
 	CloudProvider *CloudProviderEnum      `json:"cloud_provider,omitempty"`
 	ClusterId     *openapi_types.UUID     `json:"cluster_id,omitempty"`
 	ClusterName   *string                 `json:"cluster_name,omitempty"`
@@ -1874,6 +2079,63 @@ type EnvironmentResponseList struct {
 	Results *[]EnvironmentResponse `json:"results,omitempty"`
 }
 
+// EnvironmentSecretAliasRequest defines model for EnvironmentSecretAliasRequest.
+type EnvironmentSecretAliasRequest struct {
+	Key string `json:"key"`
+}
+
+// EnvironmentSecretEditRequest defines model for EnvironmentSecretEditRequest.
+type EnvironmentSecretEditRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// EnvironmentSecretOverrideRequest defines model for EnvironmentSecretOverrideRequest.
+type EnvironmentSecretOverrideRequest struct {
+	Value string `json:"value"`
+}
+
+// EnvironmentSecretRequest defines model for EnvironmentSecretRequest.
+type EnvironmentSecretRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// EnvironmentSecretsResponseList defines model for EnvironmentSecretsResponseList.
+type EnvironmentSecretsResponseList struct {
+	Results *[]SecretResponse `json:"results,omitempty"`
+}
+
+// EnvironmentVariableLinkResponse defines model for EnvironmentVariableLinkResponse.
+type EnvironmentVariableLinkResponse struct {
+	AliasedVariable    *map[string]interface{} `json:"aliased_variable,omitempty"`
+	CreatedAt          *time.Time              `json:"created_at,omitempty"`
+	Id                 *openapi_types.UUID     `json:"id,omitempty"`
+	Key                *string                 `json:"key,omitempty"`
+	OverriddenVariable *map[string]interface{} `json:"overridden_variable,omitempty"`
+	Scope              *string                 `json:"scope,omitempty"`
+	ServiceId          *openapi_types.UUID     `json:"service_id,omitempty"`
+	ServiceName        *string                 `json:"service_name,omitempty"`
+	ServiceType        *ServiceTypeEnum        `json:"service_type,omitempty"`
+	UpdatedAt          *time.Time              `json:"updated_at,omitempty"`
+	Value              *string                 `json:"value,omitempty"`
+}
+
+// EnvironmentVariableResponse defines model for EnvironmentVariableResponse.
+type EnvironmentVariableResponse struct {
+	AliasedVariable    *map[string]interface{} `json:"aliased_variable,omitempty"`
+	CreatedAt          *time.Time              `json:"created_at,omitempty"`
+	Id                 *openapi_types.UUID     `json:"id,omitempty"`
+	Key                *string                 `json:"key,omitempty"`
+	OverriddenVariable *map[string]interface{} `json:"overridden_variable,omitempty"`
+	Scope              *string                 `json:"scope,omitempty"`
+	ServiceId          *openapi_types.UUID     `json:"service_id,omitempty"`
+	ServiceName        *string                 `json:"service_name,omitempty"`
+	ServiceType        *ServiceTypeEnum        `json:"service_type,omitempty"`
+	UpdatedAt          *time.Time              `json:"updated_at,omitempty"`
+	Value              *string                 `json:"value,omitempty"`
+}
+
 // Error defines model for Error.
 type Error struct {
 	Error   *string `json:"error,omitempty"`
@@ -1881,13 +2143,59 @@ type Error struct {
 	Status  *int    `json:"status,omitempty"`
 }
 
+// GitProviderAccountResponseList defines model for GitProviderAccountResponseList.
+type GitProviderAccountResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// GithubRepositoriesResponse defines model for GithubRepositoriesResponse.
+type GithubRepositoriesResponse map[string]interface{}
+
+// GithubRepositoryBranchesResponseList defines model for GithubRepositoryBranchesResponseList.
+type GithubRepositoryBranchesResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// GitlabRepositoriesResponse defines model for GitlabRepositoriesResponse.
+type GitlabRepositoriesResponse map[string]interface{}
+
+// GitlabRepositoryBranchesResponseList defines model for GitlabRepositoryBranchesResponseList.
+type GitlabRepositoryBranchesResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
 // Healthcheck defines model for Healthcheck.
 type Healthcheck map[string]interface{}
+
+// ImportContainerEnvironmentVariableRequest defines model for ImportContainerEnvironmentVariableRequest.
+type ImportContainerEnvironmentVariableRequest struct {
+	Overwrite bool                     `json:"overwrite"`
+	Vars      []map[string]interface{} `json:"vars"`
+}
+
+// ImportEnvironmentVariableRequest defines model for ImportEnvironmentVariableRequest.
+type ImportEnvironmentVariableRequest struct {
+	Overwrite bool                     `json:"overwrite"`
+	Vars      []map[string]interface{} `json:"vars"`
+}
 
 // InviteMemberRequest defines model for InviteMemberRequest.
 type InviteMemberRequest struct {
 	Email string               `json:"email"`
 	Role  InviteMemberRoleEnum `json:"role"`
+}
+
+// InviteMemberResponse defines model for InviteMemberResponse.
+type InviteMemberResponse struct {
+	CreatedAt        *time.Time            `json:"created_at,omitempty"`
+	Email            *string               `json:"email,omitempty"`
+	Id               *openapi_types.UUID   `json:"id,omitempty"`
+	InvitationLink   *string               `json:"invitation_link,omitempty"`
+	InvitationStatus *string               `json:"invitation_status,omitempty"`
+	Inviter          *string               `json:"inviter,omitempty"`
+	LogoUrl          *string               `json:"logo_url,omitempty"`
+	Role             *InviteMemberRoleEnum `json:"role,omitempty"`
+	UpdatedAt        *time.Time            `json:"updated_at,omitempty"`
 }
 
 // InviteMemberRoleEnum defines model for InviteMemberRoleEnum.
@@ -1896,15 +2204,47 @@ type InviteMemberRoleEnum string
 // KubernetesEnum defines model for KubernetesEnum.
 type KubernetesEnum string
 
+// LogicalDatabaseApplicationResponseList defines model for LogicalDatabaseApplicationResponseList.
+type LogicalDatabaseApplicationResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// LogicalDatabaseContainerResponseList defines model for LogicalDatabaseContainerResponseList.
+type LogicalDatabaseContainerResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// LogicalDatabaseCredentialsEditRequest defines model for LogicalDatabaseCredentialsEditRequest.
+type LogicalDatabaseCredentialsEditRequest struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
 // LogicalDatabaseDatabaseResponseList defines model for LogicalDatabaseDatabaseResponseList.
 type LogicalDatabaseDatabaseResponseList struct {
-	Results *[]LogicalDatabaseResponse `json:"results,omitempty"`
+	Results *[]LogicalDatabaseOnDatabaseResponse `json:"results,omitempty"`
+}
+
+// LogicalDatabaseEditRequest defines model for LogicalDatabaseEditRequest.
+type LogicalDatabaseEditRequest struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
 }
 
 // LogicalDatabaseOnDatabaseRequest defines model for LogicalDatabaseOnDatabaseRequest.
 type LogicalDatabaseOnDatabaseRequest struct {
 	Description *string `json:"description,omitempty"`
 	Name        string  `json:"name"`
+}
+
+// LogicalDatabaseOnDatabaseResponse defines model for LogicalDatabaseOnDatabaseResponse.
+type LogicalDatabaseOnDatabaseResponse struct {
+	CreatedAt   *time.Time              `json:"created_at,omitempty"`
+	Database    *map[string]interface{} `json:"database,omitempty"`
+	Description *string                 `json:"description,omitempty"`
+	Id          *openapi_types.UUID     `json:"id,omitempty"`
+	Name        *string                 `json:"name,omitempty"`
+	UpdatedAt   *time.Time              `json:"updated_at,omitempty"`
 }
 
 // LogicalDatabaseResponse defines model for LogicalDatabaseResponse.
@@ -1977,6 +2317,14 @@ type OrganizationBillingStatusResponse struct {
 	Message *string `json:"message,omitempty"`
 }
 
+// OrganizationBitbucketRepositoriesResponse defines model for OrganizationBitbucketRepositoriesResponse.
+type OrganizationBitbucketRepositoriesResponse map[string]interface{}
+
+// OrganizationBitbucketRepositoryBranchesResponseList defines model for OrganizationBitbucketRepositoryBranchesResponseList.
+type OrganizationBitbucketRepositoryBranchesResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
 // OrganizationCloudProviderInfoResponse defines model for OrganizationCloudProviderInfoResponse.
 type OrganizationCloudProviderInfoResponse struct {
 	CloudProvider *CloudProviderEnum      `json:"cloud_provider,omitempty"`
@@ -1987,6 +2335,11 @@ type OrganizationCloudProviderInfoResponse struct {
 // OrganizationClusterResponseList defines model for OrganizationClusterResponseList.
 type OrganizationClusterResponseList struct {
 	Results *[]ClusterResponse `json:"results,omitempty"`
+}
+
+// OrganizationClusterStatusResponseList defines model for OrganizationClusterStatusResponseList.
+type OrganizationClusterStatusResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // OrganizationCreditCardsResponseList defines model for OrganizationCreditCardsResponseList.
@@ -2014,15 +2367,36 @@ type OrganizationEditRequest struct {
 	WebsiteUrl  *string   `json:"website_url,omitempty"`
 }
 
-// OrganizationGithubAppConnectRequest2 defines model for OrganizationGithubAppConnectRequest2.
-type OrganizationGithubAppConnectRequest2 struct {
+// OrganizationGitProviderAccountResponseList defines model for OrganizationGitProviderAccountResponseList.
+type OrganizationGitProviderAccountResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// OrganizationGithubAppConnectRequest defines model for OrganizationGithubAppConnectRequest.
+type OrganizationGithubAppConnectRequest struct {
 	Code           string `json:"code"`
 	InstallationId string `json:"installation_id"`
 }
 
+// OrganizationGithubRepositoriesResponse defines model for OrganizationGithubRepositoriesResponse.
+type OrganizationGithubRepositoriesResponse map[string]interface{}
+
+// OrganizationGithubRepositoryBranchesResponseList defines model for OrganizationGithubRepositoryBranchesResponseList.
+type OrganizationGithubRepositoryBranchesResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// OrganizationGitlabRepositoriesResponse defines model for OrganizationGitlabRepositoriesResponse.
+type OrganizationGitlabRepositoriesResponse map[string]interface{}
+
+// OrganizationGitlabRepositoryBranchesResponseList defines model for OrganizationGitlabRepositoryBranchesResponseList.
+type OrganizationGitlabRepositoryBranchesResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
 // OrganizationInvitedMembersResponseList defines model for OrganizationInvitedMembersResponseList.
 type OrganizationInvitedMembersResponseList struct {
-	Results *[]AcceptInviteMemberResponse `json:"results,omitempty"`
+	Results *[]InviteMemberResponse `json:"results,omitempty"`
 }
 
 // OrganizationInvoicePDFResponse defines model for OrganizationInvoicePDFResponse.
@@ -2043,6 +2417,16 @@ type OrganizationInvoiceResponse struct {
 // OrganizationInvoiceResponseList defines model for OrganizationInvoiceResponseList.
 type OrganizationInvoiceResponseList struct {
 	Results *[]OrganizationInvoiceResponse `json:"results,omitempty"`
+}
+
+// OrganizationMembersResponseList defines model for OrganizationMembersResponseList.
+type OrganizationMembersResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// OrganizationProjectStatsResponseList defines model for OrganizationProjectStatsResponseList.
+type OrganizationProjectStatsResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // OrganizationRequest defines model for OrganizationRequest.
@@ -2124,11 +2508,6 @@ type OrganizationWebhookResponse struct {
 // PlanEnum defines model for PlanEnum.
 type PlanEnum string
 
-// PlanRequest defines model for PlanRequest.
-type PlanRequest struct {
-	Plan *string `json:"plan,omitempty"`
-}
-
 // PlanResponse defines model for PlanResponse.
 type PlanResponse struct {
 	AdminEmails *[]string           `json:"admin_emails,omitempty"`
@@ -2145,29 +2524,64 @@ type PlanResponse struct {
 	WebsiteUrl  *string             `json:"website_url,omitempty"`
 }
 
-// ProjectDeploymentRuleResponse defines model for ProjectDeploymentRuleResponse.
-type ProjectDeploymentRuleResponse struct {
-	AutoDelete    *bool                `json:"auto_delete,omitempty"`
-	AutoDeploy    *bool                `json:"auto_deploy,omitempty"`
-	AutoStop      *bool                `json:"auto_stop,omitempty"`
-	ClusterId     *openapi_types.UUID  `json:"cluster_id,omitempty"`
-	CreatedAt     *time.Time           `json:"created_at,omitempty"`
-	Description   *string              `json:"description,omitempty"`
-	Id            *openapi_types.UUID  `json:"id,omitempty"`
-	Mode          *EnvironmentModeEnum `json:"mode,omitempty"`
-	Name          *string              `json:"name,omitempty"`
-	PriorityIndex *int                 `json:"priority_index,omitempty"`
-	StartTime     *time.Time           `json:"start_time,omitempty"`
-	StopTime      *time.Time           `json:"stop_time,omitempty"`
-	Timezone      *string              `json:"timezone,omitempty"`
-	UpdatedAt     *time.Time           `json:"updated_at,omitempty"`
-	Weekdays      *[]WeekdayEnum       `json:"weekdays,omitempty"`
-	Wildcard      *string              `json:"wildcard,omitempty"`
+// PreviewContainerEnvironmentsRequest defines model for PreviewContainerEnvironmentsRequest.
+type PreviewContainerEnvironmentsRequest struct {
+	ImageName *string `json:"image_name,omitempty"`
+	Tag       *string `json:"tag,omitempty"`
 }
 
 // ProjectDeploymentRulesResponseList defines model for ProjectDeploymentRulesResponseList.
 type ProjectDeploymentRulesResponseList struct {
-	Results *[]ProjectDeploymentRuleResponse `json:"results,omitempty"`
+	Results *[]DeploymentRuleResponse `json:"results,omitempty"`
+}
+
+// ProjectEditRequest defines model for ProjectEditRequest.
+type ProjectEditRequest struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
+}
+
+// ProjectEnvironmentServiceNumberResponseList defines model for ProjectEnvironmentServiceNumberResponseList.
+type ProjectEnvironmentServiceNumberResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ProjectEnvironmentVariableAliasRequest defines model for ProjectEnvironmentVariableAliasRequest.
+type ProjectEnvironmentVariableAliasRequest struct {
+	Key string `json:"key"`
+}
+
+// ProjectEnvironmentVariableEditRequest defines model for ProjectEnvironmentVariableEditRequest.
+type ProjectEnvironmentVariableEditRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ProjectEnvironmentVariableOverrideRequest defines model for ProjectEnvironmentVariableOverrideRequest.
+type ProjectEnvironmentVariableOverrideRequest struct {
+	Value string `json:"value"`
+}
+
+// ProjectEnvironmentVariableRequest defines model for ProjectEnvironmentVariableRequest.
+type ProjectEnvironmentVariableRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ProjectEnvironmentVariableResponseList defines model for ProjectEnvironmentVariableResponseList.
+type ProjectEnvironmentVariableResponseList struct {
+	Results *[]EnvironmentVariableResponse `json:"results,omitempty"`
+}
+
+// ProjectEnvironmentsStatusResponseList defines model for ProjectEnvironmentsStatusResponseList.
+type ProjectEnvironmentsStatusResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ProjectRequest defines model for ProjectRequest.
+type ProjectRequest struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
 }
 
 // ProjectResponse defines model for ProjectResponse.
@@ -2185,12 +2599,52 @@ type ProjectResponseList struct {
 	Results *[]ProjectResponse `json:"results,omitempty"`
 }
 
+// ProjectSecretAliasRequest defines model for ProjectSecretAliasRequest.
+type ProjectSecretAliasRequest struct {
+	Key string `json:"key"`
+}
+
+// ProjectSecretEditRequest defines model for ProjectSecretEditRequest.
+type ProjectSecretEditRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ProjectSecretOverrideRequest defines model for ProjectSecretOverrideRequest.
+type ProjectSecretOverrideRequest struct {
+	Value string `json:"value"`
+}
+
+// ProjectSecretRequest defines model for ProjectSecretRequest.
+type ProjectSecretRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ProjectSecretsResponseList defines model for ProjectSecretsResponseList.
+type ProjectSecretsResponseList struct {
+	Results *[]SecretResponse `json:"results,omitempty"`
+}
+
 // ReadinessProbeTypeEnum defines model for ReadinessProbeTypeEnum.
 type ReadinessProbeTypeEnum string
+
+// RestartEnvironmentRequest defines model for RestartEnvironmentRequest.
+type RestartEnvironmentRequest struct {
+	RestartDb *bool `json:"restart_db,omitempty"`
+}
+
+// RewardTypeEnum defines model for RewardTypeEnum.
+type RewardTypeEnum string
 
 // RoutingTableEditRequest defines model for RoutingTableEditRequest.
 type RoutingTableEditRequest struct {
 	Routes []map[string]interface{} `json:"routes"`
+}
+
+// RoutingTableResponseList defines model for RoutingTableResponseList.
+type RoutingTableResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
 }
 
 // ScalewayCredentialsRequest defines model for ScalewayCredentialsRequest.
@@ -2199,6 +2653,77 @@ type ScalewayCredentialsRequest struct {
 	ScalewayAccessKey *string `json:"scaleway_access_key,omitempty"`
 	ScalewayProjectId *string `json:"scaleway_project_id,omitempty"`
 	ScalewaySecretKey *string `json:"scaleway_secret_key,omitempty"`
+}
+
+// ScalewayCredentialsResponse defines model for ScalewayCredentialsResponse.
+type ScalewayCredentialsResponse struct {
+	Id   *openapi_types.UUID `json:"id,omitempty"`
+	Name *string             `json:"name,omitempty"`
+}
+
+// ScalewayCredentialsResponseList defines model for ScalewayCredentialsResponseList.
+type ScalewayCredentialsResponseList struct {
+	Results *[]ScalewayCredentialsResponse `json:"results,omitempty"`
+}
+
+// ScalewayFeaturesResponseList defines model for ScalewayFeaturesResponseList.
+type ScalewayFeaturesResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ScalewayInstanceTypeResponseList defines model for ScalewayInstanceTypeResponseList.
+type ScalewayInstanceTypeResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ScalewayRegionsResponseList defines model for ScalewayRegionsResponseList.
+type ScalewayRegionsResponseList struct {
+	Results *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// SecretLinkResponse defines model for SecretLinkResponse.
+type SecretLinkResponse struct {
+	AliasedSecret    *map[string]interface{} `json:"aliased_secret,omitempty"`
+	CreatedAt        *time.Time              `json:"created_at,omitempty"`
+	Id               *openapi_types.UUID     `json:"id,omitempty"`
+	Key              *string                 `json:"key,omitempty"`
+	OverriddenSecret *map[string]interface{} `json:"overridden_secret,omitempty"`
+	Scope            *string                 `json:"scope,omitempty"`
+	ServiceId        *openapi_types.UUID     `json:"service_id,omitempty"`
+	ServiceName      *string                 `json:"service_name,omitempty"`
+	ServiceType      *ServiceTypeEnum        `json:"service_type,omitempty"`
+	UpdatedAt        *time.Time              `json:"updated_at,omitempty"`
+}
+
+// SecretResponse defines model for SecretResponse.
+type SecretResponse struct {
+	AliasedSecret    *map[string]interface{} `json:"aliased_secret,omitempty"`
+	CreatedAt        *time.Time              `json:"created_at,omitempty"`
+	Id               *openapi_types.UUID     `json:"id,omitempty"`
+	Key              *string                 `json:"key,omitempty"`
+	OverriddenSecret *map[string]interface{} `json:"overridden_secret,omitempty"`
+	Scope            *string                 `json:"scope,omitempty"`
+	ServiceId        *openapi_types.UUID     `json:"service_id,omitempty"`
+	ServiceName      *string                 `json:"service_name,omitempty"`
+	ServiceType      *ServiceTypeEnum        `json:"service_type,omitempty"`
+	UpdatedAt        *time.Time              `json:"updated_at,omitempty"`
+}
+
+// ServiceCurrentScaleResponse defines model for ServiceCurrentScaleResponse.
+type ServiceCurrentScaleResponse struct {
+	AlertThresholdInPercent   *int       `json:"alert_threshold_in_percent,omitempty"`
+	Max                       *int       `json:"max,omitempty"`
+	Min                       *int       `json:"min,omitempty"`
+	Running                   *int       `json:"running,omitempty"`
+	RunningInPercent          *int       `json:"running_in_percent,omitempty"`
+	Status                    *string    `json:"status,omitempty"`
+	UpdatedAt                 *time.Time `json:"updated_at,omitempty"`
+	WarningThresholdInPercent *int       `json:"warning_threshold_in_percent,omitempty"`
+}
+
+// ServiceNetworkResponse defines model for ServiceNetworkResponse.
+type ServiceNetworkResponse struct {
+	StickySession *bool `json:"sticky_session,omitempty"`
 }
 
 // ServicePortResponseList defines model for ServicePortResponseList.
@@ -2217,15 +2742,21 @@ type ServicePortResponseList = []struct {
 // ServiceTypeEnum defines model for ServiceTypeEnum.
 type ServiceTypeEnum string
 
-// StopClusterResponse2 defines model for StopClusterResponse2.
-type StopClusterResponse2 struct {
-	ClusterId  *openapi_types.UUID `json:"cluster_id,omitempty"`
-	IsDeployed *bool               `json:"is_deployed,omitempty"`
-	Status     *string             `json:"status,omitempty"`
+// SpecifyClusterCloudProviderInfoRequest defines model for SpecifyClusterCloudProviderInfoRequest.
+type SpecifyClusterCloudProviderInfoRequest struct {
+	CloudProvider *CloudProviderEnum      `json:"cloud_provider,omitempty"`
+	Credentials   *map[string]interface{} `json:"credentials,omitempty"`
+	Region        *string                 `json:"region,omitempty"`
 }
 
-// TypeEnum defines model for TypeEnum.
-type TypeEnum string
+// Status defines model for Status.
+type Status struct {
+	Id                      *openapi_types.UUID `json:"id,omitempty"`
+	LastDeploymentDate      *time.Time          `json:"last_deployment_date,omitempty"`
+	Message                 *string             `json:"message,omitempty"`
+	ServiceDeploymentStatus *string             `json:"service_deployment_status,omitempty"`
+	State                   *string             `json:"state,omitempty"`
+}
 
 // TypeOfUseEnum defines model for TypeOfUseEnum.
 type TypeOfUseEnum string
@@ -2263,6 +2794,12 @@ type UserSignUpResponse struct {
 	UserEmail        *string             `json:"user_email,omitempty"`
 	UserQuestions    *string             `json:"user_questions,omitempty"`
 	UserRole         *string             `json:"user_role,omitempty"`
+}
+
+// VariableImportResponse defines model for VariableImportResponse.
+type VariableImportResponse struct {
+	SuccessfulImportedVariables *[]map[string]interface{} `json:"successful_imported_variables,omitempty"`
+	TotalVariablesToImport      *int                      `json:"total_variables_to_import,omitempty"`
 }
 
 // WeekdayEnum defines model for WeekdayEnum.
@@ -2424,19 +2961,19 @@ type CreateUserSignUpJSONRequestBody = UserSignUpRequest
 type EditApplicationJSONRequestBody = ApplicationEditRequest
 
 // EditAdvancedSettingsJSONRequestBody defines body for EditAdvancedSettings for application/json ContentType.
-type EditAdvancedSettingsJSONRequestBody = AdvancedSettingsResponse
+type EditAdvancedSettingsJSONRequestBody = AdvancedSettingsEditRequest
 
 // CloneApplicationJSONRequestBody defines body for CloneApplication for application/json ContentType.
-type CloneApplicationJSONRequestBody = ApplicationRequest2
+type CloneApplicationJSONRequestBody = CloneApplicationRequest
 
 // CreateApplicationCustomDomainJSONRequestBody defines body for CreateApplicationCustomDomain for application/json ContentType.
 type CreateApplicationCustomDomainJSONRequestBody = ApplicationCustomDomainRequest
 
 // EditCustomDomainJSONRequestBody defines body for EditCustomDomain for application/json ContentType.
-type EditCustomDomainJSONRequestBody = ApplicationCustomDomainRequest
+type EditCustomDomainJSONRequestBody = CustomDomainEditRequest
 
 // DeployApplicationJSONRequestBody defines body for DeployApplication for application/json ContentType.
-type DeployApplicationJSONRequestBody = ApplicationRequest3
+type DeployApplicationJSONRequestBody = DeployApplicationRequest
 
 // CreateApplicationDeploymentRestrictionJSONRequestBody defines body for CreateApplicationDeploymentRestriction for application/json ContentType.
 type CreateApplicationDeploymentRestrictionJSONRequestBody = ApplicationDeploymentRestrictionRequest
@@ -2448,10 +2985,10 @@ type EditApplicationDeploymentRestrictionJSONRequestBody = ApplicationDeployment
 type CreateApplicationEnvironmentVariableJSONRequestBody = ApplicationEnvironmentVariableRequest
 
 // ImportEnvironmentVariableJSONRequestBody defines body for ImportEnvironmentVariable for application/json ContentType.
-type ImportEnvironmentVariableJSONRequestBody = ContainerEnvironmentVariableRequest
+type ImportEnvironmentVariableJSONRequestBody = ImportEnvironmentVariableRequest
 
 // EditApplicationEnvironmentVariableJSONRequestBody defines body for EditApplicationEnvironmentVariable for application/json ContentType.
-type EditApplicationEnvironmentVariableJSONRequestBody = ApplicationEnvironmentVariableRequest
+type EditApplicationEnvironmentVariableJSONRequestBody = ApplicationEnvironmentVariableEditRequest
 
 // CreateApplicationEnvironmentVariableAliasJSONRequestBody defines body for CreateApplicationEnvironmentVariableAlias for application/json ContentType.
 type CreateApplicationEnvironmentVariableAliasJSONRequestBody = ApplicationEnvironmentVariableAliasRequest
@@ -2460,19 +2997,19 @@ type CreateApplicationEnvironmentVariableAliasJSONRequestBody = ApplicationEnvir
 type CreateApplicationEnvironmentVariableOverrideJSONRequestBody = ApplicationEnvironmentVariableOverrideRequest
 
 // EditApplicationNetworkJSONRequestBody defines body for EditApplicationNetwork for application/json ContentType.
-type EditApplicationNetworkJSONRequestBody = ApplicationNetworkResponse
+type EditApplicationNetworkJSONRequestBody = ApplicationNetworkEditRequest
 
 // CreateApplicationSecretJSONRequestBody defines body for CreateApplicationSecret for application/json ContentType.
-type CreateApplicationSecretJSONRequestBody = ApplicationEnvironmentVariableRequest
+type CreateApplicationSecretJSONRequestBody = ApplicationSecretRequest
 
 // EditApplicationSecretJSONRequestBody defines body for EditApplicationSecret for application/json ContentType.
 type EditApplicationSecretJSONRequestBody = ApplicationSecretEditRequest
 
 // CreateApplicationSecretAliasJSONRequestBody defines body for CreateApplicationSecretAlias for application/json ContentType.
-type CreateApplicationSecretAliasJSONRequestBody = ApplicationEnvironmentVariableAliasRequest
+type CreateApplicationSecretAliasJSONRequestBody = ApplicationSecretAliasRequest
 
 // CreateApplicationSecretOverrideJSONRequestBody defines body for CreateApplicationSecretOverride for application/json ContentType.
-type CreateApplicationSecretOverrideJSONRequestBody = ApplicationEnvironmentVariableOverrideRequest
+type CreateApplicationSecretOverrideJSONRequestBody = ApplicationSecretOverrideRequest
 
 // CreateApplicationTagJSONRequestBody defines body for CreateApplicationTag for application/json ContentType.
 //
@@ -2486,43 +3023,43 @@ type EditContainerJSONRequestBody = ContainerRequest
 type EditContainerAdvancedSettingsJSONRequestBody = ContainerAdvancedSettingsEditRequest
 
 // CreateContainerCustomDomainJSONRequestBody defines body for CreateContainerCustomDomain for application/json ContentType.
-type CreateContainerCustomDomainJSONRequestBody = ApplicationCustomDomainRequest
+type CreateContainerCustomDomainJSONRequestBody = ContainerCustomDomainRequest
 
 // EditContainerCustomDomainJSONRequestBody defines body for EditContainerCustomDomain for application/json ContentType.
-type EditContainerCustomDomainJSONRequestBody = ApplicationCustomDomainRequest
+type EditContainerCustomDomainJSONRequestBody = ContainerCustomDomainEditRequest
 
 // DeployContainerJSONRequestBody defines body for DeployContainer for application/json ContentType.
-type DeployContainerJSONRequestBody = ContainerRequest2
+type DeployContainerJSONRequestBody = DeployContainerRequest
 
 // CreateContainerEnvironmentVariableJSONRequestBody defines body for CreateContainerEnvironmentVariable for application/json ContentType.
-type CreateContainerEnvironmentVariableJSONRequestBody = ApplicationEnvironmentVariableRequest
+type CreateContainerEnvironmentVariableJSONRequestBody = ContainerEnvironmentVariableRequest
 
 // ImportContainerEnvironmentVariableJSONRequestBody defines body for ImportContainerEnvironmentVariable for application/json ContentType.
-type ImportContainerEnvironmentVariableJSONRequestBody = ContainerEnvironmentVariableRequest
+type ImportContainerEnvironmentVariableJSONRequestBody = ImportContainerEnvironmentVariableRequest
 
 // EditContainerEnvironmentVariableJSONRequestBody defines body for EditContainerEnvironmentVariable for application/json ContentType.
-type EditContainerEnvironmentVariableJSONRequestBody = ApplicationEnvironmentVariableRequest
+type EditContainerEnvironmentVariableJSONRequestBody = ContainerEnvironmentVariableEditRequest
 
 // CreateContainerEnvironmentVariableAliasJSONRequestBody defines body for CreateContainerEnvironmentVariableAlias for application/json ContentType.
-type CreateContainerEnvironmentVariableAliasJSONRequestBody = ApplicationEnvironmentVariableAliasRequest
+type CreateContainerEnvironmentVariableAliasJSONRequestBody = ContainerEnvironmentVariableAliasRequest
 
 // CreateContainerEnvironmentVariableOverrideJSONRequestBody defines body for CreateContainerEnvironmentVariableOverride for application/json ContentType.
-type CreateContainerEnvironmentVariableOverrideJSONRequestBody = ApplicationEnvironmentVariableOverrideRequest
+type CreateContainerEnvironmentVariableOverrideJSONRequestBody = ContainerEnvironmentVariableOverrideRequest
 
 // EditContainerNetworkJSONRequestBody defines body for EditContainerNetwork for application/json ContentType.
-type EditContainerNetworkJSONRequestBody = ApplicationNetworkResponse
+type EditContainerNetworkJSONRequestBody = ContainerNetworkEditRequest
 
 // CreateContainerSecretJSONRequestBody defines body for CreateContainerSecret for application/json ContentType.
-type CreateContainerSecretJSONRequestBody = ApplicationEnvironmentVariableRequest
+type CreateContainerSecretJSONRequestBody = ContainerSecretRequest
 
 // EditContainerSecretJSONRequestBody defines body for EditContainerSecret for application/json ContentType.
-type EditContainerSecretJSONRequestBody = ApplicationSecretEditRequest
+type EditContainerSecretJSONRequestBody = ContainerSecretEditRequest
 
 // CreateContainerSecretAliasJSONRequestBody defines body for CreateContainerSecretAlias for application/json ContentType.
-type CreateContainerSecretAliasJSONRequestBody = ApplicationEnvironmentVariableAliasRequest
+type CreateContainerSecretAliasJSONRequestBody = ContainerSecretAliasRequest
 
 // CreateContainerSecretOverrideJSONRequestBody defines body for CreateContainerSecretOverride for application/json ContentType.
-type CreateContainerSecretOverrideJSONRequestBody = ApplicationEnvironmentVariableOverrideRequest
+type CreateContainerSecretOverrideJSONRequestBody = ContainerSecretOverrideRequest
 
 // EditDatabaseJSONRequestBody defines body for EditDatabase for application/json ContentType.
 type EditDatabaseJSONRequestBody = DatabaseEditRequest
@@ -2531,7 +3068,7 @@ type EditDatabaseJSONRequestBody = DatabaseEditRequest
 type AddBackupDatabaseJSONRequestBody = BackupDatabaseRequest
 
 // CloneDatabaseJSONRequestBody defines body for CloneDatabase for application/json ContentType.
-type CloneDatabaseJSONRequestBody = ApplicationRequest2
+type CloneDatabaseJSONRequestBody = CloneDatabaseRequest
 
 // CreateLogicalDatabaseOnDatabaseJSONRequestBody defines body for CreateLogicalDatabaseOnDatabase for application/json ContentType.
 //
@@ -2552,10 +3089,10 @@ type CreateApplicationJSONRequestBody = ApplicationRequest
 // DeployAllApplicationsJSONRequestBody defines body for DeployAllApplications for application/json ContentType.
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type DeployAllApplicationsJSONRequestBody = AllApplicationsRequest
+type DeployAllApplicationsJSONRequestBody = DeployAllApplicationsRequest
 
 // CloneEnvironmentJSONRequestBody defines body for CloneEnvironment for application/json ContentType.
-type CloneEnvironmentJSONRequestBody = EnvironmentRequest2
+type CloneEnvironmentJSONRequestBody = CloneEnvironmentRequest
 
 // CreateContainerJSONRequestBody defines body for CreateContainer for application/json ContentType.
 type CreateContainerJSONRequestBody = ContainerRequest
@@ -2563,7 +3100,7 @@ type CreateContainerJSONRequestBody = ContainerRequest
 // DeployAllServicesJSONRequestBody defines body for DeployAllServices for application/json ContentType.
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type DeployAllServicesJSONRequestBody = AllApplicationsRequest
+type DeployAllServicesJSONRequestBody = DeployAllServicesRequest
 
 // CreateDatabaseJSONRequestBody defines body for CreateDatabase for application/json ContentType.
 type CreateDatabaseJSONRequestBody = DatabaseRequest
@@ -2572,43 +3109,43 @@ type CreateDatabaseJSONRequestBody = DatabaseRequest
 type EditEnvironmentDeploymentRuleJSONRequestBody = EnvironmentDeploymentRuleEditRequest
 
 // CreateEnvironmentEnvironmentVariableJSONRequestBody defines body for CreateEnvironmentEnvironmentVariable for application/json ContentType.
-type CreateEnvironmentEnvironmentVariableJSONRequestBody = ApplicationEnvironmentVariableRequest
+type CreateEnvironmentEnvironmentVariableJSONRequestBody = EnvironmentEnvironmentVariableRequest
 
 // EditEnvironmentEnvironmentVariableJSONRequestBody defines body for EditEnvironmentEnvironmentVariable for application/json ContentType.
-type EditEnvironmentEnvironmentVariableJSONRequestBody = ApplicationEnvironmentVariableRequest
+type EditEnvironmentEnvironmentVariableJSONRequestBody = EnvironmentEnvironmentVariableEditRequest
 
 // CreateEnvironmentEnvironmentVariableAliasJSONRequestBody defines body for CreateEnvironmentEnvironmentVariableAlias for application/json ContentType.
-type CreateEnvironmentEnvironmentVariableAliasJSONRequestBody = ApplicationEnvironmentVariableAliasRequest
+type CreateEnvironmentEnvironmentVariableAliasJSONRequestBody = EnvironmentEnvironmentVariableAliasRequest
 
 // CreateEnvironmentEnvironmentVariableOverrideJSONRequestBody defines body for CreateEnvironmentEnvironmentVariableOverride for application/json ContentType.
-type CreateEnvironmentEnvironmentVariableOverrideJSONRequestBody = ApplicationEnvironmentVariableOverrideRequest
+type CreateEnvironmentEnvironmentVariableOverrideJSONRequestBody = EnvironmentEnvironmentVariableOverrideRequest
 
 // RestartEnvironmentJSONRequestBody defines body for RestartEnvironment for application/json ContentType.
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type RestartEnvironmentJSONRequestBody = EnvironmentRequest3
+type RestartEnvironmentJSONRequestBody = RestartEnvironmentRequest
 
 // CreateEnvironmentSecretJSONRequestBody defines body for CreateEnvironmentSecret for application/json ContentType.
-type CreateEnvironmentSecretJSONRequestBody = ApplicationEnvironmentVariableRequest
+type CreateEnvironmentSecretJSONRequestBody = EnvironmentSecretRequest
 
 // EditEnvironmentSecretJSONRequestBody defines body for EditEnvironmentSecret for application/json ContentType.
-type EditEnvironmentSecretJSONRequestBody = ApplicationSecretEditRequest
+type EditEnvironmentSecretJSONRequestBody = EnvironmentSecretEditRequest
 
 // CreateEnvironmentSecretAliasJSONRequestBody defines body for CreateEnvironmentSecretAlias for application/json ContentType.
-type CreateEnvironmentSecretAliasJSONRequestBody = ApplicationEnvironmentVariableAliasRequest
+type CreateEnvironmentSecretAliasJSONRequestBody = EnvironmentSecretAliasRequest
 
 // CreateEnvironmentSecretOverrideJSONRequestBody defines body for CreateEnvironmentSecretOverride for application/json ContentType.
-type CreateEnvironmentSecretOverrideJSONRequestBody = ApplicationEnvironmentVariableOverrideRequest
+type CreateEnvironmentSecretOverrideJSONRequestBody = EnvironmentSecretOverrideRequest
 
 // EditLogicalDatabaseJSONRequestBody defines body for EditLogicalDatabase for application/json ContentType.
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type EditLogicalDatabaseJSONRequestBody = LogicalDatabaseOnDatabaseRequest
+type EditLogicalDatabaseJSONRequestBody = LogicalDatabaseEditRequest
 
 // EditLogicalDatabaseCredentialsJSONRequestBody defines body for EditLogicalDatabaseCredentials for application/json ContentType.
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type EditLogicalDatabaseCredentialsJSONRequestBody = DatabaseCredentialsEditRequest
+type EditLogicalDatabaseCredentialsJSONRequestBody = LogicalDatabaseCredentialsEditRequest
 
 // CreateOrganizationJSONRequestBody defines body for CreateOrganization for application/json ContentType.
 type CreateOrganizationJSONRequestBody = OrganizationRequest
@@ -2629,7 +3166,7 @@ type EditAWSCredentialsJSONRequestBody = AWSCredentialsRequest
 type EditOrganizationBillingInfoJSONRequestBody = OrganizationBillingInfoEditRequest
 
 // ChangePlanJSONRequestBody defines body for ChangePlan for application/json ContentType.
-type ChangePlanJSONRequestBody = PlanRequest
+type ChangePlanJSONRequestBody = ChangePlanRequest
 
 // CreateClusterJSONRequestBody defines body for CreateCluster for application/json ContentType.
 type CreateClusterJSONRequestBody = ClusterRequest
@@ -2638,19 +3175,19 @@ type CreateClusterJSONRequestBody = ClusterRequest
 type EditClusterJSONRequestBody = ClusterRequest
 
 // EditClusterAdvancedSettingsJSONRequestBody defines body for EditClusterAdvancedSettings for application/json ContentType.
-type EditClusterAdvancedSettingsJSONRequestBody = ClusterAdvancedSettingsResponse
+type EditClusterAdvancedSettingsJSONRequestBody = ClusterAdvancedSettingsEditRequest
 
 // SpecifyClusterCloudProviderInfoJSONRequestBody defines body for SpecifyClusterCloudProviderInfo for application/json ContentType.
-type SpecifyClusterCloudProviderInfoJSONRequestBody = OrganizationCloudProviderInfoResponse
+type SpecifyClusterCloudProviderInfoJSONRequestBody = SpecifyClusterCloudProviderInfoRequest
 
 // EditRoutingTableJSONRequestBody defines body for EditRoutingTable for application/json ContentType.
 type EditRoutingTableJSONRequestBody = RoutingTableEditRequest
 
 // AutoDeployContainerEnvironmentsJSONRequestBody defines body for AutoDeployContainerEnvironments for application/json ContentType.
-type AutoDeployContainerEnvironmentsJSONRequestBody = DeployContainerEnvironmentsRequest
+type AutoDeployContainerEnvironmentsJSONRequestBody = AutoDeployContainerEnvironmentsRequest
 
 // PreviewContainerEnvironmentsJSONRequestBody defines body for PreviewContainerEnvironments for application/json ContentType.
-type PreviewContainerEnvironmentsJSONRequestBody = DeployContainerEnvironmentsRequest
+type PreviewContainerEnvironmentsJSONRequestBody = PreviewContainerEnvironmentsRequest
 
 // CreateContainerRegistryJSONRequestBody defines body for CreateContainerRegistry for application/json ContentType.
 type CreateContainerRegistryJSONRequestBody = ContainerRegistryRequest
@@ -2675,13 +3212,13 @@ type CreateDOCredentialsJSONRequestBody = DOCredentialsRequest
 type EditDOCredentialsJSONRequestBody = DOCredentialsRequest
 
 // OrganizationGithubAppConnectJSONRequestBody defines body for OrganizationGithubAppConnect for application/json ContentType.
-type OrganizationGithubAppConnectJSONRequestBody = OrganizationGithubAppConnectRequest2
+type OrganizationGithubAppConnectJSONRequestBody = OrganizationGithubAppConnectRequest
 
 // PostInviteMemberJSONRequestBody defines body for PostInviteMember for application/json ContentType.
 type PostInviteMemberJSONRequestBody = InviteMemberRequest
 
 // CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
-type CreateProjectJSONRequestBody = LogicalDatabaseOnDatabaseRequest
+type CreateProjectJSONRequestBody = ProjectRequest
 
 // CreateScalewayCredentialsJSONRequestBody defines body for CreateScalewayCredentials for application/json ContentType.
 type CreateScalewayCredentialsJSONRequestBody = ScalewayCredentialsRequest
@@ -2699,7 +3236,7 @@ type CreateOrganizationWebhookJSONRequestBody = OrganizationWebhookRequest
 type EditOrganizationWebhookJSONRequestBody = OrganizationWebhookRequest
 
 // EditProjectJSONRequestBody defines body for EditProject for application/json ContentType.
-type EditProjectJSONRequestBody = LogicalDatabaseOnDatabaseRequest
+type EditProjectJSONRequestBody = ProjectEditRequest
 
 // CreateDeploymentRuleJSONRequestBody defines body for CreateDeploymentRule for application/json ContentType.
 type CreateDeploymentRuleJSONRequestBody = DeploymentRuleRequest
@@ -2714,28 +3251,28 @@ type EditProjectDeployemtnRuleJSONRequestBody = DeploymentRuleRequest
 type CreateEnvironmentJSONRequestBody = EnvironmentRequest
 
 // CreateProjectEnvironmentVariableJSONRequestBody defines body for CreateProjectEnvironmentVariable for application/json ContentType.
-type CreateProjectEnvironmentVariableJSONRequestBody = ApplicationEnvironmentVariableRequest
+type CreateProjectEnvironmentVariableJSONRequestBody = ProjectEnvironmentVariableRequest
 
 // EditProjectEnvironmentVariableJSONRequestBody defines body for EditProjectEnvironmentVariable for application/json ContentType.
-type EditProjectEnvironmentVariableJSONRequestBody = ApplicationEnvironmentVariableRequest
+type EditProjectEnvironmentVariableJSONRequestBody = ProjectEnvironmentVariableEditRequest
 
 // CreateProjectEnvironmentVariableAliasJSONRequestBody defines body for CreateProjectEnvironmentVariableAlias for application/json ContentType.
-type CreateProjectEnvironmentVariableAliasJSONRequestBody = ApplicationEnvironmentVariableAliasRequest
+type CreateProjectEnvironmentVariableAliasJSONRequestBody = ProjectEnvironmentVariableAliasRequest
 
 // CreateProjectEnvironmentVariableOverrideJSONRequestBody defines body for CreateProjectEnvironmentVariableOverride for application/json ContentType.
-type CreateProjectEnvironmentVariableOverrideJSONRequestBody = ApplicationEnvironmentVariableOverrideRequest
+type CreateProjectEnvironmentVariableOverrideJSONRequestBody = ProjectEnvironmentVariableOverrideRequest
 
 // CreateProjectSecretJSONRequestBody defines body for CreateProjectSecret for application/json ContentType.
-type CreateProjectSecretJSONRequestBody = ApplicationEnvironmentVariableRequest
+type CreateProjectSecretJSONRequestBody = ProjectSecretRequest
 
 // EditProjectSecretJSONRequestBody defines body for EditProjectSecret for application/json ContentType.
-type EditProjectSecretJSONRequestBody = ApplicationSecretEditRequest
+type EditProjectSecretJSONRequestBody = ProjectSecretEditRequest
 
 // CreateProjectSecretAliasJSONRequestBody defines body for CreateProjectSecretAlias for application/json ContentType.
-type CreateProjectSecretAliasJSONRequestBody = ApplicationEnvironmentVariableAliasRequest
+type CreateProjectSecretAliasJSONRequestBody = ProjectSecretAliasRequest
 
 // CreateProjectSecretOverrideJSONRequestBody defines body for CreateProjectSecretOverride for application/json ContentType.
-type CreateProjectSecretOverrideJSONRequestBody = ApplicationEnvironmentVariableOverrideRequest
+type CreateProjectSecretOverrideJSONRequestBody = ProjectSecretOverrideRequest
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -28761,7 +29298,7 @@ type GetBitbucketRepositoriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AccountReferralResponse
+	JSON200 *BitbucketRepositoriesResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -28771,7 +29308,7 @@ type GetBitbucketRepositoriesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetBitbucketRepositoriesResponse) GetJSON200() *AccountReferralResponse {
+func (r GetBitbucketRepositoriesResponse) GetJSON200() *BitbucketRepositoriesResponse {
 	return r.JSON200
 }
 
@@ -28823,7 +29360,7 @@ type GetBitbucketRepositoryBranchesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *BitbucketRepositoryBranchesResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -28833,7 +29370,7 @@ type GetBitbucketRepositoryBranchesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetBitbucketRepositoryBranchesResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetBitbucketRepositoryBranchesResponse) GetJSON200() *BitbucketRepositoryBranchesResponseList {
 	return r.JSON200
 }
 
@@ -28885,7 +29422,7 @@ type GetGitProviderAccountResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *GitProviderAccountResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -28895,7 +29432,7 @@ type GetGitProviderAccountResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetGitProviderAccountResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetGitProviderAccountResponse) GetJSON200() *GitProviderAccountResponseList {
 	return r.JSON200
 }
 
@@ -28947,7 +29484,7 @@ type GetGithubRepositoriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AccountReferralResponse
+	JSON200 *GithubRepositoriesResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -28957,7 +29494,7 @@ type GetGithubRepositoriesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetGithubRepositoriesResponse) GetJSON200() *AccountReferralResponse {
+func (r GetGithubRepositoriesResponse) GetJSON200() *GithubRepositoriesResponse {
 	return r.JSON200
 }
 
@@ -29009,7 +29546,7 @@ type GetGithubRepositoryBranchesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *GithubRepositoryBranchesResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -29019,7 +29556,7 @@ type GetGithubRepositoryBranchesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetGithubRepositoryBranchesResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetGithubRepositoryBranchesResponse) GetJSON200() *GithubRepositoryBranchesResponseList {
 	return r.JSON200
 }
 
@@ -29071,7 +29608,7 @@ type GetGitlabRepositoriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AccountReferralResponse
+	JSON200 *GitlabRepositoriesResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -29081,7 +29618,7 @@ type GetGitlabRepositoriesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetGitlabRepositoriesResponse) GetJSON200() *AccountReferralResponse {
+func (r GetGitlabRepositoriesResponse) GetJSON200() *GitlabRepositoriesResponse {
 	return r.JSON200
 }
 
@@ -29133,7 +29670,7 @@ type GetGitlabRepositoryBranchesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *GitlabRepositoryBranchesResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -29143,7 +29680,7 @@ type GetGitlabRepositoryBranchesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetGitlabRepositoryBranchesResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetGitlabRepositoryBranchesResponse) GetJSON200() *GitlabRepositoryBranchesResponseList {
 	return r.JSON200
 }
 
@@ -29560,7 +30097,7 @@ type EditApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationResponse4
+	JSON200 *ApplicationResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -29572,7 +30109,7 @@ type EditApplicationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditApplicationResponse) GetJSON200() *ApplicationResponse4 {
+func (r EditApplicationResponse) GetJSON200() *ApplicationResponse {
 	return r.JSON200
 }
 
@@ -29760,7 +30297,7 @@ type CloneApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationResponse2
+	JSON202 *ApplicationResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -29774,7 +30311,7 @@ type CloneApplicationResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r CloneApplicationResponse) GetJSON202() *ApplicationResponse2 {
+func (r CloneApplicationResponse) GetJSON202() *ApplicationResponse {
 	return r.JSON202
 }
 
@@ -29836,7 +30373,7 @@ type ListApplicationCommitResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationCommitResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -29846,7 +30383,7 @@ type ListApplicationCommitResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListApplicationCommitResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListApplicationCommitResponse) GetJSON200() *ApplicationCommitResponseList {
 	return r.JSON200
 }
 
@@ -29898,7 +30435,7 @@ type ListApplicationContributorResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationContributorResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -29908,7 +30445,7 @@ type ListApplicationContributorResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListApplicationContributorResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListApplicationContributorResponse) GetJSON200() *ApplicationContributorResponseList {
 	return r.JSON200
 }
 
@@ -29960,7 +30497,7 @@ type GetApplicationCurrentScaleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentScaleResponse
+	JSON200 *ServiceCurrentScaleResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -29970,7 +30507,7 @@ type GetApplicationCurrentScaleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApplicationCurrentScaleResponse) GetJSON200() *ApplicationCurrentScaleResponse {
+func (r GetApplicationCurrentScaleResponse) GetJSON200() *ServiceCurrentScaleResponse {
 	return r.JSON200
 }
 
@@ -30022,7 +30559,7 @@ type GetApplicationCurrentStorageDiskResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationCurrentStorageDiskResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -30032,7 +30569,7 @@ type GetApplicationCurrentStorageDiskResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApplicationCurrentStorageDiskResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetApplicationCurrentStorageDiskResponse) GetJSON200() *ApplicationCurrentStorageDiskResponseList {
 	return r.JSON200
 }
 
@@ -30146,7 +30683,7 @@ type CreateApplicationCustomDomainResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ContainerCustomDomainStatusResponse
+	JSON201 *CustomDomainResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -30158,7 +30695,7 @@ type CreateApplicationCustomDomainResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationCustomDomainResponse) GetJSON201() *ContainerCustomDomainStatusResponse {
+func (r CreateApplicationCustomDomainResponse) GetJSON201() *CustomDomainResponse {
 	return r.JSON201
 }
 
@@ -30270,7 +30807,7 @@ type EditCustomDomainResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ContainerCustomDomainStatusResponse
+	JSON200 *CustomDomainResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -30282,7 +30819,7 @@ type EditCustomDomainResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditCustomDomainResponse) GetJSON200() *ContainerCustomDomainStatusResponse {
+func (r EditCustomDomainResponse) GetJSON200() *CustomDomainResponse {
 	return r.JSON200
 }
 
@@ -30339,7 +30876,7 @@ type GetCustomDomainStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ContainerCustomDomainStatusResponse
+	JSON200 *CustomDomainResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -30349,7 +30886,7 @@ type GetCustomDomainStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetCustomDomainStatusResponse) GetJSON200() *ContainerCustomDomainStatusResponse {
+func (r GetCustomDomainStatusResponse) GetJSON200() *CustomDomainResponse {
 	return r.JSON200
 }
 
@@ -30401,7 +30938,7 @@ type ListApplicationDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationDatabaseResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -30411,7 +30948,7 @@ type ListApplicationDatabaseResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListApplicationDatabaseResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListApplicationDatabaseResponse) GetJSON200() *ApplicationDatabaseResponseList {
 	return r.JSON200
 }
 
@@ -30580,7 +31117,7 @@ type ListApplicationDependencyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationDependencyResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -30590,7 +31127,7 @@ type ListApplicationDependencyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListApplicationDependencyResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListApplicationDependencyResponse) GetJSON200() *ApplicationDependencyResponseList {
 	return r.JSON200
 }
 
@@ -30759,7 +31296,7 @@ type DeployApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -30773,7 +31310,7 @@ type DeployApplicationResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r DeployApplicationResponse) GetJSON202() *ApplicationStatusResponse {
+func (r DeployApplicationResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -31214,7 +31751,7 @@ type CreateApplicationEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -31226,7 +31763,7 @@ type CreateApplicationEnvironmentVariableResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationEnvironmentVariableResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateApplicationEnvironmentVariableResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -31283,7 +31820,7 @@ type ImportEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ContainerEnvironmentVariableResponse
+	JSON201 *VariableImportResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -31295,7 +31832,7 @@ type ImportEnvironmentVariableResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r ImportEnvironmentVariableResponse) GetJSON201() *ContainerEnvironmentVariableResponse {
+func (r ImportEnvironmentVariableResponse) GetJSON201() *VariableImportResponse {
 	return r.JSON201
 }
 
@@ -31407,7 +31944,7 @@ type EditApplicationEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationEnvironmentVariableResponse
+	JSON200 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -31419,7 +31956,7 @@ type EditApplicationEnvironmentVariableResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditApplicationEnvironmentVariableResponse) GetJSON200() *ApplicationEnvironmentVariableResponse {
+func (r EditApplicationEnvironmentVariableResponse) GetJSON200() *EnvironmentVariableResponse {
 	return r.JSON200
 }
 
@@ -31476,7 +32013,7 @@ type CreateApplicationEnvironmentVariableAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -31488,7 +32025,7 @@ type CreateApplicationEnvironmentVariableAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationEnvironmentVariableAliasResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateApplicationEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableLinkResponse {
 	return r.JSON201
 }
 
@@ -31545,7 +32082,7 @@ type CreateApplicationEnvironmentVariableOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -31557,7 +32094,7 @@ type CreateApplicationEnvironmentVariableOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationEnvironmentVariableOverrideResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateApplicationEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableLinkResponse {
 	return r.JSON201
 }
 
@@ -31614,7 +32151,7 @@ type ListApplicationEventResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationDeploymentHistoryResponseList
+	JSON200 *ApplicationEventResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -31624,7 +32161,7 @@ type ListApplicationEventResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListApplicationEventResponse) GetJSON200() *ApplicationDeploymentHistoryResponseList {
+func (r ListApplicationEventResponse) GetJSON200() *ApplicationEventResponseList {
 	return r.JSON200
 }
 
@@ -31793,7 +32330,7 @@ type ListApplicationLogResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationLogResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -31803,7 +32340,7 @@ type ListApplicationLogResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListApplicationLogResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListApplicationLogResponse) GetJSON200() *ApplicationLogResponseList {
 	return r.JSON200
 }
 
@@ -31855,7 +32392,7 @@ type ListApplicationLogicalDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationLogicalDatabaseResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -31865,7 +32402,7 @@ type ListApplicationLogicalDatabaseResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListApplicationLogicalDatabaseResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListApplicationLogicalDatabaseResponse) GetJSON200() *ApplicationLogicalDatabaseResponseList {
 	return r.JSON200
 }
 
@@ -31972,7 +32509,7 @@ type AttachLogicalDatabasetoApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *LogicalDatabaseResponse
+	JSON201 *LogicalDatabaseOnDatabaseResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -31982,7 +32519,7 @@ type AttachLogicalDatabasetoApplicationResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r AttachLogicalDatabasetoApplicationResponse) GetJSON201() *LogicalDatabaseResponse {
+func (r AttachLogicalDatabasetoApplicationResponse) GetJSON201() *LogicalDatabaseOnDatabaseResponse {
 	return r.JSON201
 }
 
@@ -32034,7 +32571,7 @@ type GetApplicationMetricCpuResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationMetricCpuResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -32044,7 +32581,7 @@ type GetApplicationMetricCpuResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApplicationMetricCpuResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetApplicationMetricCpuResponse) GetJSON200() *ApplicationMetricCpuResponseList {
 	return r.JSON200
 }
 
@@ -32096,7 +32633,7 @@ type GetApplicationMetricHealthCheckResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationMetricHealthCheckResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -32106,7 +32643,7 @@ type GetApplicationMetricHealthCheckResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApplicationMetricHealthCheckResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetApplicationMetricHealthCheckResponse) GetJSON200() *ApplicationMetricHealthCheckResponseList {
 	return r.JSON200
 }
 
@@ -32158,7 +32695,7 @@ type GetApplicationMetricMemoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationMetricMemoryResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -32168,7 +32705,7 @@ type GetApplicationMetricMemoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApplicationMetricMemoryResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetApplicationMetricMemoryResponse) GetJSON200() *ApplicationMetricMemoryResponseList {
 	return r.JSON200
 }
 
@@ -32220,7 +32757,7 @@ type GetApplicationMetricRestartResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationMetricRestartResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -32230,7 +32767,7 @@ type GetApplicationMetricRestartResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApplicationMetricRestartResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetApplicationMetricRestartResponse) GetJSON200() *ApplicationMetricRestartResponseList {
 	return r.JSON200
 }
 
@@ -32282,7 +32819,7 @@ type GetApplicationMetricStorageResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ApplicationMetricStorageResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -32292,7 +32829,7 @@ type GetApplicationMetricStorageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApplicationMetricStorageResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetApplicationMetricStorageResponse) GetJSON200() *ApplicationMetricStorageResponseList {
 	return r.JSON200
 }
 
@@ -32344,7 +32881,7 @@ type GetApplicationNetworkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationNetworkResponse
+	JSON200 *ServiceNetworkResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -32354,7 +32891,7 @@ type GetApplicationNetworkResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApplicationNetworkResponse) GetJSON200() *ApplicationNetworkResponse {
+func (r GetApplicationNetworkResponse) GetJSON200() *ServiceNetworkResponse {
 	return r.JSON200
 }
 
@@ -32406,7 +32943,7 @@ type EditApplicationNetworkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationNetworkResponse
+	JSON201 *ServiceNetworkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -32418,7 +32955,7 @@ type EditApplicationNetworkResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r EditApplicationNetworkResponse) GetJSON201() *ApplicationNetworkResponse {
+func (r EditApplicationNetworkResponse) GetJSON201() *ServiceNetworkResponse {
 	return r.JSON201
 }
 
@@ -32475,7 +33012,7 @@ type RestartApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -32487,7 +33024,7 @@ type RestartApplicationResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r RestartApplicationResponse) GetJSON202() *ApplicationStatusResponse {
+func (r RestartApplicationResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -32606,7 +33143,7 @@ type CreateApplicationSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -32618,7 +33155,7 @@ type CreateApplicationSecretResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationSecretResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateApplicationSecretResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -32730,7 +33267,7 @@ type EditApplicationSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationSecretResponse
+	JSON200 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -32742,7 +33279,7 @@ type EditApplicationSecretResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditApplicationSecretResponse) GetJSON200() *ApplicationSecretResponse {
+func (r EditApplicationSecretResponse) GetJSON200() *SecretResponse {
 	return r.JSON200
 }
 
@@ -32799,7 +33336,7 @@ type CreateApplicationSecretAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -32811,7 +33348,7 @@ type CreateApplicationSecretAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationSecretAliasResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateApplicationSecretAliasResponse) GetJSON201() *SecretLinkResponse {
 	return r.JSON201
 }
 
@@ -32868,7 +33405,7 @@ type CreateApplicationSecretOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -32880,7 +33417,7 @@ type CreateApplicationSecretOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationSecretOverrideResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateApplicationSecretOverrideResponse) GetJSON201() *SecretLinkResponse {
 	return r.JSON201
 }
 
@@ -32937,7 +33474,7 @@ type GetApplicationStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationStatusResponse
+	JSON200 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -32947,7 +33484,7 @@ type GetApplicationStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApplicationStatusResponse) GetJSON200() *ApplicationStatusResponse {
+func (r GetApplicationStatusResponse) GetJSON200() *Status {
 	return r.JSON200
 }
 
@@ -32999,7 +33536,7 @@ type StopApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -33011,7 +33548,7 @@ type StopApplicationResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r StopApplicationResponse) GetJSON202() *ApplicationStatusResponse {
+func (r StopApplicationResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -33130,7 +33667,7 @@ type CreateApplicationTagResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationCurrentInstanceResponseList
+	JSON201 *ApplicationTagResponseList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -33142,7 +33679,7 @@ type CreateApplicationTagResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationTagResponse) GetJSON201() *ApplicationCurrentInstanceResponseList {
+func (r CreateApplicationTagResponse) GetJSON201() *ApplicationTagResponseList {
 	return r.JSON201
 }
 
@@ -33254,7 +33791,7 @@ type ListAvailableContainerRegistryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *AvailableContainerRegistryResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -33264,7 +33801,7 @@ type ListAvailableContainerRegistryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAvailableContainerRegistryResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListAvailableContainerRegistryResponse) GetJSON200() *AvailableContainerRegistryResponseList {
 	return r.JSON200
 }
 
@@ -33316,7 +33853,7 @@ type ListAWSFeaturesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *AWSFeaturesResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -33326,7 +33863,7 @@ type ListAWSFeaturesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAWSFeaturesResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListAWSFeaturesResponse) GetJSON200() *AWSFeaturesResponseList {
 	return r.JSON200
 }
 
@@ -33378,7 +33915,7 @@ type ListAWSInstanceTypeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *AWSInstanceTypeResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -33388,7 +33925,7 @@ type ListAWSInstanceTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAWSInstanceTypeResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListAWSInstanceTypeResponse) GetJSON200() *AWSInstanceTypeResponseList {
 	return r.JSON200
 }
 
@@ -33440,7 +33977,7 @@ type ListAWSRegionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *AWSRegionsResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -33450,7 +33987,7 @@ type ListAWSRegionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAWSRegionsResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListAWSRegionsResponse) GetJSON200() *AWSRegionsResponseList {
 	return r.JSON200
 }
 
@@ -33502,7 +34039,7 @@ type ListCloudProviderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *CloudProviderResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -33512,7 +34049,7 @@ type ListCloudProviderResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListCloudProviderResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListCloudProviderResponse) GetJSON200() *CloudProviderResponseList {
 	return r.JSON200
 }
 
@@ -33881,7 +34418,7 @@ type GetContainerCurrentScaleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentScaleResponse
+	JSON200 *ServiceCurrentScaleResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -33891,7 +34428,7 @@ type GetContainerCurrentScaleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetContainerCurrentScaleResponse) GetJSON200() *ApplicationCurrentScaleResponse {
+func (r GetContainerCurrentScaleResponse) GetJSON200() *ServiceCurrentScaleResponse {
 	return r.JSON200
 }
 
@@ -33943,7 +34480,7 @@ type GetContainerCurrentStorageDiskResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ContainerCurrentStorageDiskResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -33953,7 +34490,7 @@ type GetContainerCurrentStorageDiskResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetContainerCurrentStorageDiskResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetContainerCurrentStorageDiskResponse) GetJSON200() *ContainerCurrentStorageDiskResponseList {
 	return r.JSON200
 }
 
@@ -34005,7 +34542,7 @@ type ListContainerCustomDomainResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCustomDomainResponseList
+	JSON200 *ContainerCustomDomainResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -34015,7 +34552,7 @@ type ListContainerCustomDomainResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContainerCustomDomainResponse) GetJSON200() *ApplicationCustomDomainResponseList {
+func (r ListContainerCustomDomainResponse) GetJSON200() *ContainerCustomDomainResponseList {
 	return r.JSON200
 }
 
@@ -34067,7 +34604,7 @@ type CreateContainerCustomDomainResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ContainerCustomDomainStatusResponse
+	JSON201 *CustomDomainResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -34079,7 +34616,7 @@ type CreateContainerCustomDomainResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerCustomDomainResponse) GetJSON201() *ContainerCustomDomainStatusResponse {
+func (r CreateContainerCustomDomainResponse) GetJSON201() *CustomDomainResponse {
 	return r.JSON201
 }
 
@@ -34191,7 +34728,7 @@ type EditContainerCustomDomainResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ContainerCustomDomainStatusResponse
+	JSON200 *CustomDomainResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -34203,7 +34740,7 @@ type EditContainerCustomDomainResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditContainerCustomDomainResponse) GetJSON200() *ContainerCustomDomainStatusResponse {
+func (r EditContainerCustomDomainResponse) GetJSON200() *CustomDomainResponse {
 	return r.JSON200
 }
 
@@ -34260,7 +34797,7 @@ type GetContainerCustomDomainStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ContainerCustomDomainStatusResponse
+	JSON200 *CustomDomainResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -34270,7 +34807,7 @@ type GetContainerCustomDomainStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetContainerCustomDomainStatusResponse) GetJSON200() *ContainerCustomDomainStatusResponse {
+func (r GetContainerCustomDomainStatusResponse) GetJSON200() *CustomDomainResponse {
 	return r.JSON200
 }
 
@@ -34322,7 +34859,7 @@ type ListContainerDependencyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ContainerDependencyResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -34332,7 +34869,7 @@ type ListContainerDependencyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContainerDependencyResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListContainerDependencyResponse) GetJSON200() *ContainerDependencyResponseList {
 	return r.JSON200
 }
 
@@ -34501,7 +35038,7 @@ type DeployContainerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -34515,7 +35052,7 @@ type DeployContainerResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r DeployContainerResponse) GetJSON202() *ApplicationStatusResponse {
+func (r DeployContainerResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -34577,7 +35114,7 @@ type ListContainerDeploymentHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationDeploymentHistoryResponseList
+	JSON200 *ContainerDeploymentHistoryResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -34587,7 +35124,7 @@ type ListContainerDeploymentHistoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContainerDeploymentHistoryResponse) GetJSON200() *ApplicationDeploymentHistoryResponseList {
+func (r ListContainerDeploymentHistoryResponse) GetJSON200() *ContainerDeploymentHistoryResponseList {
 	return r.JSON200
 }
 
@@ -34639,7 +35176,7 @@ type ListContainerEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationEnvironmentVariableResponseList
+	JSON200 *ContainerEnvironmentVariableResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -34649,7 +35186,7 @@ type ListContainerEnvironmentVariableResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContainerEnvironmentVariableResponse) GetJSON200() *ApplicationEnvironmentVariableResponseList {
+func (r ListContainerEnvironmentVariableResponse) GetJSON200() *ContainerEnvironmentVariableResponseList {
 	return r.JSON200
 }
 
@@ -34701,7 +35238,7 @@ type CreateContainerEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -34713,7 +35250,7 @@ type CreateContainerEnvironmentVariableResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerEnvironmentVariableResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateContainerEnvironmentVariableResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -34770,7 +35307,7 @@ type ImportContainerEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ContainerEnvironmentVariableResponse
+	JSON201 *VariableImportResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -34782,7 +35319,7 @@ type ImportContainerEnvironmentVariableResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r ImportContainerEnvironmentVariableResponse) GetJSON201() *ContainerEnvironmentVariableResponse {
+func (r ImportContainerEnvironmentVariableResponse) GetJSON201() *VariableImportResponse {
 	return r.JSON201
 }
 
@@ -34894,7 +35431,7 @@ type EditContainerEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationEnvironmentVariableResponse
+	JSON200 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -34906,7 +35443,7 @@ type EditContainerEnvironmentVariableResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditContainerEnvironmentVariableResponse) GetJSON200() *ApplicationEnvironmentVariableResponse {
+func (r EditContainerEnvironmentVariableResponse) GetJSON200() *EnvironmentVariableResponse {
 	return r.JSON200
 }
 
@@ -34963,7 +35500,7 @@ type CreateContainerEnvironmentVariableAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -34975,7 +35512,7 @@ type CreateContainerEnvironmentVariableAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerEnvironmentVariableAliasResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateContainerEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableLinkResponse {
 	return r.JSON201
 }
 
@@ -35032,7 +35569,7 @@ type CreateContainerEnvironmentVariableOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -35044,7 +35581,7 @@ type CreateContainerEnvironmentVariableOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerEnvironmentVariableOverrideResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateContainerEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableLinkResponse {
 	return r.JSON201
 }
 
@@ -35101,7 +35638,7 @@ type GetContainerCurrentInstanceResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ContainerCurrentInstanceResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -35111,7 +35648,7 @@ type GetContainerCurrentInstanceResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetContainerCurrentInstanceResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetContainerCurrentInstanceResponse) GetJSON200() *ContainerCurrentInstanceResponseList {
 	return r.JSON200
 }
 
@@ -35218,7 +35755,7 @@ type ListContainerLogResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ContainerLogResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -35228,7 +35765,7 @@ type ListContainerLogResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContainerLogResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListContainerLogResponse) GetJSON200() *ContainerLogResponseList {
 	return r.JSON200
 }
 
@@ -35280,7 +35817,7 @@ type ListContainerLogicalDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ContainerLogicalDatabaseResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -35290,7 +35827,7 @@ type ListContainerLogicalDatabaseResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContainerLogicalDatabaseResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListContainerLogicalDatabaseResponse) GetJSON200() *ContainerLogicalDatabaseResponseList {
 	return r.JSON200
 }
 
@@ -35397,7 +35934,7 @@ type AttachLogicalDatabaseToContainerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *LogicalDatabaseResponse
+	JSON201 *LogicalDatabaseOnDatabaseResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -35407,7 +35944,7 @@ type AttachLogicalDatabaseToContainerResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r AttachLogicalDatabaseToContainerResponse) GetJSON201() *LogicalDatabaseResponse {
+func (r AttachLogicalDatabaseToContainerResponse) GetJSON201() *LogicalDatabaseOnDatabaseResponse {
 	return r.JSON201
 }
 
@@ -35459,7 +35996,7 @@ type GetContainerNetworkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationNetworkResponse
+	JSON200 *ContainerNetworkResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -35469,7 +36006,7 @@ type GetContainerNetworkResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetContainerNetworkResponse) GetJSON200() *ApplicationNetworkResponse {
+func (r GetContainerNetworkResponse) GetJSON200() *ContainerNetworkResponse {
 	return r.JSON200
 }
 
@@ -35521,7 +36058,7 @@ type EditContainerNetworkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationNetworkResponse
+	JSON201 *ContainerNetworkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -35533,7 +36070,7 @@ type EditContainerNetworkResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r EditContainerNetworkResponse) GetJSON201() *ApplicationNetworkResponse {
+func (r EditContainerNetworkResponse) GetJSON201() *ContainerNetworkResponse {
 	return r.JSON201
 }
 
@@ -35590,7 +36127,7 @@ type RestartContainerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -35602,7 +36139,7 @@ type RestartContainerResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r RestartContainerResponse) GetJSON202() *ApplicationStatusResponse {
+func (r RestartContainerResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -35659,7 +36196,7 @@ type ListContainerSecretsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationSecretsResponseList
+	JSON200 *ContainerSecretsResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -35669,7 +36206,7 @@ type ListContainerSecretsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContainerSecretsResponse) GetJSON200() *ApplicationSecretsResponseList {
+func (r ListContainerSecretsResponse) GetJSON200() *ContainerSecretsResponseList {
 	return r.JSON200
 }
 
@@ -35721,7 +36258,7 @@ type CreateContainerSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -35733,7 +36270,7 @@ type CreateContainerSecretResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerSecretResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateContainerSecretResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -35845,7 +36382,7 @@ type EditContainerSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationSecretResponse
+	JSON200 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -35857,7 +36394,7 @@ type EditContainerSecretResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditContainerSecretResponse) GetJSON200() *ApplicationSecretResponse {
+func (r EditContainerSecretResponse) GetJSON200() *SecretResponse {
 	return r.JSON200
 }
 
@@ -35914,7 +36451,7 @@ type CreateContainerSecretAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -35926,7 +36463,7 @@ type CreateContainerSecretAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerSecretAliasResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateContainerSecretAliasResponse) GetJSON201() *SecretLinkResponse {
 	return r.JSON201
 }
 
@@ -35983,7 +36520,7 @@ type CreateContainerSecretOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -35995,7 +36532,7 @@ type CreateContainerSecretOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerSecretOverrideResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateContainerSecretOverrideResponse) GetJSON201() *SecretLinkResponse {
 	return r.JSON201
 }
 
@@ -36052,7 +36589,7 @@ type GetContainerStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationStatusResponse
+	JSON200 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -36062,7 +36599,7 @@ type GetContainerStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetContainerStatusResponse) GetJSON200() *ApplicationStatusResponse {
+func (r GetContainerStatusResponse) GetJSON200() *Status {
 	return r.JSON200
 }
 
@@ -36114,7 +36651,7 @@ type StopContainerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -36126,7 +36663,7 @@ type StopContainerResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r StopContainerResponse) GetJSON202() *ApplicationStatusResponse {
+func (r StopContainerResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -36369,7 +36906,7 @@ type ListDatabaseApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *DatabaseApplicationResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -36379,7 +36916,7 @@ type ListDatabaseApplicationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListDatabaseApplicationResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListDatabaseApplicationResponse) GetJSON200() *DatabaseApplicationResponseList {
 	return r.JSON200
 }
 
@@ -36679,7 +37216,7 @@ type CloneDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *DatabaseResponse2
+	JSON202 *DatabaseResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -36693,7 +37230,7 @@ type CloneDatabaseResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r CloneDatabaseResponse) GetJSON202() *DatabaseResponse2 {
+func (r CloneDatabaseResponse) GetJSON202() *DatabaseResponse {
 	return r.JSON202
 }
 
@@ -36817,7 +37354,7 @@ type DeployDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -36829,7 +37366,7 @@ type DeployDatabaseResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r DeployDatabaseResponse) GetJSON202() *ApplicationStatusResponse {
+func (r DeployDatabaseResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -36886,7 +37423,7 @@ type ListDatabaseDeploymentHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationDeploymentHistoryResponseList
+	JSON200 *DatabaseDeploymentHistoryResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -36896,7 +37433,7 @@ type ListDatabaseDeploymentHistoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListDatabaseDeploymentHistoryResponse) GetJSON200() *ApplicationDeploymentHistoryResponseList {
+func (r ListDatabaseDeploymentHistoryResponse) GetJSON200() *DatabaseDeploymentHistoryResponseList {
 	return r.JSON200
 }
 
@@ -36948,7 +37485,7 @@ type ListDatabaseEventResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationDeploymentHistoryResponseList
+	JSON200 *DatabaseEventResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -36958,7 +37495,7 @@ type ListDatabaseEventResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListDatabaseEventResponse) GetJSON200() *ApplicationDeploymentHistoryResponseList {
+func (r ListDatabaseEventResponse) GetJSON200() *DatabaseEventResponseList {
 	return r.JSON200
 }
 
@@ -37072,7 +37609,7 @@ type CreateLogicalDatabaseOnDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *LogicalDatabaseResponse
+	JSON201 *LogicalDatabaseOnDatabaseResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -37084,7 +37621,7 @@ type CreateLogicalDatabaseOnDatabaseResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateLogicalDatabaseOnDatabaseResponse) GetJSON201() *LogicalDatabaseResponse {
+func (r CreateLogicalDatabaseOnDatabaseResponse) GetJSON201() *LogicalDatabaseOnDatabaseResponse {
 	return r.JSON201
 }
 
@@ -37141,7 +37678,7 @@ type GetDatabaseMasterCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *DatabaseMasterCredentialsResponse
+	JSON200 *CredentialsResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37151,7 +37688,7 @@ type GetDatabaseMasterCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDatabaseMasterCredentialsResponse) GetJSON200() *DatabaseMasterCredentialsResponse {
+func (r GetDatabaseMasterCredentialsResponse) GetJSON200() *CredentialsResponse {
 	return r.JSON200
 }
 
@@ -37203,7 +37740,7 @@ type EditDatabaseCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *DatabaseMasterCredentialsResponse
+	JSON200 *CredentialsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -37215,7 +37752,7 @@ type EditDatabaseCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditDatabaseCredentialsResponse) GetJSON200() *DatabaseMasterCredentialsResponse {
+func (r EditDatabaseCredentialsResponse) GetJSON200() *CredentialsResponse {
 	return r.JSON200
 }
 
@@ -37272,7 +37809,7 @@ type GetDatabaseMetricCpuResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *DatabaseMetricCpuResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37282,7 +37819,7 @@ type GetDatabaseMetricCpuResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDatabaseMetricCpuResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetDatabaseMetricCpuResponse) GetJSON200() *DatabaseMetricCpuResponseList {
 	return r.JSON200
 }
 
@@ -37334,7 +37871,7 @@ type GetDatabaseMetricHealthCheckResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *DatabaseMetricHealthCheckResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37344,7 +37881,7 @@ type GetDatabaseMetricHealthCheckResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDatabaseMetricHealthCheckResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetDatabaseMetricHealthCheckResponse) GetJSON200() *DatabaseMetricHealthCheckResponseList {
 	return r.JSON200
 }
 
@@ -37396,7 +37933,7 @@ type GetDatabaseMetricMemoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *DatabaseMetricMemoryResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37406,7 +37943,7 @@ type GetDatabaseMetricMemoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDatabaseMetricMemoryResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetDatabaseMetricMemoryResponse) GetJSON200() *DatabaseMetricMemoryResponseList {
 	return r.JSON200
 }
 
@@ -37458,7 +37995,7 @@ type GetDatabaseMetricRestartResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *DatabaseMetricRestartResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37468,7 +38005,7 @@ type GetDatabaseMetricRestartResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDatabaseMetricRestartResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetDatabaseMetricRestartResponse) GetJSON200() *DatabaseMetricRestartResponseList {
 	return r.JSON200
 }
 
@@ -37520,7 +38057,7 @@ type GetDatabaseMetricStorageResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *DatabaseMetricStorageResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37530,7 +38067,7 @@ type GetDatabaseMetricStorageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDatabaseMetricStorageResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetDatabaseMetricStorageResponse) GetJSON200() *DatabaseMetricStorageResponseList {
 	return r.JSON200
 }
 
@@ -37582,7 +38119,7 @@ type RestartDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37594,7 +38131,7 @@ type RestartDatabaseResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r RestartDatabaseResponse) GetJSON202() *ApplicationStatusResponse {
+func (r RestartDatabaseResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -37651,7 +38188,7 @@ type GetDatabaseStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationStatusResponse
+	JSON200 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37661,7 +38198,7 @@ type GetDatabaseStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDatabaseStatusResponse) GetJSON200() *ApplicationStatusResponse {
+func (r GetDatabaseStatusResponse) GetJSON200() *Status {
 	return r.JSON200
 }
 
@@ -37713,7 +38250,7 @@ type StopDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37725,7 +38262,7 @@ type StopDatabaseResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r StopDatabaseResponse) GetJSON202() *ApplicationStatusResponse {
+func (r StopDatabaseResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -37782,7 +38319,7 @@ type ListDatabaseVersionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *DatabaseVersionResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37792,7 +38329,7 @@ type ListDatabaseVersionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListDatabaseVersionResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListDatabaseVersionResponse) GetJSON200() *DatabaseVersionResponseList {
 	return r.JSON200
 }
 
@@ -37906,7 +38443,7 @@ type ListDOFeaturesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *DOFeaturesResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37916,7 +38453,7 @@ type ListDOFeaturesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListDOFeaturesResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListDOFeaturesResponse) GetJSON200() *DOFeaturesResponseList {
 	return r.JSON200
 }
 
@@ -37968,7 +38505,7 @@ type ListDOInstanceTypeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *DOInstanceTypeResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -37978,7 +38515,7 @@ type ListDOInstanceTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListDOInstanceTypeResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListDOInstanceTypeResponse) GetJSON200() *DOInstanceTypeResponseList {
 	return r.JSON200
 }
 
@@ -38030,7 +38567,7 @@ type ListDORegionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *DORegionsResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -38040,7 +38577,7 @@ type ListDORegionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListDORegionsResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListDORegionsResponse) GetJSON200() *DORegionsResponseList {
 	return r.JSON200
 }
 
@@ -38340,7 +38877,7 @@ type CreateApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationResponse3
+	JSON201 *ApplicationResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -38352,7 +38889,7 @@ type CreateApplicationResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationResponse) GetJSON201() *ApplicationResponse3 {
+func (r CreateApplicationResponse) GetJSON201() *ApplicationResponse {
 	return r.JSON201
 }
 
@@ -38409,7 +38946,7 @@ type GetEnvironmentApplicationCurrentScaleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentApplicationCurrentScaleResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -38419,7 +38956,7 @@ type GetEnvironmentApplicationCurrentScaleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetEnvironmentApplicationCurrentScaleResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetEnvironmentApplicationCurrentScaleResponse) GetJSON200() *EnvironmentApplicationCurrentScaleResponseList {
 	return r.JSON200
 }
 
@@ -38471,7 +39008,7 @@ type GetEnvironmentApplicationCurrentStorageResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentApplicationCurrentStorageResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -38481,7 +39018,7 @@ type GetEnvironmentApplicationCurrentStorageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetEnvironmentApplicationCurrentStorageResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetEnvironmentApplicationCurrentStorageResponse) GetJSON200() *EnvironmentApplicationCurrentStorageResponseList {
 	return r.JSON200
 }
 
@@ -38533,7 +39070,7 @@ type DeployAllApplicationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -38547,7 +39084,7 @@ type DeployAllApplicationsResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r DeployAllApplicationsResponse) GetJSON202() *ApplicationStatusResponse {
+func (r DeployAllApplicationsResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -38609,7 +39146,7 @@ type GetEnvironmentApplicationStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentApplicationStatusResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -38619,7 +39156,7 @@ type GetEnvironmentApplicationStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetEnvironmentApplicationStatusResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetEnvironmentApplicationStatusResponse) GetJSON200() *EnvironmentApplicationStatusResponseList {
 	return r.JSON200
 }
 
@@ -38671,7 +39208,7 @@ type GetEnvironmentApplicationSupportedLanguagesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentApplicationSupportedLanguagesResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -38681,7 +39218,7 @@ type GetEnvironmentApplicationSupportedLanguagesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetEnvironmentApplicationSupportedLanguagesResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetEnvironmentApplicationSupportedLanguagesResponse) GetJSON200() *EnvironmentApplicationSupportedLanguagesResponseList {
 	return r.JSON200
 }
 
@@ -38733,7 +39270,7 @@ type CancelEnvironmentDeploymentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -38745,7 +39282,7 @@ type CancelEnvironmentDeploymentResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r CancelEnvironmentDeploymentResponse) GetJSON202() *ApplicationStatusResponse {
+func (r CancelEnvironmentDeploymentResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -38802,7 +39339,7 @@ type CloneEnvironmentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *EnvironmentResponse2
+	JSON202 *EnvironmentResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -38816,7 +39353,7 @@ type CloneEnvironmentResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r CloneEnvironmentResponse) GetJSON202() *EnvironmentResponse2 {
+func (r CloneEnvironmentResponse) GetJSON202() *EnvironmentResponse {
 	return r.JSON202
 }
 
@@ -39009,7 +39546,7 @@ type GetEnvironmentContainerCurrentScaleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentContainerCurrentScaleResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -39019,7 +39556,7 @@ type GetEnvironmentContainerCurrentScaleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetEnvironmentContainerCurrentScaleResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetEnvironmentContainerCurrentScaleResponse) GetJSON200() *EnvironmentContainerCurrentScaleResponseList {
 	return r.JSON200
 }
 
@@ -39071,7 +39608,7 @@ type GetEnvironmentContainerCurrentStorageResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentContainerCurrentStorageResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -39081,7 +39618,7 @@ type GetEnvironmentContainerCurrentStorageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetEnvironmentContainerCurrentStorageResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetEnvironmentContainerCurrentStorageResponse) GetJSON200() *EnvironmentContainerCurrentStorageResponseList {
 	return r.JSON200
 }
 
@@ -39133,7 +39670,7 @@ type DeployAllServicesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -39147,7 +39684,7 @@ type DeployAllServicesResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r DeployAllServicesResponse) GetJSON202() *ApplicationStatusResponse {
+func (r DeployAllServicesResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -39209,7 +39746,7 @@ type GetEnvironmentContainerStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentContainerStatusResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -39219,7 +39756,7 @@ type GetEnvironmentContainerStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetEnvironmentContainerStatusResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetEnvironmentContainerStatusResponse) GetJSON200() *EnvironmentContainerStatusResponseList {
 	return r.JSON200
 }
 
@@ -39333,7 +39870,7 @@ type CreateDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *DatabaseResponse3
+	JSON201 *DatabaseResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -39345,7 +39882,7 @@ type CreateDatabaseResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateDatabaseResponse) GetJSON201() *DatabaseResponse3 {
+func (r CreateDatabaseResponse) GetJSON201() *DatabaseResponse {
 	return r.JSON201
 }
 
@@ -39402,7 +39939,7 @@ type ListEnvironmentDatabaseCurrentMetricResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentDatabaseCurrentMetricResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -39412,7 +39949,7 @@ type ListEnvironmentDatabaseCurrentMetricResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListEnvironmentDatabaseCurrentMetricResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListEnvironmentDatabaseCurrentMetricResponse) GetJSON200() *EnvironmentDatabaseCurrentMetricResponseList {
 	return r.JSON200
 }
 
@@ -39464,7 +40001,7 @@ type GetEnvironmentDatabaseStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentDatabaseStatusResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -39474,7 +40011,7 @@ type GetEnvironmentDatabaseStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetEnvironmentDatabaseStatusResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetEnvironmentDatabaseStatusResponse) GetJSON200() *EnvironmentDatabaseStatusResponseList {
 	return r.JSON200
 }
 
@@ -39526,7 +40063,7 @@ type ListEnvironmentDatabaseConfigResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentDatabaseConfigResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -39536,7 +40073,7 @@ type ListEnvironmentDatabaseConfigResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListEnvironmentDatabaseConfigResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListEnvironmentDatabaseConfigResponse) GetJSON200() *EnvironmentDatabaseConfigResponseList {
 	return r.JSON200
 }
 
@@ -39588,7 +40125,7 @@ type DeployEnvironmentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -39600,7 +40137,7 @@ type DeployEnvironmentResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r DeployEnvironmentResponse) GetJSON202() *ApplicationStatusResponse {
+func (r DeployEnvironmentResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -39657,7 +40194,7 @@ type ListEnvironmentDeploymentHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationDeploymentHistoryResponseList
+	JSON200 *EnvironmentDeploymentHistoryResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -39667,7 +40204,7 @@ type ListEnvironmentDeploymentHistoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListEnvironmentDeploymentHistoryResponse) GetJSON200() *ApplicationDeploymentHistoryResponseList {
+func (r ListEnvironmentDeploymentHistoryResponse) GetJSON200() *EnvironmentDeploymentHistoryResponseList {
 	return r.JSON200
 }
 
@@ -39850,7 +40387,7 @@ type ListEnvironmentEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationEnvironmentVariableResponseList
+	JSON200 *EnvironmentEnvironmentVariableResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -39860,7 +40397,7 @@ type ListEnvironmentEnvironmentVariableResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListEnvironmentEnvironmentVariableResponse) GetJSON200() *ApplicationEnvironmentVariableResponseList {
+func (r ListEnvironmentEnvironmentVariableResponse) GetJSON200() *EnvironmentEnvironmentVariableResponseList {
 	return r.JSON200
 }
 
@@ -39912,7 +40449,7 @@ type CreateEnvironmentEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -39924,7 +40461,7 @@ type CreateEnvironmentEnvironmentVariableResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateEnvironmentEnvironmentVariableResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateEnvironmentEnvironmentVariableResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -40036,7 +40573,7 @@ type EditEnvironmentEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationEnvironmentVariableResponse
+	JSON200 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -40048,7 +40585,7 @@ type EditEnvironmentEnvironmentVariableResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditEnvironmentEnvironmentVariableResponse) GetJSON200() *ApplicationEnvironmentVariableResponse {
+func (r EditEnvironmentEnvironmentVariableResponse) GetJSON200() *EnvironmentVariableResponse {
 	return r.JSON200
 }
 
@@ -40105,7 +40642,7 @@ type CreateEnvironmentEnvironmentVariableAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -40117,7 +40654,7 @@ type CreateEnvironmentEnvironmentVariableAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateEnvironmentEnvironmentVariableAliasResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateEnvironmentEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableLinkResponse {
 	return r.JSON201
 }
 
@@ -40174,7 +40711,7 @@ type CreateEnvironmentEnvironmentVariableOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -40186,7 +40723,7 @@ type CreateEnvironmentEnvironmentVariableOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateEnvironmentEnvironmentVariableOverrideResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateEnvironmentEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableLinkResponse {
 	return r.JSON201
 }
 
@@ -40243,7 +40780,7 @@ type ListEnvironmentLogResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *EnvironmentLogResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -40253,7 +40790,7 @@ type ListEnvironmentLogResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListEnvironmentLogResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListEnvironmentLogResponse) GetJSON200() *EnvironmentLogResponseList {
 	return r.JSON200
 }
 
@@ -40305,7 +40842,7 @@ type RestartEnvironmentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -40319,7 +40856,7 @@ type RestartEnvironmentResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r RestartEnvironmentResponse) GetJSON202() *ApplicationStatusResponse {
+func (r RestartEnvironmentResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -40381,7 +40918,7 @@ type ListEnvironmentSecretsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationSecretsResponseList
+	JSON200 *EnvironmentSecretsResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -40391,7 +40928,7 @@ type ListEnvironmentSecretsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListEnvironmentSecretsResponse) GetJSON200() *ApplicationSecretsResponseList {
+func (r ListEnvironmentSecretsResponse) GetJSON200() *EnvironmentSecretsResponseList {
 	return r.JSON200
 }
 
@@ -40443,7 +40980,7 @@ type CreateEnvironmentSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -40455,7 +40992,7 @@ type CreateEnvironmentSecretResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateEnvironmentSecretResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateEnvironmentSecretResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -40567,7 +41104,7 @@ type EditEnvironmentSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationSecretResponse
+	JSON200 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -40579,7 +41116,7 @@ type EditEnvironmentSecretResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditEnvironmentSecretResponse) GetJSON200() *ApplicationSecretResponse {
+func (r EditEnvironmentSecretResponse) GetJSON200() *SecretResponse {
 	return r.JSON200
 }
 
@@ -40636,7 +41173,7 @@ type CreateEnvironmentSecretAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -40648,7 +41185,7 @@ type CreateEnvironmentSecretAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateEnvironmentSecretAliasResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateEnvironmentSecretAliasResponse) GetJSON201() *SecretLinkResponse {
 	return r.JSON201
 }
 
@@ -40705,7 +41242,7 @@ type CreateEnvironmentSecretOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -40717,7 +41254,7 @@ type CreateEnvironmentSecretOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateEnvironmentSecretOverrideResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateEnvironmentSecretOverrideResponse) GetJSON201() *SecretLinkResponse {
 	return r.JSON201
 }
 
@@ -40774,7 +41311,7 @@ type GetEnvironmentStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationStatusResponse
+	JSON200 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -40784,7 +41321,7 @@ type GetEnvironmentStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetEnvironmentStatusResponse) GetJSON200() *ApplicationStatusResponse {
+func (r GetEnvironmentStatusResponse) GetJSON200() *Status {
 	return r.JSON200
 }
 
@@ -40836,7 +41373,7 @@ type StopEnvironmentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -40848,7 +41385,7 @@ type StopEnvironmentResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r StopEnvironmentResponse) GetJSON202() *ApplicationStatusResponse {
+func (r StopEnvironmentResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -41091,7 +41628,7 @@ type ListLogicalDatabaseApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *LogicalDatabaseApplicationResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -41101,7 +41638,7 @@ type ListLogicalDatabaseApplicationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListLogicalDatabaseApplicationResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListLogicalDatabaseApplicationResponse) GetJSON200() *LogicalDatabaseApplicationResponseList {
 	return r.JSON200
 }
 
@@ -41153,7 +41690,7 @@ type ListLogicalDatabaseContainerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *LogicalDatabaseContainerResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -41163,7 +41700,7 @@ type ListLogicalDatabaseContainerResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListLogicalDatabaseContainerResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListLogicalDatabaseContainerResponse) GetJSON200() *LogicalDatabaseContainerResponseList {
 	return r.JSON200
 }
 
@@ -41215,7 +41752,7 @@ type GetLogicalDatabaseCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *DatabaseMasterCredentialsResponse
+	JSON200 *CredentialsResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -41225,7 +41762,7 @@ type GetLogicalDatabaseCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetLogicalDatabaseCredentialsResponse) GetJSON200() *DatabaseMasterCredentialsResponse {
+func (r GetLogicalDatabaseCredentialsResponse) GetJSON200() *CredentialsResponse {
 	return r.JSON200
 }
 
@@ -41277,7 +41814,7 @@ type EditLogicalDatabaseCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *DatabaseMasterCredentialsResponse
+	JSON200 *CredentialsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -41289,7 +41826,7 @@ type EditLogicalDatabaseCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditLogicalDatabaseCredentialsResponse) GetJSON200() *DatabaseMasterCredentialsResponse {
+func (r EditLogicalDatabaseCredentialsResponse) GetJSON200() *CredentialsResponse {
 	return r.JSON200
 }
 
@@ -41663,7 +42200,7 @@ type GetOrganizationBitbucketRepositoriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AccountReferralResponse
+	JSON200 *OrganizationBitbucketRepositoriesResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -41673,7 +42210,7 @@ type GetOrganizationBitbucketRepositoriesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrganizationBitbucketRepositoriesResponse) GetJSON200() *AccountReferralResponse {
+func (r GetOrganizationBitbucketRepositoriesResponse) GetJSON200() *OrganizationBitbucketRepositoriesResponse {
 	return r.JSON200
 }
 
@@ -41725,7 +42262,7 @@ type GetOrganizationBitbucketRepositoryBranchesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *OrganizationBitbucketRepositoryBranchesResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -41735,7 +42272,7 @@ type GetOrganizationBitbucketRepositoryBranchesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrganizationBitbucketRepositoryBranchesResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetOrganizationBitbucketRepositoryBranchesResponse) GetJSON200() *OrganizationBitbucketRepositoryBranchesResponseList {
 	return r.JSON200
 }
 
@@ -41787,7 +42324,7 @@ type GetOrganizationGitProviderAccountResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *OrganizationGitProviderAccountResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -41797,7 +42334,7 @@ type GetOrganizationGitProviderAccountResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrganizationGitProviderAccountResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetOrganizationGitProviderAccountResponse) GetJSON200() *OrganizationGitProviderAccountResponseList {
 	return r.JSON200
 }
 
@@ -41849,7 +42386,7 @@ type GetOrganizationGithubRepositoriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AccountReferralResponse
+	JSON200 *OrganizationGithubRepositoriesResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -41859,7 +42396,7 @@ type GetOrganizationGithubRepositoriesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrganizationGithubRepositoriesResponse) GetJSON200() *AccountReferralResponse {
+func (r GetOrganizationGithubRepositoriesResponse) GetJSON200() *OrganizationGithubRepositoriesResponse {
 	return r.JSON200
 }
 
@@ -41911,7 +42448,7 @@ type GetOrganizationGithubRepositoryBranchesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *OrganizationGithubRepositoryBranchesResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -41921,7 +42458,7 @@ type GetOrganizationGithubRepositoryBranchesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrganizationGithubRepositoryBranchesResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetOrganizationGithubRepositoryBranchesResponse) GetJSON200() *OrganizationGithubRepositoryBranchesResponseList {
 	return r.JSON200
 }
 
@@ -41973,7 +42510,7 @@ type GetOrganizationGitlabRepositoriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AccountReferralResponse
+	JSON200 *OrganizationGitlabRepositoriesResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -41983,7 +42520,7 @@ type GetOrganizationGitlabRepositoriesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrganizationGitlabRepositoriesResponse) GetJSON200() *AccountReferralResponse {
+func (r GetOrganizationGitlabRepositoriesResponse) GetJSON200() *OrganizationGitlabRepositoriesResponse {
 	return r.JSON200
 }
 
@@ -42035,7 +42572,7 @@ type GetOrganizationGitlabRepositoryBranchesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *OrganizationGitlabRepositoryBranchesResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -42045,7 +42582,7 @@ type GetOrganizationGitlabRepositoryBranchesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrganizationGitlabRepositoryBranchesResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetOrganizationGitlabRepositoryBranchesResponse) GetJSON200() *OrganizationGitlabRepositoryBranchesResponseList {
 	return r.JSON200
 }
 
@@ -42345,7 +42882,7 @@ type CreateAWSCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *AWSCredentialsResponse
+	JSON201 *ClusterCredentialsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -42357,7 +42894,7 @@ type CreateAWSCredentialsResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateAWSCredentialsResponse) GetJSON201() *AWSCredentialsResponse {
+func (r CreateAWSCredentialsResponse) GetJSON201() *ClusterCredentialsResponse {
 	return r.JSON201
 }
 
@@ -42469,7 +43006,7 @@ type GetAWSCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AWSCredentialsResponse
+	JSON200 *ClusterCredentialsResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -42479,7 +43016,7 @@ type GetAWSCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetAWSCredentialsResponse) GetJSON200() *AWSCredentialsResponse {
+func (r GetAWSCredentialsResponse) GetJSON200() *ClusterCredentialsResponse {
 	return r.JSON200
 }
 
@@ -42531,7 +43068,7 @@ type EditAWSCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AWSCredentialsResponse
+	JSON200 *ClusterCredentialsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -42543,7 +43080,7 @@ type EditAWSCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditAWSCredentialsResponse) GetJSON200() *AWSCredentialsResponse {
+func (r EditAWSCredentialsResponse) GetJSON200() *ClusterCredentialsResponse {
 	return r.JSON200
 }
 
@@ -42993,7 +43530,7 @@ type GetOrganizationClusterStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *OrganizationClusterStatusResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -43003,7 +43540,7 @@ type GetOrganizationClusterStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrganizationClusterStatusResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetOrganizationClusterStatusResponse) GetJSON200() *OrganizationClusterStatusResponseList {
 	return r.JSON200
 }
 
@@ -43503,7 +44040,7 @@ type DeployClusterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *StopClusterResponse2
+	JSON201 *ClusterDeploymentStatusResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -43515,7 +44052,7 @@ type DeployClusterResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r DeployClusterResponse) GetJSON201() *StopClusterResponse2 {
+func (r DeployClusterResponse) GetJSON201() *ClusterDeploymentStatusResponse {
 	return r.JSON201
 }
 
@@ -43634,7 +44171,7 @@ type ListClusterLogsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ClusterLogsResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -43644,7 +44181,7 @@ type ListClusterLogsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListClusterLogsResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListClusterLogsResponse) GetJSON200() *ClusterLogsResponseList {
 	return r.JSON200
 }
 
@@ -43696,7 +44233,7 @@ type GetRoutingTableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *RoutingTableResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -43706,7 +44243,7 @@ type GetRoutingTableResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetRoutingTableResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetRoutingTableResponse) GetJSON200() *RoutingTableResponseList {
 	return r.JSON200
 }
 
@@ -43758,7 +44295,7 @@ type EditRoutingTableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationCurrentInstanceResponseList
+	JSON201 *RoutingTableResponseList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -43770,7 +44307,7 @@ type EditRoutingTableResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r EditRoutingTableResponse) GetJSON201() *ApplicationCurrentInstanceResponseList {
+func (r EditRoutingTableResponse) GetJSON201() *RoutingTableResponseList {
 	return r.JSON201
 }
 
@@ -43889,7 +44426,7 @@ type StopClusterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *StopClusterResponse2
+	JSON202 *ClusterDeploymentStatusResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -43899,7 +44436,7 @@ type StopClusterResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r StopClusterResponse) GetJSON202() *StopClusterResponse2 {
+func (r StopClusterResponse) GetJSON202() *ClusterDeploymentStatusResponse {
 	return r.JSON202
 }
 
@@ -43951,7 +44488,7 @@ type UpdateClusterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *StopClusterResponse2
+	JSON201 *ClusterDeploymentStatusResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -43961,7 +44498,7 @@ type UpdateClusterResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r UpdateClusterResponse) GetJSON201() *StopClusterResponse2 {
+func (r UpdateClusterResponse) GetJSON201() *ClusterDeploymentStatusResponse {
 	return r.JSON201
 }
 
@@ -44013,7 +44550,7 @@ type AutoDeployContainerEnvironmentsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -44025,7 +44562,7 @@ type AutoDeployContainerEnvironmentsResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r AutoDeployContainerEnvironmentsResponse) GetJSON202() *ApplicationStatusResponse {
+func (r AutoDeployContainerEnvironmentsResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -44082,7 +44619,7 @@ type PreviewContainerEnvironmentsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
-	JSON202 *ApplicationStatusResponse
+	JSON202 *Status
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -44094,7 +44631,7 @@ type PreviewContainerEnvironmentsResponse struct {
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
-func (r PreviewContainerEnvironmentsResponse) GetJSON202() *ApplicationStatusResponse {
+func (r PreviewContainerEnvironmentsResponse) GetJSON202() *Status {
 	return r.JSON202
 }
 
@@ -44778,7 +45315,7 @@ type ListDOCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AWSCredentialsResponseList
+	JSON200 *DOCredentialsResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -44788,7 +45325,7 @@ type ListDOCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListDOCredentialsResponse) GetJSON200() *AWSCredentialsResponseList {
+func (r ListDOCredentialsResponse) GetJSON200() *DOCredentialsResponseList {
 	return r.JSON200
 }
 
@@ -44840,7 +45377,7 @@ type CreateDOCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *AWSCredentialsResponse
+	JSON201 *DOCredentialsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -44852,7 +45389,7 @@ type CreateDOCredentialsResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateDOCredentialsResponse) GetJSON201() *AWSCredentialsResponse {
+func (r CreateDOCredentialsResponse) GetJSON201() *DOCredentialsResponse {
 	return r.JSON201
 }
 
@@ -44964,7 +45501,7 @@ type GetDOCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AWSCredentialsResponse
+	JSON200 *DOCredentialsResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -44974,7 +45511,7 @@ type GetDOCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDOCredentialsResponse) GetJSON200() *AWSCredentialsResponse {
+func (r GetDOCredentialsResponse) GetJSON200() *DOCredentialsResponse {
 	return r.JSON200
 }
 
@@ -45026,7 +45563,7 @@ type EditDOCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AWSCredentialsResponse
+	JSON200 *DOCredentialsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -45038,7 +45575,7 @@ type EditDOCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditDOCredentialsResponse) GetJSON200() *AWSCredentialsResponse {
+func (r EditDOCredentialsResponse) GetJSON200() *DOCredentialsResponse {
 	return r.JSON200
 }
 
@@ -45329,7 +45866,7 @@ type PostInviteMemberResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *AcceptInviteMemberResponse
+	JSON201 *InviteMemberResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -45341,7 +45878,7 @@ type PostInviteMemberResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r PostInviteMemberResponse) GetJSON201() *AcceptInviteMemberResponse {
+func (r PostInviteMemberResponse) GetJSON201() *InviteMemberResponse {
 	return r.JSON201
 }
 
@@ -45453,7 +45990,7 @@ type PostAcceptInviteMemberResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *AcceptInviteMemberResponse
+	JSON201 *InviteMemberResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -45463,7 +46000,7 @@ type PostAcceptInviteMemberResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r PostAcceptInviteMemberResponse) GetJSON201() *AcceptInviteMemberResponse {
+func (r PostAcceptInviteMemberResponse) GetJSON201() *InviteMemberResponse {
 	return r.JSON201
 }
 
@@ -45701,7 +46238,7 @@ type GetOrganizationMembersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *OrganizationMembersResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -45711,7 +46248,7 @@ type GetOrganizationMembersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrganizationMembersResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetOrganizationMembersResponse) GetJSON200() *OrganizationMembersResponseList {
 	return r.JSON200
 }
 
@@ -45949,7 +46486,7 @@ type GetOrganizationProjectStatsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *OrganizationProjectStatsResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -45959,7 +46496,7 @@ type GetOrganizationProjectStatsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrganizationProjectStatsResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetOrganizationProjectStatsResponse) GetJSON200() *OrganizationProjectStatsResponseList {
 	return r.JSON200
 }
 
@@ -46011,7 +46548,7 @@ type ListScalewayCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AWSCredentialsResponseList
+	JSON200 *ScalewayCredentialsResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -46021,7 +46558,7 @@ type ListScalewayCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListScalewayCredentialsResponse) GetJSON200() *AWSCredentialsResponseList {
+func (r ListScalewayCredentialsResponse) GetJSON200() *ScalewayCredentialsResponseList {
 	return r.JSON200
 }
 
@@ -46073,7 +46610,7 @@ type CreateScalewayCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *AWSCredentialsResponse
+	JSON201 *ScalewayCredentialsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -46085,7 +46622,7 @@ type CreateScalewayCredentialsResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateScalewayCredentialsResponse) GetJSON201() *AWSCredentialsResponse {
+func (r CreateScalewayCredentialsResponse) GetJSON201() *ScalewayCredentialsResponse {
 	return r.JSON201
 }
 
@@ -46197,7 +46734,7 @@ type GetScalewayCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AWSCredentialsResponse
+	JSON200 *ScalewayCredentialsResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -46207,7 +46744,7 @@ type GetScalewayCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetScalewayCredentialsResponse) GetJSON200() *AWSCredentialsResponse {
+func (r GetScalewayCredentialsResponse) GetJSON200() *ScalewayCredentialsResponse {
 	return r.JSON200
 }
 
@@ -46259,7 +46796,7 @@ type EditScalewayCredentialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AWSCredentialsResponse
+	JSON200 *ScalewayCredentialsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -46271,7 +46808,7 @@ type EditScalewayCredentialsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditScalewayCredentialsResponse) GetJSON200() *AWSCredentialsResponse {
+func (r EditScalewayCredentialsResponse) GetJSON200() *ScalewayCredentialsResponse {
 	return r.JSON200
 }
 
@@ -46955,7 +47492,7 @@ type CreateDeploymentRuleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ProjectDeploymentRuleResponse
+	JSON201 *DeploymentRuleResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -46967,7 +47504,7 @@ type CreateDeploymentRuleResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateDeploymentRuleResponse) GetJSON201() *ProjectDeploymentRuleResponse {
+func (r CreateDeploymentRuleResponse) GetJSON201() *DeploymentRuleResponse {
 	return r.JSON201
 }
 
@@ -47141,7 +47678,7 @@ type GetProjectDeploymentRuleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ProjectDeploymentRuleResponse
+	JSON200 *DeploymentRuleResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -47151,7 +47688,7 @@ type GetProjectDeploymentRuleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetProjectDeploymentRuleResponse) GetJSON200() *ProjectDeploymentRuleResponse {
+func (r GetProjectDeploymentRuleResponse) GetJSON200() *DeploymentRuleResponse {
 	return r.JSON200
 }
 
@@ -47203,7 +47740,7 @@ type EditProjectDeployemtnRuleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ProjectDeploymentRuleResponse
+	JSON200 *DeploymentRuleResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -47215,7 +47752,7 @@ type EditProjectDeployemtnRuleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditProjectDeployemtnRuleResponse) GetJSON200() *ProjectDeploymentRuleResponse {
+func (r EditProjectDeployemtnRuleResponse) GetJSON200() *DeploymentRuleResponse {
 	return r.JSON200
 }
 
@@ -47403,7 +47940,7 @@ type GetProjectEnvironmentServiceNumberResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ProjectEnvironmentServiceNumberResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -47413,7 +47950,7 @@ type GetProjectEnvironmentServiceNumberResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetProjectEnvironmentServiceNumberResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetProjectEnvironmentServiceNumberResponse) GetJSON200() *ProjectEnvironmentServiceNumberResponseList {
 	return r.JSON200
 }
 
@@ -47465,7 +48002,7 @@ type GetProjectEnvironmentsStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ProjectEnvironmentsStatusResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -47475,7 +48012,7 @@ type GetProjectEnvironmentsStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetProjectEnvironmentsStatusResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r GetProjectEnvironmentsStatusResponse) GetJSON200() *ProjectEnvironmentsStatusResponseList {
 	return r.JSON200
 }
 
@@ -47527,7 +48064,7 @@ type ListProjectEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationEnvironmentVariableResponseList
+	JSON200 *ProjectEnvironmentVariableResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -47537,7 +48074,7 @@ type ListProjectEnvironmentVariableResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListProjectEnvironmentVariableResponse) GetJSON200() *ApplicationEnvironmentVariableResponseList {
+func (r ListProjectEnvironmentVariableResponse) GetJSON200() *ProjectEnvironmentVariableResponseList {
 	return r.JSON200
 }
 
@@ -47589,7 +48126,7 @@ type CreateProjectEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -47601,7 +48138,7 @@ type CreateProjectEnvironmentVariableResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateProjectEnvironmentVariableResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateProjectEnvironmentVariableResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -47713,7 +48250,7 @@ type EditProjectEnvironmentVariableResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationEnvironmentVariableResponse
+	JSON200 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -47725,7 +48262,7 @@ type EditProjectEnvironmentVariableResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditProjectEnvironmentVariableResponse) GetJSON200() *ApplicationEnvironmentVariableResponse {
+func (r EditProjectEnvironmentVariableResponse) GetJSON200() *EnvironmentVariableResponse {
 	return r.JSON200
 }
 
@@ -47782,7 +48319,7 @@ type CreateProjectEnvironmentVariableAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -47794,7 +48331,7 @@ type CreateProjectEnvironmentVariableAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateProjectEnvironmentVariableAliasResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateProjectEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableLinkResponse {
 	return r.JSON201
 }
 
@@ -47851,7 +48388,7 @@ type CreateProjectEnvironmentVariableOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationEnvironmentVariableResponse
+	JSON201 *EnvironmentVariableLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -47863,7 +48400,7 @@ type CreateProjectEnvironmentVariableOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateProjectEnvironmentVariableOverrideResponse) GetJSON201() *ApplicationEnvironmentVariableResponse {
+func (r CreateProjectEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableLinkResponse {
 	return r.JSON201
 }
 
@@ -47920,7 +48457,7 @@ type ListProjectSecretsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationSecretsResponseList
+	JSON200 *ProjectSecretsResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -47930,7 +48467,7 @@ type ListProjectSecretsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListProjectSecretsResponse) GetJSON200() *ApplicationSecretsResponseList {
+func (r ListProjectSecretsResponse) GetJSON200() *ProjectSecretsResponseList {
 	return r.JSON200
 }
 
@@ -47982,7 +48519,7 @@ type CreateProjectSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -47994,7 +48531,7 @@ type CreateProjectSecretResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateProjectSecretResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateProjectSecretResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -48106,7 +48643,7 @@ type EditProjectSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationSecretResponse
+	JSON200 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -48118,7 +48655,7 @@ type EditProjectSecretResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditProjectSecretResponse) GetJSON200() *ApplicationSecretResponse {
+func (r EditProjectSecretResponse) GetJSON200() *SecretResponse {
 	return r.JSON200
 }
 
@@ -48175,7 +48712,7 @@ type CreateProjectSecretAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -48187,7 +48724,7 @@ type CreateProjectSecretAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateProjectSecretAliasResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateProjectSecretAliasResponse) GetJSON201() *SecretLinkResponse {
 	return r.JSON201
 }
 
@@ -48244,7 +48781,7 @@ type CreateProjectSecretOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ApplicationSecretResponse
+	JSON201 *SecretLinkResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -48256,7 +48793,7 @@ type CreateProjectSecretOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateProjectSecretOverrideResponse) GetJSON201() *ApplicationSecretResponse {
+func (r CreateProjectSecretOverrideResponse) GetJSON201() *SecretLinkResponse {
 	return r.JSON201
 }
 
@@ -48313,7 +48850,7 @@ type ListScalewayFeaturesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ScalewayFeaturesResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -48323,7 +48860,7 @@ type ListScalewayFeaturesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListScalewayFeaturesResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListScalewayFeaturesResponse) GetJSON200() *ScalewayFeaturesResponseList {
 	return r.JSON200
 }
 
@@ -48375,7 +48912,7 @@ type ListScalewayInstanceTypeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ScalewayInstanceTypeResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -48385,7 +48922,7 @@ type ListScalewayInstanceTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListScalewayInstanceTypeResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListScalewayInstanceTypeResponse) GetJSON200() *ScalewayInstanceTypeResponseList {
 	return r.JSON200
 }
 
@@ -48437,7 +48974,7 @@ type ListScalewayRegionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationCurrentInstanceResponseList
+	JSON200 *ScalewayRegionsResponseList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -48447,7 +48984,7 @@ type ListScalewayRegionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListScalewayRegionsResponse) GetJSON200() *ApplicationCurrentInstanceResponseList {
+func (r ListScalewayRegionsResponse) GetJSON200() *ScalewayRegionsResponseList {
 	return r.JSON200
 }
 
@@ -54219,7 +54756,7 @@ func ParseGetBitbucketRepositoriesResponse(rsp *http.Response) (*GetBitbucketRep
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AccountReferralResponse
+		var dest BitbucketRepositoriesResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -54266,7 +54803,7 @@ func ParseGetBitbucketRepositoryBranchesResponse(rsp *http.Response) (*GetBitbuc
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest BitbucketRepositoryBranchesResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -54313,7 +54850,7 @@ func ParseGetGitProviderAccountResponse(rsp *http.Response) (*GetGitProviderAcco
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest GitProviderAccountResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -54360,7 +54897,7 @@ func ParseGetGithubRepositoriesResponse(rsp *http.Response) (*GetGithubRepositor
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AccountReferralResponse
+		var dest GithubRepositoriesResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -54407,7 +54944,7 @@ func ParseGetGithubRepositoryBranchesResponse(rsp *http.Response) (*GetGithubRep
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest GithubRepositoryBranchesResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -54454,7 +54991,7 @@ func ParseGetGitlabRepositoriesResponse(rsp *http.Response) (*GetGitlabRepositor
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AccountReferralResponse
+		var dest GitlabRepositoriesResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -54501,7 +55038,7 @@ func ParseGetGitlabRepositoryBranchesResponse(rsp *http.Response) (*GetGitlabRep
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest GitlabRepositoryBranchesResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -54832,7 +55369,7 @@ func ParseEditApplicationResponse(rsp *http.Response) (*EditApplicationResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationResponse4
+		var dest ApplicationResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -54987,7 +55524,7 @@ func ParseCloneApplicationResponse(rsp *http.Response) (*CloneApplicationRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationResponse2
+		var dest ApplicationResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55048,7 +55585,7 @@ func ParseListApplicationCommitResponse(rsp *http.Response) (*ListApplicationCom
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationCommitResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55095,7 +55632,7 @@ func ParseListApplicationContributorResponse(rsp *http.Response) (*ListApplicati
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationContributorResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55142,7 +55679,7 @@ func ParseGetApplicationCurrentScaleResponse(rsp *http.Response) (*GetApplicatio
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentScaleResponse
+		var dest ServiceCurrentScaleResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55189,7 +55726,7 @@ func ParseGetApplicationCurrentStorageDiskResponse(rsp *http.Response) (*GetAppl
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationCurrentStorageDiskResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55283,7 +55820,7 @@ func ParseCreateApplicationCustomDomainResponse(rsp *http.Response) (*CreateAppl
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ContainerCustomDomainStatusResponse
+		var dest CustomDomainResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55380,7 +55917,7 @@ func ParseEditCustomDomainResponse(rsp *http.Response) (*EditCustomDomainRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ContainerCustomDomainStatusResponse
+		var dest CustomDomainResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55434,7 +55971,7 @@ func ParseGetCustomDomainStatusResponse(rsp *http.Response) (*GetCustomDomainSta
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ContainerCustomDomainStatusResponse
+		var dest CustomDomainResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55481,7 +56018,7 @@ func ParseListApplicationDatabaseResponse(rsp *http.Response) (*ListApplicationD
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationDatabaseResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55618,7 +56155,7 @@ func ParseListApplicationDependencyResponse(rsp *http.Response) (*ListApplicatio
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationDependencyResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55755,7 +56292,7 @@ func ParseDeployApplicationResponse(rsp *http.Response) (*DeployApplicationRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56108,7 +56645,7 @@ func ParseCreateApplicationEnvironmentVariableResponse(rsp *http.Response) (*Cre
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56162,7 +56699,7 @@ func ParseImportEnvironmentVariableResponse(rsp *http.Response) (*ImportEnvironm
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ContainerEnvironmentVariableResponse
+		var dest VariableImportResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56259,7 +56796,7 @@ func ParseEditApplicationEnvironmentVariableResponse(rsp *http.Response) (*EditA
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56313,7 +56850,7 @@ func ParseCreateApplicationEnvironmentVariableAliasResponse(rsp *http.Response) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56367,7 +56904,7 @@ func ParseCreateApplicationEnvironmentVariableOverrideResponse(rsp *http.Respons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56421,7 +56958,7 @@ func ParseListApplicationEventResponse(rsp *http.Response) (*ListApplicationEven
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationDeploymentHistoryResponseList
+		var dest ApplicationEventResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56558,7 +57095,7 @@ func ParseListApplicationLogResponse(rsp *http.Response) (*ListApplicationLogRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationLogResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56605,7 +57142,7 @@ func ParseListApplicationLogicalDatabaseResponse(rsp *http.Response) (*ListAppli
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationLogicalDatabaseResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56695,7 +57232,7 @@ func ParseAttachLogicalDatabasetoApplicationResponse(rsp *http.Response) (*Attac
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest LogicalDatabaseResponse
+		var dest LogicalDatabaseOnDatabaseResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56742,7 +57279,7 @@ func ParseGetApplicationMetricCpuResponse(rsp *http.Response) (*GetApplicationMe
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationMetricCpuResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56789,7 +57326,7 @@ func ParseGetApplicationMetricHealthCheckResponse(rsp *http.Response) (*GetAppli
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationMetricHealthCheckResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56836,7 +57373,7 @@ func ParseGetApplicationMetricMemoryResponse(rsp *http.Response) (*GetApplicatio
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationMetricMemoryResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56883,7 +57420,7 @@ func ParseGetApplicationMetricRestartResponse(rsp *http.Response) (*GetApplicati
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationMetricRestartResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56930,7 +57467,7 @@ func ParseGetApplicationMetricStorageResponse(rsp *http.Response) (*GetApplicati
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationMetricStorageResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56977,7 +57514,7 @@ func ParseGetApplicationNetworkResponse(rsp *http.Response) (*GetApplicationNetw
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationNetworkResponse
+		var dest ServiceNetworkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57024,7 +57561,7 @@ func ParseEditApplicationNetworkResponse(rsp *http.Response) (*EditApplicationNe
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationNetworkResponse
+		var dest ServiceNetworkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57078,7 +57615,7 @@ func ParseRestartApplicationResponse(rsp *http.Response) (*RestartApplicationRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57179,7 +57716,7 @@ func ParseCreateApplicationSecretResponse(rsp *http.Response) (*CreateApplicatio
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57276,7 +57813,7 @@ func ParseEditApplicationSecretResponse(rsp *http.Response) (*EditApplicationSec
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationSecretResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57330,7 +57867,7 @@ func ParseCreateApplicationSecretAliasResponse(rsp *http.Response) (*CreateAppli
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57384,7 +57921,7 @@ func ParseCreateApplicationSecretOverrideResponse(rsp *http.Response) (*CreateAp
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57438,7 +57975,7 @@ func ParseGetApplicationStatusResponse(rsp *http.Response) (*GetApplicationStatu
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57485,7 +58022,7 @@ func ParseStopApplicationResponse(rsp *http.Response) (*StopApplicationResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57586,7 +58123,7 @@ func ParseCreateApplicationTagResponse(rsp *http.Response) (*CreateApplicationTa
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ApplicationTagResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57683,7 +58220,7 @@ func ParseListAvailableContainerRegistryResponse(rsp *http.Response) (*ListAvail
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest AvailableContainerRegistryResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57730,7 +58267,7 @@ func ParseListAWSFeaturesResponse(rsp *http.Response) (*ListAWSFeaturesResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest AWSFeaturesResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57777,7 +58314,7 @@ func ParseListAWSInstanceTypeResponse(rsp *http.Response) (*ListAWSInstanceTypeR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest AWSInstanceTypeResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57824,7 +58361,7 @@ func ParseListAWSRegionsResponse(rsp *http.Response) (*ListAWSRegionsResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest AWSRegionsResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57871,7 +58408,7 @@ func ParseListCloudProviderResponse(rsp *http.Response) (*ListCloudProviderRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest CloudProviderResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58163,7 +58700,7 @@ func ParseGetContainerCurrentScaleResponse(rsp *http.Response) (*GetContainerCur
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentScaleResponse
+		var dest ServiceCurrentScaleResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58210,7 +58747,7 @@ func ParseGetContainerCurrentStorageDiskResponse(rsp *http.Response) (*GetContai
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ContainerCurrentStorageDiskResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58257,7 +58794,7 @@ func ParseListContainerCustomDomainResponse(rsp *http.Response) (*ListContainerC
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCustomDomainResponseList
+		var dest ContainerCustomDomainResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58304,7 +58841,7 @@ func ParseCreateContainerCustomDomainResponse(rsp *http.Response) (*CreateContai
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ContainerCustomDomainStatusResponse
+		var dest CustomDomainResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58401,7 +58938,7 @@ func ParseEditContainerCustomDomainResponse(rsp *http.Response) (*EditContainerC
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ContainerCustomDomainStatusResponse
+		var dest CustomDomainResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58455,7 +58992,7 @@ func ParseGetContainerCustomDomainStatusResponse(rsp *http.Response) (*GetContai
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ContainerCustomDomainStatusResponse
+		var dest CustomDomainResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58502,7 +59039,7 @@ func ParseListContainerDependencyResponse(rsp *http.Response) (*ListContainerDep
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ContainerDependencyResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58639,7 +59176,7 @@ func ParseDeployContainerResponse(rsp *http.Response) (*DeployContainerResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58700,7 +59237,7 @@ func ParseListContainerDeploymentHistoryResponse(rsp *http.Response) (*ListConta
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationDeploymentHistoryResponseList
+		var dest ContainerDeploymentHistoryResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58747,7 +59284,7 @@ func ParseListContainerEnvironmentVariableResponse(rsp *http.Response) (*ListCon
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationEnvironmentVariableResponseList
+		var dest ContainerEnvironmentVariableResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58794,7 +59331,7 @@ func ParseCreateContainerEnvironmentVariableResponse(rsp *http.Response) (*Creat
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58848,7 +59385,7 @@ func ParseImportContainerEnvironmentVariableResponse(rsp *http.Response) (*Impor
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ContainerEnvironmentVariableResponse
+		var dest VariableImportResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58945,7 +59482,7 @@ func ParseEditContainerEnvironmentVariableResponse(rsp *http.Response) (*EditCon
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58999,7 +59536,7 @@ func ParseCreateContainerEnvironmentVariableAliasResponse(rsp *http.Response) (*
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59053,7 +59590,7 @@ func ParseCreateContainerEnvironmentVariableOverrideResponse(rsp *http.Response)
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59107,7 +59644,7 @@ func ParseGetContainerCurrentInstanceResponse(rsp *http.Response) (*GetContainer
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ContainerCurrentInstanceResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59197,7 +59734,7 @@ func ParseListContainerLogResponse(rsp *http.Response) (*ListContainerLogRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ContainerLogResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59244,7 +59781,7 @@ func ParseListContainerLogicalDatabaseResponse(rsp *http.Response) (*ListContain
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ContainerLogicalDatabaseResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59334,7 +59871,7 @@ func ParseAttachLogicalDatabaseToContainerResponse(rsp *http.Response) (*AttachL
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest LogicalDatabaseResponse
+		var dest LogicalDatabaseOnDatabaseResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59381,7 +59918,7 @@ func ParseGetContainerNetworkResponse(rsp *http.Response) (*GetContainerNetworkR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationNetworkResponse
+		var dest ContainerNetworkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59428,7 +59965,7 @@ func ParseEditContainerNetworkResponse(rsp *http.Response) (*EditContainerNetwor
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationNetworkResponse
+		var dest ContainerNetworkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59482,7 +60019,7 @@ func ParseRestartContainerResponse(rsp *http.Response) (*RestartContainerRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59536,7 +60073,7 @@ func ParseListContainerSecretsResponse(rsp *http.Response) (*ListContainerSecret
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationSecretsResponseList
+		var dest ContainerSecretsResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59583,7 +60120,7 @@ func ParseCreateContainerSecretResponse(rsp *http.Response) (*CreateContainerSec
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59680,7 +60217,7 @@ func ParseEditContainerSecretResponse(rsp *http.Response) (*EditContainerSecretR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationSecretResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59734,7 +60271,7 @@ func ParseCreateContainerSecretAliasResponse(rsp *http.Response) (*CreateContain
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59788,7 +60325,7 @@ func ParseCreateContainerSecretOverrideResponse(rsp *http.Response) (*CreateCont
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59842,7 +60379,7 @@ func ParseGetContainerStatusResponse(rsp *http.Response) (*GetContainerStatusRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59889,7 +60426,7 @@ func ParseStopContainerResponse(rsp *http.Response) (*StopContainerResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60087,7 +60624,7 @@ func ParseListDatabaseApplicationResponse(rsp *http.Response) (*ListDatabaseAppl
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest DatabaseApplicationResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60328,7 +60865,7 @@ func ParseCloneDatabaseResponse(rsp *http.Response) (*CloneDatabaseResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest DatabaseResponse2
+		var dest DatabaseResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60436,7 +60973,7 @@ func ParseDeployDatabaseResponse(rsp *http.Response) (*DeployDatabaseResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60490,7 +61027,7 @@ func ParseListDatabaseDeploymentHistoryResponse(rsp *http.Response) (*ListDataba
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationDeploymentHistoryResponseList
+		var dest DatabaseDeploymentHistoryResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60537,7 +61074,7 @@ func ParseListDatabaseEventResponse(rsp *http.Response) (*ListDatabaseEventRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationDeploymentHistoryResponseList
+		var dest DatabaseEventResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60631,7 +61168,7 @@ func ParseCreateLogicalDatabaseOnDatabaseResponse(rsp *http.Response) (*CreateLo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest LogicalDatabaseResponse
+		var dest LogicalDatabaseOnDatabaseResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60685,7 +61222,7 @@ func ParseGetDatabaseMasterCredentialsResponse(rsp *http.Response) (*GetDatabase
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest DatabaseMasterCredentialsResponse
+		var dest CredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60732,7 +61269,7 @@ func ParseEditDatabaseCredentialsResponse(rsp *http.Response) (*EditDatabaseCred
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest DatabaseMasterCredentialsResponse
+		var dest CredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60786,7 +61323,7 @@ func ParseGetDatabaseMetricCpuResponse(rsp *http.Response) (*GetDatabaseMetricCp
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest DatabaseMetricCpuResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60833,7 +61370,7 @@ func ParseGetDatabaseMetricHealthCheckResponse(rsp *http.Response) (*GetDatabase
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest DatabaseMetricHealthCheckResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60880,7 +61417,7 @@ func ParseGetDatabaseMetricMemoryResponse(rsp *http.Response) (*GetDatabaseMetri
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest DatabaseMetricMemoryResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60927,7 +61464,7 @@ func ParseGetDatabaseMetricRestartResponse(rsp *http.Response) (*GetDatabaseMetr
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest DatabaseMetricRestartResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60974,7 +61511,7 @@ func ParseGetDatabaseMetricStorageResponse(rsp *http.Response) (*GetDatabaseMetr
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest DatabaseMetricStorageResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61021,7 +61558,7 @@ func ParseRestartDatabaseResponse(rsp *http.Response) (*RestartDatabaseResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61075,7 +61612,7 @@ func ParseGetDatabaseStatusResponse(rsp *http.Response) (*GetDatabaseStatusRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61122,7 +61659,7 @@ func ParseStopDatabaseResponse(rsp *http.Response) (*StopDatabaseResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61176,7 +61713,7 @@ func ParseListDatabaseVersionResponse(rsp *http.Response) (*ListDatabaseVersionR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest DatabaseVersionResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61270,7 +61807,7 @@ func ParseListDOFeaturesResponse(rsp *http.Response) (*ListDOFeaturesResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest DOFeaturesResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61317,7 +61854,7 @@ func ParseListDOInstanceTypeResponse(rsp *http.Response) (*ListDOInstanceTypeRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest DOInstanceTypeResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61364,7 +61901,7 @@ func ParseListDORegionsResponse(rsp *http.Response) (*ListDORegionsResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest DORegionsResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61602,7 +62139,7 @@ func ParseCreateApplicationResponse(rsp *http.Response) (*CreateApplicationRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationResponse3
+		var dest ApplicationResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61656,7 +62193,7 @@ func ParseGetEnvironmentApplicationCurrentScaleResponse(rsp *http.Response) (*Ge
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentApplicationCurrentScaleResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61703,7 +62240,7 @@ func ParseGetEnvironmentApplicationCurrentStorageResponse(rsp *http.Response) (*
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentApplicationCurrentStorageResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61750,7 +62287,7 @@ func ParseDeployAllApplicationsResponse(rsp *http.Response) (*DeployAllApplicati
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61811,7 +62348,7 @@ func ParseGetEnvironmentApplicationStatusResponse(rsp *http.Response) (*GetEnvir
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentApplicationStatusResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61858,7 +62395,7 @@ func ParseGetEnvironmentApplicationSupportedLanguagesResponse(rsp *http.Response
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentApplicationSupportedLanguagesResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61905,7 +62442,7 @@ func ParseCancelEnvironmentDeploymentResponse(rsp *http.Response) (*CancelEnviro
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -61959,7 +62496,7 @@ func ParseCloneEnvironmentResponse(rsp *http.Response) (*CloneEnvironmentRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest EnvironmentResponse2
+		var dest EnvironmentResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62121,7 +62658,7 @@ func ParseGetEnvironmentContainerCurrentScaleResponse(rsp *http.Response) (*GetE
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentContainerCurrentScaleResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62168,7 +62705,7 @@ func ParseGetEnvironmentContainerCurrentStorageResponse(rsp *http.Response) (*Ge
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentContainerCurrentStorageResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62215,7 +62752,7 @@ func ParseDeployAllServicesResponse(rsp *http.Response) (*DeployAllServicesRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62276,7 +62813,7 @@ func ParseGetEnvironmentContainerStatusResponse(rsp *http.Response) (*GetEnviron
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentContainerStatusResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62370,7 +62907,7 @@ func ParseCreateDatabaseResponse(rsp *http.Response) (*CreateDatabaseResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest DatabaseResponse3
+		var dest DatabaseResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62424,7 +62961,7 @@ func ParseListEnvironmentDatabaseCurrentMetricResponse(rsp *http.Response) (*Lis
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentDatabaseCurrentMetricResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62471,7 +63008,7 @@ func ParseGetEnvironmentDatabaseStatusResponse(rsp *http.Response) (*GetEnvironm
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentDatabaseStatusResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62518,7 +63055,7 @@ func ParseListEnvironmentDatabaseConfigResponse(rsp *http.Response) (*ListEnviro
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentDatabaseConfigResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62565,7 +63102,7 @@ func ParseDeployEnvironmentResponse(rsp *http.Response) (*DeployEnvironmentRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62619,7 +63156,7 @@ func ParseListEnvironmentDeploymentHistoryResponse(rsp *http.Response) (*ListEnv
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationDeploymentHistoryResponseList
+		var dest EnvironmentDeploymentHistoryResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62767,7 +63304,7 @@ func ParseListEnvironmentEnvironmentVariableResponse(rsp *http.Response) (*ListE
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationEnvironmentVariableResponseList
+		var dest EnvironmentEnvironmentVariableResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62814,7 +63351,7 @@ func ParseCreateEnvironmentEnvironmentVariableResponse(rsp *http.Response) (*Cre
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62911,7 +63448,7 @@ func ParseEditEnvironmentEnvironmentVariableResponse(rsp *http.Response) (*EditE
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62965,7 +63502,7 @@ func ParseCreateEnvironmentEnvironmentVariableAliasResponse(rsp *http.Response) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63019,7 +63556,7 @@ func ParseCreateEnvironmentEnvironmentVariableOverrideResponse(rsp *http.Respons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63073,7 +63610,7 @@ func ParseListEnvironmentLogResponse(rsp *http.Response) (*ListEnvironmentLogRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest EnvironmentLogResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63120,7 +63657,7 @@ func ParseRestartEnvironmentResponse(rsp *http.Response) (*RestartEnvironmentRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63181,7 +63718,7 @@ func ParseListEnvironmentSecretsResponse(rsp *http.Response) (*ListEnvironmentSe
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationSecretsResponseList
+		var dest EnvironmentSecretsResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63228,7 +63765,7 @@ func ParseCreateEnvironmentSecretResponse(rsp *http.Response) (*CreateEnvironmen
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63325,7 +63862,7 @@ func ParseEditEnvironmentSecretResponse(rsp *http.Response) (*EditEnvironmentSec
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationSecretResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63379,7 +63916,7 @@ func ParseCreateEnvironmentSecretAliasResponse(rsp *http.Response) (*CreateEnvir
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63433,7 +63970,7 @@ func ParseCreateEnvironmentSecretOverrideResponse(rsp *http.Response) (*CreateEn
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63487,7 +64024,7 @@ func ParseGetEnvironmentStatusResponse(rsp *http.Response) (*GetEnvironmentStatu
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63534,7 +64071,7 @@ func ParseStopEnvironmentResponse(rsp *http.Response) (*StopEnvironmentResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63732,7 +64269,7 @@ func ParseListLogicalDatabaseApplicationResponse(rsp *http.Response) (*ListLogic
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest LogicalDatabaseApplicationResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63779,7 +64316,7 @@ func ParseListLogicalDatabaseContainerResponse(rsp *http.Response) (*ListLogical
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest LogicalDatabaseContainerResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63826,7 +64363,7 @@ func ParseGetLogicalDatabaseCredentialsResponse(rsp *http.Response) (*GetLogical
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest DatabaseMasterCredentialsResponse
+		var dest CredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63873,7 +64410,7 @@ func ParseEditLogicalDatabaseCredentialsResponse(rsp *http.Response) (*EditLogic
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest DatabaseMasterCredentialsResponse
+		var dest CredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64172,7 +64709,7 @@ func ParseGetOrganizationBitbucketRepositoriesResponse(rsp *http.Response) (*Get
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AccountReferralResponse
+		var dest OrganizationBitbucketRepositoriesResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64219,7 +64756,7 @@ func ParseGetOrganizationBitbucketRepositoryBranchesResponse(rsp *http.Response)
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest OrganizationBitbucketRepositoryBranchesResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64266,7 +64803,7 @@ func ParseGetOrganizationGitProviderAccountResponse(rsp *http.Response) (*GetOrg
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest OrganizationGitProviderAccountResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64313,7 +64850,7 @@ func ParseGetOrganizationGithubRepositoriesResponse(rsp *http.Response) (*GetOrg
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AccountReferralResponse
+		var dest OrganizationGithubRepositoriesResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64360,7 +64897,7 @@ func ParseGetOrganizationGithubRepositoryBranchesResponse(rsp *http.Response) (*
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest OrganizationGithubRepositoryBranchesResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64407,7 +64944,7 @@ func ParseGetOrganizationGitlabRepositoriesResponse(rsp *http.Response) (*GetOrg
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AccountReferralResponse
+		var dest OrganizationGitlabRepositoriesResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64454,7 +64991,7 @@ func ParseGetOrganizationGitlabRepositoryBranchesResponse(rsp *http.Response) (*
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest OrganizationGitlabRepositoryBranchesResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64692,7 +65229,7 @@ func ParseCreateAWSCredentialsResponse(rsp *http.Response) (*CreateAWSCredential
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest AWSCredentialsResponse
+		var dest ClusterCredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64789,7 +65326,7 @@ func ParseGetAWSCredentialsResponse(rsp *http.Response) (*GetAWSCredentialsRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AWSCredentialsResponse
+		var dest ClusterCredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64836,7 +65373,7 @@ func ParseEditAWSCredentialsResponse(rsp *http.Response) (*EditAWSCredentialsRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AWSCredentialsResponse
+		var dest ClusterCredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -65193,7 +65730,7 @@ func ParseGetOrganizationClusterStatusResponse(rsp *http.Response) (*GetOrganiza
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest OrganizationClusterStatusResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -65586,7 +66123,7 @@ func ParseDeployClusterResponse(rsp *http.Response) (*DeployClusterResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest StopClusterResponse2
+		var dest ClusterDeploymentStatusResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -65687,7 +66224,7 @@ func ParseListClusterLogsResponse(rsp *http.Response) (*ListClusterLogsResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ClusterLogsResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -65734,7 +66271,7 @@ func ParseGetRoutingTableResponse(rsp *http.Response) (*GetRoutingTableResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest RoutingTableResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -65781,7 +66318,7 @@ func ParseEditRoutingTableResponse(rsp *http.Response) (*EditRoutingTableRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest RoutingTableResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -65882,7 +66419,7 @@ func ParseStopClusterResponse(rsp *http.Response) (*StopClusterResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest StopClusterResponse2
+		var dest ClusterDeploymentStatusResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -65929,7 +66466,7 @@ func ParseUpdateClusterResponse(rsp *http.Response) (*UpdateClusterResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest StopClusterResponse2
+		var dest ClusterDeploymentStatusResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -65976,7 +66513,7 @@ func ParseAutoDeployContainerEnvironmentsResponse(rsp *http.Response) (*AutoDepl
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -66030,7 +66567,7 @@ func ParsePreviewContainerEnvironmentsResponse(rsp *http.Response) (*PreviewCont
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ApplicationStatusResponse
+		var dest Status
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -66570,7 +67107,7 @@ func ParseListDOCredentialsResponse(rsp *http.Response) (*ListDOCredentialsRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AWSCredentialsResponseList
+		var dest DOCredentialsResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -66617,7 +67154,7 @@ func ParseCreateDOCredentialsResponse(rsp *http.Response) (*CreateDOCredentialsR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest AWSCredentialsResponse
+		var dest DOCredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -66714,7 +67251,7 @@ func ParseGetDOCredentialsResponse(rsp *http.Response) (*GetDOCredentialsRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AWSCredentialsResponse
+		var dest DOCredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -66761,7 +67298,7 @@ func ParseEditDOCredentialsResponse(rsp *http.Response) (*EditDOCredentialsRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AWSCredentialsResponse
+		var dest DOCredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -66998,7 +67535,7 @@ func ParsePostInviteMemberResponse(rsp *http.Response) (*PostInviteMemberRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest AcceptInviteMemberResponse
+		var dest InviteMemberResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -67095,7 +67632,7 @@ func ParsePostAcceptInviteMemberResponse(rsp *http.Response) (*PostAcceptInviteM
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest AcceptInviteMemberResponse
+		var dest InviteMemberResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -67283,7 +67820,7 @@ func ParseGetOrganizationMembersResponse(rsp *http.Response) (*GetOrganizationMe
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest OrganizationMembersResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -67474,7 +68011,7 @@ func ParseGetOrganizationProjectStatsResponse(rsp *http.Response) (*GetOrganizat
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest OrganizationProjectStatsResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -67521,7 +68058,7 @@ func ParseListScalewayCredentialsResponse(rsp *http.Response) (*ListScalewayCred
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AWSCredentialsResponseList
+		var dest ScalewayCredentialsResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -67568,7 +68105,7 @@ func ParseCreateScalewayCredentialsResponse(rsp *http.Response) (*CreateScaleway
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest AWSCredentialsResponse
+		var dest ScalewayCredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -67665,7 +68202,7 @@ func ParseGetScalewayCredentialsResponse(rsp *http.Response) (*GetScalewayCreden
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AWSCredentialsResponse
+		var dest ScalewayCredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -67712,7 +68249,7 @@ func ParseEditScalewayCredentialsResponse(rsp *http.Response) (*EditScalewayCred
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AWSCredentialsResponse
+		var dest ScalewayCredentialsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -68252,7 +68789,7 @@ func ParseCreateDeploymentRuleResponse(rsp *http.Response) (*CreateDeploymentRul
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ProjectDeploymentRuleResponse
+		var dest DeploymentRuleResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -68399,7 +68936,7 @@ func ParseGetProjectDeploymentRuleResponse(rsp *http.Response) (*GetProjectDeplo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ProjectDeploymentRuleResponse
+		var dest DeploymentRuleResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -68446,7 +68983,7 @@ func ParseEditProjectDeployemtnRuleResponse(rsp *http.Response) (*EditProjectDep
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ProjectDeploymentRuleResponse
+		var dest DeploymentRuleResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -68601,7 +69138,7 @@ func ParseGetProjectEnvironmentServiceNumberResponse(rsp *http.Response) (*GetPr
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ProjectEnvironmentServiceNumberResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -68648,7 +69185,7 @@ func ParseGetProjectEnvironmentsStatusResponse(rsp *http.Response) (*GetProjectE
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ProjectEnvironmentsStatusResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -68695,7 +69232,7 @@ func ParseListProjectEnvironmentVariableResponse(rsp *http.Response) (*ListProje
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationEnvironmentVariableResponseList
+		var dest ProjectEnvironmentVariableResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -68742,7 +69279,7 @@ func ParseCreateProjectEnvironmentVariableResponse(rsp *http.Response) (*CreateP
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -68839,7 +69376,7 @@ func ParseEditProjectEnvironmentVariableResponse(rsp *http.Response) (*EditProje
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -68893,7 +69430,7 @@ func ParseCreateProjectEnvironmentVariableAliasResponse(rsp *http.Response) (*Cr
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -68947,7 +69484,7 @@ func ParseCreateProjectEnvironmentVariableOverrideResponse(rsp *http.Response) (
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationEnvironmentVariableResponse
+		var dest EnvironmentVariableLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69001,7 +69538,7 @@ func ParseListProjectSecretsResponse(rsp *http.Response) (*ListProjectSecretsRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationSecretsResponseList
+		var dest ProjectSecretsResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69048,7 +69585,7 @@ func ParseCreateProjectSecretResponse(rsp *http.Response) (*CreateProjectSecretR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69145,7 +69682,7 @@ func ParseEditProjectSecretResponse(rsp *http.Response) (*EditProjectSecretRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationSecretResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69199,7 +69736,7 @@ func ParseCreateProjectSecretAliasResponse(rsp *http.Response) (*CreateProjectSe
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69253,7 +69790,7 @@ func ParseCreateProjectSecretOverrideResponse(rsp *http.Response) (*CreateProjec
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ApplicationSecretResponse
+		var dest SecretLinkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69307,7 +69844,7 @@ func ParseListScalewayFeaturesResponse(rsp *http.Response) (*ListScalewayFeature
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ScalewayFeaturesResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69354,7 +69891,7 @@ func ParseListScalewayInstanceTypeResponse(rsp *http.Response) (*ListScalewayIns
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ScalewayInstanceTypeResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69401,7 +69938,7 @@ func ParseListScalewayRegionsResponse(rsp *http.Response) (*ListScalewayRegionsR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationCurrentInstanceResponseList
+		var dest ScalewayRegionsResponseList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
