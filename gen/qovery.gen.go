@@ -641,6 +641,22 @@ type AdvancedSettingsResponse struct {
 	ReadinessProbeType                 *ReadinessProbeTypeEnum `json:"readiness_probe.type,omitempty"`
 }
 
+// Annotation defines model for Annotation.
+type Annotation struct {
+	Key   *string `json:"key,omitempty"`
+	Value *string `json:"value,omitempty"`
+}
+
+// AnnotationsGroup defines model for AnnotationsGroup.
+type AnnotationsGroup struct {
+	Annotations *[]Annotation       `json:"annotations,omitempty"`
+	CreatedAt   *time.Time          `json:"created_at,omitempty"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        *string             `json:"name,omitempty"`
+	Scopes      *[]string           `json:"scopes,omitempty"`
+	UpdatedAt   *time.Time          `json:"updated_at,omitempty"`
+}
+
 // ApplicationCommitResponseList defines model for ApplicationCommitResponseList.
 type ApplicationCommitResponseList struct {
 	Results *[]map[string]interface{} `json:"results,omitempty"`
@@ -678,57 +694,26 @@ type ApplicationDatabaseResponseList struct {
 
 // ApplicationDependencyResponse defines model for ApplicationDependencyResponse.
 type ApplicationDependencyResponse struct {
-	AutoPreview       *bool                  `json:"auto_preview,omitempty"`
-	BuildMode         *BuildModeEnum         `json:"build_mode,omitempty"`
-	BuildpackLanguage *BuildPackLanguageEnum `json:"buildpack_language,omitempty"`
-	Cpu               *int                   `json:"cpu,omitempty"`
-	CreatedAt         *time.Time             `json:"created_at,omitempty"`
-	Description       *string                `json:"description,omitempty"`
-	DockerfilePath    *string                `json:"dockerfile_path,omitempty"`
-	Environment       *struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment,omitempty"`
-	GitRepository *struct {
-		Branch                    *string    `json:"branch,omitempty"`
-		DeployedCommitContributor *string    `json:"deployed_commit_contributor,omitempty"`
-		DeployedCommitDate        *time.Time `json:"deployed_commit_date,omitempty"`
-		DeployedCommitId          *string    `json:"deployed_commit_id,omitempty"`
-		DeployedCommitTag         *string    `json:"deployed_commit_tag,omitempty"`
-		GitTokenId                *string    `json:"git_token_id,omitempty"`
-		GitTokenName              *string    `json:"git_token_name,omitempty"`
-		HasAccess                 *bool      `json:"has_access,omitempty"`
-		Name                      *string    `json:"name,omitempty"`
-		Owner                     *string    `json:"owner,omitempty"`
-		Provider                  *string    `json:"provider,omitempty"`
-		RootPath                  *string    `json:"root_path,omitempty"`
-		Url                       *string    `json:"url,omitempty"`
-	} `json:"git_repository,omitempty"`
-	Healthcheck         *map[string]interface{} `json:"healthcheck,omitempty"`
-	Id                  *openapi_types.UUID     `json:"id,omitempty"`
-	MaxRunningInstances *int                    `json:"max_running_instances,omitempty"`
-	MaximumCpu          *int                    `json:"maximum_cpu,omitempty"`
-	MaximumMemory       *int                    `json:"maximum_memory,omitempty"`
-	Memory              *int                    `json:"memory,omitempty"`
-	MinRunningInstances *int                    `json:"min_running_instances,omitempty"`
-	Name                *string                 `json:"name,omitempty"`
-	Ports               *[]struct {
-		ExternalPort       *int                `json:"external_port,omitempty"`
-		Id                 *openapi_types.UUID `json:"id,omitempty"`
-		InternalPort       *int                `json:"internal_port,omitempty"`
-		IsDefault          *bool               `json:"is_default,omitempty"`
-		Name               *string             `json:"name,omitempty"`
-		Protocol           *string             `json:"protocol,omitempty"`
-		PublicPath         *string             `json:"public_path,omitempty"`
-		PublicPathRewrite  *string             `json:"public_path_rewrite,omitempty"`
-		PubliclyAccessible *bool               `json:"publicly_accessible,omitempty"`
-	} `json:"ports,omitempty"`
-	Storage *[]struct {
-		Id         *openapi_types.UUID `json:"id,omitempty"`
-		MountPoint *string             `json:"mount_point,omitempty"`
-		Size       *int                `json:"size,omitempty"`
-		Type       *string             `json:"type,omitempty"`
-	} `json:"storage,omitempty"`
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	AutoPreview         *bool                     `json:"auto_preview,omitempty"`
+	BuildMode           *BuildModeEnum            `json:"build_mode,omitempty"`
+	BuildpackLanguage   *BuildPackLanguageEnum    `json:"buildpack_language,omitempty"`
+	Cpu                 *int                      `json:"cpu,omitempty"`
+	CreatedAt           *time.Time                `json:"created_at,omitempty"`
+	Description         *string                   `json:"description,omitempty"`
+	DockerfilePath      *string                   `json:"dockerfile_path,omitempty"`
+	Environment         *ReferenceObject          `json:"environment,omitempty"`
+	GitRepository       *ApplicationGitRepository `json:"git_repository,omitempty"`
+	Healthcheck         *map[string]interface{}   `json:"healthcheck,omitempty"`
+	Id                  *openapi_types.UUID       `json:"id,omitempty"`
+	MaxRunningInstances *int                      `json:"max_running_instances,omitempty"`
+	MaximumCpu          *int                      `json:"maximum_cpu,omitempty"`
+	MaximumMemory       *int                      `json:"maximum_memory,omitempty"`
+	Memory              *int                      `json:"memory,omitempty"`
+	MinRunningInstances *int                      `json:"min_running_instances,omitempty"`
+	Name                *string                   `json:"name,omitempty"`
+	Ports               *[]ServicePort            `json:"ports,omitempty"`
+	Storage             *[]ServiceStorage         `json:"storage,omitempty"`
+	UpdatedAt           *time.Time                `json:"updated_at,omitempty"`
 }
 
 // ApplicationDependencyResponseList defines model for ApplicationDependencyResponseList.
@@ -781,12 +766,7 @@ type ApplicationEditRequest struct {
 	Name                *string                          `json:"name,omitempty"`
 	Ports               *[]ServicePortResponseList       `json:"ports,omitempty"`
 	StickySession       *bool                            `json:"sticky_session,omitempty"`
-	Storage             *[]struct {
-		Id         *openapi_types.UUID `json:"id,omitempty"`
-		MountPoint *string             `json:"mount_point,omitempty"`
-		Size       *int                `json:"size,omitempty"`
-		Type       *string             `json:"type,omitempty"`
-	} `json:"storage,omitempty"`
+	Storage             *[]ServiceStorage                `json:"storage,omitempty"`
 }
 
 // ApplicationEnvironmentVariableAliasRequest defines model for ApplicationEnvironmentVariableAliasRequest.
@@ -821,6 +801,23 @@ type ApplicationEventResponseList struct {
 	Page     *int                      `json:"page,omitempty"`
 	PageSize *int                      `json:"page_size,omitempty"`
 	Results  *[]map[string]interface{} `json:"results,omitempty"`
+}
+
+// ApplicationGitRepository defines model for ApplicationGitRepository.
+type ApplicationGitRepository struct {
+	Branch                    *string    `json:"branch,omitempty"`
+	DeployedCommitContributor *string    `json:"deployed_commit_contributor,omitempty"`
+	DeployedCommitDate        *time.Time `json:"deployed_commit_date,omitempty"`
+	DeployedCommitId          *string    `json:"deployed_commit_id,omitempty"`
+	DeployedCommitTag         *string    `json:"deployed_commit_tag,omitempty"`
+	GitTokenId                *string    `json:"git_token_id,omitempty"`
+	GitTokenName              *string    `json:"git_token_name,omitempty"`
+	HasAccess                 *bool      `json:"has_access,omitempty"`
+	Name                      *string    `json:"name,omitempty"`
+	Owner                     *string    `json:"owner,omitempty"`
+	Provider                  *string    `json:"provider,omitempty"`
+	RootPath                  *string    `json:"root_path,omitempty"`
+	Url                       *string    `json:"url,omitempty"`
 }
 
 // ApplicationGitRepositoryRequest defines model for ApplicationGitRepositoryRequest.
@@ -894,187 +891,44 @@ type ApplicationRequest struct {
 	Memory              *int                            `json:"memory,omitempty"`
 	MinRunningInstances *int                            `json:"min_running_instances,omitempty"`
 	Name                string                          `json:"name"`
-	Ports               *[]struct {
-		ExternalPort       *int                `json:"external_port,omitempty"`
-		Id                 *openapi_types.UUID `json:"id,omitempty"`
-		InternalPort       *int                `json:"internal_port,omitempty"`
-		IsDefault          *bool               `json:"is_default,omitempty"`
-		Name               *string             `json:"name,omitempty"`
-		Protocol           *string             `json:"protocol,omitempty"`
-		PublicPath         *string             `json:"public_path,omitempty"`
-		PublicPathRewrite  *string             `json:"public_path_rewrite,omitempty"`
-		PubliclyAccessible *bool               `json:"publicly_accessible,omitempty"`
-	} `json:"ports,omitempty"`
-	Storage *[]struct {
-		Id         *openapi_types.UUID `json:"id,omitempty"`
-		MountPoint *string             `json:"mount_point,omitempty"`
-		Size       *int                `json:"size,omitempty"`
-		Type       *string             `json:"type,omitempty"`
-	} `json:"storage,omitempty"`
+	Ports               *[]ServicePort                  `json:"ports,omitempty"`
+	Storage             *[]ServiceStorage               `json:"storage,omitempty"`
 }
 
 // ApplicationResponse defines model for ApplicationResponse.
 type ApplicationResponse struct {
-	AnnotationsGroups *[]struct {
-		Annotations *[]struct {
-			Key   *string `json:"key,omitempty"`
-			Value *string `json:"value,omitempty"`
-		} `json:"annotations,omitempty"`
-		CreatedAt *time.Time          `json:"created_at,omitempty"`
-		Id        *openapi_types.UUID `json:"id,omitempty"`
-		Name      *string             `json:"name,omitempty"`
-		Scopes    *[]string           `json:"scopes,omitempty"`
-		UpdatedAt *time.Time          `json:"updated_at,omitempty"`
-	} `json:"annotations_groups,omitempty"`
-	Arguments   *[]string `json:"arguments,omitempty"`
-	AutoDeploy  *bool     `json:"auto_deploy,omitempty"`
-	AutoPreview *bool     `json:"auto_preview,omitempty"`
-	Autoscaling *struct {
-		CooldownPeriodSeconds  *int                `json:"cooldown_period_seconds,omitempty"`
-		CreatedAt              *time.Time          `json:"created_at,omitempty"`
-		Id                     *openapi_types.UUID `json:"id,omitempty"`
-		Mode                   *string             `json:"mode,omitempty"`
-		PollingIntervalSeconds *int                `json:"polling_interval_seconds,omitempty"`
-		Scalers                *[]struct {
-			ConfigJson            *map[string]interface{} `json:"config_json,omitempty"`
-			ConfigYaml            *string                 `json:"config_yaml,omitempty"`
-			CreatedAt             *time.Time              `json:"created_at,omitempty"`
-			Enabled               *bool                   `json:"enabled,omitempty"`
-			Id                    *openapi_types.UUID     `json:"id,omitempty"`
-			Role                  *string                 `json:"role,omitempty"`
-			ScalerType            *string                 `json:"scaler_type,omitempty"`
-			TriggerAuthentication *struct {
-				ConfigYaml     *string             `json:"config_yaml,omitempty"`
-				CreatedAt      *time.Time          `json:"created_at,omitempty"`
-				Id             *openapi_types.UUID `json:"id,omitempty"`
-				Name           *string             `json:"name,omitempty"`
-				OrganizationId *string             `json:"organization_id,omitempty"`
-				UpdatedAt      *time.Time          `json:"updated_at,omitempty"`
-			} `json:"trigger_authentication,omitempty"`
-			UpdatedAt *time.Time `json:"updated_at,omitempty"`
-		} `json:"scalers,omitempty"`
-		ServiceId *openapi_types.UUID `json:"service_id,omitempty"`
-		UpdatedAt *time.Time          `json:"updated_at,omitempty"`
-	} `json:"autoscaling,omitempty"`
-	BuildMode              *BuildModeEnum         `json:"build_mode,omitempty"`
-	BuildpackLanguage      *BuildPackLanguageEnum `json:"buildpack_language,omitempty"`
-	Cpu                    *int                   `json:"cpu,omitempty"`
-	CreatedAt              time.Time              `json:"created_at"`
-	Description            *string                `json:"description,omitempty"`
-	DockerTargetBuildStage *string                `json:"docker_target_build_stage,omitempty"`
-	DockerfilePath         *string                `json:"dockerfile_path,omitempty"`
-	Entrypoint             *string                `json:"entrypoint,omitempty"`
-	Environment            struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment"`
-	GitRepository *struct {
-		Branch                    *string    `json:"branch,omitempty"`
-		DeployedCommitContributor *string    `json:"deployed_commit_contributor,omitempty"`
-		DeployedCommitDate        *time.Time `json:"deployed_commit_date,omitempty"`
-		DeployedCommitId          *string    `json:"deployed_commit_id,omitempty"`
-		DeployedCommitTag         *string    `json:"deployed_commit_tag,omitempty"`
-		GitTokenId                *string    `json:"git_token_id,omitempty"`
-		GitTokenName              *string    `json:"git_token_name,omitempty"`
-		HasAccess                 *bool      `json:"has_access,omitempty"`
-		Name                      *string    `json:"name,omitempty"`
-		Owner                     *string    `json:"owner,omitempty"`
-		Provider                  *string    `json:"provider,omitempty"`
-		RootPath                  *string    `json:"root_path,omitempty"`
-		Url                       *string    `json:"url,omitempty"`
-	} `json:"git_repository,omitempty"`
-	Gpu          *int         `json:"gpu,omitempty"`
-	Healthcheck  *Healthcheck `json:"healthcheck,omitempty"`
-	Healthchecks struct {
-		LivenessProbe *struct {
-			FailureThreshold    *int `json:"failure_threshold,omitempty"`
-			InitialDelaySeconds *int `json:"initial_delay_seconds,omitempty"`
-			PeriodSeconds       *int `json:"period_seconds,omitempty"`
-			SuccessThreshold    *int `json:"success_threshold,omitempty"`
-			TimeoutSeconds      *int `json:"timeout_seconds,omitempty"`
-			Type                *struct {
-				Exec *struct {
-					Command *[]string `json:"command,omitempty"`
-				} `json:"exec,omitempty"`
-				Grpc *struct {
-					Port    *int    `json:"port,omitempty"`
-					Service *string `json:"service,omitempty"`
-				} `json:"grpc,omitempty"`
-				Http *struct {
-					Path   *string `json:"path,omitempty"`
-					Port   *int    `json:"port,omitempty"`
-					Scheme *string `json:"scheme,omitempty"`
-				} `json:"http,omitempty"`
-				Tcp *struct {
-					Host *string `json:"host,omitempty"`
-					Port *int    `json:"port,omitempty"`
-				} `json:"tcp,omitempty"`
-			} `json:"type,omitempty"`
-		} `json:"liveness_probe,omitempty"`
-		ReadinessProbe *struct {
-			FailureThreshold    *int `json:"failure_threshold,omitempty"`
-			InitialDelaySeconds *int `json:"initial_delay_seconds,omitempty"`
-			PeriodSeconds       *int `json:"period_seconds,omitempty"`
-			SuccessThreshold    *int `json:"success_threshold,omitempty"`
-			TimeoutSeconds      *int `json:"timeout_seconds,omitempty"`
-			Type                *struct {
-				Exec *struct {
-					Command *[]string `json:"command,omitempty"`
-				} `json:"exec,omitempty"`
-				Grpc *struct {
-					Port    *int    `json:"port,omitempty"`
-					Service *string `json:"service,omitempty"`
-				} `json:"grpc,omitempty"`
-				Http *struct {
-					Path   *string `json:"path,omitempty"`
-					Port   *int    `json:"port,omitempty"`
-					Scheme *string `json:"scheme,omitempty"`
-				} `json:"http,omitempty"`
-				Tcp *struct {
-					Host *string `json:"host,omitempty"`
-					Port *int    `json:"port,omitempty"`
-				} `json:"tcp,omitempty"`
-			} `json:"type,omitempty"`
-		} `json:"readiness_probe,omitempty"`
-	} `json:"healthchecks"`
-	IconUri      string             `json:"icon_uri"`
-	Id           openapi_types.UUID `json:"id"`
-	LabelsGroups *[]struct {
-		CreatedAt *time.Time          `json:"created_at,omitempty"`
-		Id        *openapi_types.UUID `json:"id,omitempty"`
-		Labels    *[]struct {
-			Key                      *string `json:"key,omitempty"`
-			PropagateToCloudProvider *bool   `json:"propagate_to_cloud_provider,omitempty"`
-			Value                    *string `json:"value,omitempty"`
-		} `json:"labels,omitempty"`
-		Name      *string    `json:"name,omitempty"`
-		UpdatedAt *time.Time `json:"updated_at,omitempty"`
-	} `json:"labels_groups,omitempty"`
-	MaxRunningInstances *int   `json:"max_running_instances,omitempty"`
-	MaximumCpu          *int   `json:"maximum_cpu,omitempty"`
-	MaximumMemory       *int   `json:"maximum_memory,omitempty"`
-	MaximunGpu          *int   `json:"maximun_gpu,omitempty"`
-	Memory              *int   `json:"memory,omitempty"`
-	MinRunningInstances *int   `json:"min_running_instances,omitempty"`
-	Name                string `json:"name"`
-	Ports               *[]struct {
-		ExternalPort       *int                `json:"external_port,omitempty"`
-		Id                 *openapi_types.UUID `json:"id,omitempty"`
-		InternalPort       *int                `json:"internal_port,omitempty"`
-		IsDefault          *bool               `json:"is_default,omitempty"`
-		Name               *string             `json:"name,omitempty"`
-		Protocol           *string             `json:"protocol,omitempty"`
-		PublicPath         *string             `json:"public_path,omitempty"`
-		PublicPathRewrite  *string             `json:"public_path_rewrite,omitempty"`
-		PubliclyAccessible *bool               `json:"publicly_accessible,omitempty"`
-	} `json:"ports,omitempty"`
-	ServiceType ServiceTypeEnum `json:"service_type"`
-	Storage     *[]struct {
-		Id         *openapi_types.UUID `json:"id,omitempty"`
-		MountPoint *string             `json:"mount_point,omitempty"`
-		Size       *int                `json:"size,omitempty"`
-		Type       *string             `json:"type,omitempty"`
-	} `json:"storage,omitempty"`
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	AnnotationsGroups      *[]AnnotationsGroup        `json:"annotations_groups,omitempty"`
+	Arguments              *[]string                  `json:"arguments,omitempty"`
+	AutoDeploy             *bool                      `json:"auto_deploy,omitempty"`
+	AutoPreview            *bool                      `json:"auto_preview,omitempty"`
+	Autoscaling            *AutoscalingPolicyResponse `json:"autoscaling,omitempty"`
+	BuildMode              *BuildModeEnum             `json:"build_mode,omitempty"`
+	BuildpackLanguage      *BuildPackLanguageEnum     `json:"buildpack_language,omitempty"`
+	Cpu                    *int                       `json:"cpu,omitempty"`
+	CreatedAt              time.Time                  `json:"created_at"`
+	Description            *string                    `json:"description,omitempty"`
+	DockerTargetBuildStage *string                    `json:"docker_target_build_stage,omitempty"`
+	DockerfilePath         *string                    `json:"dockerfile_path,omitempty"`
+	Entrypoint             *string                    `json:"entrypoint,omitempty"`
+	Environment            ReferenceObject            `json:"environment"`
+	GitRepository          *ApplicationGitRepository  `json:"git_repository,omitempty"`
+	Gpu                    *int                       `json:"gpu,omitempty"`
+	Healthcheck            *Healthcheck               `json:"healthcheck,omitempty"`
+	Healthchecks           Healthchecks               `json:"healthchecks"`
+	IconUri                string                     `json:"icon_uri"`
+	Id                     openapi_types.UUID         `json:"id"`
+	LabelsGroups           *[]LabelsGroup             `json:"labels_groups,omitempty"`
+	MaxRunningInstances    *int                       `json:"max_running_instances,omitempty"`
+	MaximumCpu             *int                       `json:"maximum_cpu,omitempty"`
+	MaximumMemory          *int                       `json:"maximum_memory,omitempty"`
+	MaximunGpu             *int                       `json:"maximun_gpu,omitempty"`
+	Memory                 *int                       `json:"memory,omitempty"`
+	MinRunningInstances    *int                       `json:"min_running_instances,omitempty"`
+	Name                   string                     `json:"name"`
+	Ports                  *[]ServicePort             `json:"ports,omitempty"`
+	ServiceType            ServiceTypeEnum            `json:"service_type"`
+	Storage                *[]ServiceStorage          `json:"storage,omitempty"`
+	UpdatedAt              *time.Time                 `json:"updated_at,omitempty"`
 }
 
 // ApplicationResponseList defines model for ApplicationResponseList.
@@ -1125,6 +979,31 @@ type AutoDeployContainerEnvironmentsRequest struct {
 	Tag       *string `json:"tag,omitempty"`
 }
 
+// AutoscalingPolicyResponse defines model for AutoscalingPolicyResponse.
+type AutoscalingPolicyResponse struct {
+	CooldownPeriodSeconds  *int                 `json:"cooldown_period_seconds,omitempty"`
+	CreatedAt              *time.Time           `json:"created_at,omitempty"`
+	Id                     *openapi_types.UUID  `json:"id,omitempty"`
+	Mode                   *string              `json:"mode,omitempty"`
+	PollingIntervalSeconds *int                 `json:"polling_interval_seconds,omitempty"`
+	Scalers                *[]AutoscalingScaler `json:"scalers,omitempty"`
+	ServiceId              *openapi_types.UUID  `json:"service_id,omitempty"`
+	UpdatedAt              *time.Time           `json:"updated_at,omitempty"`
+}
+
+// AutoscalingScaler defines model for AutoscalingScaler.
+type AutoscalingScaler struct {
+	ConfigJson            *map[string]interface{} `json:"config_json,omitempty"`
+	ConfigYaml            *string                 `json:"config_yaml,omitempty"`
+	CreatedAt             *time.Time              `json:"created_at,omitempty"`
+	Enabled               *bool                   `json:"enabled,omitempty"`
+	Id                    *openapi_types.UUID     `json:"id,omitempty"`
+	Role                  *string                 `json:"role,omitempty"`
+	ScalerType            *string                 `json:"scaler_type,omitempty"`
+	TriggerAuthentication *TriggerAuthentication  `json:"trigger_authentication,omitempty"`
+	UpdatedAt             *time.Time              `json:"updated_at,omitempty"`
+}
+
 // AvailableContainerRegistryResponseList defines model for AvailableContainerRegistryResponseList.
 type AvailableContainerRegistryResponseList struct {
 	Results *[]map[string]interface{} `json:"results,omitempty"`
@@ -1142,31 +1021,8 @@ type BackupDatabaseResponse struct {
 	Id        *openapi_types.UUID `json:"id,omitempty"`
 	Message   *string             `json:"message,omitempty"`
 	Name      *string             `json:"name,omitempty"`
-	Status    *struct {
-		DeploymentRequestId     *openapi_types.UUID `json:"deployment_request_id,omitempty"`
-		DeploymentRequestsCount *int                `json:"deployment_requests_count,omitempty"`
-		ExecutionId             *string             `json:"execution_id,omitempty"`
-		Id                      *openapi_types.UUID `json:"id,omitempty"`
-		IsPartLastDeployment    *bool               `json:"is_part_last_deployment,omitempty"`
-		LastDeploymentDate      *time.Time          `json:"last_deployment_date,omitempty"`
-		ServiceDeploymentStatus *string             `json:"service_deployment_status,omitempty"`
-		State                   *string             `json:"state,omitempty"`
-		StatusDetails           *struct {
-			Action    *string `json:"action,omitempty"`
-			Status    *string `json:"status,omitempty"`
-			SubAction *string `json:"sub_action,omitempty"`
-		} `json:"status_details,omitempty"`
-		Steps *struct {
-			Details *[]struct {
-				DurationSec *int    `json:"duration_sec,omitempty"`
-				Status      *string `json:"status,omitempty"`
-				StepName    *string `json:"step_name,omitempty"`
-			} `json:"details,omitempty"`
-			TotalComputingDurationSec *int `json:"total_computing_duration_sec,omitempty"`
-			TotalDurationSec          *int `json:"total_duration_sec,omitempty"`
-		} `json:"steps,omitempty"`
-	} `json:"status,omitempty"`
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	Status    *ServiceStatus      `json:"status,omitempty"`
+	UpdatedAt *time.Time          `json:"updated_at,omitempty"`
 }
 
 // BitbucketRepositoriesResponse defines model for BitbucketRepositoriesResponse.
@@ -1372,42 +1228,25 @@ type ContainerCustomDomainResponseList struct {
 
 // ContainerDependencyResponse defines model for ContainerDependencyResponse.
 type ContainerDependencyResponse struct {
-	Arguments   *[]string  `json:"arguments,omitempty"`
-	AutoPreview *bool      `json:"auto_preview,omitempty"`
-	Cpu         *int       `json:"cpu,omitempty"`
-	CreatedAt   *time.Time `json:"created_at,omitempty"`
-	Entrypoint  *string    `json:"entrypoint,omitempty"`
-	Environment *struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment,omitempty"`
-	Id                  *openapi_types.UUID `json:"id,omitempty"`
-	ImageName           *string             `json:"image_name,omitempty"`
-	MaxRunningInstances *int                `json:"max_running_instances,omitempty"`
-	MaximumCpu          *int                `json:"maximum_cpu,omitempty"`
-	MaximumMemory       *int                `json:"maximum_memory,omitempty"`
-	Memory              *int                `json:"memory,omitempty"`
-	MinRunningInstances *int                `json:"min_running_instances,omitempty"`
-	Name                *string             `json:"name,omitempty"`
-	Ports               *[]struct {
-		ExternalPort       *int                `json:"external_port,omitempty"`
-		Id                 *openapi_types.UUID `json:"id,omitempty"`
-		InternalPort       *int                `json:"internal_port,omitempty"`
-		IsDefault          *bool               `json:"is_default,omitempty"`
-		Name               *string             `json:"name,omitempty"`
-		Protocol           *string             `json:"protocol,omitempty"`
-		PublicPath         *string             `json:"public_path,omitempty"`
-		PublicPathRewrite  *string             `json:"public_path_rewrite,omitempty"`
-		PubliclyAccessible *bool               `json:"publicly_accessible,omitempty"`
-	} `json:"ports,omitempty"`
-	Registry *map[string]interface{} `json:"registry,omitempty"`
-	Storage  *[]struct {
-		Id         *openapi_types.UUID `json:"id,omitempty"`
-		MountPoint *string             `json:"mount_point,omitempty"`
-		Size       *int                `json:"size,omitempty"`
-		Type       *string             `json:"type,omitempty"`
-	} `json:"storage,omitempty"`
-	Tag       *string    `json:"tag,omitempty"`
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	Arguments           *[]string               `json:"arguments,omitempty"`
+	AutoPreview         *bool                   `json:"auto_preview,omitempty"`
+	Cpu                 *int                    `json:"cpu,omitempty"`
+	CreatedAt           *time.Time              `json:"created_at,omitempty"`
+	Entrypoint          *string                 `json:"entrypoint,omitempty"`
+	Environment         *ReferenceObject        `json:"environment,omitempty"`
+	Id                  *openapi_types.UUID     `json:"id,omitempty"`
+	ImageName           *string                 `json:"image_name,omitempty"`
+	MaxRunningInstances *int                    `json:"max_running_instances,omitempty"`
+	MaximumCpu          *int                    `json:"maximum_cpu,omitempty"`
+	MaximumMemory       *int                    `json:"maximum_memory,omitempty"`
+	Memory              *int                    `json:"memory,omitempty"`
+	MinRunningInstances *int                    `json:"min_running_instances,omitempty"`
+	Name                *string                 `json:"name,omitempty"`
+	Ports               *[]ServicePort          `json:"ports,omitempty"`
+	Registry            *map[string]interface{} `json:"registry,omitempty"`
+	Storage             *[]ServiceStorage       `json:"storage,omitempty"`
+	Tag                 *string                 `json:"tag,omitempty"`
+	UpdatedAt           *time.Time              `json:"updated_at,omitempty"`
 }
 
 // ContainerDependencyResponseList defines model for ContainerDependencyResponseList.
@@ -1499,73 +1338,41 @@ type ContainerRegistryResponseList struct {
 
 // ContainerRequest defines model for ContainerRequest.
 type ContainerRequest struct {
-	Arguments           *[]string `json:"arguments,omitempty"`
-	Cpu                 *int      `json:"cpu,omitempty"`
-	Entrypoint          *string   `json:"entrypoint,omitempty"`
-	ImageName           string    `json:"image_name"`
-	MaxRunningInstances *int      `json:"max_running_instances,omitempty"`
-	Memory              *int      `json:"memory,omitempty"`
-	MinRunningInstances *int      `json:"min_running_instances,omitempty"`
-	Name                string    `json:"name"`
-	Ports               *[]struct {
-		ExternalPort       *int                `json:"external_port,omitempty"`
-		Id                 *openapi_types.UUID `json:"id,omitempty"`
-		InternalPort       *int                `json:"internal_port,omitempty"`
-		IsDefault          *bool               `json:"is_default,omitempty"`
-		Name               *string             `json:"name,omitempty"`
-		Protocol           *string             `json:"protocol,omitempty"`
-		PublicPath         *string             `json:"public_path,omitempty"`
-		PublicPathRewrite  *string             `json:"public_path_rewrite,omitempty"`
-		PubliclyAccessible *bool               `json:"publicly_accessible,omitempty"`
-	} `json:"ports,omitempty"`
-	RegistryId string `json:"registry_id"`
-	Storage    *[]struct {
-		Id         *openapi_types.UUID `json:"id,omitempty"`
-		MountPoint *string             `json:"mount_point,omitempty"`
-		Size       *int                `json:"size,omitempty"`
-		Type       *string             `json:"type,omitempty"`
-	} `json:"storage,omitempty"`
-	Tag string `json:"tag"`
+	Arguments           *[]string         `json:"arguments,omitempty"`
+	Cpu                 *int              `json:"cpu,omitempty"`
+	Entrypoint          *string           `json:"entrypoint,omitempty"`
+	ImageName           string            `json:"image_name"`
+	MaxRunningInstances *int              `json:"max_running_instances,omitempty"`
+	Memory              *int              `json:"memory,omitempty"`
+	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
+	Name                string            `json:"name"`
+	Ports               *[]ServicePort    `json:"ports,omitempty"`
+	RegistryId          string            `json:"registry_id"`
+	Storage             *[]ServiceStorage `json:"storage,omitempty"`
+	Tag                 string            `json:"tag"`
 }
 
 // ContainerResponse defines model for ContainerResponse.
 type ContainerResponse struct {
-	Arguments   *[]string  `json:"arguments,omitempty"`
-	AutoPreview *bool      `json:"auto_preview,omitempty"`
-	Cpu         *int       `json:"cpu,omitempty"`
-	CreatedAt   *time.Time `json:"created_at,omitempty"`
-	Entrypoint  *string    `json:"entrypoint,omitempty"`
-	Environment *struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment,omitempty"`
-	Id                  *openapi_types.UUID `json:"id,omitempty"`
-	ImageName           *string             `json:"image_name,omitempty"`
-	MaxRunningInstances *int                `json:"max_running_instances,omitempty"`
-	MaximumCpu          *int                `json:"maximum_cpu,omitempty"`
-	MaximumMemory       *int                `json:"maximum_memory,omitempty"`
-	Memory              *int                `json:"memory,omitempty"`
-	MinRunningInstances *int                `json:"min_running_instances,omitempty"`
-	Name                *string             `json:"name,omitempty"`
-	Ports               *[]struct {
-		ExternalPort       *int                `json:"external_port,omitempty"`
-		Id                 *openapi_types.UUID `json:"id,omitempty"`
-		InternalPort       *int                `json:"internal_port,omitempty"`
-		IsDefault          *bool               `json:"is_default,omitempty"`
-		Name               *string             `json:"name,omitempty"`
-		Protocol           *string             `json:"protocol,omitempty"`
-		PublicPath         *string             `json:"public_path,omitempty"`
-		PublicPathRewrite  *string             `json:"public_path_rewrite,omitempty"`
-		PubliclyAccessible *bool               `json:"publicly_accessible,omitempty"`
-	} `json:"ports,omitempty"`
-	Registry *map[string]interface{} `json:"registry,omitempty"`
-	Storage  *[]struct {
-		Id         *openapi_types.UUID `json:"id,omitempty"`
-		MountPoint *string             `json:"mount_point,omitempty"`
-		Size       *int                `json:"size,omitempty"`
-		Type       *string             `json:"type,omitempty"`
-	} `json:"storage,omitempty"`
-	Tag       *string    `json:"tag,omitempty"`
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	Arguments           *[]string               `json:"arguments,omitempty"`
+	AutoPreview         *bool                   `json:"auto_preview,omitempty"`
+	Cpu                 *int                    `json:"cpu,omitempty"`
+	CreatedAt           *time.Time              `json:"created_at,omitempty"`
+	Entrypoint          *string                 `json:"entrypoint,omitempty"`
+	Environment         *ReferenceObject        `json:"environment,omitempty"`
+	Id                  *openapi_types.UUID     `json:"id,omitempty"`
+	ImageName           *string                 `json:"image_name,omitempty"`
+	MaxRunningInstances *int                    `json:"max_running_instances,omitempty"`
+	MaximumCpu          *int                    `json:"maximum_cpu,omitempty"`
+	MaximumMemory       *int                    `json:"maximum_memory,omitempty"`
+	Memory              *int                    `json:"memory,omitempty"`
+	MinRunningInstances *int                    `json:"min_running_instances,omitempty"`
+	Name                *string                 `json:"name,omitempty"`
+	Ports               *[]ServicePort          `json:"ports,omitempty"`
+	Registry            *map[string]interface{} `json:"registry,omitempty"`
+	Storage             *[]ServiceStorage       `json:"storage,omitempty"`
+	Tag                 *string                 `json:"tag,omitempty"`
+	UpdatedAt           *time.Time              `json:"updated_at,omitempty"`
 }
 
 // ContainerResponseList defines model for ContainerResponseList.
@@ -1778,50 +1585,28 @@ type DatabaseRequest struct {
 // DatabaseResponse defines model for DatabaseResponse.
 type DatabaseResponse struct {
 	Accessibility     *DatabaseAccessibilityEnum `json:"accessibility,omitempty"`
-	AnnotationsGroups *[]struct {
-		Annotations *[]struct {
-			Key   *string `json:"key,omitempty"`
-			Value *string `json:"value,omitempty"`
-		} `json:"annotations,omitempty"`
-		CreatedAt *time.Time          `json:"created_at,omitempty"`
-		Id        *openapi_types.UUID `json:"id,omitempty"`
-		Name      *string             `json:"name,omitempty"`
-		Scopes    *[]string           `json:"scopes,omitempty"`
-		UpdatedAt *time.Time          `json:"updated_at,omitempty"`
-	} `json:"annotations_groups,omitempty"`
-	Cpu           *int      `json:"cpu,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`
-	Description   *string   `json:"description,omitempty"`
-	DiskEncrypted *bool     `json:"disk_encrypted,omitempty"`
-	Environment   struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment"`
-	Host         *string            `json:"host,omitempty"`
-	IconUri      string             `json:"icon_uri"`
-	Id           openapi_types.UUID `json:"id"`
-	InstanceType *string            `json:"instance_type,omitempty"`
-	LabelsGroups *[]struct {
-		CreatedAt *time.Time          `json:"created_at,omitempty"`
-		Id        *openapi_types.UUID `json:"id,omitempty"`
-		Labels    *[]struct {
-			Key                      *string `json:"key,omitempty"`
-			PropagateToCloudProvider *bool   `json:"propagate_to_cloud_provider,omitempty"`
-			Value                    *string `json:"value,omitempty"`
-		} `json:"labels,omitempty"`
-		Name      *string    `json:"name,omitempty"`
-		UpdatedAt *time.Time `json:"updated_at,omitempty"`
-	} `json:"labels_groups,omitempty"`
-	MaximumCpu    *int             `json:"maximum_cpu,omitempty"`
-	MaximumMemory *int             `json:"maximum_memory,omitempty"`
-	Memory        *int             `json:"memory,omitempty"`
-	Mode          DatabaseModeEnum `json:"mode"`
-	Name          string           `json:"name"`
-	Port          *int             `json:"port,omitempty"`
-	ServiceType   ServiceTypeEnum  `json:"service_type"`
-	Storage       *int             `json:"storage,omitempty"`
-	Type          DatabaseTypeEnum `json:"type"`
-	UpdatedAt     *time.Time       `json:"updated_at,omitempty"`
-	Version       string           `json:"version"`
+	AnnotationsGroups *[]AnnotationsGroup        `json:"annotations_groups,omitempty"`
+	Cpu               *int                       `json:"cpu,omitempty"`
+	CreatedAt         time.Time                  `json:"created_at"`
+	Description       *string                    `json:"description,omitempty"`
+	DiskEncrypted     *bool                      `json:"disk_encrypted,omitempty"`
+	Environment       ReferenceObject            `json:"environment"`
+	Host              *string                    `json:"host,omitempty"`
+	IconUri           string                     `json:"icon_uri"`
+	Id                openapi_types.UUID         `json:"id"`
+	InstanceType      *string                    `json:"instance_type,omitempty"`
+	LabelsGroups      *[]LabelsGroup             `json:"labels_groups,omitempty"`
+	MaximumCpu        *int                       `json:"maximum_cpu,omitempty"`
+	MaximumMemory     *int                       `json:"maximum_memory,omitempty"`
+	Memory            *int                       `json:"memory,omitempty"`
+	Mode              DatabaseModeEnum           `json:"mode"`
+	Name              string                     `json:"name"`
+	Port              *int                       `json:"port,omitempty"`
+	ServiceType       ServiceTypeEnum            `json:"service_type"`
+	Storage           *int                       `json:"storage,omitempty"`
+	Type              DatabaseTypeEnum           `json:"type"`
+	UpdatedAt         *time.Time                 `json:"updated_at,omitempty"`
+	Version           string                     `json:"version"`
 }
 
 // DatabaseResponseList defines model for DatabaseResponseList.
@@ -1843,21 +1628,19 @@ type DatabasetoApplicationResponse struct {
 	Cpu           *int                       `json:"cpu,omitempty"`
 	CreatedAt     *time.Time                 `json:"created_at,omitempty"`
 	DiskEncrypted *bool                      `json:"disk_encrypted,omitempty"`
-	Environment   *struct {
-		Id *openapi_types.UUID `json:"id,omitempty"`
-	} `json:"environment,omitempty"`
-	Host          *string             `json:"host,omitempty"`
-	Id            *openapi_types.UUID `json:"id,omitempty"`
-	MaximumCpu    *int                `json:"maximum_cpu,omitempty"`
-	MaximumMemory *int                `json:"maximum_memory,omitempty"`
-	Memory        *int                `json:"memory,omitempty"`
-	Mode          *DatabaseModeEnum   `json:"mode,omitempty"`
-	Name          *string             `json:"name,omitempty"`
-	Port          *int                `json:"port,omitempty"`
-	Storage       *int                `json:"storage,omitempty"`
-	Type          *DatabaseTypeEnum   `json:"type,omitempty"`
-	UpdatedAt     *time.Time          `json:"updated_at,omitempty"`
-	Version       *string             `json:"version,omitempty"`
+	Environment   *ReferenceObject           `json:"environment,omitempty"`
+	Host          *string                    `json:"host,omitempty"`
+	Id            *openapi_types.UUID        `json:"id,omitempty"`
+	MaximumCpu    *int                       `json:"maximum_cpu,omitempty"`
+	MaximumMemory *int                       `json:"maximum_memory,omitempty"`
+	Memory        *int                       `json:"memory,omitempty"`
+	Mode          *DatabaseModeEnum          `json:"mode,omitempty"`
+	Name          *string                    `json:"name,omitempty"`
+	Port          *int                       `json:"port,omitempty"`
+	Storage       *int                       `json:"storage,omitempty"`
+	Type          *DatabaseTypeEnum          `json:"type,omitempty"`
+	UpdatedAt     *time.Time                 `json:"updated_at,omitempty"`
+	Version       *string                    `json:"version,omitempty"`
 }
 
 // DeployAllApplicationsRequest defines model for DeployAllApplicationsRequest.
@@ -2167,6 +1950,12 @@ type GitlabRepositoryBranchesResponseList struct {
 // Healthcheck defines model for Healthcheck.
 type Healthcheck map[string]interface{}
 
+// Healthchecks defines model for Healthchecks.
+type Healthchecks struct {
+	LivenessProbe  *Probe `json:"liveness_probe,omitempty"`
+	ReadinessProbe *Probe `json:"readiness_probe,omitempty"`
+}
+
 // ImportContainerEnvironmentVariableRequest defines model for ImportContainerEnvironmentVariableRequest.
 type ImportContainerEnvironmentVariableRequest struct {
 	Overwrite bool                     `json:"overwrite"`
@@ -2203,6 +1992,22 @@ type InviteMemberRoleEnum string
 
 // KubernetesEnum defines model for KubernetesEnum.
 type KubernetesEnum string
+
+// Label defines model for Label.
+type Label struct {
+	Key                      *string `json:"key,omitempty"`
+	PropagateToCloudProvider *bool   `json:"propagate_to_cloud_provider,omitempty"`
+	Value                    *string `json:"value,omitempty"`
+}
+
+// LabelsGroup defines model for LabelsGroup.
+type LabelsGroup struct {
+	CreatedAt *time.Time          `json:"created_at,omitempty"`
+	Id        *openapi_types.UUID `json:"id,omitempty"`
+	Labels    *[]Label            `json:"labels,omitempty"`
+	Name      *string             `json:"name,omitempty"`
+	UpdatedAt *time.Time          `json:"updated_at,omitempty"`
+}
 
 // LogicalDatabaseApplicationResponseList defines model for LogicalDatabaseApplicationResponseList.
 type LogicalDatabaseApplicationResponseList struct {
@@ -2530,6 +2335,48 @@ type PreviewContainerEnvironmentsRequest struct {
 	Tag       *string `json:"tag,omitempty"`
 }
 
+// Probe defines model for Probe.
+type Probe struct {
+	FailureThreshold    *int       `json:"failure_threshold,omitempty"`
+	InitialDelaySeconds *int       `json:"initial_delay_seconds,omitempty"`
+	PeriodSeconds       *int       `json:"period_seconds,omitempty"`
+	SuccessThreshold    *int       `json:"success_threshold,omitempty"`
+	TimeoutSeconds      *int       `json:"timeout_seconds,omitempty"`
+	Type                *ProbeType `json:"type,omitempty"`
+}
+
+// ProbeType defines model for ProbeType.
+type ProbeType struct {
+	Exec *ProbeTypeExec `json:"exec,omitempty"`
+	Grpc *ProbeTypeGrpc `json:"grpc,omitempty"`
+	Http *ProbeTypeHttp `json:"http,omitempty"`
+	Tcp  *ProbeTypeTcp  `json:"tcp,omitempty"`
+}
+
+// ProbeTypeExec defines model for ProbeTypeExec.
+type ProbeTypeExec struct {
+	Command *[]string `json:"command,omitempty"`
+}
+
+// ProbeTypeGrpc defines model for ProbeTypeGrpc.
+type ProbeTypeGrpc struct {
+	Port    *int    `json:"port,omitempty"`
+	Service *string `json:"service,omitempty"`
+}
+
+// ProbeTypeHttp defines model for ProbeTypeHttp.
+type ProbeTypeHttp struct {
+	Path   *string `json:"path,omitempty"`
+	Port   *int    `json:"port,omitempty"`
+	Scheme *string `json:"scheme,omitempty"`
+}
+
+// ProbeTypeTcp defines model for ProbeTypeTcp.
+type ProbeTypeTcp struct {
+	Host *string `json:"host,omitempty"`
+	Port *int    `json:"port,omitempty"`
+}
+
 // ProjectDeploymentRulesResponseList defines model for ProjectDeploymentRulesResponseList.
 type ProjectDeploymentRulesResponseList struct {
 	Results *[]DeploymentRuleResponse `json:"results,omitempty"`
@@ -2629,6 +2476,11 @@ type ProjectSecretsResponseList struct {
 // ReadinessProbeTypeEnum defines model for ReadinessProbeTypeEnum.
 type ReadinessProbeTypeEnum string
 
+// ReferenceObject defines model for ReferenceObject.
+type ReferenceObject struct {
+	Id *openapi_types.UUID `json:"id,omitempty"`
+}
+
 // RestartEnvironmentRequest defines model for RestartEnvironmentRequest.
 type RestartEnvironmentRequest struct {
 	RestartDb *bool `json:"restart_db,omitempty"`
@@ -2726,6 +2578,19 @@ type ServiceNetworkResponse struct {
 	StickySession *bool `json:"sticky_session,omitempty"`
 }
 
+// ServicePort defines model for ServicePort.
+type ServicePort struct {
+	ExternalPort       *int                `json:"external_port,omitempty"`
+	Id                 *openapi_types.UUID `json:"id,omitempty"`
+	InternalPort       *int                `json:"internal_port,omitempty"`
+	IsDefault          *bool               `json:"is_default,omitempty"`
+	Name               *string             `json:"name,omitempty"`
+	Protocol           *string             `json:"protocol,omitempty"`
+	PublicPath         *string             `json:"public_path,omitempty"`
+	PublicPathRewrite  *string             `json:"public_path_rewrite,omitempty"`
+	PubliclyAccessible *bool               `json:"publicly_accessible,omitempty"`
+}
+
 // ServicePortResponseList defines model for ServicePortResponseList.
 type ServicePortResponseList = []struct {
 	ExternalPort       *int                `json:"external_port,omitempty"`
@@ -2737,6 +2602,42 @@ type ServicePortResponseList = []struct {
 	PublicPath         *string             `json:"public_path,omitempty"`
 	PublicPathRewrite  *string             `json:"public_path_rewrite,omitempty"`
 	PubliclyAccessible *bool               `json:"publicly_accessible,omitempty"`
+}
+
+// ServiceStatus defines model for ServiceStatus.
+type ServiceStatus struct {
+	DeploymentRequestId     *openapi_types.UUID `json:"deployment_request_id,omitempty"`
+	DeploymentRequestsCount *int                `json:"deployment_requests_count,omitempty"`
+	ExecutionId             *string             `json:"execution_id,omitempty"`
+	Id                      *openapi_types.UUID `json:"id,omitempty"`
+	IsPartLastDeployment    *bool               `json:"is_part_last_deployment,omitempty"`
+	LastDeploymentDate      *time.Time          `json:"last_deployment_date,omitempty"`
+	ServiceDeploymentStatus *string             `json:"service_deployment_status,omitempty"`
+	State                   *string             `json:"state,omitempty"`
+	StatusDetails           *StatusDetails      `json:"status_details,omitempty"`
+	Steps                   *ServiceStepMetrics `json:"steps,omitempty"`
+}
+
+// ServiceStepMetric defines model for ServiceStepMetric.
+type ServiceStepMetric struct {
+	DurationSec *int    `json:"duration_sec,omitempty"`
+	Status      *string `json:"status,omitempty"`
+	StepName    *string `json:"step_name,omitempty"`
+}
+
+// ServiceStepMetrics defines model for ServiceStepMetrics.
+type ServiceStepMetrics struct {
+	Details                   *[]ServiceStepMetric `json:"details,omitempty"`
+	TotalComputingDurationSec *int                 `json:"total_computing_duration_sec,omitempty"`
+	TotalDurationSec          *int                 `json:"total_duration_sec,omitempty"`
+}
+
+// ServiceStorage defines model for ServiceStorage.
+type ServiceStorage struct {
+	Id         *openapi_types.UUID `json:"id,omitempty"`
+	MountPoint *string             `json:"mount_point,omitempty"`
+	Size       *int                `json:"size,omitempty"`
+	Type       *string             `json:"type,omitempty"`
 }
 
 // ServiceTypeEnum defines model for ServiceTypeEnum.
@@ -2756,6 +2657,23 @@ type Status struct {
 	Message                 *string             `json:"message,omitempty"`
 	ServiceDeploymentStatus *string             `json:"service_deployment_status,omitempty"`
 	State                   *string             `json:"state,omitempty"`
+}
+
+// StatusDetails defines model for StatusDetails.
+type StatusDetails struct {
+	Action    *string `json:"action,omitempty"`
+	Status    *string `json:"status,omitempty"`
+	SubAction *string `json:"sub_action,omitempty"`
+}
+
+// TriggerAuthentication defines model for TriggerAuthentication.
+type TriggerAuthentication struct {
+	ConfigYaml     *string             `json:"config_yaml,omitempty"`
+	CreatedAt      *time.Time          `json:"created_at,omitempty"`
+	Id             *openapi_types.UUID `json:"id,omitempty"`
+	Name           *string             `json:"name,omitempty"`
+	OrganizationId *string             `json:"organization_id,omitempty"`
+	UpdatedAt      *time.Time          `json:"updated_at,omitempty"`
 }
 
 // TypeOfUseEnum defines model for TypeOfUseEnum.
