@@ -694,26 +694,41 @@ type ApplicationDatabaseResponseList struct {
 
 // ApplicationDependencyResponse defines model for ApplicationDependencyResponse.
 type ApplicationDependencyResponse struct {
-	AutoPreview         *bool                     `json:"auto_preview,omitempty"`
-	BuildMode           *BuildModeEnum            `json:"build_mode,omitempty"`
-	BuildpackLanguage   *BuildPackLanguageEnum    `json:"buildpack_language,omitempty"`
-	Cpu                 *int                      `json:"cpu,omitempty"`
-	CreatedAt           *time.Time                `json:"created_at,omitempty"`
-	Description         *string                   `json:"description,omitempty"`
-	DockerfilePath      *string                   `json:"dockerfile_path,omitempty"`
-	Environment         *ReferenceObject          `json:"environment,omitempty"`
-	GitRepository       *ApplicationGitRepository `json:"git_repository,omitempty"`
-	Healthcheck         *map[string]interface{}   `json:"healthcheck,omitempty"`
-	Id                  *openapi_types.UUID       `json:"id,omitempty"`
-	MaxRunningInstances *int                      `json:"max_running_instances,omitempty"`
-	MaximumCpu          *int                      `json:"maximum_cpu,omitempty"`
-	MaximumMemory       *int                      `json:"maximum_memory,omitempty"`
-	Memory              *int                      `json:"memory,omitempty"`
-	MinRunningInstances *int                      `json:"min_running_instances,omitempty"`
-	Name                *string                   `json:"name,omitempty"`
-	Ports               *[]ServicePort            `json:"ports,omitempty"`
-	Storage             *[]ServiceStorage         `json:"storage,omitempty"`
-	UpdatedAt           *time.Time                `json:"updated_at,omitempty"`
+	// AutoPreview Whether a preview environment is created for each pull request.
+	AutoPreview       *bool                  `json:"auto_preview,omitempty"`
+	BuildMode         *BuildModeEnum         `json:"build_mode,omitempty"`
+	BuildpackLanguage *BuildPackLanguageEnum `json:"buildpack_language,omitempty"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu         *int       `json:"cpu,omitempty"`
+	CreatedAt   *time.Time `json:"created_at,omitempty"`
+	Description *string    `json:"description,omitempty"`
+
+	// DockerfilePath Path of the Dockerfile, used when build_mode is DOCKER.
+	DockerfilePath *string                   `json:"dockerfile_path,omitempty"`
+	Environment    *ReferenceObject          `json:"environment,omitempty"`
+	GitRepository  *ApplicationGitRepository `json:"git_repository,omitempty"`
+	Healthcheck    *map[string]interface{}   `json:"healthcheck,omitempty"`
+	Id             *openapi_types.UUID       `json:"id,omitempty"`
+
+	// MaxRunningInstances Most instances allowed; -1 means no limit.
+	MaxRunningInstances *int `json:"max_running_instances,omitempty"`
+
+	// MaximumCpu Most CPU, in millicores, the cluster can give this service.
+	MaximumCpu *int `json:"maximum_cpu,omitempty"`
+
+	// MaximumMemory Most memory, in megabytes, the cluster can give this service.
+	MaximumMemory *int `json:"maximum_memory,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory *int `json:"memory,omitempty"`
+
+	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
+	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
+	Name                *string           `json:"name,omitempty"`
+	Ports               *[]ServicePort    `json:"ports,omitempty"`
+	Storage             *[]ServiceStorage `json:"storage,omitempty"`
+	UpdatedAt           *time.Time        `json:"updated_at,omitempty"`
 }
 
 // ApplicationDependencyResponseList defines model for ApplicationDependencyResponseList.
@@ -752,21 +767,32 @@ type ApplicationDeploymentRestrictionsResponse struct {
 
 // ApplicationEditRequest defines model for ApplicationEditRequest.
 type ApplicationEditRequest struct {
-	AutoPreview         *bool                            `json:"auto_preview,omitempty"`
-	BuildMode           *BuildModeEnum                   `json:"build_mode,omitempty"`
-	BuildpackLanguage   *BuildPackLanguageEnum           `json:"buildpack_language,omitempty"`
-	Cpu                 *int                             `json:"cpu,omitempty"`
-	Description         *string                          `json:"description,omitempty"`
-	DockerfilePath      *string                          `json:"dockerfile_path,omitempty"`
-	GitRepository       *ApplicationGitRepositoryRequest `json:"git_repository,omitempty"`
-	Healthcheck         *Healthcheck                     `json:"healthcheck,omitempty"`
-	MaxRunningInstances *int                             `json:"max_running_instances,omitempty"`
-	Memory              *int                             `json:"memory,omitempty"`
-	MinRunningInstances *int                             `json:"min_running_instances,omitempty"`
-	Name                *string                          `json:"name,omitempty"`
-	Ports               *[]ServicePortResponseList       `json:"ports,omitempty"`
-	StickySession       *bool                            `json:"sticky_session,omitempty"`
-	Storage             *[]ServiceStorage                `json:"storage,omitempty"`
+	// AutoPreview Whether a preview environment is created for each pull request.
+	AutoPreview       *bool                  `json:"auto_preview,omitempty"`
+	BuildMode         *BuildModeEnum         `json:"build_mode,omitempty"`
+	BuildpackLanguage *BuildPackLanguageEnum `json:"buildpack_language,omitempty"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu         *int    `json:"cpu,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// DockerfilePath Path of the Dockerfile, used when build_mode is DOCKER.
+	DockerfilePath *string                          `json:"dockerfile_path,omitempty"`
+	GitRepository  *ApplicationGitRepositoryRequest `json:"git_repository,omitempty"`
+	Healthcheck    *Healthcheck                     `json:"healthcheck,omitempty"`
+
+	// MaxRunningInstances Most instances allowed; -1 means no limit.
+	MaxRunningInstances *int `json:"max_running_instances,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory *int `json:"memory,omitempty"`
+
+	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
+	MinRunningInstances *int                       `json:"min_running_instances,omitempty"`
+	Name                *string                    `json:"name,omitempty"`
+	Ports               *[]ServicePortResponseList `json:"ports,omitempty"`
+	StickySession       *bool                      `json:"sticky_session,omitempty"`
+	Storage             *[]ServiceStorage          `json:"storage,omitempty"`
 }
 
 // ApplicationEnvironmentVariableAliasRequest defines model for ApplicationEnvironmentVariableAliasRequest.
@@ -879,56 +905,83 @@ type ApplicationNetworkEditRequest struct {
 
 // ApplicationRequest defines model for ApplicationRequest.
 type ApplicationRequest struct {
-	AutoPreview         *bool                           `json:"auto_preview,omitempty"`
-	BuildMode           *BuildModeEnum                  `json:"build_mode,omitempty"`
-	BuildpackLanguage   *BuildPackLanguageEnum          `json:"buildpack_language,omitempty"`
-	Cpu                 *int                            `json:"cpu,omitempty"`
-	Description         *string                         `json:"description,omitempty"`
-	DockerfilePath      *string                         `json:"dockerfile_path,omitempty"`
-	GitRepository       ApplicationGitRepositoryRequest `json:"git_repository"`
-	Healthcheck         *Healthcheck                    `json:"healthcheck,omitempty"`
-	MaxRunningInstances *int                            `json:"max_running_instances,omitempty"`
-	Memory              *int                            `json:"memory,omitempty"`
-	MinRunningInstances *int                            `json:"min_running_instances,omitempty"`
-	Name                string                          `json:"name"`
-	Ports               *[]ServicePort                  `json:"ports,omitempty"`
-	Storage             *[]ServiceStorage               `json:"storage,omitempty"`
+	// AutoPreview Whether a preview environment is created for each pull request.
+	AutoPreview       *bool                  `json:"auto_preview,omitempty"`
+	BuildMode         *BuildModeEnum         `json:"build_mode,omitempty"`
+	BuildpackLanguage *BuildPackLanguageEnum `json:"buildpack_language,omitempty"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu         *int    `json:"cpu,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// DockerfilePath Path of the Dockerfile, used when build_mode is DOCKER.
+	DockerfilePath *string                         `json:"dockerfile_path,omitempty"`
+	GitRepository  ApplicationGitRepositoryRequest `json:"git_repository"`
+	Healthcheck    *Healthcheck                    `json:"healthcheck,omitempty"`
+
+	// MaxRunningInstances Most instances allowed; -1 means no limit.
+	MaxRunningInstances *int `json:"max_running_instances,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory *int `json:"memory,omitempty"`
+
+	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
+	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
+	Name                string            `json:"name"`
+	Ports               *[]ServicePort    `json:"ports,omitempty"`
+	Storage             *[]ServiceStorage `json:"storage,omitempty"`
 }
 
 // ApplicationResponse defines model for ApplicationResponse.
 type ApplicationResponse struct {
-	AnnotationsGroups      *[]AnnotationsGroup        `json:"annotations_groups,omitempty"`
-	Arguments              *[]string                  `json:"arguments,omitempty"`
-	AutoDeploy             *bool                      `json:"auto_deploy,omitempty"`
-	AutoPreview            *bool                      `json:"auto_preview,omitempty"`
-	Autoscaling            *AutoscalingPolicyResponse `json:"autoscaling,omitempty"`
-	BuildMode              *BuildModeEnum             `json:"build_mode,omitempty"`
-	BuildpackLanguage      *BuildPackLanguageEnum     `json:"buildpack_language,omitempty"`
-	Cpu                    *int                       `json:"cpu,omitempty"`
-	CreatedAt              time.Time                  `json:"created_at"`
-	Description            *string                    `json:"description,omitempty"`
-	DockerTargetBuildStage *string                    `json:"docker_target_build_stage,omitempty"`
-	DockerfilePath         *string                    `json:"dockerfile_path,omitempty"`
-	Entrypoint             *string                    `json:"entrypoint,omitempty"`
-	Environment            ReferenceObject            `json:"environment"`
-	GitRepository          *ApplicationGitRepository  `json:"git_repository,omitempty"`
-	Gpu                    *int                       `json:"gpu,omitempty"`
-	Healthcheck            *Healthcheck               `json:"healthcheck,omitempty"`
-	Healthchecks           Healthchecks               `json:"healthchecks"`
-	IconUri                string                     `json:"icon_uri"`
-	Id                     openapi_types.UUID         `json:"id"`
-	LabelsGroups           *[]LabelsGroup             `json:"labels_groups,omitempty"`
-	MaxRunningInstances    *int                       `json:"max_running_instances,omitempty"`
-	MaximumCpu             *int                       `json:"maximum_cpu,omitempty"`
-	MaximumMemory          *int                       `json:"maximum_memory,omitempty"`
-	MaximunGpu             *int                       `json:"maximun_gpu,omitempty"`
-	Memory                 *int                       `json:"memory,omitempty"`
-	MinRunningInstances    *int                       `json:"min_running_instances,omitempty"`
-	Name                   string                     `json:"name"`
-	Ports                  *[]ServicePort             `json:"ports,omitempty"`
-	ServiceType            ServiceTypeEnum            `json:"service_type"`
-	Storage                *[]ServiceStorage          `json:"storage,omitempty"`
-	UpdatedAt              *time.Time                 `json:"updated_at,omitempty"`
+	AnnotationsGroups *[]AnnotationsGroup `json:"annotations_groups,omitempty"`
+	Arguments         *[]string           `json:"arguments,omitempty"`
+	AutoDeploy        *bool               `json:"auto_deploy,omitempty"`
+
+	// AutoPreview Whether a preview environment is created for each pull request.
+	AutoPreview       *bool                      `json:"auto_preview,omitempty"`
+	Autoscaling       *AutoscalingPolicyResponse `json:"autoscaling,omitempty"`
+	BuildMode         *BuildModeEnum             `json:"build_mode,omitempty"`
+	BuildpackLanguage *BuildPackLanguageEnum     `json:"buildpack_language,omitempty"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu                    *int      `json:"cpu,omitempty"`
+	CreatedAt              time.Time `json:"created_at"`
+	Description            *string   `json:"description,omitempty"`
+	DockerTargetBuildStage *string   `json:"docker_target_build_stage,omitempty"`
+
+	// DockerfilePath Path of the Dockerfile, used when build_mode is DOCKER.
+	DockerfilePath *string                   `json:"dockerfile_path,omitempty"`
+	Entrypoint     *string                   `json:"entrypoint,omitempty"`
+	Environment    ReferenceObject           `json:"environment"`
+	GitRepository  *ApplicationGitRepository `json:"git_repository,omitempty"`
+	Gpu            *int                      `json:"gpu,omitempty"`
+	Healthcheck    *Healthcheck              `json:"healthcheck,omitempty"`
+	Healthchecks   Healthchecks              `json:"healthchecks"`
+	IconUri        string                    `json:"icon_uri"`
+	Id             openapi_types.UUID        `json:"id"`
+	LabelsGroups   *[]LabelsGroup            `json:"labels_groups,omitempty"`
+
+	// MaxRunningInstances Most instances allowed; -1 means no limit.
+	MaxRunningInstances *int `json:"max_running_instances,omitempty"`
+
+	// MaximumCpu Most CPU, in millicores, the cluster can give this service.
+	MaximumCpu *int `json:"maximum_cpu,omitempty"`
+
+	// MaximumMemory Most memory, in megabytes, the cluster can give this service.
+	MaximumMemory *int `json:"maximum_memory,omitempty"`
+	MaximunGpu    *int `json:"maximun_gpu,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory *int `json:"memory,omitempty"`
+
+	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
+	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
+	Name                string            `json:"name"`
+	Ports               *[]ServicePort    `json:"ports,omitempty"`
+	ServiceType         ServiceTypeEnum   `json:"service_type"`
+	Storage             *[]ServiceStorage `json:"storage,omitempty"`
+	UpdatedAt           *time.Time        `json:"updated_at,omitempty"`
 }
 
 // ApplicationResponseList defines model for ApplicationResponseList.
@@ -1121,23 +1174,27 @@ type ClusterReadinessStatusResponse struct {
 
 // ClusterRequest defines model for ClusterRequest.
 type ClusterRequest struct {
-	CloudProvider   CloudProviderEnum         `json:"cloud_provider"`
-	Description     *string                   `json:"description,omitempty"`
-	DiskSize        *int                      `json:"disk_size,omitempty"`
-	Features        *[]map[string]interface{} `json:"features,omitempty"`
-	InstanceType    *string                   `json:"instance_type,omitempty"`
-	Kubernetes      *KubernetesEnum           `json:"kubernetes,omitempty"`
-	MaxRunningNodes *int                      `json:"max_running_nodes,omitempty"`
-	MinRunningNodes *int                      `json:"min_running_nodes,omitempty"`
-	Name            string                    `json:"name"`
-	Production      *bool                     `json:"production,omitempty"`
-	Region          string                    `json:"region"`
-	SshKeys         *[]string                 `json:"ssh_keys,omitempty"`
+	CloudProvider CloudProviderEnum         `json:"cloud_provider"`
+	Description   *string                   `json:"description,omitempty"`
+	DiskSize      *int                      `json:"disk_size,omitempty"`
+	Features      *[]map[string]interface{} `json:"features,omitempty"`
+
+	// InstanceType Managed database instance type; not used by container databases.
+	InstanceType    *string         `json:"instance_type,omitempty"`
+	Kubernetes      *KubernetesEnum `json:"kubernetes,omitempty"`
+	MaxRunningNodes *int            `json:"max_running_nodes,omitempty"`
+	MinRunningNodes *int            `json:"min_running_nodes,omitempty"`
+	Name            string          `json:"name"`
+	Production      *bool           `json:"production,omitempty"`
+	Region          string          `json:"region"`
+	SshKeys         *[]string       `json:"ssh_keys,omitempty"`
 }
 
 // ClusterResponse defines model for ClusterResponse.
 type ClusterResponse struct {
-	CloudProvider              *CloudProviderEnum        `json:"cloud_provider,omitempty"`
+	CloudProvider *CloudProviderEnum `json:"cloud_provider,omitempty"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
 	Cpu                        *int                      `json:"cpu,omitempty"`
 	CreatedAt                  *time.Time                `json:"created_at,omitempty"`
 	Description                *string                   `json:"description,omitempty"`
@@ -1146,19 +1203,23 @@ type ClusterResponse struct {
 	Features                   *[]map[string]interface{} `json:"features,omitempty"`
 	HasAccess                  *bool                     `json:"has_access,omitempty"`
 	Id                         *openapi_types.UUID       `json:"id,omitempty"`
-	InstanceType               *string                   `json:"instance_type,omitempty"`
-	IsDefault                  *bool                     `json:"is_default,omitempty"`
-	Kubernetes                 *KubernetesEnum           `json:"kubernetes,omitempty"`
-	MaxRunningNodes            *int                      `json:"max_running_nodes,omitempty"`
-	Memory                     *int                      `json:"memory,omitempty"`
-	MinRunningNodes            *int                      `json:"min_running_nodes,omitempty"`
-	Name                       *string                   `json:"name,omitempty"`
-	Production                 *bool                     `json:"production,omitempty"`
-	Region                     *string                   `json:"region,omitempty"`
-	SshKeys                    *[]string                 `json:"ssh_keys,omitempty"`
-	Status                     *string                   `json:"status,omitempty"`
-	UpdatedAt                  *time.Time                `json:"updated_at,omitempty"`
-	Version                    *string                   `json:"version,omitempty"`
+
+	// InstanceType Managed database instance type; not used by container databases.
+	InstanceType    *string         `json:"instance_type,omitempty"`
+	IsDefault       *bool           `json:"is_default,omitempty"`
+	Kubernetes      *KubernetesEnum `json:"kubernetes,omitempty"`
+	MaxRunningNodes *int            `json:"max_running_nodes,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory          *int       `json:"memory,omitempty"`
+	MinRunningNodes *int       `json:"min_running_nodes,omitempty"`
+	Name            *string    `json:"name,omitempty"`
+	Production      *bool      `json:"production,omitempty"`
+	Region          *string    `json:"region,omitempty"`
+	SshKeys         *[]string  `json:"ssh_keys,omitempty"`
+	Status          *string    `json:"status,omitempty"`
+	UpdatedAt       *time.Time `json:"updated_at,omitempty"`
+	Version         *string    `json:"version,omitempty"`
 }
 
 // ClusterStatusResponse defines model for ClusterStatusResponse.
@@ -1228,18 +1289,32 @@ type ContainerCustomDomainResponseList struct {
 
 // ContainerDependencyResponse defines model for ContainerDependencyResponse.
 type ContainerDependencyResponse struct {
-	Arguments           *[]string               `json:"arguments,omitempty"`
-	AutoPreview         *bool                   `json:"auto_preview,omitempty"`
-	Cpu                 *int                    `json:"cpu,omitempty"`
-	CreatedAt           *time.Time              `json:"created_at,omitempty"`
-	Entrypoint          *string                 `json:"entrypoint,omitempty"`
-	Environment         *ReferenceObject        `json:"environment,omitempty"`
-	Id                  *openapi_types.UUID     `json:"id,omitempty"`
-	ImageName           *string                 `json:"image_name,omitempty"`
-	MaxRunningInstances *int                    `json:"max_running_instances,omitempty"`
-	MaximumCpu          *int                    `json:"maximum_cpu,omitempty"`
-	MaximumMemory       *int                    `json:"maximum_memory,omitempty"`
-	Memory              *int                    `json:"memory,omitempty"`
+	Arguments *[]string `json:"arguments,omitempty"`
+
+	// AutoPreview Whether a preview environment is created for each pull request.
+	AutoPreview *bool `json:"auto_preview,omitempty"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu         *int                `json:"cpu,omitempty"`
+	CreatedAt   *time.Time          `json:"created_at,omitempty"`
+	Entrypoint  *string             `json:"entrypoint,omitempty"`
+	Environment *ReferenceObject    `json:"environment,omitempty"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	ImageName   *string             `json:"image_name,omitempty"`
+
+	// MaxRunningInstances Most instances allowed; -1 means no limit.
+	MaxRunningInstances *int `json:"max_running_instances,omitempty"`
+
+	// MaximumCpu Most CPU, in millicores, the cluster can give this service.
+	MaximumCpu *int `json:"maximum_cpu,omitempty"`
+
+	// MaximumMemory Most memory, in megabytes, the cluster can give this service.
+	MaximumMemory *int `json:"maximum_memory,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory *int `json:"memory,omitempty"`
+
+	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
 	MinRunningInstances *int                    `json:"min_running_instances,omitempty"`
 	Name                *string                 `json:"name,omitempty"`
 	Ports               *[]ServicePort          `json:"ports,omitempty"`
@@ -1338,12 +1413,20 @@ type ContainerRegistryResponseList struct {
 
 // ContainerRequest defines model for ContainerRequest.
 type ContainerRequest struct {
-	Arguments           *[]string         `json:"arguments,omitempty"`
-	Cpu                 *int              `json:"cpu,omitempty"`
-	Entrypoint          *string           `json:"entrypoint,omitempty"`
-	ImageName           string            `json:"image_name"`
-	MaxRunningInstances *int              `json:"max_running_instances,omitempty"`
-	Memory              *int              `json:"memory,omitempty"`
+	Arguments *[]string `json:"arguments,omitempty"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu        *int    `json:"cpu,omitempty"`
+	Entrypoint *string `json:"entrypoint,omitempty"`
+	ImageName  string  `json:"image_name"`
+
+	// MaxRunningInstances Most instances allowed; -1 means no limit.
+	MaxRunningInstances *int `json:"max_running_instances,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory *int `json:"memory,omitempty"`
+
+	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
 	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
 	Name                string            `json:"name"`
 	Ports               *[]ServicePort    `json:"ports,omitempty"`
@@ -1354,18 +1437,32 @@ type ContainerRequest struct {
 
 // ContainerResponse defines model for ContainerResponse.
 type ContainerResponse struct {
-	Arguments           *[]string               `json:"arguments,omitempty"`
-	AutoPreview         *bool                   `json:"auto_preview,omitempty"`
-	Cpu                 *int                    `json:"cpu,omitempty"`
-	CreatedAt           *time.Time              `json:"created_at,omitempty"`
-	Entrypoint          *string                 `json:"entrypoint,omitempty"`
-	Environment         *ReferenceObject        `json:"environment,omitempty"`
-	Id                  *openapi_types.UUID     `json:"id,omitempty"`
-	ImageName           *string                 `json:"image_name,omitempty"`
-	MaxRunningInstances *int                    `json:"max_running_instances,omitempty"`
-	MaximumCpu          *int                    `json:"maximum_cpu,omitempty"`
-	MaximumMemory       *int                    `json:"maximum_memory,omitempty"`
-	Memory              *int                    `json:"memory,omitempty"`
+	Arguments *[]string `json:"arguments,omitempty"`
+
+	// AutoPreview Whether a preview environment is created for each pull request.
+	AutoPreview *bool `json:"auto_preview,omitempty"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu         *int                `json:"cpu,omitempty"`
+	CreatedAt   *time.Time          `json:"created_at,omitempty"`
+	Entrypoint  *string             `json:"entrypoint,omitempty"`
+	Environment *ReferenceObject    `json:"environment,omitempty"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	ImageName   *string             `json:"image_name,omitempty"`
+
+	// MaxRunningInstances Most instances allowed; -1 means no limit.
+	MaxRunningInstances *int `json:"max_running_instances,omitempty"`
+
+	// MaximumCpu Most CPU, in millicores, the cluster can give this service.
+	MaximumCpu *int `json:"maximum_cpu,omitempty"`
+
+	// MaximumMemory Most memory, in megabytes, the cluster can give this service.
+	MaximumMemory *int `json:"maximum_memory,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory *int `json:"memory,omitempty"`
+
+	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
 	MinRunningInstances *int                    `json:"min_running_instances,omitempty"`
 	Name                *string                 `json:"name,omitempty"`
 	Ports               *[]ServicePort          `json:"ports,omitempty"`
@@ -1513,7 +1610,10 @@ type DatabaseCredentialsEditRequest struct {
 
 // DatabaseCurrentMetricResponse defines model for DatabaseCurrentMetricResponse.
 type DatabaseCurrentMetricResponse struct {
-	Cpu     *map[string]interface{} `json:"cpu,omitempty"`
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu *map[string]interface{} `json:"cpu,omitempty"`
+
+	// Memory Memory in megabytes.
 	Memory  *map[string]interface{} `json:"memory,omitempty"`
 	Storage *map[string]interface{} `json:"storage,omitempty"`
 }
@@ -1528,11 +1628,15 @@ type DatabaseDeploymentHistoryResponseList struct {
 // DatabaseEditRequest defines model for DatabaseEditRequest.
 type DatabaseEditRequest struct {
 	Accessibility *DatabaseAccessibilityEnum `json:"accessibility,omitempty"`
-	Cpu           *int                       `json:"cpu,omitempty"`
-	Memory        *int                       `json:"memory,omitempty"`
-	Name          *string                    `json:"name,omitempty"`
-	Storage       *int                       `json:"storage,omitempty"`
-	Version       *string                    `json:"version,omitempty"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu *int `json:"cpu,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory  *int    `json:"memory,omitempty"`
+	Name    *string `json:"name,omitempty"`
+	Storage *int    `json:"storage,omitempty"`
+	Version *string `json:"version,omitempty"`
 }
 
 // DatabaseEventResponseList defines model for DatabaseEventResponseList.
@@ -1573,40 +1677,54 @@ type DatabaseModeEnum string
 // DatabaseRequest defines model for DatabaseRequest.
 type DatabaseRequest struct {
 	Accessibility *DatabaseAccessibilityEnum `json:"accessibility,omitempty"`
-	Cpu           *int                       `json:"cpu,omitempty"`
-	Memory        *int                       `json:"memory,omitempty"`
-	Mode          DatabaseModeEnum           `json:"mode"`
-	Name          string                     `json:"name"`
-	Storage       *int                       `json:"storage,omitempty"`
-	Type          DatabaseTypeEnum           `json:"type"`
-	Version       string                     `json:"version"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu *int `json:"cpu,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory  *int             `json:"memory,omitempty"`
+	Mode    DatabaseModeEnum `json:"mode"`
+	Name    string           `json:"name"`
+	Storage *int             `json:"storage,omitempty"`
+	Type    DatabaseTypeEnum `json:"type"`
+	Version string           `json:"version"`
 }
 
 // DatabaseResponse defines model for DatabaseResponse.
 type DatabaseResponse struct {
 	Accessibility     *DatabaseAccessibilityEnum `json:"accessibility,omitempty"`
 	AnnotationsGroups *[]AnnotationsGroup        `json:"annotations_groups,omitempty"`
-	Cpu               *int                       `json:"cpu,omitempty"`
-	CreatedAt         time.Time                  `json:"created_at"`
-	Description       *string                    `json:"description,omitempty"`
-	DiskEncrypted     *bool                      `json:"disk_encrypted,omitempty"`
-	Environment       ReferenceObject            `json:"environment"`
-	Host              *string                    `json:"host,omitempty"`
-	IconUri           string                     `json:"icon_uri"`
-	Id                openapi_types.UUID         `json:"id"`
-	InstanceType      *string                    `json:"instance_type,omitempty"`
-	LabelsGroups      *[]LabelsGroup             `json:"labels_groups,omitempty"`
-	MaximumCpu        *int                       `json:"maximum_cpu,omitempty"`
-	MaximumMemory     *int                       `json:"maximum_memory,omitempty"`
-	Memory            *int                       `json:"memory,omitempty"`
-	Mode              DatabaseModeEnum           `json:"mode"`
-	Name              string                     `json:"name"`
-	Port              *int                       `json:"port,omitempty"`
-	ServiceType       ServiceTypeEnum            `json:"service_type"`
-	Storage           *int                       `json:"storage,omitempty"`
-	Type              DatabaseTypeEnum           `json:"type"`
-	UpdatedAt         *time.Time                 `json:"updated_at,omitempty"`
-	Version           string                     `json:"version"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu           *int               `json:"cpu,omitempty"`
+	CreatedAt     time.Time          `json:"created_at"`
+	Description   *string            `json:"description,omitempty"`
+	DiskEncrypted *bool              `json:"disk_encrypted,omitempty"`
+	Environment   ReferenceObject    `json:"environment"`
+	Host          *string            `json:"host,omitempty"`
+	IconUri       string             `json:"icon_uri"`
+	Id            openapi_types.UUID `json:"id"`
+
+	// InstanceType Managed database instance type; not used by container databases.
+	InstanceType *string        `json:"instance_type,omitempty"`
+	LabelsGroups *[]LabelsGroup `json:"labels_groups,omitempty"`
+
+	// MaximumCpu Most CPU, in millicores, the cluster can give this service.
+	MaximumCpu *int `json:"maximum_cpu,omitempty"`
+
+	// MaximumMemory Most memory, in megabytes, the cluster can give this service.
+	MaximumMemory *int `json:"maximum_memory,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory      *int             `json:"memory,omitempty"`
+	Mode        DatabaseModeEnum `json:"mode"`
+	Name        string           `json:"name"`
+	Port        *int             `json:"port,omitempty"`
+	ServiceType ServiceTypeEnum  `json:"service_type"`
+	Storage     *int             `json:"storage,omitempty"`
+	Type        DatabaseTypeEnum `json:"type"`
+	UpdatedAt   *time.Time       `json:"updated_at,omitempty"`
+	Version     string           `json:"version"`
 }
 
 // DatabaseResponseList defines model for DatabaseResponseList.
@@ -1625,22 +1743,30 @@ type DatabaseVersionResponseList struct {
 // DatabasetoApplicationResponse defines model for DatabasetoApplicationResponse.
 type DatabasetoApplicationResponse struct {
 	Accessibility *DatabaseAccessibilityEnum `json:"accessibility,omitempty"`
-	Cpu           *int                       `json:"cpu,omitempty"`
-	CreatedAt     *time.Time                 `json:"created_at,omitempty"`
-	DiskEncrypted *bool                      `json:"disk_encrypted,omitempty"`
-	Environment   *ReferenceObject           `json:"environment,omitempty"`
-	Host          *string                    `json:"host,omitempty"`
-	Id            *openapi_types.UUID        `json:"id,omitempty"`
-	MaximumCpu    *int                       `json:"maximum_cpu,omitempty"`
-	MaximumMemory *int                       `json:"maximum_memory,omitempty"`
-	Memory        *int                       `json:"memory,omitempty"`
-	Mode          *DatabaseModeEnum          `json:"mode,omitempty"`
-	Name          *string                    `json:"name,omitempty"`
-	Port          *int                       `json:"port,omitempty"`
-	Storage       *int                       `json:"storage,omitempty"`
-	Type          *DatabaseTypeEnum          `json:"type,omitempty"`
-	UpdatedAt     *time.Time                 `json:"updated_at,omitempty"`
-	Version       *string                    `json:"version,omitempty"`
+
+	// Cpu CPU in millicores (1000 is one CPU).
+	Cpu           *int                `json:"cpu,omitempty"`
+	CreatedAt     *time.Time          `json:"created_at,omitempty"`
+	DiskEncrypted *bool               `json:"disk_encrypted,omitempty"`
+	Environment   *ReferenceObject    `json:"environment,omitempty"`
+	Host          *string             `json:"host,omitempty"`
+	Id            *openapi_types.UUID `json:"id,omitempty"`
+
+	// MaximumCpu Most CPU, in millicores, the cluster can give this service.
+	MaximumCpu *int `json:"maximum_cpu,omitempty"`
+
+	// MaximumMemory Most memory, in megabytes, the cluster can give this service.
+	MaximumMemory *int `json:"maximum_memory,omitempty"`
+
+	// Memory Memory in megabytes.
+	Memory    *int              `json:"memory,omitempty"`
+	Mode      *DatabaseModeEnum `json:"mode,omitempty"`
+	Name      *string           `json:"name,omitempty"`
+	Port      *int              `json:"port,omitempty"`
+	Storage   *int              `json:"storage,omitempty"`
+	Type      *DatabaseTypeEnum `json:"type,omitempty"`
+	UpdatedAt *time.Time        `json:"updated_at,omitempty"`
+	Version   *string           `json:"version,omitempty"`
 }
 
 // DeployAllApplicationsRequest defines model for DeployAllApplicationsRequest.
@@ -1782,8 +1908,10 @@ type EnvironmentDeploymentRuleEditRequest struct {
 
 // EnvironmentDeploymentRuleResponse defines model for EnvironmentDeploymentRuleResponse.
 type EnvironmentDeploymentRuleResponse struct {
-	AutoDelete  *bool               `json:"auto_delete,omitempty"`
-	AutoDeploy  *bool               `json:"auto_deploy,omitempty"`
+	AutoDelete *bool `json:"auto_delete,omitempty"`
+	AutoDeploy *bool `json:"auto_deploy,omitempty"`
+
+	// AutoPreview Whether a preview environment is created for each pull request.
 	AutoPreview *bool               `json:"auto_preview,omitempty"`
 	AutoStop    *bool               `json:"auto_stop,omitempty"`
 	CreatedAt   *time.Time          `json:"created_at,omitempty"`
@@ -2572,6 +2700,9 @@ type ServiceCurrentScaleResponse struct {
 	UpdatedAt                 *time.Time `json:"updated_at,omitempty"`
 	WarningThresholdInPercent *int       `json:"warning_threshold_in_percent,omitempty"`
 }
+
+// ServiceLinksResponse defines model for ServiceLinksResponse.
+type ServiceLinksResponse map[string]interface{}
 
 // ServiceNetworkResponse defines model for ServiceNetworkResponse.
 type ServiceNetworkResponse struct {
@@ -32192,12 +32323,19 @@ func (r GetApplicationCurrentInstanceResponse) ContentType() string {
 type ListApplicationLinksResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ServiceLinksResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListApplicationLinksResponse) GetJSON200() *ServiceLinksResponse {
+	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -35617,12 +35755,19 @@ func (r GetContainerCurrentInstanceResponse) ContentType() string {
 type ListContainerLinksResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ServiceLinksResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListContainerLinksResponse) GetJSON200() *ServiceLinksResponse {
+	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -56969,8 +57114,12 @@ func ParseListApplicationLinksResponse(rsp *http.Response) (*ListApplicationLink
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ServiceLinksResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
@@ -59608,8 +59757,12 @@ func ParseListContainerLinksResponse(rsp *http.Response) (*ListContainerLinksRes
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ServiceLinksResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
