@@ -2017,21 +2017,6 @@ type EnvironmentSecretsResponseList struct {
 	Results *[]SecretResponse `json:"results,omitempty"`
 }
 
-// EnvironmentVariableLinkResponse defines model for EnvironmentVariableLinkResponse.
-type EnvironmentVariableLinkResponse struct {
-	AliasedVariable    *map[string]interface{} `json:"aliased_variable,omitempty"`
-	CreatedAt          *time.Time              `json:"created_at,omitempty"`
-	Id                 *openapi_types.UUID     `json:"id,omitempty"`
-	Key                *string                 `json:"key,omitempty"`
-	OverriddenVariable *map[string]interface{} `json:"overridden_variable,omitempty"`
-	Scope              *string                 `json:"scope,omitempty"`
-	ServiceId          *openapi_types.UUID     `json:"service_id,omitempty"`
-	ServiceName        *string                 `json:"service_name,omitempty"`
-	ServiceType        *ServiceTypeEnum        `json:"service_type,omitempty"`
-	UpdatedAt          *time.Time              `json:"updated_at,omitempty"`
-	Value              *string                 `json:"value,omitempty"`
-}
-
 // EnvironmentVariableResponse defines model for EnvironmentVariableResponse.
 type EnvironmentVariableResponse struct {
 	AliasedVariable    *map[string]interface{} `json:"aliased_variable,omitempty"`
@@ -2172,16 +2157,6 @@ type LogicalDatabaseOnDatabaseRequest struct {
 
 // LogicalDatabaseOnDatabaseResponse defines model for LogicalDatabaseOnDatabaseResponse.
 type LogicalDatabaseOnDatabaseResponse struct {
-	CreatedAt   *time.Time              `json:"created_at,omitempty"`
-	Database    *map[string]interface{} `json:"database,omitempty"`
-	Description *string                 `json:"description,omitempty"`
-	Id          *openapi_types.UUID     `json:"id,omitempty"`
-	Name        *string                 `json:"name,omitempty"`
-	UpdatedAt   *time.Time              `json:"updated_at,omitempty"`
-}
-
-// LogicalDatabaseResponse defines model for LogicalDatabaseResponse.
-type LogicalDatabaseResponse struct {
 	CreatedAt   *time.Time              `json:"created_at,omitempty"`
 	Database    *map[string]interface{} `json:"database,omitempty"`
 	Description *string                 `json:"description,omitempty"`
@@ -2659,20 +2634,6 @@ type ScalewayInstanceTypeResponseList struct {
 // ScalewayRegionsResponseList defines model for ScalewayRegionsResponseList.
 type ScalewayRegionsResponseList struct {
 	Results *[]map[string]interface{} `json:"results,omitempty"`
-}
-
-// SecretLinkResponse defines model for SecretLinkResponse.
-type SecretLinkResponse struct {
-	AliasedSecret    *map[string]interface{} `json:"aliased_secret,omitempty"`
-	CreatedAt        *time.Time              `json:"created_at,omitempty"`
-	Id               *openapi_types.UUID     `json:"id,omitempty"`
-	Key              *string                 `json:"key,omitempty"`
-	OverriddenSecret *map[string]interface{} `json:"overridden_secret,omitempty"`
-	Scope            *string                 `json:"scope,omitempty"`
-	ServiceId        *openapi_types.UUID     `json:"service_id,omitempty"`
-	ServiceName      *string                 `json:"service_name,omitempty"`
-	ServiceType      *ServiceTypeEnum        `json:"service_type,omitempty"`
-	UpdatedAt        *time.Time              `json:"updated_at,omitempty"`
 }
 
 // SecretResponse defines model for SecretResponse.
@@ -32062,7 +32023,7 @@ type CreateApplicationEnvironmentVariableAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *EnvironmentVariableLinkResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -32074,7 +32035,7 @@ type CreateApplicationEnvironmentVariableAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableLinkResponse {
+func (r CreateApplicationEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -32131,7 +32092,7 @@ type CreateApplicationEnvironmentVariableOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *EnvironmentVariableLinkResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -32143,7 +32104,7 @@ type CreateApplicationEnvironmentVariableOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableLinkResponse {
+func (r CreateApplicationEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -33392,7 +33353,7 @@ type CreateApplicationSecretAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *SecretLinkResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -33404,7 +33365,7 @@ type CreateApplicationSecretAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationSecretAliasResponse) GetJSON201() *SecretLinkResponse {
+func (r CreateApplicationSecretAliasResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -33461,7 +33422,7 @@ type CreateApplicationSecretOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *SecretLinkResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -33473,7 +33434,7 @@ type CreateApplicationSecretOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateApplicationSecretOverrideResponse) GetJSON201() *SecretLinkResponse {
+func (r CreateApplicationSecretOverrideResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -35556,7 +35517,7 @@ type CreateContainerEnvironmentVariableAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *EnvironmentVariableLinkResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -35568,7 +35529,7 @@ type CreateContainerEnvironmentVariableAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableLinkResponse {
+func (r CreateContainerEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -35625,7 +35586,7 @@ type CreateContainerEnvironmentVariableOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *EnvironmentVariableLinkResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -35637,7 +35598,7 @@ type CreateContainerEnvironmentVariableOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableLinkResponse {
+func (r CreateContainerEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -36514,7 +36475,7 @@ type CreateContainerSecretAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *SecretLinkResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -36526,7 +36487,7 @@ type CreateContainerSecretAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerSecretAliasResponse) GetJSON201() *SecretLinkResponse {
+func (r CreateContainerSecretAliasResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -36583,7 +36544,7 @@ type CreateContainerSecretOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *SecretLinkResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -36595,7 +36556,7 @@ type CreateContainerSecretOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateContainerSecretOverrideResponse) GetJSON201() *SecretLinkResponse {
+func (r CreateContainerSecretOverrideResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -40705,7 +40666,7 @@ type CreateEnvironmentEnvironmentVariableAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *EnvironmentVariableLinkResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -40717,7 +40678,7 @@ type CreateEnvironmentEnvironmentVariableAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateEnvironmentEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableLinkResponse {
+func (r CreateEnvironmentEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -40774,7 +40735,7 @@ type CreateEnvironmentEnvironmentVariableOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *EnvironmentVariableLinkResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -40786,7 +40747,7 @@ type CreateEnvironmentEnvironmentVariableOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateEnvironmentEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableLinkResponse {
+func (r CreateEnvironmentEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -41236,7 +41197,7 @@ type CreateEnvironmentSecretAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *SecretLinkResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -41248,7 +41209,7 @@ type CreateEnvironmentSecretAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateEnvironmentSecretAliasResponse) GetJSON201() *SecretLinkResponse {
+func (r CreateEnvironmentSecretAliasResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -41305,7 +41266,7 @@ type CreateEnvironmentSecretOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *SecretLinkResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -41317,7 +41278,7 @@ type CreateEnvironmentSecretOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateEnvironmentSecretOverrideResponse) GetJSON201() *SecretLinkResponse {
+func (r CreateEnvironmentSecretOverrideResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -41560,7 +41521,7 @@ type GetLogicalDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LogicalDatabaseResponse
+	JSON200 *LogicalDatabaseOnDatabaseResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -41570,7 +41531,7 @@ type GetLogicalDatabaseResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetLogicalDatabaseResponse) GetJSON200() *LogicalDatabaseResponse {
+func (r GetLogicalDatabaseResponse) GetJSON200() *LogicalDatabaseOnDatabaseResponse {
 	return r.JSON200
 }
 
@@ -41622,7 +41583,7 @@ type EditLogicalDatabaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LogicalDatabaseResponse
+	JSON200 *LogicalDatabaseOnDatabaseResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -41634,7 +41595,7 @@ type EditLogicalDatabaseResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r EditLogicalDatabaseResponse) GetJSON200() *LogicalDatabaseResponse {
+func (r EditLogicalDatabaseResponse) GetJSON200() *LogicalDatabaseOnDatabaseResponse {
 	return r.JSON200
 }
 
@@ -48382,7 +48343,7 @@ type CreateProjectEnvironmentVariableAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *EnvironmentVariableLinkResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -48394,7 +48355,7 @@ type CreateProjectEnvironmentVariableAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateProjectEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableLinkResponse {
+func (r CreateProjectEnvironmentVariableAliasResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -48451,7 +48412,7 @@ type CreateProjectEnvironmentVariableOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *EnvironmentVariableLinkResponse
+	JSON201 *EnvironmentVariableResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -48463,7 +48424,7 @@ type CreateProjectEnvironmentVariableOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateProjectEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableLinkResponse {
+func (r CreateProjectEnvironmentVariableOverrideResponse) GetJSON201() *EnvironmentVariableResponse {
 	return r.JSON201
 }
 
@@ -48775,7 +48736,7 @@ type CreateProjectSecretAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *SecretLinkResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -48787,7 +48748,7 @@ type CreateProjectSecretAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateProjectSecretAliasResponse) GetJSON201() *SecretLinkResponse {
+func (r CreateProjectSecretAliasResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -48844,7 +48805,7 @@ type CreateProjectSecretOverrideResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *SecretLinkResponse
+	JSON201 *SecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -48856,7 +48817,7 @@ type CreateProjectSecretOverrideResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateProjectSecretOverrideResponse) GetJSON201() *SecretLinkResponse {
+func (r CreateProjectSecretOverrideResponse) GetJSON201() *SecretResponse {
 	return r.JSON201
 }
 
@@ -56913,7 +56874,7 @@ func ParseCreateApplicationEnvironmentVariableAliasResponse(rsp *http.Response) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest EnvironmentVariableLinkResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56967,7 +56928,7 @@ func ParseCreateApplicationEnvironmentVariableOverrideResponse(rsp *http.Respons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest EnvironmentVariableLinkResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57934,7 +57895,7 @@ func ParseCreateApplicationSecretAliasResponse(rsp *http.Response) (*CreateAppli
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest SecretLinkResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57988,7 +57949,7 @@ func ParseCreateApplicationSecretOverrideResponse(rsp *http.Response) (*CreateAp
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest SecretLinkResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59603,7 +59564,7 @@ func ParseCreateContainerEnvironmentVariableAliasResponse(rsp *http.Response) (*
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest EnvironmentVariableLinkResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -59657,7 +59618,7 @@ func ParseCreateContainerEnvironmentVariableOverrideResponse(rsp *http.Response)
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest EnvironmentVariableLinkResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60342,7 +60303,7 @@ func ParseCreateContainerSecretAliasResponse(rsp *http.Response) (*CreateContain
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest SecretLinkResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60396,7 +60357,7 @@ func ParseCreateContainerSecretOverrideResponse(rsp *http.Response) (*CreateCont
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest SecretLinkResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63573,7 +63534,7 @@ func ParseCreateEnvironmentEnvironmentVariableAliasResponse(rsp *http.Response) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest EnvironmentVariableLinkResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63627,7 +63588,7 @@ func ParseCreateEnvironmentEnvironmentVariableOverrideResponse(rsp *http.Respons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest EnvironmentVariableLinkResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63987,7 +63948,7 @@ func ParseCreateEnvironmentSecretAliasResponse(rsp *http.Response) (*CreateEnvir
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest SecretLinkResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64041,7 +64002,7 @@ func ParseCreateEnvironmentSecretOverrideResponse(rsp *http.Response) (*CreateEn
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest SecretLinkResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64239,7 +64200,7 @@ func ParseGetLogicalDatabaseResponse(rsp *http.Response) (*GetLogicalDatabaseRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LogicalDatabaseResponse
+		var dest LogicalDatabaseOnDatabaseResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64286,7 +64247,7 @@ func ParseEditLogicalDatabaseResponse(rsp *http.Response) (*EditLogicalDatabaseR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LogicalDatabaseResponse
+		var dest LogicalDatabaseOnDatabaseResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69501,7 +69462,7 @@ func ParseCreateProjectEnvironmentVariableAliasResponse(rsp *http.Response) (*Cr
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest EnvironmentVariableLinkResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69555,7 +69516,7 @@ func ParseCreateProjectEnvironmentVariableOverrideResponse(rsp *http.Response) (
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest EnvironmentVariableLinkResponse
+		var dest EnvironmentVariableResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69807,7 +69768,7 @@ func ParseCreateProjectSecretAliasResponse(rsp *http.Response) (*CreateProjectSe
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest SecretLinkResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -69861,7 +69822,7 @@ func ParseCreateProjectSecretOverrideResponse(rsp *http.Response) (*CreateProjec
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest SecretLinkResponse
+		var dest SecretResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
