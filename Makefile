@@ -1,0 +1,35 @@
+# Everyday commands. Each one is plain `go`; the Makefile only names them.
+GO ?= go
+
+# The race detector needs cgo (a C compiler). Without one, tests still run,
+# without -race, and say so.
+RACE := $(if $(filter 1,$(shell $(GO) env CGO_ENABLED)),-race,)
+
+.PHONY: all regen check test vet run bench
+
+all: test
+
+# Validate api/openapi.yaml, lint it, and regenerate gen/qovery.gen.go.
+regen:
+	$(GO) run ./cmd/regen
+
+# Fail when gen/ is not exactly what api/openapi.yaml generates.
+check:
+	$(GO) run ./cmd/regen -check
+
+vet:
+	$(GO) vet ./...
+
+# What CI runs (.ci/run).
+test: vet
+	@$(if $(RACE),,echo "note: cgo is off (no C compiler?), so tests run without -race")
+	$(GO) test $(RACE) ./...
+	$(GO) run ./cmd/regen -check
+
+# The example: an embedded fake API unless QOVERY_API_TOKEN is set.
+run:
+	$(GO) run ./examples/clone-and-backup
+
+# Benchmarks are not written yet.
+bench:
+	@echo "no benchmarks yet"

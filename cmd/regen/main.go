@@ -1,0 +1,294 @@
+// Command regen turns api/openapi.yaml into package gen.
+//
+// It validates the spec with kin-openapi and reports every problem it finds
+// (not just the first), with the operation or schema and the line; lints for
+// what breaks oapi-codegen (operationIds that collide once capitalised,
+// component names that clash with generated names, null in enums, $refs
+// outside #/components/); runs oapi-codegen in-process with
+// gen/oapi-codegen.yaml; and gofmts the result into gen/.
+//
+// Usage, from anywhere inside the module:
+//
+//	go run ./cmd/regen          # regenerate gen/ (also: make regen, go generate ./...)
+//	go run ./cmd/regen -check   # exit 1 if gen/ is not what the spec generates
+//
+// Exit status: 0 on success, 1 when the spec has problems or gen/ is out of
+// date, 2 when regen itself cannot run (missing file, bad flag).
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole command; it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("regen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	root := fs.String("root", "", "module root (default: the nearest directory upwards with a go.mod)")
+	specPath := fs.String("spec", "", "OpenAPI spec (default: api/openapi.yaml under the module root)")
+	configPath := fs.String("config", "", "oapi-codegen configuration (default: gen/oapi-codegen.yaml under the module root)")
+	check := fs.Bool("check", false, "write nothing; exit 1 and name the files in gen/ that differ from what the spec generates")
+	quiet := fs.Bool("q", false, "print nothing on success")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: regen [-check] [-q] [-root dir] [-spec file] [-config file]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+
+	if *root == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			fmt.Fprintln(stderr, "regen:", err)
+			return 2
+		}
+		if *root, err = findModuleRoot(wd); err != nil {
+			fmt.Fprintln(stderr, "regen:", err)
+			return 2
+		}
+	}
+	if *specPath == "" {
+		*specPath = filepath.Join(*root, "api", "openapi.yaml")
+	}
+	if *configPath == "" {
+		*configPath = filepath.Join(*root, "gen", "oapi-codegen.yaml")
+	}
+
+	res, err := regenerate(ctx, *root, *specPath, *configPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "regen:", err)
+		return 2
+	}
+	if len(res.Problems) > 0 {
+		fmt.Fprintf(stderr, "regen: %s has %d problem(s); nothing was generated:\n", res.SpecName, len(res.Problems))
+		for _, p := range res.Problems {
+			fmt.Fprintln(stderr, "  "+p.Format(res.SpecName))
+		}
+		return 1
+	}
+
+	if *check {
+		stale, err := compare(*root, res.Files)
+		if err != nil {
+			fmt.Fprintln(stderr, "regen:", err)
+			return 2
+		}
+		if len(stale) > 0 {
+			for _, s := range stale {
+				fmt.Fprintln(stderr, "regen: "+s)
+			}
+			fmt.Fprintf(stderr, "regen: gen/ is out of date with %s; run `make regen` (or `go generate ./gen`) and commit the result\n", res.SpecName)
+			return 1
+		}
+		if !*quiet {
+			fmt.Fprintf(stdout, "regen: %s is up to date with %s (%s)\n", strings.Join(sortedKeys(res.Files), ", "), res.SpecName, res.Timing())
+		}
+		return 0
+	}
+
+	start := time.Now()
+	var written []string
+	for _, name := range sortedKeys(res.Files) {
+		changed, err := writeIfChanged(filepath.Join(*root, filepath.FromSlash(name)), res.Files[name])
+		if err != nil {
+			fmt.Fprintln(stderr, "regen:", err)
+			return 2
+		}
+		state := "unchanged"
+		if changed {
+			state = "written"
+		}
+		written = append(written, fmt.Sprintf("%s %s (%d lines)", name, state, bytes.Count(res.Files[name], []byte("\n"))))
+	}
+	res.Phases = append(res.Phases, phase{"write", time.Since(start)})
+	if !*quiet {
+		fmt.Fprintf(stdout, "regen: %d operations, %d schemas -> %s (%s)\n",
+			res.Operations, res.Schemas, strings.Join(written, ", "), res.Timing())
+	}
+	return 0
+}
+
+// result is what one regeneration produced.
+type result struct {
+	SpecName   string            // spec path as shown in messages (relative to the module root)
+	Problems   []Problem         // non-empty means nothing was generated
+	Files      map[string][]byte // generated files by slash path relative to the module root
+	Operations int
+	Schemas    int // component schemas in the spec
+	Phases     []phase
+}
+
+type phase struct {
+	name string
+	d    time.Duration
+}
+
+// Timing renders the time spent in each phase and in total.
+func (r *result) Timing() string {
+	var total time.Duration
+	parts := make([]string, 0, len(r.Phases))
+	for _, p := range r.Phases {
+		total += p.d
+		parts = append(parts, fmt.Sprintf("%s %s", p.name, p.d.Round(time.Millisecond)))
+	}
+	return fmt.Sprintf("%s: %s", total.Round(time.Millisecond), strings.Join(parts, ", "))
+}
+
+// regenerate validates the spec and, when it has no problems, generates the
+// files of gen/ in memory. The error is for regen's own failures (an
+// unreadable file, a bad configuration); what is wrong with the spec comes
+// back in result.Problems.
+func regenerate(ctx context.Context, root, specPath, configPath string) (*result, error) {
+	res := &result{SpecName: relName(root, specPath)}
+	clock := time.Now()
+	lap := func(name string) {
+		now := time.Now()
+		res.Phases = append(res.Phases, phase{name, now.Sub(clock)})
+		clock = now
+	}
+
+	cfg, err := loadConfig(configPath)
+	if err != nil {
+		return nil, err
+	}
+	version, err := toolVersion(root)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := os.ReadFile(specPath)
+	if err != nil {
+		return nil, err
+	}
+
+	s, problems := parseSpec(raw)
+	if s == nil {
+		res.Problems = problems
+		return res, nil
+	}
+	res.Operations = len(s.ops)
+	refProblems := s.lintRefs()
+	res.Problems = append(refProblems, s.lintRest()...)
+	lap("lint")
+
+	doc, err := loadDoc(raw)
+	if err != nil {
+		// A bad $ref stops the loader; those are listed already, all of them.
+		if len(refProblems) == 0 {
+			res.Problems = append(res.Problems, s.loadProblems(err)...)
+		}
+		res.Problems = sortProblems(res.Problems)
+		return res, nil
+	}
+	res.Problems = sortProblems(append(res.Problems, s.validate(ctx, doc)...))
+	lap("load+validate")
+	if len(res.Problems) > 0 {
+		return res, nil
+	}
+	if doc.Components != nil {
+		res.Schemas = len(doc.Components.Schemas)
+	}
+
+	code, err := generate(doc, cfg, version)
+	if err != nil {
+		return nil, fmt.Errorf("generating from %s: %w", res.SpecName, err)
+	}
+	lap("generate+gofmt")
+	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(cfg.Output)): code}
+	return res, nil
+}
+
+// compare returns one message per generated file whose committed copy under
+// root is missing or differs.
+func compare(root string, files map[string][]byte) ([]string, error) {
+	var stale []string
+	for _, name := range sortedKeys(files) {
+		have, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			stale = append(stale, name+" is missing")
+		case err != nil:
+			return nil, err
+		case !bytes.Equal(have, files[name]):
+			stale = append(stale, fmt.Sprintf("%s differs from what the spec generates (first difference at line %d)", name, firstDiffLine(have, files[name])))
+		}
+	}
+	return stale, nil
+}
+
+func firstDiffLine(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return bytes.Count(a[:i], []byte("\n")) + 1
+}
+
+// writeIfChanged writes data to path through a temporary file and a rename,
+// and leaves the file alone (and its timestamp, which keeps build caches
+// warm) when it already holds data.
+func writeIfChanged(path string, data []byte) (bool, error) {
+	if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, data) {
+		return false, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return false, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".regen-*.go.tmp")
+	if err != nil {
+		return false, err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return false, err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return false, err
+	}
+	if err := tmp.Close(); err != nil {
+		return false, err
+	}
+	return true, os.Rename(tmp.Name(), path)
+}
+
+// findModuleRoot walks up from dir to the first directory with a go.mod.
+func findModuleRoot(dir string) (string, error) {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fmt.Errorf("no go.mod in %s or any parent; run regen inside the module or pass -root", dir)
+		}
+		d = parent
+	}
+}
+
+// relName shows path relative to root when it is inside it.
+func relName(root, path string) string {
+	if rel, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return path
+}
