@@ -1,0 +1,332 @@
+package qovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/qoverykit/qovery-go/gen"
+)
+
+// Backup is a database backup as the API describes it.
+type Backup = gen.BackupDatabaseResponse
+
+// BackupPhase is where a backup stands, as far as a caller waiting for it is
+// concerned. BackupPhaseOf derives it from the backup's status object.
+type BackupPhase int
+
+const (
+	// BackupPending: the backup is queued or being taken.
+	BackupPending BackupPhase = iota
+	// BackupDone: the backup completed and can be restored from.
+	BackupDone
+	// BackupFailed: the backup ended without producing anything usable.
+	BackupFailed
+)
+
+func (p BackupPhase) String() string {
+	switch p {
+	case BackupPending:
+		return "pending"
+	case BackupDone:
+		return "done"
+	case BackupFailed:
+		return "failed"
+	}
+	return fmt.Sprintf("BackupPhase(%d)", int(p))
+}
+
+// BackupPhaseOf classifies a backup from its status object. The API reports
+// three fields there; they are read as follows.
+//
+// status.status_details.status is the outcome of the last action run on the
+// backup (QUEUED, ONGOING, SUCCESS, ERROR, CANCELED, ...). It is the most
+// precise signal, so it decides when present:
+//   - SUCCESS: done;
+//   - ERROR, or any value starting with CANCEL: failed;
+//   - anything else: pending.
+//
+// status.state is the engine's state (QUEUED, BUILDING, DEPLOYING, DEPLOYED,
+// DEPLOYMENT_ERROR, ...). A state ending in _ERROR, or CANCELED, means failed
+// whatever status_details says, since an engine failure is never followed by
+// a usable backup. When status_details is absent, DEPLOYED means done and
+// every other state pending.
+//
+// status.service_deployment_status (NEVER_DEPLOYED, OUT_OF_DATE, UP_TO_DATE)
+// says whether the configuration running matches the one saved; it says
+// nothing about the backup's progress and is ignored.
+//
+// A backup without a status object is pending: the API has not reported on it
+// yet.
+func BackupPhaseOf(b *Backup) BackupPhase {
+	if b == nil || b.Status == nil {
+		return BackupPending
+	}
+	st := b.Status
+	state := ""
+	if st.State != nil {
+		state = strings.ToUpper(string(*st.State))
+	}
+	if strings.HasSuffix(state, "_ERROR") || state == "ERROR" || state == "CANCELED" {
+		return BackupFailed
+	}
+	if st.StatusDetails != nil && st.StatusDetails.Status != nil && *st.StatusDetails.Status != "" {
+		switch s := strings.ToUpper(string(*st.StatusDetails.Status)); {
+		case s == "SUCCESS":
+			return BackupDone
+		case s == "ERROR" || strings.HasPrefix(s, "CANCEL"):
+			return BackupFailed
+		default:
+			return BackupPending
+		}
+	}
+	if state == "DEPLOYED" {
+		return BackupDone
+	}
+	return BackupPending
+}
+
+// describeBackup gives the state and detail status of a backup, for progress
+// logs and errors: "DEPLOYING (ONGOING)".
+func describeBackup(b *Backup) string {
+	state, detail := backupStatus(b)
+	switch {
+	case state == "" && detail == "":
+		return "unknown"
+	case detail == "":
+		return state
+	case state == "":
+		return detail
+	}
+	return state + " (" + detail + ")"
+}
+
+func backupStatus(b *Backup) (state, detail string) {
+	if b == nil || b.Status == nil {
+		return "", ""
+	}
+	if b.Status.State != nil {
+		state = string(*b.Status.State)
+	}
+	if d := b.Status.StatusDetails; d != nil && d.Status != nil {
+		detail = string(*d.Status)
+	}
+	return state, detail
+}
+
+// BackupError is returned by WaitBackup when a backup has failed (see
+// BackupPhaseOf).
+type BackupError struct {
+	DatabaseID string
+	BackupID   string
+	State      string  // status.state, e.g. "DEPLOYMENT_ERROR"
+	Status     string  // status.status_details.status, e.g. "ERROR"
+	Step       string  // the first step reported as failed, if any
+	Backup     *Backup // the backup as last read
+}
+
+func (e *BackupError) Error() string {
+	var b strings.Builder
+	b.WriteString("qovery: backup " + e.BackupID + " of database " + e.DatabaseID + " failed")
+	sep := ": "
+	for _, f := range [][2]string{{"state", e.State}, {"status", e.Status}, {"step", e.Step}} {
+		if f[1] != "" {
+			b.WriteString(sep + f[0] + " " + f[1])
+			sep = ", "
+		}
+	}
+	return b.String()
+}
+
+func newBackupError(databaseID, backupID string, b *Backup) *BackupError {
+	e := &BackupError{DatabaseID: databaseID, BackupID: backupID, Backup: b}
+	e.State, e.Status = backupStatus(b)
+	if b != nil && b.Status != nil && b.Status.Steps != nil && b.Status.Steps.Details != nil {
+		for _, s := range *b.Status.Steps.Details {
+			if s.Status == nil || s.StepName == nil {
+				continue
+			}
+			if st := strings.ToUpper(string(*s.Status)); st == "ERROR" || strings.HasSuffix(st, "_ERROR") || st == "FAILED" {
+				e.Step = string(*s.StepName)
+				break
+			}
+		}
+	}
+	return e
+}
+
+// ErrNoBackup is matched, like ErrNotFound, by the error LatestBackup returns
+// when a database has no completed backup.
+var ErrNoBackup = errors.New("qovery: no completed backup")
+
+// notFoundError is a "not found" found by this package rather than reported
+// by the API. It matches ErrNotFound, and also extra when set.
+type notFoundError struct {
+	msg   string
+	extra error
+}
+
+func (e *notFoundError) Error() string { return e.msg }
+
+func (e *notFoundError) Is(target error) bool {
+	return target == ErrNotFound || (e.extra != nil && target == e.extra)
+}
+
+// CreateBackup starts a backup of a database and returns it as the API
+// reports it, usually still pending; pass its ID to WaitBackup. name must not
+// be empty; message is free text and may be.
+//
+// The arguments are checked before any request is sent. A database that does
+// not exist gives an error matching ErrNotFound, and a database busy with
+// another operation one matching ErrConflict. The request is sent once: a
+// failure that may have reached the API is not retried, so that a backup is
+// never taken twice.
+func (c *Client) CreateBackup(ctx context.Context, databaseID, name, message string) (*Backup, error) {
+	id, err := parseID("databaseID", databaseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkName("CreateBackup", "name", name); err != nil {
+		return nil, err
+	}
+	body := gen.AddBackupDatabaseJSONRequestBody{Name: name, Message: message}
+	return Result[Backup](c.api.AddBackupDatabaseWithResponse(ctx, id, body))
+}
+
+// WaitBackup polls a database's backups, as the client's WaitPolicy says,
+// until the backup backupID is done, and returns it. BackupPhaseOf documents
+// which states count as done and which as failed.
+//
+//   - A failed backup gives a *BackupError carrying its state and status.
+//   - A backup missing from the database's list gives an error matching
+//     ErrNotFound, and so does a database that does not exist.
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
+//
+// There is no API call to read one backup: each poll lists the backups,
+// newest first, and stops at the page holding backupID.
+func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*Backup, error) {
+	if _, err := parseID("databaseID", databaseID); err != nil {
+		return nil, err
+	}
+	want, err := parseID("backupID", backupID)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		last    *Backup
+		failure *BackupError
+	)
+	err = c.poll(ctx, "backup "+backupID, "done", func(ctx context.Context) (string, bool, error) {
+		b, err := c.findBackup(ctx, databaseID, want)
+		if err != nil {
+			return "", false, err
+		}
+		if b == nil {
+			return "", false, &notFoundError{msg: "qovery: backup " + backupID + " not found in database " + databaseID}
+		}
+		last = b
+		switch BackupPhaseOf(b) {
+		case BackupDone:
+			return describeBackup(b), true, nil
+		case BackupFailed:
+			// Ending the poll here, rather than with an error, keeps
+			// the failure from being taken for a transient one.
+			failure = newBackupError(databaseID, backupID, b)
+			return describeBackup(b), true, nil
+		}
+		return describeBackup(b), false, nil
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case failure != nil:
+		return last, failure
+	}
+	return last, nil
+}
+
+// findBackup returns the backup with the given ID, or nil when the list does
+// not hold it.
+func (c *Client) findBackup(ctx context.Context, databaseID string, id uuid.UUID) (*Backup, error) {
+	for b, err := range c.Backups(ctx, databaseID) {
+		if err != nil {
+			return nil, err
+		}
+		if b.Id != nil && *b.Id == id {
+			return &b, nil
+		}
+	}
+	return nil, nil
+}
+
+// DeleteBackup deletes a backup. A backup or database that does not exist
+// gives an error matching ErrNotFound.
+func (c *Client) DeleteBackup(ctx context.Context, databaseID, backupID string) error {
+	db, err := parseID("databaseID", databaseID)
+	if err != nil {
+		return err
+	}
+	id, err := parseID("backupID", backupID)
+	if err != nil {
+		return err
+	}
+	return Check(c.api.RemoveDatabaseBackupWithResponse(ctx, db, id))
+}
+
+// LatestBackup returns the most recent completed backup of a database: the
+// done one (see BackupPhaseOf) with the latest creation time. Pending and
+// failed backups are skipped. Since the API does not promise an order, every
+// page is read.
+//
+// When the database has no completed backup the error matches both
+// ErrNotFound and ErrNoBackup; a database that does not exist gives an
+// *APIError matching ErrNotFound only.
+func (c *Client) LatestBackup(ctx context.Context, databaseID string) (*Backup, error) {
+	if _, err := parseID("databaseID", databaseID); err != nil {
+		return nil, err
+	}
+	var (
+		best             *Backup
+		pending, nFailed int
+	)
+	for b, err := range c.Backups(ctx, databaseID) {
+		if err != nil {
+			return nil, err
+		}
+		switch BackupPhaseOf(&b) {
+		case BackupDone:
+			if best == nil || backupTime(&b).After(backupTime(best)) {
+				best = &b
+			}
+		case BackupFailed:
+			nFailed++
+		default:
+			pending++
+		}
+	}
+	if best == nil {
+		return nil, &notFoundError{
+			msg:   fmt.Sprintf("qovery: database %s has no completed backup (%d pending, %d failed)", databaseID, pending, nFailed),
+			extra: ErrNoBackup,
+		}
+	}
+	return best, nil
+}
+
+// backupTime is when a backup was taken, for ordering: its creation time,
+// else its last update.
+func backupTime(b *Backup) time.Time {
+	switch {
+	case b.CreatedAt != nil:
+		return *b.CreatedAt
+	case b.UpdatedAt != nil:
+		return *b.UpdatedAt
+	}
+	return time.Time{}
+}

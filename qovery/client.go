@@ -1,0 +1,250 @@
+package qovery
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/qoverykit/qovery-go/gen"
+)
+
+// Version is the version of this module, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// DefaultBaseURL is the address of the public Qovery API.
+const DefaultBaseURL = "https://api.qovery.com"
+
+// Environment variables read by NewFromEnv.
+const (
+	EnvToken = "QOVERY_API_TOKEN"
+	EnvURL   = "QOVERY_API_URL"
+)
+
+// Client talks to the Qovery API. It is safe for concurrent use; build one
+// and share it.
+//
+// Printing a Client with any fmt verb shows its base URL and the kind of
+// credential, never the credential itself.
+type Client struct {
+	base      *url.URL
+	baseStr   string
+	bearer    bool
+	http      *http.Client
+	api       *gen.ClientWithResponses
+	auth      *authorizer
+	transport *transport
+	logger    *slog.Logger
+	wait      WaitPolicy
+}
+
+// Option configures a Client built by New or NewFromEnv.
+type Option func(*settings)
+
+type settings struct {
+	baseURL   string
+	hc        *http.Client
+	userAgent string
+	policy    RetryPolicy
+	logger    *slog.Logger
+	bearer    bool
+	insecure  bool
+	wait      WaitPolicy
+}
+
+// WithBaseURL sets the API address, for example a test server. It may carry
+// a path prefix ("http://127.0.0.1:8080/api"). The default is DefaultBaseURL.
+func WithBaseURL(u string) Option { return func(s *settings) { s.baseURL = u } }
+
+// WithHTTPClient makes the Client send its requests through a copy of hc:
+// hc itself is never modified. The copy keeps hc's Transport, Timeout and Jar;
+// retries, authentication and redirect checks are layered on top.
+//
+// A Transport that disables TLS certificate verification is refused by New.
+func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.hc = hc } }
+
+// WithUserAgent appends ua to the User-Agent header, which always starts with
+// "qovery-go/<Version>".
+func WithUserAgent(ua string) Option { return func(s *settings) { s.userAgent = ua } }
+
+// WithRetryPolicy replaces the retry policy. Zero fields keep their defaults;
+// see RetryPolicy.
+func WithRetryPolicy(p RetryPolicy) Option { return func(s *settings) { s.policy = p } }
+
+// WithLogger makes the Client log each HTTP attempt at debug level (method,
+// URL without its query string, status, attempt number, delay) and each
+// retry decision. Credentials are never logged. A nil logger, the default,
+// logs nothing.
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+
+// WithBearer sends the token as "Authorization: Bearer <token>", for JWTs
+// from a console or OIDC login. Without it the token is sent as an API token,
+// "Authorization: Token <token>".
+func WithBearer() Option { return func(s *settings) { s.bearer = true } }
+
+// WithInsecureHTTP allows a plain http:// base URL on a host other than the
+// loopback interface. The token then crosses the network in clear text; use
+// it only on a network you trust. It never disables TLS verification.
+func WithInsecureHTTP() Option { return func(s *settings) { s.insecure = true } }
+
+// WithWaitPolicy sets the default polling policy of the Wait* methods. Zero
+// fields keep their defaults; see WaitPolicy.
+func WithWaitPolicy(p WaitPolicy) Option { return func(s *settings) { s.wait = p } }
+
+// New returns a Client that authenticates with token.
+//
+// It fails if the token is empty, if the base URL does not parse or is not an
+// absolute http(s) URL, if it is plain http:// on a non-loopback host without
+// WithInsecureHTTP, or if the HTTP client given with WithHTTPClient skips TLS
+// certificate verification.
+func New(token string, opts ...Option) (*Client, error) {
+	s := settings{baseURL: DefaultBaseURL}
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	if strings.TrimSpace(token) == "" {
+		return nil, errors.New("qovery: empty API token")
+	}
+	if strings.ContainsAny(token, "\r\n") {
+		return nil, errors.New("qovery: API token contains a line break")
+	}
+	base, err := parseBaseURL(s.baseURL, s.insecure)
+	if err != nil {
+		return nil, err
+	}
+
+	src := s.hc
+	if src == nil {
+		src = &http.Client{}
+	}
+	next := src.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if skipsVerify(next) {
+		return nil, errors.New("qovery: the HTTP client's transport skips TLS certificate verification; refusing to send credentials through it")
+	}
+
+	auth := newAuthorizer(token, s.bearer, base, s.userAgent)
+	policy := s.policy.withDefaults()
+	t := &transport{
+		next:   next,
+		auth:   auth,
+		policy: policy,
+		budget: newBudget(policy.BudgetRatio, policy.BudgetBurst),
+		logger: s.logger,
+	}
+	hc := *src // a shallow copy: the caller's client is left as it was
+	hc.Transport = t
+	hc.CheckRedirect = checkRedirect(src.CheckRedirect)
+
+	c := &Client{
+		base:      base,
+		baseStr:   base.String(),
+		bearer:    s.bearer,
+		http:      &hc,
+		auth:      auth,
+		transport: t,
+		logger:    s.logger,
+		wait:      s.wait.withDefaults(),
+	}
+	if err := c.initAPI(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// NewFromEnv is New with the token read from QOVERY_API_TOKEN and, when set,
+// the base URL from QOVERY_API_URL. Options given here take precedence over
+// the environment.
+func NewFromEnv(opts ...Option) (*Client, error) {
+	token := os.Getenv(EnvToken)
+	if token == "" {
+		return nil, fmt.Errorf("qovery: %s is not set", EnvToken)
+	}
+	if u := os.Getenv(EnvURL); u != "" {
+		opts = append([]Option{WithBaseURL(u)}, opts...)
+	}
+	return New(token, opts...)
+}
+
+// BaseURL returns the API address the Client sends requests to.
+func (c *Client) BaseURL() string { return c.baseStr }
+
+// String describes the Client without revealing its credential.
+func (c *Client) String() string {
+	if c == nil {
+		return "qovery.Client(nil)"
+	}
+	kind := "Token"
+	if c.bearer {
+		kind = "Bearer"
+	}
+	return "qovery.Client{BaseURL: " + c.baseStr + ", Authorization: " + kind + " [redacted]}"
+}
+
+// GoString is String, so that %#v does not reveal the credential either.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so that %v, %+v, %#v and %s all hide
+// the credential.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("qovery: invalid base URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("qovery: base URL %q must start with https:// (or http:// for a local server)", raw)
+	case u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("qovery: base URL %q has no host", raw)
+	case u.User != nil:
+		return nil, errors.New("qovery: base URL must not carry user information")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("qovery: base URL %q must not have a query or fragment", u.Redacted())
+	case u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()):
+		return nil, fmt.Errorf("qovery: refusing plain http:// base URL on non-loopback host %q (use https, or WithInsecureHTTP)", u.Hostname())
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// skipsVerify reports whether rt is an *http.Transport configured to skip
+// certificate verification. Other RoundTripper implementations cannot be
+// inspected; they are trusted as given.
+func skipsVerify(rt http.RoundTripper) bool {
+	t, ok := rt.(*http.Transport)
+	return ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify
+}
+
+// checkRedirect keeps the caller's redirect policy (or the default of ten
+// redirects). The transport removes the Authorization header from any request
+// that leaves the API's origin, so following a redirect never leaks it.
+func checkRedirect(user func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	if user != nil {
+		return user
+	}
+	return func(_ *http.Request, via []*http.Request) error {
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}

@@ -1,0 +1,294 @@
+package qovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/qoverykit/qovery-go/gen"
+)
+
+// CloneOption configures CloneDatabase, CloneApplication and
+// CloneEnvironment. Options that do not apply to the method they are given
+// to are reported as an error before anything is sent.
+type CloneOption func(*cloneConfig)
+
+type cloneConfig struct {
+	deploy    bool
+	commit    *string
+	clusterID *string
+	mode      *string
+}
+
+// WithDeploy deploys the clone once it has been created and waits, as the
+// client's WaitPolicy says, until it is DEPLOYED. If it reaches a failure
+// state instead, the clone method returns the clone together with a
+// *StateError carrying that state and the API's message.
+func WithDeploy() CloneOption { return func(c *cloneConfig) { c.deploy = true } }
+
+// WithGitCommit sets the commit CloneApplication deploys the clone at. It
+// requires WithDeploy. Without it, the commit the new application reports as
+// deployed is used, else the one the source application has deployed.
+func WithGitCommit(commitID string) CloneOption {
+	return func(c *cloneConfig) { c.commit = &commitID }
+}
+
+// WithCluster makes CloneEnvironment place the new environment on the given
+// cluster instead of the source's. CloneEnvironment only.
+func WithCluster(clusterID string) CloneOption {
+	return func(c *cloneConfig) { c.clusterID = &clusterID }
+}
+
+// WithMode sets the mode of the environment CloneEnvironment creates:
+// "DEVELOPMENT", "PREVIEW", "PRODUCTION" or "STAGING". The default is the
+// source's mode. CloneEnvironment only.
+func WithMode(mode string) CloneOption {
+	return func(c *cloneConfig) { c.mode = &mode }
+}
+
+func newCloneConfig(op string, opts []CloneOption) (*cloneConfig, error) {
+	cfg := &cloneConfig{}
+	for _, o := range opts {
+		if o != nil {
+			o(cfg)
+		}
+	}
+	if op != "CloneEnvironment" {
+		if cfg.clusterID != nil {
+			return nil, fmt.Errorf("qovery: %s: WithCluster applies to CloneEnvironment only", op)
+		}
+		if cfg.mode != nil {
+			return nil, fmt.Errorf("qovery: %s: WithMode applies to CloneEnvironment only", op)
+		}
+	}
+	if cfg.commit != nil {
+		switch {
+		case op != "CloneApplication":
+			return nil, fmt.Errorf("qovery: %s: WithGitCommit applies to CloneApplication only", op)
+		case !cfg.deploy:
+			return nil, fmt.Errorf("qovery: %s: WithGitCommit needs WithDeploy", op)
+		case strings.TrimSpace(*cfg.commit) == "":
+			return nil, fmt.Errorf("qovery: %s: the commit given to WithGitCommit is empty", op)
+		}
+	}
+	return cfg, nil
+}
+
+// checkName refuses an empty or blank name.
+func checkName(op, arg, value string) error {
+	if strings.TrimSpace(value) == "" {
+		return fmt.Errorf("qovery: %s: %s must not be empty", op, arg)
+	}
+	return nil
+}
+
+// CloneDatabase copies a database's configuration into a new database called
+// name, in the environment environmentID (which may be the source's own).
+// The data is not copied; restore a backup for that.
+//
+// The arguments are checked before any request is sent: an empty name or an
+// ID that is not a UUID gives an error naming the argument. A source that
+// does not exist gives an error matching ErrNotFound; a name already taken,
+// or an operation already running on the source, one matching ErrConflict.
+// Neither is retried.
+//
+// With WithDeploy, the new database is then deployed and waited for. If that
+// fails, the new database is returned along with the error, so that the
+// caller can inspect or delete it.
+func (c *Client) CloneDatabase(ctx context.Context, databaseID, name, environmentID string, opts ...CloneOption) (*gen.DatabaseResponse, error) {
+	const op = "CloneDatabase"
+	src, err := parseID("databaseID", databaseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkName(op, "name", name); err != nil {
+		return nil, err
+	}
+	env, err := parseID("environmentID", environmentID)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := newCloneConfig(op, opts)
+	if err != nil {
+		return nil, err
+	}
+
+	body := gen.CloneDatabaseJSONRequestBody{Name: name, EnvironmentId: env}
+	db, err := Result[gen.DatabaseResponse](c.api.CloneDatabaseWithResponse(ctx, src, body))
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.deploy {
+		return db, nil
+	}
+	id := db.Id.String()
+	if err := Check(c.api.DeployDatabaseWithResponse(ctx, db.Id)); err != nil {
+		return db, deployError("database", id, err)
+	}
+	if _, err := c.WaitDatabase(ctx, id, StateDeployed); err != nil {
+		return db, err
+	}
+	return db, nil
+}
+
+// CloneApplication copies an application into a new application called name,
+// in the environment environmentID (which may be the source's own). It
+// checks its arguments and reports errors as CloneDatabase does.
+//
+// With WithDeploy the new application is deployed at a git commit (see
+// WithGitCommit) and waited for.
+func (c *Client) CloneApplication(ctx context.Context, applicationID, name, environmentID string, opts ...CloneOption) (*gen.ApplicationResponse, error) {
+	const op = "CloneApplication"
+	src, err := parseID("applicationID", applicationID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkName(op, "name", name); err != nil {
+		return nil, err
+	}
+	env, err := parseID("environmentID", environmentID)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := newCloneConfig(op, opts)
+	if err != nil {
+		return nil, err
+	}
+
+	body := gen.CloneApplicationJSONRequestBody{Name: name, EnvironmentId: env}
+	app, err := Result[gen.ApplicationResponse](c.api.CloneApplicationWithResponse(ctx, src, body))
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.deploy {
+		return app, nil
+	}
+	id := app.Id.String()
+	commit, err := c.commitToDeploy(ctx, cfg, app, src)
+	if err != nil {
+		return app, deployError("application", id, err)
+	}
+	dep := gen.DeployApplicationJSONRequestBody{GitCommitId: commit}
+	if err := Check(c.api.DeployApplicationWithResponse(ctx, app.Id, dep)); err != nil {
+		return app, deployError("application", id, err)
+	}
+	if _, err := c.WaitApplication(ctx, id, StateDeployed); err != nil {
+		return app, err
+	}
+	return app, nil
+}
+
+// errNoCommit is returned by CloneApplication with WithDeploy when no commit
+// to deploy is known.
+var errNoCommit = errors.New("no git commit to deploy: neither the clone nor its source reports a deployed commit; use WithGitCommit")
+
+// commitToDeploy picks the commit a cloned application is deployed at.
+func (c *Client) commitToDeploy(ctx context.Context, cfg *cloneConfig, clone *gen.ApplicationResponse, srcID uuid.UUID) (string, error) {
+	if cfg.commit != nil {
+		return *cfg.commit, nil
+	}
+	if g := clone.GitRepository; g != nil && g.DeployedCommitId != nil && *g.DeployedCommitId != "" {
+		return *g.DeployedCommitId, nil
+	}
+	src, err := Result[gen.ApplicationResponse](c.api.GetApplicationWithResponse(ctx, srcID))
+	if err != nil {
+		return "", fmt.Errorf("reading the source application's commit: %w", err)
+	}
+	if g := src.GitRepository; g != nil && g.DeployedCommitId != nil && *g.DeployedCommitId != "" {
+		return *g.DeployedCommitId, nil
+	}
+	return "", errNoCommit
+}
+
+// CloneEnvironment creates a new environment called name with the same
+// configuration, applications and databases as environmentID (database data
+// is not copied). WithCluster and WithMode choose the new environment's
+// cluster and mode; both default to the source's.
+//
+// Arguments (name, IDs, mode) are checked before any request is sent, and
+// errors are reported as CloneDatabase does. With WithDeploy the new
+// environment is deployed and waited for until DEPLOYED.
+func (c *Client) CloneEnvironment(ctx context.Context, environmentID, name string, opts ...CloneOption) (*gen.EnvironmentResponse, error) {
+	const op = "CloneEnvironment"
+	src, err := parseID("environmentID", environmentID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkName(op, "name", name); err != nil {
+		return nil, err
+	}
+	cfg, err := newCloneConfig(op, opts)
+	if err != nil {
+		return nil, err
+	}
+	body := gen.CloneEnvironmentJSONRequestBody{Name: name}
+	if cfg.clusterID != nil {
+		cluster, err := parseID("clusterID", *cfg.clusterID)
+		if err != nil {
+			return nil, err
+		}
+		body.ClusterId = &cluster
+	}
+	if cfg.mode != nil {
+		if err := setEnum(&body.Mode, strings.ToUpper(strings.TrimSpace(*cfg.mode))); err != nil {
+			return nil, fmt.Errorf("qovery: %s: mode %q is not one the API accepts", op, *cfg.mode)
+		}
+	}
+
+	env, err := Result[gen.EnvironmentResponse](c.api.CloneEnvironmentWithResponse(ctx, src, body))
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.deploy {
+		return env, nil
+	}
+	if env.Id == nil {
+		return env, errors.New("qovery: CloneEnvironment: the API returned the new environment without its id; cannot deploy it")
+	}
+	id := env.Id.String()
+	if err := Check(c.api.DeployEnvironmentWithResponse(ctx, *env.Id)); err != nil {
+		return env, deployError("environment", id, err)
+	}
+	if _, err := c.WaitEnvironment(ctx, id, StateDeployed); err != nil {
+		return env, err
+	}
+	return env, nil
+}
+
+// enum is a generated string enum type.
+type enum interface {
+	~string
+	Valid() bool
+}
+
+// setEnum stores s in *p if it is a value of the enum E. It lets the code
+// above fill generated enum fields without naming their types.
+func setEnum[E enum](p **E, s string) error {
+	v := E(s)
+	if !v.Valid() {
+		return errors.New("invalid value")
+	}
+	*p = &v
+	return nil
+}
+
+// deployError words the failure of the deploy request that follows a
+// clone. It wraps err, so that errors.Is(err, ErrConflict) and the like
+// still hold.
+func deployError(kind, id string, err error) error {
+	return &cloneDeployError{what: kind + " " + id, err: err}
+}
+
+type cloneDeployError struct {
+	what string
+	err  error
+}
+
+func (e *cloneDeployError) Error() string {
+	return "qovery: " + e.what + " was cloned, but deploying it failed: " + strings.TrimPrefix(e.err.Error(), "qovery: ")
+}
+
+func (e *cloneDeployError) Unwrap() error { return e.err }

@@ -1,0 +1,200 @@
+package qovery
+
+import (
+	"context"
+	"errors"
+	"iter"
+
+	"github.com/google/uuid"
+
+	"github.com/qoverykit/qovery-go/gen"
+)
+
+// defaultPageSize is the page size of the API's startId-paginated lists,
+// used when a page does not report its own.
+const defaultPageSize = 20
+
+// pageFunc fetches the page that starts after the item whose ID is after
+// (nil for the first page). It returns the items and the page size the
+// server reported (0 if it did not).
+type pageFunc[T any] func(ctx context.Context, after *uuid.UUID) (items []T, pageSize int, err error)
+
+// pages walks a startId-paginated list lazily: one request per page, made
+// only when the previous page has been consumed, and one page in memory at a
+// time. It yields each item with a nil error. On the first failure it yields
+// the zero T with the error and stops. A page shorter than the page size, or
+// empty, is the last one.
+func pages[T any](ctx context.Context, fetch pageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		var after *uuid.UUID
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(zero, err)
+				return
+			}
+			items, size, err := fetch(ctx, after)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for i := range items {
+				if !yield(items[i], nil) {
+					return
+				}
+			}
+			if size <= 0 {
+				size = defaultPageSize
+			}
+			if len(items) == 0 || len(items) < size {
+				return
+			}
+			next := idOf(&items[len(items)-1])
+			switch {
+			case next == nil:
+				yield(zero, errors.New("qovery: the last item of a full page has no id to continue from"))
+				return
+			case after != nil && *next == *after:
+				yield(zero, errors.New("qovery: pagination did not advance"))
+				return
+			}
+			id := *next
+			after = &id
+		}
+	}
+}
+
+// failed is an iterator that yields err once.
+func failed[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
+}
+
+func results[T any](p *[]T) []T {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func pageSize[N ~int | ~float32 | ~float64](p *N) int {
+	if p == nil {
+		return 0
+	}
+	return int(*p)
+}
+
+// mapID is the id of an item the spec describes as an open object.
+func mapID(m *map[string]any) *uuid.UUID {
+	s, _ := (*m)["id"].(string)
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return nil
+	}
+	return &id
+}
+
+// Backups iterates over every backup of a database, newest first as the
+// API returns them, fetching pages of 20 as the loop advances:
+//
+//	for b, err := range c.Backups(ctx, databaseID) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(*b.Name)
+//	}
+func (c *Client) Backups(ctx context.Context, databaseID string) iter.Seq2[gen.BackupDatabaseResponse, error] {
+	id, err := parseID("databaseID", databaseID)
+	if err != nil {
+		return failed[gen.BackupDatabaseResponse](err)
+	}
+	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]gen.BackupDatabaseResponse, int, error) {
+		l, err := Result[gen.DatabaseBackupResponseList](c.api.ListDatabaseBackupWithResponse(ctx, id, &gen.ListDatabaseBackupParams{StartId: after}))
+		if err != nil {
+			return nil, 0, err
+		}
+		return results(l.Results), pageSize(&l.PageSize), nil
+	}, func(b *gen.BackupDatabaseResponse) *uuid.UUID { return b.Id })
+}
+
+// DatabaseEvents iterates over the events of a database, page by page. See
+// Backups.
+func (c *Client) DatabaseEvents(ctx context.Context, databaseID string) iter.Seq2[map[string]any, error] {
+	id, err := parseID("databaseID", databaseID)
+	if err != nil {
+		return failed[map[string]any](err)
+	}
+	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+		l, err := Result[gen.DatabaseEventResponseList](c.api.ListDatabaseEventWithResponse(ctx, id, &gen.ListDatabaseEventParams{StartId: after}))
+		if err != nil {
+			return nil, 0, err
+		}
+		return results(l.Results), pageSize(l.PageSize), nil
+	}, mapID)
+}
+
+// DatabaseDeployments iterates over the deployment history of a database,
+// page by page. See Backups.
+func (c *Client) DatabaseDeployments(ctx context.Context, databaseID string) iter.Seq2[map[string]any, error] {
+	id, err := parseID("databaseID", databaseID)
+	if err != nil {
+		return failed[map[string]any](err)
+	}
+	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+		l, err := Result[gen.DatabaseDeploymentHistoryResponseList](c.api.ListDatabaseDeploymentHistoryWithResponse(ctx, id, &gen.ListDatabaseDeploymentHistoryParams{StartId: after}))
+		if err != nil {
+			return nil, 0, err
+		}
+		return results(l.Results), pageSize(l.PageSize), nil
+	}, mapID)
+}
+
+// ApplicationEvents iterates over the events of an application, page by
+// page. See Backups.
+func (c *Client) ApplicationEvents(ctx context.Context, applicationID string) iter.Seq2[map[string]any, error] {
+	id, err := parseID("applicationID", applicationID)
+	if err != nil {
+		return failed[map[string]any](err)
+	}
+	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+		l, err := Result[gen.ApplicationEventResponseList](c.api.ListApplicationEventWithResponse(ctx, id, &gen.ListApplicationEventParams{StartId: after}))
+		if err != nil {
+			return nil, 0, err
+		}
+		return results(l.Results), pageSize(l.PageSize), nil
+	}, mapID)
+}
+
+// ApplicationDeployments iterates over the deployment history of an
+// application, page by page. See Backups.
+func (c *Client) ApplicationDeployments(ctx context.Context, applicationID string) iter.Seq2[map[string]any, error] {
+	id, err := parseID("applicationID", applicationID)
+	if err != nil {
+		return failed[map[string]any](err)
+	}
+	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+		l, err := Result[gen.ApplicationDeploymentHistoryResponseList](c.api.ListApplicationDeploymentHistoryWithResponse(ctx, id, &gen.ListApplicationDeploymentHistoryParams{StartId: after}))
+		if err != nil {
+			return nil, 0, err
+		}
+		return results(l.Results), pageSize(l.PageSize), nil
+	}, mapID)
+}
+
+// EnvironmentDeployments iterates over the deployment history of an
+// environment, page by page. See Backups.
+func (c *Client) EnvironmentDeployments(ctx context.Context, environmentID string) iter.Seq2[map[string]any, error] {
+	id, err := parseID("environmentID", environmentID)
+	if err != nil {
+		return failed[map[string]any](err)
+	}
+	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+		l, err := Result[gen.EnvironmentDeploymentHistoryResponseList](c.api.ListEnvironmentDeploymentHistoryWithResponse(ctx, id, &gen.ListEnvironmentDeploymentHistoryParams{StartId: after}))
+		if err != nil {
+			return nil, 0, err
+		}
+		return results(l.Results), pageSize(l.PageSize), nil
+	}, mapID)
+}

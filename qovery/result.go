@@ -1,0 +1,260 @@
+package qovery
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/qoverykit/qovery-go/gen"
+)
+
+// API returns the generated client, with authentication, the user agent and
+// retries applied. It reaches every operation of the API; pass its results
+// to Result or Check:
+//
+//	db, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, id))
+func (c *Client) API() *gen.ClientWithResponses { return c.api }
+
+func (c *Client) initAPI() error {
+	api, err := gen.NewClientWithResponses(c.baseStr,
+		gen.WithHTTPClient(c.http),
+		gen.WithRequestEditorFn(c.auth.editRequest))
+	if err != nil {
+		return fmt.Errorf("qovery: %w", err)
+	}
+	c.api = api
+	return nil
+}
+
+// Response is implemented by every response type of the generated client
+// (gen.GetDatabaseResponse and the like).
+type Response interface {
+	StatusCode() int
+}
+
+// Result turns the result of any generated ...WithResponse method into its
+// typed success body or an error:
+//
+//   - err is returned wrapped with the operation name;
+//   - a status of 400 or more gives an *APIError;
+//   - a 2xx gives the decoded body as *T. When the generated client did not
+//     decode it (an undeclared 2xx status, a missing JSON content type), the
+//     body is decoded here; a body that does not decode gives a
+//     *DecodeError naming the operation and status, never a nil pointer.
+//
+// T is the success type of the operation, for example gen.DatabaseResponse
+// for GetDatabaseWithResponse. For operations without a response body use
+// Check.
+func Result[T any, R Response](resp R, err error) (*T, error) {
+	sh := shapeOf(reflect.TypeFor[R]())
+	v, hr, body, err := sh.unpack(resp, err)
+	if err != nil {
+		return nil, err
+	}
+	code := hr.StatusCode
+	if code < 200 || code > 299 {
+		return nil, sh.statusError(hr, body)
+	}
+	if i, ok := sh.json[code]; ok {
+		if f := v.Field(i); !f.IsNil() {
+			if p, ok := f.Interface().(*T); ok {
+				return p, nil
+			}
+			return nil, fmt.Errorf("qovery: Result[%s] used on %s, whose %d body is %s", reflect.TypeFor[T](), sh.op, code, f.Type())
+		}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, sh.decodeError(hr, code, errors.New("empty body"))
+	}
+	out := new(T)
+	if err := json.Unmarshal(body, out); err != nil {
+		return nil, sh.decodeError(hr, code, err)
+	}
+	return out, nil
+}
+
+// Check is Result for operations whose success has no body worth decoding
+// (204 No Content, deletions, actions): it returns nil on any 2xx, and the
+// same errors as Result otherwise.
+func Check[R Response](resp R, err error) error {
+	sh := shapeOf(reflect.TypeFor[R]())
+	_, hr, body, err := sh.unpack(resp, err)
+	if err != nil {
+		return err
+	}
+	if hr.StatusCode < 200 || hr.StatusCode > 299 {
+		return sh.statusError(hr, body)
+	}
+	return nil
+}
+
+// DecodeError reports a response that could not be read or decoded.
+type DecodeError struct {
+	Operation  string // generated operation name, e.g. "GetDatabase"
+	Method     string // request method, when known
+	Path       string // request path, when known
+	StatusCode int    // response status; 0 when the generated client did not say
+	Statuses   string // when StatusCode is 0, the statuses the operation decodes
+	Err        error  // underlying read or JSON error
+}
+
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	b.WriteString("qovery: ")
+	b.WriteString(e.Operation)
+	if e.Method != "" {
+		b.WriteString(" (" + e.Method + " " + e.Path + ")")
+	}
+	b.WriteString(": ")
+	switch {
+	case e.StatusCode != 0:
+		b.WriteString(strconv.Itoa(e.StatusCode) + " response")
+	case e.Statuses != "":
+		b.WriteString(e.Statuses + " response")
+	default:
+		b.WriteString("response")
+	}
+	b.WriteString(" body did not decode: ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// respShape caches, per generated response type, where its fields are.
+type respShape struct {
+	ptr      bool
+	body     int         // index of Body []byte, or -1
+	http     int         // index of HTTPResponse *http.Response, or -1
+	json     map[int]int // status -> index of its JSONnnn field
+	op       string      // operation name
+	statuses string      // JSON statuses, e.g. "200" or "200 or 201"
+}
+
+var shapes sync.Map // reflect.Type -> *respShape
+
+func shapeOf(t reflect.Type) *respShape {
+	if s, ok := shapes.Load(t); ok {
+		return s.(*respShape)
+	}
+	s := &respShape{body: -1, http: -1, json: map[int]int{}}
+	st := t
+	if st.Kind() == reflect.Pointer {
+		s.ptr = true
+		st = st.Elem()
+	}
+	s.op = strings.TrimSuffix(st.Name(), "Response")
+	if st.Kind() == reflect.Struct {
+		var codes []int
+		for i := range st.NumField() {
+			f := st.Field(i)
+			switch {
+			case f.Name == "Body" && f.Type == reflect.TypeFor[[]byte]():
+				s.body = i
+			case f.Name == "HTTPResponse" && f.Type == reflect.TypeFor[*http.Response]():
+				s.http = i
+			case strings.HasPrefix(f.Name, "JSON") && f.Type.Kind() == reflect.Pointer:
+				if code, err := strconv.Atoi(f.Name[4:]); err == nil {
+					s.json[code] = i
+					if code >= 200 && code <= 299 {
+						codes = append(codes, code)
+					}
+				}
+			}
+		}
+		sort.Ints(codes)
+		parts := make([]string, len(codes))
+		for i, c := range codes {
+			parts[i] = strconv.Itoa(c)
+		}
+		s.statuses = strings.Join(parts, " or ")
+	}
+	actual, _ := shapes.LoadOrStore(t, s)
+	return actual.(*respShape)
+}
+
+// unpack checks the call's outcome and returns the response struct, its
+// HTTP response and its body.
+func (s *respShape) unpack(resp any, err error) (reflect.Value, *http.Response, []byte, error) {
+	if err != nil {
+		return reflect.Value{}, nil, nil, s.callError(err)
+	}
+	v := reflect.ValueOf(resp)
+	if s.ptr {
+		if v.IsNil() {
+			return reflect.Value{}, nil, nil, fmt.Errorf("qovery: %s: no response", s.op)
+		}
+		v = v.Elem()
+	}
+	if s.http < 0 {
+		return reflect.Value{}, nil, nil, fmt.Errorf("qovery: %s is not a generated response type", v.Type())
+	}
+	hr, _ := v.Field(s.http).Interface().(*http.Response)
+	if hr == nil {
+		return reflect.Value{}, nil, nil, fmt.Errorf("qovery: %s: no HTTP response", s.op)
+	}
+	var body []byte
+	if s.body >= 0 {
+		body = v.Field(s.body).Bytes()
+	}
+	return v, hr, body, nil
+}
+
+// callError explains an error returned by a generated method: a failed
+// exchange (which keeps its cause, so errors.Is(err, ctx.Err()) holds), or a
+// body the generated parser could not read or decode.
+func (s *respShape) callError(err error) error {
+	var (
+		ue     *url.Error
+		syn    *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+		netErr net.Error
+	)
+	switch {
+	case errors.As(err, &ue):
+		return fmt.Errorf("qovery: %s: %w", s.op, err)
+	case errors.As(err, &syn), errors.As(err, &typ):
+		return &DecodeError{Operation: s.op, StatusCode: s.onlyStatus(), Statuses: s.statuses, Err: err}
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr):
+		return &DecodeError{Operation: s.op, Err: fmt.Errorf("reading body: %w", err)}
+	}
+	return fmt.Errorf("qovery: %s: %w", s.op, err)
+}
+
+// onlyStatus is the success status the generated parser decodes, when there
+// is exactly one: a decoding failure then tells the status.
+func (s *respShape) onlyStatus() int {
+	if n, err := strconv.Atoi(s.statuses); err == nil {
+		return n
+	}
+	return 0
+}
+
+func (s *respShape) statusError(hr *http.Response, body []byte) error {
+	if hr.StatusCode >= 400 {
+		return newAPIError(hr, body)
+	}
+	return s.decodeError(hr, hr.StatusCode, fmt.Errorf("unexpected status %d", hr.StatusCode))
+}
+
+func (s *respShape) decodeError(hr *http.Response, code int, err error) *DecodeError {
+	e := &DecodeError{Operation: s.op, StatusCode: code, Err: err}
+	if hr.Request != nil {
+		e.Method = hr.Request.Method
+		if hr.Request.URL != nil {
+			e.Path = hr.Request.URL.Path
+		}
+	}
+	return e
+}

@@ -1,0 +1,537 @@
+package qovery
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/qoverykit/qovery-go/gen"
+)
+
+// RetryPolicy says when and how often a request is sent again. Zero fields
+// take the default shown beside them.
+//
+// Whatever the policy, the rules are fixed:
+//   - GET, HEAD, PUT, DELETE (and OPTIONS, TRACE) are retried on 429, 502,
+//     503 and 504, on a connection reset or EOF, and on timeouts.
+//   - POST and PATCH may have reached the server when they fail, so they are
+//     sent once, and retried only when they surely were not processed: a
+//     failure to dial, resolve or complete the TLS handshake, a refused
+//     connection, or a 429. WithIdempotent lifts this restriction for a call.
+//   - Other 4xx statuses, 501, certificate errors and a cancelled context are
+//     never retried.
+type RetryPolicy struct {
+	// MaxAttempts is the number of times a request may be sent, the first
+	// one included (default 4). 1 disables retries.
+	MaxAttempts int
+
+	// BaseDelay and MaxDelay shape the exponential backoff: before retry n
+	// the client sleeps a random duration in [0, min(MaxDelay,
+	// BaseDelay*2^(n-1))) ("full jitter"). Defaults 500ms and 15s.
+	BaseDelay time.Duration
+	MaxDelay  time.Duration
+
+	// MaxRetryAfter bounds the wait the server may ask for with Retry-After
+	// (seconds or HTTP date) or X-RateLimit-Reset (default 60s). A longer
+	// wait is not slept: the response is returned at once, and the
+	// resulting *APIError carries the reset time in RetryAt.
+	MaxRetryAfter time.Duration
+
+	// AttemptTimeout, when positive, bounds each attempt, reading its body
+	// included. An attempt that times out is retried like a network timeout.
+	// The default, 0, leaves timing to the request's context.
+	AttemptTimeout time.Duration
+
+	// BudgetRatio and BudgetBurst form a retry budget shared by all calls of
+	// a Client: each call earns BudgetRatio of a retry, up to BudgetBurst
+	// saved retries, and each retry spends one. Under a sustained outage the
+	// client therefore sends at most about (1+BudgetRatio) times as many
+	// requests as it is given, plus BudgetBurst. Defaults 0.2 and 10; a
+	// negative BudgetRatio disables the budget.
+	BudgetRatio float64
+	BudgetBurst float64
+}
+
+// DefaultRetryPolicy returns the policy used when none is given.
+func DefaultRetryPolicy() RetryPolicy { return RetryPolicy{}.withDefaults() }
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 4
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = 500 * time.Millisecond
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = 15 * time.Second
+	}
+	if p.MaxDelay < p.BaseDelay {
+		p.MaxDelay = p.BaseDelay
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = time.Minute
+	}
+	if p.BudgetRatio == 0 {
+		p.BudgetRatio = 0.2
+	}
+	if p.BudgetBurst <= 0 {
+		p.BudgetBurst = 10
+	}
+	return p
+}
+
+// backoff returns the full-jitter delay before retry number n (1 for the
+// first retry).
+func (p *RetryPolicy) backoff(n int) time.Duration {
+	d := p.MaxDelay
+	if n < 32 {
+		if b := p.BaseDelay << (n - 1); b > 0 && b < d {
+			d = b
+		}
+	}
+	return rand.N(d)
+}
+
+type idempotentKey struct{}
+
+// WithIdempotent returns a context that marks the calls made with it as safe
+// to repeat, so that a POST or PATCH is retried like a GET. Use it for
+// operations the server deduplicates or that have no side effect.
+func WithIdempotent(ctx context.Context) context.Context {
+	return context.WithValue(ctx, idempotentKey{}, true)
+}
+
+func markedIdempotent(ctx context.Context) bool {
+	v, _ := ctx.Value(idempotentKey{}).(bool)
+	return v
+}
+
+func idempotentMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions, http.MethodTrace, "":
+		return true
+	}
+	return false
+}
+
+// budget is a token bucket counted in thousandths of a retry.
+type budget struct {
+	milli atomic.Int64
+	earn  int64
+	max   int64
+}
+
+func newBudget(ratio, burst float64) *budget {
+	if ratio < 0 {
+		return nil
+	}
+	b := &budget{earn: int64(ratio * 1000), max: int64(burst * 1000)}
+	b.milli.Store(b.max)
+	return b
+}
+
+func (b *budget) deposit() {
+	if b == nil {
+		return
+	}
+	for {
+		cur := b.milli.Load()
+		next := min(cur+b.earn, b.max)
+		if next == cur || b.milli.CompareAndSwap(cur, next) {
+			return
+		}
+	}
+}
+
+func (b *budget) withdraw() bool {
+	if b == nil {
+		return true
+	}
+	for {
+		cur := b.milli.Load()
+		if cur < 1000 {
+			return false
+		}
+		if b.milli.CompareAndSwap(cur, cur-1000) {
+			return true
+		}
+	}
+}
+
+const (
+	maxErrorBody = 1 << 20  // bytes of an error response kept for *APIError
+	maxDrain     = 64 << 10 // bytes read from a discarded body to reuse its connection
+)
+
+// transport is the single layer under the generated client that adds
+// credentials (for the API origin only) and retries.
+type transport struct {
+	next   http.RoundTripper
+	auth   *authorizer
+	policy RetryPolicy
+	budget *budget
+	logger *slog.Logger
+}
+
+func (t *transport) String() string { return "qovery.transport" }
+
+// RoundTrip implements http.RoundTripper.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req, stripped := t.auth.prepare(req)
+	ctx := req.Context()
+	if stripped {
+		t.debug(ctx, "qovery: authorization removed for a request outside the API origin", slog.String("url", redactURL(req)))
+	}
+	t.budget.deposit()
+	idem := idempotentMethod(req.Method) || markedIdempotent(ctx)
+
+	if t.policy.MaxAttempts > 1 && req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		// Keep the bytes so that every attempt sends the same body.
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("qovery: reading request body: %w", err)
+		}
+		r := new(http.Request)
+		*r = *req
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+		req = r
+	}
+
+	r := req
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			r = new(http.Request)
+			*r = *req
+			if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, fmt.Errorf("qovery: rewinding request body: %w", err)
+				}
+				r.Body = body
+			}
+		}
+		resp, err := t.send(r)
+
+		retry, wait := t.shouldRetry(ctx, resp, err, idem)
+		var delay time.Duration
+		var why string
+		switch {
+		case !retry:
+		case attempt >= t.policy.MaxAttempts:
+			why = "attempts exhausted"
+		case wait > t.policy.MaxRetryAfter:
+			why = "server asks to wait longer than the policy allows"
+		default:
+			delay = max(wait, t.policy.backoff(attempt))
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
+				why = "context deadline comes before the next attempt"
+			} else if !t.budget.withdraw() {
+				why = "retry budget exhausted"
+			}
+		}
+		if why != "" {
+			retry, delay = false, 0
+		}
+		t.logAttempt(ctx, r, attempt, resp, err, delay, why)
+
+		if !retry {
+			if err != nil {
+				return nil, err
+			}
+			return t.finish(resp, attempt), nil
+		}
+		discard(resp)
+		if err := sleep(ctx, delay); err != nil {
+			return nil, fmt.Errorf("qovery: %s %s: gave up waiting to retry after %d attempt(s): %w", r.Method, r.URL.Path, attempt, err)
+		}
+	}
+}
+
+// send performs one attempt, bounded by AttemptTimeout when it is set.
+func (t *transport) send(r *http.Request) (*http.Response, error) {
+	if t.policy.AttemptTimeout <= 0 {
+		return t.next.RoundTrip(r)
+	}
+	parent := r.Context()
+	actx, cancel := context.WithTimeout(parent, t.policy.AttemptTimeout)
+	resp, err := t.next.RoundTrip(r.WithContext(actx))
+	if err != nil {
+		cancel()
+		if parent.Err() == nil && actx.Err() != nil {
+			err = &attemptTimeoutError{d: t.policy.AttemptTimeout, err: err}
+		}
+		return nil, err
+	}
+	if resp.Body == nil {
+		resp.Body = http.NoBody
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, parent: parent, actx: actx, d: t.policy.AttemptTimeout}
+	return resp, nil
+}
+
+// shouldRetry reports whether the outcome of an attempt may be retried and
+// the wait the server asked for, if any.
+func (t *transport) shouldRetry(ctx context.Context, resp *http.Response, err error, idem bool) (bool, time.Duration) {
+	if ctx.Err() != nil {
+		return false, 0
+	}
+	if err != nil {
+		switch classifyError(err) {
+		case errNotSent:
+			return true, 0
+		case errMaybeSent:
+			return idem, 0
+		}
+		return false, 0
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		wait, _ := serverWait(resp.Header, time.Now(), true)
+		return true, wait
+	case http.StatusServiceUnavailable:
+		wait, _ := serverWait(resp.Header, time.Now(), false)
+		return idem, wait
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return idem, 0
+	}
+	return false, 0
+}
+
+type errClass int
+
+const (
+	errFatal     errClass = iota // never retried
+	errNotSent                   // the request surely did not reach the server
+	errMaybeSent                 // it may have: retried only when idempotent
+)
+
+func classifyError(err error) errClass {
+	var (
+		certInvalid  x509.CertificateInvalidError
+		unknownCA    x509.UnknownAuthorityError
+		hostname     x509.HostnameError
+		verification *tls.CertificateVerificationError
+		opErr        *net.OpError
+		dnsErr       *net.DNSError
+		recordErr    tls.RecordHeaderError
+		alert        tls.AlertError
+		netErr       net.Error
+	)
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !isAttemptTimeout(err):
+		return errFatal
+	case errors.As(err, &certInvalid), errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &verification):
+		return errFatal
+	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dnsErr),
+		errors.As(err, &opErr) && opErr.Op == "dial",
+		errors.As(err, &recordErr), errors.As(err, &alert):
+		return errNotSent
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED),
+		errors.As(err, &netErr) && netErr.Timeout():
+		return errMaybeSent
+	}
+	return errFatal
+}
+
+// serverWait returns how long the server asked the client to wait, from
+// Retry-After (seconds or HTTP date) or, when useReset is set, from
+// X-RateLimit-Reset (Unix seconds, or seconds from now for small values).
+func serverWait(h http.Header, now time.Time, useReset bool) (time.Duration, bool) {
+	at, ok := resetTime(h, now, useReset)
+	if !ok {
+		return 0, false
+	}
+	return max(at.Sub(now), 0), true
+}
+
+// resetTime returns the instant from which the server accepts requests again.
+func resetTime(h http.Header, now time.Time, useReset bool) (time.Time, bool) {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+			return now.Add(secondsDuration(n)), true
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return t, true
+		}
+	}
+	if useReset {
+		if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
+			if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+				if n >= 1_000_000_000 { // an instant, in Unix seconds
+					return time.Unix(int64(min(n, 1<<40)), 0), true
+				}
+				return now.Add(secondsDuration(n)), true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+func secondsDuration(n uint64) time.Duration {
+	const maxSeconds = 100 * 365 * 24 * 3600 // far beyond any clamp, far from overflow
+	return time.Duration(min(n, maxSeconds)) * time.Second
+}
+
+// finish prepares the response handed back to the caller. Error responses
+// are read here, up to maxErrorBody bytes, so that a huge or endless error
+// body cannot exhaust memory; the credential is scrubbed from them should
+// the server echo it.
+func (t *transport) finish(resp *http.Response, attempts int) *http.Response {
+	if resp.StatusCode < 400 {
+		return resp
+	}
+	var b []byte
+	if resp.Body != nil {
+		b, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		_ = resp.Body.Close()
+	}
+	if s := t.auth.secret; s != "" && bytes.Contains(b, []byte(s)) {
+		b = bytes.ReplaceAll(b, []byte(s), []byte("[redacted]"))
+	}
+	if strings.Contains(resp.Header.Get("Content-Type"), "json") && !fitsErrorSchema(b) {
+		// The generated parser would fail on this body and drop the whole
+		// response, status code included. Labelled as text, it is handed
+		// over untouched and becomes an *APIError.
+		resp.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	resp.Body = &errorBody{Reader: bytes.NewReader(b), attempts: attempts}
+	resp.ContentLength = int64(len(b))
+	return resp
+}
+
+func fitsErrorSchema(b []byte) bool {
+	var e gen.Error
+	return json.Unmarshal(b, &e) == nil
+}
+
+// errorBody is the body of an error response after finish: buffered, and
+// carrying the number of attempts for *APIError.
+type errorBody struct {
+	*bytes.Reader
+	attempts int
+}
+
+func (*errorBody) Close() error { return nil }
+
+// discard drains a little of a response that is not returned, so its
+// connection can be reused, and closes it.
+func discard(resp *http.Response) {
+	if resp == nil || resp.Body == nil {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+	_ = resp.Body.Close()
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-tm.C:
+		return nil
+	}
+}
+
+// attemptTimeoutError reports that one attempt exceeded AttemptTimeout while
+// the caller's context was still live.
+type attemptTimeoutError struct {
+	d   time.Duration
+	err error
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return "qovery: attempt timed out after " + e.d.String()
+}
+func (e *attemptTimeoutError) Timeout() bool   { return true }
+func (e *attemptTimeoutError) Temporary() bool { return true }
+
+func isAttemptTimeout(err error) bool {
+	var e *attemptTimeoutError
+	return errors.As(err, &e)
+}
+
+// cancelBody releases an attempt's context once its body is consumed, and
+// reports a read that hit AttemptTimeout as such.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+	parent context.Context
+	actx   context.Context
+	d      time.Duration
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && b.parent.Err() == nil && b.actx.Err() != nil {
+		err = &attemptTimeoutError{d: b.d, err: err}
+	}
+	return n, err
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+func (t *transport) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if t.logger != nil && t.logger.Enabled(ctx, slog.LevelDebug) {
+		t.logger.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
+	}
+}
+
+func (t *transport) logAttempt(ctx context.Context, r *http.Request, attempt int, resp *http.Response, err error, delay time.Duration, why string) {
+	if t.logger == nil || !t.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 7)
+	attrs = append(attrs,
+		slog.String("method", r.Method),
+		slog.String("url", redactURL(r)),
+		slog.Int("attempt", attempt),
+	)
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", t.auth.redact(err.Error())))
+	}
+	if delay > 0 {
+		attrs = append(attrs, slog.Duration("retry_in", delay))
+	}
+	if why != "" {
+		attrs = append(attrs, slog.String("no_retry", why))
+	}
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "qovery: http attempt", attrs...)
+}
+
+// redactURL is the request URL without user information, query or fragment.
+func redactURL(r *http.Request) string {
+	u := r.URL
+	if u == nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host + u.EscapedPath()
+}

@@ -1,0 +1,269 @@
+package qovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/qoverykit/qovery-go/gen"
+)
+
+// State is the deployment state of a service or an environment, as in the
+// "state" field of its status: DEPLOYED, DEPLOYING, DEPLOYMENT_ERROR,
+// STOPPED, ...
+type State string
+
+// States commonly waited for.
+const (
+	StateDeployed  State = "DEPLOYED"
+	StateStopped   State = "STOPPED"
+	StateDeleted   State = "DELETED"
+	StateRestarted State = "RESTARTED"
+)
+
+// Failed reports whether s is a failure state: any state ending in _ERROR
+// (DEPLOYMENT_ERROR, STOP_ERROR, DELETE_ERROR, BUILD_ERROR, ...) and
+// CANCELED.
+func (s State) Failed() bool {
+	return strings.HasSuffix(string(s), "_ERROR") || s == "CANCELED"
+}
+
+// WaitPolicy says how the Wait* methods poll. Zero fields take the default
+// shown beside them.
+type WaitPolicy struct {
+	// MinInterval is the delay before the second poll (default 3s); it
+	// grows by half at each poll, up to MaxInterval (default 30s). The
+	// first poll is immediate.
+	MinInterval time.Duration
+	MaxInterval time.Duration
+
+	// Timeout bounds the whole wait (default 1h); the context's deadline,
+	// when earlier, applies too.
+	Timeout time.Duration
+
+	// MaxTransientErrors is how many polls in a row may fail with a
+	// server-side or network error before the wait gives up (default 5).
+	// Other errors end the wait at once.
+	MaxTransientErrors int
+}
+
+func (p WaitPolicy) withDefaults() WaitPolicy {
+	if p.MinInterval <= 0 {
+		p.MinInterval = 3 * time.Second
+	}
+	if p.MaxInterval <= 0 {
+		p.MaxInterval = 30 * time.Second
+	}
+	if p.MaxInterval < p.MinInterval {
+		p.MaxInterval = p.MinInterval
+	}
+	if p.Timeout <= 0 {
+		p.Timeout = time.Hour
+	}
+	if p.MaxTransientErrors <= 0 {
+		p.MaxTransientErrors = 5
+	}
+	return p
+}
+
+// ErrWaitTimeout is matched by the error a Wait* method returns when
+// WaitPolicy.Timeout runs out before the target state is reached.
+var ErrWaitTimeout = errors.New("qovery: timed out waiting")
+
+// StateError reports that the resource being waited on reached a failure
+// state (see State.Failed).
+type StateError struct {
+	Kind    string // "application", "container", "database" or "environment"
+	ID      string
+	Target  State  // the state that was waited for
+	State   State  // the failure state reached
+	Message string // the status message, when the API gives one
+}
+
+func (e *StateError) Error() string {
+	s := "qovery: " + e.Kind + " " + e.ID + " reached " + string(e.State) + " while waiting for " + string(e.Target)
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// WaitApplication polls the application's status until it reaches target and
+// returns that status. See waitStatus for the rules.
+func (c *Client) WaitApplication(ctx context.Context, applicationID string, target State) (*gen.Status, error) {
+	id, err := parseID("applicationID", applicationID)
+	if err != nil {
+		return nil, err
+	}
+	return c.waitStatus(ctx, "application", applicationID, target, func(ctx context.Context) (*gen.Status, error) {
+		return Result[gen.Status](c.api.GetApplicationStatusWithResponse(ctx, id))
+	})
+}
+
+// WaitContainer polls the container's status until it reaches target and
+// returns that status. See WaitApplication.
+func (c *Client) WaitContainer(ctx context.Context, containerID string, target State) (*gen.Status, error) {
+	id, err := parseID("containerID", containerID)
+	if err != nil {
+		return nil, err
+	}
+	return c.waitStatus(ctx, "container", containerID, target, func(ctx context.Context) (*gen.Status, error) {
+		return Result[gen.Status](c.api.GetContainerStatusWithResponse(ctx, id))
+	})
+}
+
+// WaitDatabase polls the database's status until it reaches target and
+// returns that status. See WaitApplication.
+func (c *Client) WaitDatabase(ctx context.Context, databaseID string, target State) (*gen.Status, error) {
+	id, err := parseID("databaseID", databaseID)
+	if err != nil {
+		return nil, err
+	}
+	return c.waitStatus(ctx, "database", databaseID, target, func(ctx context.Context) (*gen.Status, error) {
+		return Result[gen.Status](c.api.GetDatabaseStatusWithResponse(ctx, id))
+	})
+}
+
+// WaitEnvironment polls the environment's status until it reaches target and
+// returns that status. See WaitApplication.
+func (c *Client) WaitEnvironment(ctx context.Context, environmentID string, target State) (*gen.Status, error) {
+	id, err := parseID("environmentID", environmentID)
+	if err != nil {
+		return nil, err
+	}
+	return c.waitStatus(ctx, "environment", environmentID, target, func(ctx context.Context) (*gen.Status, error) {
+		return Result[gen.Status](c.api.GetEnvironmentStatusWithResponse(ctx, id))
+	})
+}
+
+// waitStatus implements the Wait* methods:
+//   - it returns the status once its state is target;
+//   - a failure state (State.Failed) other than target ends the wait with a
+//     *StateError naming the state and its message;
+//   - 404 ends it with success (and a nil status) only when target is
+//     DELETED, and with the *APIError otherwise;
+//   - running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil;
+//   - cancelling ctx returns at once with an error matching ctx.Err().
+func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, get func(context.Context) (*gen.Status, error)) (*gen.Status, error) {
+	var last *gen.Status
+	err := c.poll(ctx, kind+" "+id, string(target), func(ctx context.Context) (string, bool, error) {
+		st, err := get(ctx)
+		if err != nil {
+			if target == StateDeleted && IsNotFound(err) {
+				return string(StateDeleted), true, nil
+			}
+			return "", false, err
+		}
+		last = st
+		var state State
+		if st.State != nil {
+			state = State(*st.State)
+		}
+		switch {
+		case state == target:
+			return string(state), true, nil
+		case state.Failed():
+			e := &StateError{Kind: kind, ID: id, Target: target, State: state}
+			if st.Message != nil {
+				e.Message = cleanText(*st.Message, 500)
+			}
+			return string(state), false, e
+		}
+		return string(state), false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if target == StateDeleted && (last == nil || last.State == nil || State(*last.State) != StateDeleted) {
+		return nil, nil
+	}
+	return last, nil
+}
+
+// poll calls check until it reports done or fails, sleeping between calls
+// as the client's WaitPolicy says. what and target only word the errors.
+// Server-side and network errors are tolerated MaxTransientErrors times in
+// a row; any other error from check ends the wait and is returned as is.
+func (c *Client) poll(ctx context.Context, what, target string, check func(context.Context) (state string, done bool, err error)) error {
+	p := c.wait
+	start := time.Now()
+	wctx, cancel := context.WithTimeoutCause(ctx, p.Timeout, ErrWaitTimeout)
+	defer cancel()
+
+	interval := p.MinInterval
+	state, transient := "", 0
+	var lastErr error
+	for {
+		s, done, err := check(wctx)
+		switch {
+		case ctx.Err() != nil:
+			return fmt.Errorf("qovery: waiting for %s to be %s: %w", what, target, ctx.Err())
+		case wctx.Err() != nil:
+			return c.timeoutError(what, target, state, start, lastErr)
+		case err == nil:
+			transient, lastErr = 0, nil
+			if s != "" {
+				state = s
+			}
+			if done {
+				return nil
+			}
+		case isTransient(err):
+			transient++
+			lastErr = err
+			if transient >= p.MaxTransientErrors {
+				return fmt.Errorf("qovery: waiting for %s to be %s: %d failed polls in a row: %w", what, target, transient, err)
+			}
+		default:
+			return err
+		}
+		if c.logger != nil {
+			c.logger.DebugContext(ctx, "qovery: waiting", "for", what, "target", target, "state", state, "next_poll_in", interval)
+		}
+		if err := sleep(wctx, interval); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("qovery: waiting for %s to be %s: %w", what, target, ctx.Err())
+			}
+			return c.timeoutError(what, target, state, start, lastErr)
+		}
+		interval = min(interval+interval/2, p.MaxInterval)
+	}
+}
+
+func (c *Client) timeoutError(what, target, state string, start time.Time, lastErr error) error {
+	if state == "" {
+		state = "unknown"
+	}
+	msg := fmt.Sprintf("qovery: %s still %s after %s, waiting for %s", what, state, time.Since(start).Round(time.Millisecond), target)
+	if lastErr != nil {
+		return fmt.Errorf("%s (last error: %v): %w", msg, lastErr, ErrWaitTimeout)
+	}
+	return fmt.Errorf("%s: %w", msg, ErrWaitTimeout)
+}
+
+// isTransient reports whether a failed poll is worth repeating: a 5xx or
+// 429 response, a body that could not be read or decoded, or a failure
+// that produced no response at all.
+func isTransient(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusTooManyRequests
+	}
+	var se *StateError
+	return !errors.As(err, &se)
+}
+
+// parseID checks that value, the argument called name, is a UUID.
+func parseID(name, value string) (uuid.UUID, error) {
+	id, err := uuid.Parse(value)
+	if err != nil || len(value) != 36 {
+		return uuid.UUID{}, fmt.Errorf("qovery: %s %q is not a UUID", name, cleanText(value, 80))
+	}
+	return id, nil
+}
