@@ -2,6 +2,8 @@ package qovery
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,7 +43,8 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 	}
 }
 
-func (a *authorizer) String() string { return "authorizer([redacted])" }
+// Format hides the credential whatever the verb.
+func (a authorizer) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "qovery.authorizer{[redacted]}") }
 
 func portOf(u *url.URL) string {
 	if p := u.Port(); p != "" {

@@ -3,6 +3,7 @@ package qovery
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -178,10 +179,7 @@ func NewFromEnv(opts ...Option) (*Client, error) {
 func (c *Client) BaseURL() string { return c.baseStr }
 
 // String describes the Client without revealing its credential.
-func (c *Client) String() string {
-	if c == nil {
-		return "qovery.Client(nil)"
-	}
+func (c Client) String() string {
 	kind := "Token"
 	if c.bearer {
 		kind = "Bearer"
@@ -190,11 +188,11 @@ func (c *Client) String() string {
 }
 
 // GoString is String, so that %#v does not reveal the credential either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format prints String for every verb, so that %v, %+v, %#v and %s all hide
-// the credential.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+// the credential, whether the Client is printed by value or by pointer.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))

@@ -187,7 +187,9 @@ type transport struct {
 	logger *slog.Logger
 }
 
-func (t *transport) String() string { return "qovery.transport" }
+// Format keeps the transport's fields, the credential among them, out of any
+// printed form.
+func (t transport) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "qovery.transport") }
 
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -204,7 +205,9 @@ func TestNeverRetriedStatuses(t *testing.T) {
 
 func TestCertificateErrorNotRetried(t *testing.T) {
 	h := &counter{script: []int{200}}
-	srv := httptest.NewTLSServer(h)
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	rt := &countingRT{next: http.DefaultTransport} // does not trust the test CA
 	c, _ := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Transport: rt}))
