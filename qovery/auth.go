@@ -44,7 +44,9 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 }
 
 // Format hides the credential whatever the verb.
-func (a authorizer) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "qovery.authorizer{[redacted]}") }
+func (a authorizer) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "qovery.authorizer{[redacted]}")
+}
 
 func portOf(u *url.URL) string {
 	if p := u.Port(); p != "" {
