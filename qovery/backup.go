@@ -221,22 +221,25 @@ func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*
 	var (
 		last    *Backup
 		failure *BackupError
+		missing bool
 	)
 	err = c.poll(ctx, "backup "+backupID, "done", func(ctx context.Context) (string, bool, error) {
 		b, err := c.findBackup(ctx, databaseID, want)
 		if err != nil {
 			return "", false, err
 		}
+		// A missing or failed backup ends the poll as "done" and is
+		// reported below: returned from here, the error would be taken
+		// for a transient one and polled again.
 		if b == nil {
-			return "", false, &notFoundError{msg: "qovery: backup " + backupID + " not found in database " + databaseID}
+			missing = true
+			return "", true, nil
 		}
 		last = b
 		switch BackupPhaseOf(b) {
 		case BackupDone:
 			return describeBackup(b), true, nil
 		case BackupFailed:
-			// Ending the poll here, rather than with an error, keeps
-			// the failure from being taken for a transient one.
 			failure = newBackupError(databaseID, backupID, b)
 			return describeBackup(b), true, nil
 		}
@@ -245,6 +248,8 @@ func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*
 	switch {
 	case err != nil:
 		return nil, err
+	case missing:
+		return nil, &notFoundError{msg: "qovery: backup " + backupID + " not found in database " + databaseID}
 	case failure != nil:
 		return last, failure
 	}

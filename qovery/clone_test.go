@@ -1,10 +1,13 @@
 package qovery
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +20,7 @@ type cbWorld struct {
 	srv *fixtures.Server
 	c   *Client
 	ids fixtures.Seeded
+	rec *bodyRecorder // the request bodies the client sent
 }
 
 // newCBWorld starts a fake holding an organization, a project, an
@@ -26,8 +30,9 @@ func newCBWorld(t *testing.T, opts ...fixtures.Option) *cbWorld {
 	t.Helper()
 	srv := fixtures.NewServer(t, opts...)
 	ids := srv.Seed()
-	c, _ := newTestClient(t, srv.URL)
-	return &cbWorld{srv: srv, c: c, ids: ids}
+	rec := &bodyRecorder{next: http.DefaultTransport}
+	c, _ := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Transport: rec}))
+	return &cbWorld{srv: srv, c: c, ids: ids, rec: rec}
 }
 
 // newEnv adds a second environment to the seeded project.
@@ -286,6 +291,9 @@ func TestCloneApplicationWithDeploy(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CloneApplication: %v", err)
 		}
+		if got, want := w.rec.body("/application/"+app.Id.String()+"/deploy"), `{"git_commit_id":"4f2a9c1"}`; got != want {
+			t.Errorf("deploy body = %s, want %s", got, want)
+		}
 		if st, _ := w.srv.State(app.Id.String()); st != string(StateDeployed) {
 			t.Errorf("state = %q, want DEPLOYED", st)
 		}
@@ -301,11 +309,34 @@ func TestCloneApplicationWithDeploy(t *testing.T) {
 		w.srv.Set(w.ids.ApplicationID, map[string]any{"git_repository": map[string]any{
 			"url": "https://github.com/acme/web.git", "branch": "main", "deployed_commit_id": "9e1d3b7",
 		}})
-		if _, err := w.c.CloneApplication(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy()); err != nil {
+		app, err := w.c.CloneApplication(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy())
+		if err != nil {
 			t.Fatalf("CloneApplication: %v", err)
+		}
+		if got, want := w.rec.body("/application/"+app.Id.String()+"/deploy"), `{"git_commit_id":"9e1d3b7"}`; got != want {
+			t.Errorf("deploy body = %s, want %s", got, want)
 		}
 		if n := w.srv.Processed("deployApplication"); n != 1 {
 			t.Errorf("deployApplication processed %d times, want 1", n)
+		}
+	})
+	t.Run("no commit known", func(t *testing.T) {
+		w := newCBWorld(t)
+		w.srv.Set(w.ids.ApplicationID, map[string]any{"git_repository": map[string]any{
+			"url": "https://github.com/acme/web.git", "branch": "main", "deployed_commit_id": "",
+		}})
+		app, err := w.c.CloneApplication(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy())
+		if err == nil || !strings.Contains(err.Error(), "WithGitCommit") {
+			t.Fatalf("err = %v, want one pointing to WithGitCommit", err)
+		}
+		if app == nil {
+			t.Error("the clone is not returned with the error")
+		}
+		if n := w.srv.Received("getApplication"); n != 1 {
+			t.Errorf("the source was read %d times, want 1", n)
+		}
+		if n := w.srv.Received("deployApplication"); n != 0 {
+			t.Errorf("deployApplication received %d requests without a commit", n)
 		}
 	})
 	t.Run("deploy fails", func(t *testing.T) {
@@ -332,6 +363,10 @@ func TestCloneEnvironment(t *testing.T) {
 	}
 	if env.Id == nil || env.Name == nil || *env.Name != "preview-42" {
 		t.Fatalf("clone = %+v", env)
+	}
+	sent := w.rec.body("/environment/" + w.ids.EnvironmentID + "/clone")
+	if want := `{"cluster_id":"` + cluster + `","mode":"PREVIEW","name":"preview-42"}`; sent != want {
+		t.Errorf("request body = %s, want %s", sent, want)
 	}
 	if env.Mode == nil || string(*env.Mode) != "PREVIEW" {
 		t.Errorf("mode = %v, want PREVIEW", env.Mode)
@@ -409,4 +444,41 @@ func TestCloneRespectsCancelledContext(t *testing.T) {
 	if n := w.srv.Processed("cloneEnvironment"); n != 0 {
 		t.Errorf("cloneEnvironment processed %d times with a cancelled context", n)
 	}
+}
+
+// bodyRecorder keeps the body of every request, by URL path suffix.
+type bodyRecorder struct {
+	next   http.RoundTripper
+	mu     sync.Mutex
+	bodies map[string]string
+}
+
+func (r *bodyRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		_ = req.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		r.mu.Lock()
+		if r.bodies == nil {
+			r.bodies = map[string]string{}
+		}
+		r.bodies[req.URL.Path] = string(b)
+		r.mu.Unlock()
+	}
+	return r.next.RoundTrip(req)
+}
+
+// body returns the last body sent to a path ending in suffix.
+func (r *bodyRecorder) body(suffix string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for p, b := range r.bodies {
+		if strings.HasSuffix(p, suffix) {
+			return strings.TrimSpace(b)
+		}
+	}
+	return ""
 }
