@@ -1,0 +1,147 @@
+package qovery_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/qoverykit/qovery-go/qovery"
+)
+
+func ExampleClient_CreateBackup() {
+	c, env := startCloneExample()
+	defer env.close()
+	ctx := context.Background()
+	databaseID := env.ids.DatabaseID
+
+	// Take a backup and wait until it is done.
+	b, err := c.CreateBackup(ctx, databaseID, "before-migration", "schema v42")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(*b.Name, qovery.BackupPhaseOf(b))
+
+	b, err = c.WaitBackup(ctx, databaseID, b.Id.String())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(*b.Name, qovery.BackupPhaseOf(b))
+	// Output:
+	// before-migration pending
+	// before-migration done
+}
+
+func ExampleClient_WaitBackup() {
+	c, env := startCloneExample()
+	defer env.close()
+	ctx := context.Background()
+	databaseID := env.ids.DatabaseID
+
+	env.srv.FailNext("addBackupDatabase", "pg_dump failed") // make the fake fail this one
+	b, err := c.CreateBackup(ctx, databaseID, "nightly", "")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	_, err = c.WaitBackup(ctx, databaseID, b.Id.String())
+	var failed *qovery.BackupError
+	if errors.As(err, &failed) {
+		fmt.Println("backup failed:", failed.State, failed.Status)
+	}
+	// Output: backup failed: DEPLOYMENT_ERROR ERROR
+}
+
+func ExampleClient_LatestBackup() {
+	c, env := startCloneExample()
+	defer env.close()
+	ctx := context.Background()
+	databaseID := env.ids.DatabaseID
+
+	_, err := c.LatestBackup(ctx, databaseID)
+	fmt.Println("none yet:", errors.Is(err, qovery.ErrNotFound), errors.Is(err, qovery.ErrNoBackup))
+
+	env.srv.SeedBackups(databaseID, 3) // backup-001 to backup-003
+	b, err := c.LatestBackup(ctx, databaseID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("latest:", *b.Name)
+	// Output:
+	// none yet: true true
+	// latest: backup-003
+}
+
+func ExampleClient_DeleteBackup() {
+	c, env := startCloneExample()
+	defer env.close()
+	ctx := context.Background()
+	databaseID := env.ids.DatabaseID
+	env.srv.SeedBackups(databaseID, 30)
+
+	// Keep the 25 newest backups. Backups lists them newest first; the IDs
+	// are collected before deleting, so that the list does not shift under
+	// the loop.
+	var old []string
+	n := 0
+	for b, err := range c.Backups(ctx, databaseID) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if n++; n > 25 {
+			old = append(old, b.Id.String())
+		}
+	}
+	for _, id := range old {
+		if err := c.DeleteBackup(ctx, databaseID, id); err != nil && !errors.Is(err, qovery.ErrNotFound) {
+			fmt.Println(err)
+			return
+		}
+	}
+	fmt.Println("deleted", len(old))
+	// Output: deleted 5
+}
+
+func ExampleClient_Backups_phases() {
+	c, env := startCloneExample()
+	defer env.close()
+	ctx := context.Background()
+	env.srv.SeedBackups(env.ids.DatabaseID, 45)
+
+	// Every backup, across pages of 20, counted by phase.
+	count := map[qovery.BackupPhase]int{}
+	for b, err := range c.Backups(ctx, env.ids.DatabaseID) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		count[qovery.BackupPhaseOf(&b)]++
+	}
+	fmt.Println(count[qovery.BackupDone], "done,", count[qovery.BackupFailed], "failed,", count[qovery.BackupPending], "pending")
+	// Output: 45 done, 0 failed, 0 pending
+}
+
+func ExampleBackupPhaseOf() {
+	c, env := startCloneExample()
+	defer env.close()
+	ctx := context.Background()
+
+	b, err := c.CreateBackup(ctx, env.ids.DatabaseID, "adhoc", "")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	switch qovery.BackupPhaseOf(b) {
+	case qovery.BackupDone:
+		fmt.Println("ready to restore")
+	case qovery.BackupFailed:
+		fmt.Println("failed")
+	default:
+		fmt.Println("still running; see WaitBackup")
+	}
+	// Output: still running; see WaitBackup
+}
