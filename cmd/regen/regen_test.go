@@ -242,6 +242,10 @@ func TestBadUsage(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "usage: regen")
 
+	code, _, stderr = runRegen(t, "-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stderr, "-check")
+
 	code, _, stderr = runRegen(t, "-root", t.TempDir())
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "oapi-codegen.yaml")
