@@ -1,0 +1,205 @@
+package qovery_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/qoverykit/qovery-go/gen"
+	"github.com/qoverykit/qovery-go/internal/fixtures"
+	"github.com/qoverykit/qovery-go/qovery"
+)
+
+// startFake starts the fake API of internal/fixtures, seeded with an
+// organization, a project, an environment, and in it a deployed
+// application, container and database; it returns a client for it.
+func startFake() (*qovery.Client, *fixtures.Server, fixtures.Seeded) {
+	srv, err := fixtures.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ids := srv.Seed()
+	c, err := qovery.New("example-token",
+		qovery.WithBaseURL(srv.URL),
+		qovery.WithWaitPolicy(qovery.WaitPolicy{MinInterval: time.Millisecond, MaxInterval: 10 * time.Millisecond}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	return c, srv, ids
+}
+
+func ExampleNew() {
+	c, err := qovery.New("my-api-token",
+		qovery.WithUserAgent("deploy-bot/1.4"),
+		qovery.WithHTTPClient(&http.Client{Timeout: time.Minute}),
+		qovery.WithRetryPolicy(qovery.RetryPolicy{MaxAttempts: 5}),
+		qovery.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Printing a client never shows the token.
+	fmt.Println(c)
+
+	_, err = qovery.New("")
+	fmt.Println(err)
+	_, err = qovery.New("my-api-token", qovery.WithBaseURL("http://qovery.internal.example"))
+	fmt.Println(err)
+	// Output:
+	// qovery.Client{BaseURL: https://api.qovery.com, Authorization: Token [redacted]}
+	// qovery: empty API token
+	// qovery: refusing plain http:// base URL on non-loopback host "qovery.internal.example" (use https, or WithInsecureHTTP)
+}
+
+func ExampleNewFromEnv() {
+	// QOVERY_API_TOKEN holds the token; QOVERY_API_URL, when set, the API
+	// address.
+	c, err := qovery.NewFromEnv(qovery.WithUserAgent("nightly-cleanup"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = c
+}
+
+func ExampleWithBearer() {
+	// A JWT from a console or OIDC login is sent as "Bearer <jwt>".
+	c, err := qovery.New("eyJhbGciOi...", qovery.WithBearer())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%+v\n", c)
+	// Output: qovery.Client{BaseURL: https://api.qovery.com, Authorization: Bearer [redacted]}
+}
+
+func ExampleResult() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	// Any operation of the API, through the generated client: Result gives
+	// the typed body of a success, or an error.
+	db, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, uuid.MustParse(ids.DatabaseID)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(db.Name, db.Type, db.Version)
+	// Output: db POSTGRESQL 16
+}
+
+func ExampleCheck() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	// Operations without a useful body: only the error matters.
+	err := qovery.Check(c.API().StopContainerWithResponse(ctx, uuid.MustParse(ids.ContainerID)))
+	fmt.Println(err)
+	// Output: <nil>
+}
+
+func ExampleIsNotFound() {
+	c, srv, _ := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	missing := uuid.MustParse("0f8fad5b-d9cb-469f-a165-70867728950e")
+	_, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, missing))
+	switch {
+	case qovery.IsNotFound(err):
+		fmt.Println("no such database")
+	case err != nil:
+		log.Fatal(err)
+	}
+	// Output: no such database
+}
+
+func ExampleAPIError() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+	srv.InjectFault("getDatabase", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: 409, Message: "deployment in progress"})
+
+	_, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, uuid.MustParse(ids.DatabaseID)))
+	var apiErr *qovery.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Method, apiErr.Message)
+		fmt.Println(errors.Is(err, qovery.ErrConflict))
+	}
+	// Output:
+	// 409 GET deployment in progress
+	// true
+}
+
+func ExampleWithIdempotent() {
+	// A POST is sent once when it may have reached the server. When the
+	// operation is safe to repeat, say so, and it is retried like a GET.
+	ctx := qovery.WithIdempotent(context.Background())
+	_ = ctx // pass ctx to the generated method
+}
+
+func ExampleRetryPolicy() {
+	p := qovery.DefaultRetryPolicy()
+	fmt.Println(p.MaxAttempts, p.BaseDelay, p.MaxDelay, p.MaxRetryAfter, p.BudgetRatio)
+	// Output: 4 500ms 15s 1m0s 0.2
+}
+
+func ExampleClient_Backups() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	srv.SeedBackups(ids.DatabaseID, 45) // three pages of 20
+
+	n := 0
+	for b, err := range c.Backups(context.Background(), ids.DatabaseID) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if n == 0 {
+			fmt.Println("newest:", *b.Name)
+		}
+		n++
+	}
+	fmt.Println(n, "backups")
+	// Output:
+	// newest: backup-045
+	// 45 backups
+}
+
+func ExampleClient_WaitDatabase() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	if err := qovery.Check(c.API().StopDatabaseWithResponse(ctx, uuid.MustParse(ids.DatabaseID))); err != nil {
+		log.Fatal(err)
+	}
+	status, err := c.WaitDatabase(ctx, ids.DatabaseID, qovery.StateStopped)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(*status.State)
+	// Output: STOPPED
+}
+
+func ExampleClient_WaitApplication_failure() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+	srv.FailNext(ids.ApplicationID, "readiness probe failed")
+
+	if err := qovery.Check(c.API().StopApplicationWithResponse(ctx, uuid.MustParse(ids.ApplicationID))); err != nil {
+		log.Fatal(err)
+	}
+	_, err := c.WaitApplication(ctx, ids.ApplicationID, qovery.StateStopped)
+	var failed *qovery.StateError
+	if errors.As(err, &failed) {
+		fmt.Println(failed.State, "-", failed.Message)
+	}
+	// Output: STOP_ERROR - readiness probe failed
+}
