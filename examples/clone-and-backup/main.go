@@ -1,0 +1,275 @@
+// Command clone-and-backup clones a database, deploys the clone, backs it up,
+// shows the latest backup and clones an environment, printing one line per
+// step with the time it took.
+//
+// Without QOVERY_API_TOKEN (or with -fake) it runs against a fake Qovery API
+// started inside the program and seeded with an organization, a project, a
+// "production" environment and a PostgreSQL database, so it needs no
+// account:
+//
+//	go run ./examples/clone-and-backup
+//
+// With a token it talks to the real API (QOVERY_API_URL overrides the
+// address) and needs the IDs of a database and of the environment to clone:
+//
+//	QOVERY_API_TOKEN=... go run ./examples/clone-and-backup \
+//		-database <uuid> -environment <uuid> [-target <uuid>] [-suffix -copy] [-mode PREVIEW] [-poll 3s]
+//
+// Against the real API the clones it creates are kept; their IDs are printed
+// so that they can be deleted afterwards.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/qoverykit/qovery-go/gen"
+	"github.com/qoverykit/qovery-go/internal/fixtures"
+	"github.com/qoverykit/qovery-go/qovery"
+)
+
+// config is what the steps need, from the flags or from the seeded fake.
+type config struct {
+	databaseID    string        // the database to clone
+	environmentID string        // the environment to clone
+	targetID      string        // where the database clone goes; "" for the database's own environment
+	suffix        string        // appended to the source names to name the clones
+	mode          string        // mode of the environment clone; "" keeps the source's
+	timeout       time.Duration // bound on the whole run
+	poll          time.Duration // first poll interval of the waits (real API)
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("clone-and-backup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg config
+	useFake := fs.Bool("fake", false, "use the embedded fake API even when QOVERY_API_TOKEN is set")
+	fs.StringVar(&cfg.databaseID, "database", "", "ID of the database to clone and back up (real API)")
+	fs.StringVar(&cfg.environmentID, "environment", "", "ID of the environment to clone (real API)")
+	fs.StringVar(&cfg.targetID, "target", "", "ID of the environment to put the database clone in (default: the database's own)")
+	fs.StringVar(&cfg.suffix, "suffix", "", "suffix of the clones' names (default: -copy on the fake, -copy-MMDD-HHMM on the real API)")
+	fs.StringVar(&cfg.mode, "mode", "PREVIEW", "mode of the environment clone: DEVELOPMENT, PREVIEW, PRODUCTION, STAGING, or empty to keep the source's")
+	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Minute, "give up after this long")
+	fs.DurationVar(&cfg.poll, "poll", 3*time.Second, "first poll interval while waiting (it grows up to 30s)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+	defer cancel()
+
+	p := &progress{w: stdout, start: time.Now()}
+	var (
+		c   *qovery.Client
+		err error
+	)
+	if *useFake || os.Getenv(qovery.EnvToken) == "" {
+		var stopFake func() []string
+		c, stopFake, err = startFake(p, &cfg)
+		if err != nil {
+			fmt.Fprintln(stderr, "clone-and-backup:", err)
+			return 1
+		}
+		defer func() {
+			// The fake checks its own answers against the spec too.
+			for _, m := range stopFake() {
+				fmt.Fprintln(stderr, "clone-and-backup: the fake sent a response the spec rejects:", m)
+			}
+		}()
+	} else {
+		if cfg.databaseID == "" || cfg.environmentID == "" {
+			fmt.Fprintln(stderr, "clone-and-backup: with QOVERY_API_TOKEN set, -database and -environment are required (or use -fake)")
+			fs.Usage()
+			return 2
+		}
+		if cfg.suffix == "" {
+			cfg.suffix = "-copy-" + time.Now().Format("0102-1504")
+		}
+		c, err = qovery.NewFromEnv(qovery.WithUserAgent("clone-and-backup-example"),
+			qovery.WithWaitPolicy(qovery.WaitPolicy{MinInterval: cfg.poll, Timeout: cfg.timeout}))
+		if err != nil {
+			fmt.Fprintln(stderr, "clone-and-backup:", err)
+			return 1
+		}
+		p.step("connect", "talking to %s", c.BaseURL())
+	}
+
+	if err := steps(ctx, c, cfg, p); err != nil {
+		fmt.Fprintln(stderr, "clone-and-backup:", err)
+		return 1
+	}
+	p.done()
+	return 0
+}
+
+// startFake starts the embedded fake API, seeds it and returns a client for
+// it, with a function that stops it and returns the responses the spec
+// rejected.
+func startFake(p *progress, cfg *config) (*qovery.Client, func() []string, error) {
+	srv, err := fixtures.Start(fixtures.WithSteps(2))
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := srv.Seed()
+	cfg.databaseID, cfg.environmentID = ids.DatabaseID, ids.EnvironmentID
+	if cfg.suffix == "" {
+		cfg.suffix = "-copy"
+	}
+	// The fake moves on at each read, so the client may poll fast.
+	c, err := qovery.New("fake-token",
+		qovery.WithBaseURL(srv.URL),
+		qovery.WithWaitPolicy(qovery.WaitPolicy{MinInterval: 5 * time.Millisecond, MaxInterval: 50 * time.Millisecond, Timeout: time.Minute}))
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	p.step("start fake API", "no %s set: serving a seeded fake at %s", qovery.EnvToken, srv.URL)
+	return c, func() []string {
+		srv.Close()
+		return srv.Mismatches()
+	}, nil
+}
+
+// steps runs the scenario.
+func steps(ctx context.Context, c *qovery.Client, cfg config, p *progress) error {
+	dbID, err := parseFlagID("database", cfg.databaseID)
+	if err != nil {
+		return err
+	}
+	envID, err := parseFlagID("environment", cfg.environmentID)
+	if err != nil {
+		return err
+	}
+	source, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, dbID))
+	if err != nil {
+		return fmt.Errorf("reading database %s: %w", cfg.databaseID, err)
+	}
+	target := cfg.targetID
+	if target == "" && source.Environment.Id != nil {
+		target = source.Environment.Id.String()
+	}
+
+	// 1. Clone the database, deploy the clone and wait until it runs.
+	name := source.Name + cfg.suffix
+	clone, err := c.CloneDatabase(ctx, cfg.databaseID, name, target, qovery.WithDeploy())
+	var failed *qovery.StateError
+	switch {
+	case errors.As(err, &failed):
+		return fmt.Errorf("the clone %s (%s) did not deploy: %w", name, clone.Id, err)
+	case errors.Is(err, qovery.ErrConflict):
+		return fmt.Errorf("cloning %s: %w (is another operation running, or is %q taken? try another -suffix)", source.Name, err, name)
+	case err != nil:
+		return fmt.Errorf("cloning %s: %w", source.Name, err)
+	}
+	p.step("clone database", "%s -> %s (%s), deployed", source.Name, clone.Name, clone.Id)
+	cloneID := clone.Id.String()
+
+	// 2. Back the clone up and wait for the backup.
+	backup, err := c.CreateBackup(ctx, cloneID, clone.Name+"-backup", "taken by the clone-and-backup example")
+	if err != nil {
+		return fmt.Errorf("starting a backup of %s: %w", clone.Name, err)
+	}
+	p.step("start backup", "%s (%s), %s", deref(backup.Name), deref(backup.Id), qovery.BackupPhaseOf(backup))
+
+	backup, err = c.WaitBackup(ctx, cloneID, backup.Id.String())
+	if err != nil {
+		return fmt.Errorf("waiting for the backup: %w", err)
+	}
+	p.step("wait for backup", "%s is %s (%s)", deref(backup.Name), qovery.BackupPhaseOf(backup), backupState(backup))
+
+	// 3. Show the latest completed backup.
+	latest, err := c.LatestBackup(ctx, cloneID)
+	if err != nil {
+		return fmt.Errorf("finding the latest backup: %w", err)
+	}
+	taken := "at an unknown time"
+	if latest.CreatedAt != nil {
+		taken = "taken " + latest.CreatedAt.UTC().Format(time.RFC3339)
+	}
+	p.step("latest backup", "%s (%s), %s", deref(latest.Name), deref(latest.Id), taken)
+
+	// 4. Clone the environment.
+	env, err := qovery.Result[gen.EnvironmentResponse](c.API().GetEnvironmentWithResponse(ctx, envID))
+	if err != nil {
+		return fmt.Errorf("reading environment %s: %w", cfg.environmentID, err)
+	}
+	var opts []qovery.CloneOption
+	if cfg.mode != "" {
+		opts = append(opts, qovery.WithMode(cfg.mode))
+	}
+	envName := deref(env.Name) + cfg.suffix
+	envClone, err := c.CloneEnvironment(ctx, cfg.environmentID, envName, opts...)
+	if err != nil {
+		return fmt.Errorf("cloning environment %s: %w", deref(env.Name), err)
+	}
+	p.step("clone environment", "%s -> %s (%s), mode %s", deref(env.Name), deref(envClone.Name), deref(envClone.Id), deref(envClone.Mode))
+	return nil
+}
+
+// progress prints one line per step: the time since the start, the time the
+// step took, its name and what it did.
+type progress struct {
+	w     io.Writer
+	start time.Time
+	last  time.Time
+}
+
+func (p *progress) step(name, format string, args ...any) {
+	now := time.Now()
+	if p.last.IsZero() {
+		p.last = p.start
+	}
+	fmt.Fprintf(p.w, "%8s %8s  %-18s %s\n", seconds(now.Sub(p.start)), "+"+seconds(now.Sub(p.last)), name, fmt.Sprintf(format, args...))
+	p.last = now
+}
+
+func (p *progress) done() {
+	fmt.Fprintf(p.w, "%8s %8s  %-18s %s\n", seconds(time.Since(p.start)), "", "done", "all steps succeeded")
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }
+
+func backupState(b *qovery.Backup) string {
+	if b.Status == nil {
+		return "no status"
+	}
+	parts := []string{}
+	if b.Status.State != nil {
+		parts = append(parts, "state "+string(*b.Status.State))
+	}
+	if d := b.Status.StatusDetails; d != nil && d.Status != nil {
+		parts = append(parts, "status "+string(*d.Status))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// deref prints an optional field.
+func deref[T any](p *T) string {
+	if p == nil {
+		return "?"
+	}
+	return fmt.Sprint(*p)
+}
+
+func parseFlagID(flag, value string) (uuid.UUID, error) {
+	id, err := uuid.Parse(value)
+	if err != nil || len(value) != 36 {
+		return uuid.UUID{}, fmt.Errorf("-%s %q is not a UUID", flag, value)
+	}
+	return id, nil
+}
