@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -40,28 +41,29 @@ func (p BackupPhase) String() string {
 	return fmt.Sprintf("BackupPhase(%d)", int(p))
 }
 
-// BackupPhaseOf classifies a backup from its status object. The API reports
-// three fields there; they are read as follows.
+// BackupPhaseOf classifies a backup from its status object, which carries
+// three fields (the API documents their values only by example, so these
+// rules are this package's reading of them):
 //
-// status.status_details.status is the outcome of the last action run on the
-// backup (QUEUED, ONGOING, SUCCESS, ERROR, CANCELED, ...). It is the most
-// precise signal, so it decides when present:
-//   - SUCCESS: done;
-//   - ERROR, or any value starting with CANCEL: failed;
-//   - anything else: pending.
+//   - status.state is the engine's state, shared with services: QUEUED,
+//     BUILDING, DEPLOYING, DEPLOYED, DEPLOYMENT_ERROR, ...
+//   - status.status_details.status is the outcome of the last action run on
+//     the backup: QUEUED, ONGOING, SUCCESS, ERROR, CANCELING, CANCELED, ...
+//   - status.service_deployment_status (NEVER_DEPLOYED, OUT_OF_DATE,
+//     UP_TO_DATE) says whether the running configuration matches the saved
+//     one. It says nothing about the backup's progress and is ignored.
 //
-// status.state is the engine's state (QUEUED, BUILDING, DEPLOYING, DEPLOYED,
-// DEPLOYMENT_ERROR, ...). A state ending in _ERROR, or CANCELED, means failed
-// whatever status_details says, since an engine failure is never followed by
-// a usable backup. When status_details is absent, DEPLOYED means done and
-// every other state pending.
+// The rules, in order:
 //
-// status.service_deployment_status (NEVER_DEPLOYED, OUT_OF_DATE, UP_TO_DATE)
-// says whether the configuration running matches the one saved; it says
-// nothing about the backup's progress and is ignored.
+//  1. Failed: a state ending in _ERROR, ERROR or CANCELED. An engine
+//     failure is final, whatever status_details says.
+//  2. When status_details.status is present it decides: SUCCESS is done;
+//     ERROR and any value starting with CANCEL (the backup will not
+//     complete) are failed; anything else is pending.
+//  3. Without it, the state DEPLOYED is done and any other state pending.
 //
-// A backup without a status object is pending: the API has not reported on it
-// yet.
+// A backup without a status object is pending: the API has not reported on
+// it yet. Values are compared without regard to case.
 func BackupPhaseOf(b *Backup) BackupPhase {
 	if b == nil || b.Status == nil {
 		return BackupPending
@@ -271,7 +273,12 @@ func (c *Client) findBackup(ctx context.Context, databaseID string, id uuid.UUID
 }
 
 // DeleteBackup deletes a backup. A backup or database that does not exist
-// gives an error matching ErrNotFound.
+// gives an error matching ErrNotFound, and a backup in use (a restore
+// running from it, say) one matching ErrConflict.
+//
+// A DELETE is retried on server errors and lost connections. When an
+// attempt that may have been processed is followed by a 404, the earlier
+// attempt is taken to have deleted the backup, and DeleteBackup returns nil.
 func (c *Client) DeleteBackup(ctx context.Context, databaseID, backupID string) error {
 	db, err := parseID("databaseID", databaseID)
 	if err != nil {
@@ -281,7 +288,12 @@ func (c *Client) DeleteBackup(ctx context.Context, databaseID, backupID string) 
 	if err != nil {
 		return err
 	}
-	return Check(c.api.RemoveDatabaseBackupWithResponse(ctx, db, id))
+	err = Check(c.api.RemoveDatabaseBackupWithResponse(ctx, db, id))
+	var ae *APIError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && ae.Attempts > 1 {
+		return nil
+	}
+	return err
 }
 
 // LatestBackup returns the most recent completed backup of a database: the

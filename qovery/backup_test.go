@@ -402,6 +402,22 @@ func TestDeleteBackup(t *testing.T) {
 	}
 }
 
+func TestDeleteBackupRetriedAfterProcessing(t *testing.T) {
+	w := newCBWorld(t)
+	ids := w.srv.SeedBackups(w.ids.DatabaseID, 1)
+	// The API deletes the backup but the answer is lost: the retry gets 404.
+	w.srv.InjectFault("removeDatabaseBackup", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: http.StatusBadGateway, Apply: true})
+	if err := w.c.DeleteBackup(context.Background(), w.ids.DatabaseID, ids[0]); err != nil {
+		t.Fatalf("DeleteBackup: %v", err)
+	}
+	if n := w.srv.Received("removeDatabaseBackup"); n != 2 {
+		t.Errorf("removeDatabaseBackup received %d requests, want 2", n)
+	}
+	if w.srv.Exists(ids[0]) {
+		t.Error("the backup still exists")
+	}
+}
+
 func TestLatestBackup(t *testing.T) {
 	// A clock a minute ahead at each reading gives every backup its own
 	// creation time.
