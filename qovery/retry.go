@@ -34,6 +34,11 @@ import (
 //     connection, or a 429. WithIdempotent lifts this restriction for a call.
 //   - Other 4xx statuses, 501, certificate errors and a cancelled context are
 //     never retried.
+//   - Every attempt sends the same body bytes: the request's GetBody is used
+//     (the generated client always sets it); a body without one is read into
+//     memory before the first attempt.
+//   - A wait that would end after the context's deadline is not started:
+//     the last response or error is returned at once.
 type RetryPolicy struct {
 	// MaxAttempts is the number of times a request may be sent, the first
 	// one included (default 4). 1 disables retries.
@@ -57,11 +62,13 @@ type RetryPolicy struct {
 	AttemptTimeout time.Duration
 
 	// BudgetRatio and BudgetBurst form a retry budget shared by all calls of
-	// a Client: each call earns BudgetRatio of a retry, up to BudgetBurst
-	// saved retries, and each retry spends one. Under a sustained outage the
-	// client therefore sends at most about (1+BudgetRatio) times as many
-	// requests as it is given, plus BudgetBurst. Defaults 0.2 and 10; a
-	// negative BudgetRatio disables the budget.
+	// a Client: each call earns BudgetRatio of a retry, at most BudgetBurst
+	// retries can be saved up, and each retry spends one. A new Client
+	// starts with BudgetBurst retries, an advance on what its first calls
+	// earn. So over any run of calls, a sustained outage included, the
+	// retries number at most max(BudgetBurst, BudgetRatio × calls): with
+	// the defaults, 0.2 and 10, a long outage costs at most 1.2 requests per
+	// call. A negative BudgetRatio disables the budget.
 	BudgetRatio float64
 	BudgetBurst float64
 }
@@ -128,11 +135,15 @@ func idempotentMethod(m string) bool {
 	return false
 }
 
-// budget is a token bucket counted in thousandths of a retry.
+// budget is a token bucket counted in thousandths of a retry. It starts
+// full; the deposits of the first calls repay that advance instead of
+// adding to the balance.
 type budget struct {
-	milli atomic.Int64
-	earn  int64
-	max   int64
+	milli   atomic.Int64 // balance
+	calls   atomic.Int64 // calls seen, counted until the advance is repaid
+	earn    int64        // deposit per call
+	max     int64        // balance cap
+	advance int64        // calls whose deposits repay the initial balance
 }
 
 func newBudget(ratio, burst float64) *budget {
@@ -140,12 +151,18 @@ func newBudget(ratio, burst float64) *budget {
 		return nil
 	}
 	b := &budget{earn: int64(ratio * 1000), max: int64(burst * 1000)}
+	if b.earn > 0 {
+		b.advance = (b.max + b.earn - 1) / b.earn
+	}
 	b.milli.Store(b.max)
 	return b
 }
 
 func (b *budget) deposit() {
 	if b == nil {
+		return
+	}
+	if b.calls.Load() < b.advance && b.calls.Add(1) <= b.advance {
 		return
 	}
 	for {
@@ -253,6 +270,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.logAttempt(ctx, r, attempt, resp, err, delay, why)
 
 		if !retry {
+			if err != nil && attempt > 1 {
+				return nil, fmt.Errorf("qovery: gave up after %d attempts: %w", attempt, err)
+			}
 			if err != nil {
 				return nil, err
 			}

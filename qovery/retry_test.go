@@ -398,7 +398,7 @@ func TestRetryBudgetBoundsLoadUnderOutage(t *testing.T) {
 		}
 	}
 	hits := int(h.hits.Load())
-	if limit := calls + int(0.2*calls) + 2; hits > limit {
+	if limit := calls + max(2, int(0.2*calls)); hits > limit {
 		t.Fatalf("%d attempts for %d calls, want at most %d", hits, calls, limit)
 	}
 	if hits <= calls {
@@ -414,6 +414,11 @@ func TestBudgetRefillsWithCalls(t *testing.T) {
 	b := newBudget(0.5, 1)
 	if !b.withdraw() || b.withdraw() {
 		t.Fatal("a budget of burst 1 should allow exactly one retry")
+	}
+	b.deposit()
+	b.deposit() // these two calls repay the initial retry
+	if b.withdraw() {
+		t.Fatal("the advance was not repaid before earning")
 	}
 	b.deposit()
 	if b.withdraw() {
@@ -432,6 +437,24 @@ func TestBudgetRefillsWithCalls(t *testing.T) {
 	var nilBudget *budget
 	if !nilBudget.withdraw() {
 		t.Fatal("a disabled budget must allow retries")
+	}
+}
+
+func TestBudgetBoundIsMaxOfBurstAndRatio(t *testing.T) {
+	for _, calls := range []int{1, 10, 49, 50, 51, 200, 2000} {
+		b := newBudget(0.2, 10)
+		retries := 0
+		for range calls {
+			b.deposit()
+			for range 3 { // every call wants three retries
+				if b.withdraw() {
+					retries++
+				}
+			}
+		}
+		if limit := max(10, int(0.2*float64(calls))); retries > limit {
+			t.Errorf("%d calls: %d retries, want at most %d", calls, retries, limit)
+		}
 	}
 }
 
