@@ -129,7 +129,7 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 			e.Path = resp.Request.URL.Path
 		}
 	}
-	if eb, ok := resp.Body.(*errorBody); ok {
+	if eb, ok := resp.Body.(*bufferedBody); ok {
 		e.Attempts = eb.attempts
 	}
 	for _, h := range requestIDHeaders {

@@ -88,7 +88,7 @@ func TestNewAPIError(t *testing.T) {
 		StatusCode: 409,
 		Header:     http.Header{"X-Request-Id": {"req-123"}},
 		Request:    req,
-		Body:       &errorBody{Reader: bytes.NewReader(nil), attempts: 3},
+		Body:       &bufferedBody{attempts: 3},
 	}
 	e := newAPIError(resp, []byte(`{"message":"deployment in progress"}`))
 	if e.StatusCode != 409 || e.Method != "DELETE" || e.Path != "/database/abc" || e.RequestID != "req-123" ||

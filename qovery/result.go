@@ -216,12 +216,19 @@ func (s *respShape) unpack(resp any, err error) (reflect.Value, *http.Response, 
 // body the generated parser could not read or decode.
 func (s *respShape) callError(err error) error {
 	var (
+		de     *DecodeError
 		ue     *url.Error
 		syn    *json.SyntaxError
 		typ    *json.UnmarshalTypeError
 		netErr net.Error
 	)
 	switch {
+	case errors.As(err, &de):
+		// The transport could not read the body: it tells the status.
+		if de.Operation == "" {
+			de.Operation = s.op
+		}
+		return de
 	case errors.As(err, &ue):
 		return fmt.Errorf("qovery: %s: %w", s.op, err)
 	case errors.As(err, &syn), errors.As(err, &typ):

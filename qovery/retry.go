@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -209,6 +210,11 @@ type transport struct {
 func (t transport) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "qovery.transport") }
 
 // RoundTrip implements http.RoundTripper.
+//
+// The body of the response it returns has been read into memory within the
+// attempt, so that an answer cut off midway is retried like a reset
+// connection (for idempotent requests), AttemptTimeout covers the body, and
+// a failed read still reports the status code.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req, stripped := t.auth.prepare(req)
 	ctx := req.Context()
@@ -245,38 +251,32 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				r.Body = body
 			}
 		}
-		resp, err := t.send(r)
-
+		a := t.start(r)
+		resp, err := t.next.RoundTrip(a.req)
+		if err != nil {
+			err = a.explain(err)
+		}
 		retry, wait := t.shouldRetry(ctx, resp, err, idem)
-		var delay time.Duration
-		var why string
-		switch {
-		case !retry:
-		case attempt >= t.policy.MaxAttempts:
-			why = "attempts exhausted"
-		case wait > t.policy.MaxRetryAfter:
-			why = "server asks to wait longer than the policy allows"
-		default:
-			delay = max(wait, t.policy.backoff(attempt))
-			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
-				why = "context deadline comes before the next attempt"
-			} else if !t.budget.withdraw() {
-				why = "retry budget exhausted"
+		delay, why := t.veto(ctx, retry, attempt, wait)
+		if resp != nil && (!retry || why != "") {
+			// The final answer: read its body within the attempt.
+			if err = t.buffer(resp, attempt); err != nil {
+				resp, err = nil, a.explain(err)
+				retry, _ = t.shouldRetry(ctx, nil, err, idem)
+				delay, why = t.veto(ctx, retry, attempt, 0)
 			}
 		}
-		if why != "" {
-			retry, delay = false, 0
-		}
+		a.cancel()
 		t.logAttempt(ctx, r, attempt, resp, err, delay, why)
 
-		if !retry {
-			if err != nil && attempt > 1 {
+		if !retry || why != "" {
+			switch {
+			case err == nil:
+				return resp, nil
+			case attempt > 1:
 				return nil, fmt.Errorf("qovery: gave up after %d attempts: %w", attempt, err)
 			}
-			if err != nil {
-				return nil, err
-			}
-			return t.finish(resp, attempt), nil
+			return nil, err
 		}
 		discard(resp)
 		if err := sleep(ctx, delay); err != nil {
@@ -285,26 +285,59 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// send performs one attempt, bounded by AttemptTimeout when it is set.
-func (t *transport) send(r *http.Request) (*http.Response, error) {
-	if t.policy.AttemptTimeout <= 0 {
-		return t.next.RoundTrip(r)
+// veto decides whether a retryable outcome is retried after all, and after
+// what delay. It returns a non-empty reason when it is not.
+func (t *transport) veto(ctx context.Context, retry bool, attempt int, wait time.Duration) (time.Duration, string) {
+	switch {
+	case !retry:
+		return 0, ""
+	case attempt >= t.policy.MaxAttempts:
+		return 0, "attempts exhausted"
+	case wait > t.policy.MaxRetryAfter:
+		return 0, "server asks to wait longer than the policy allows"
 	}
-	parent := r.Context()
-	actx, cancel := context.WithTimeout(parent, t.policy.AttemptTimeout)
-	resp, err := t.next.RoundTrip(r.WithContext(actx))
-	if err != nil {
-		cancel()
-		if parent.Err() == nil && actx.Err() != nil {
-			err = &attemptTimeoutError{d: t.policy.AttemptTimeout, err: err}
-		}
-		return nil, err
+	delay := max(wait, t.policy.backoff(attempt))
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
+		return 0, "context deadline comes before the next attempt"
 	}
-	if resp.Body == nil {
-		resp.Body = http.NoBody
+	if !t.budget.withdraw() {
+		return 0, "retry budget exhausted"
 	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, parent: parent, actx: actx, d: t.policy.AttemptTimeout}
-	return resp, nil
+	return delay, ""
+}
+
+// attempt is one try of a request, bounded by AttemptTimeout when it is set.
+type attempt struct {
+	req    *http.Request
+	parent context.Context
+	actx   context.Context // nil without AttemptTimeout
+	stop   context.CancelFunc
+	d      time.Duration
+}
+
+func (t *transport) start(r *http.Request) attempt {
+	a := attempt{req: r}
+	if d := t.policy.AttemptTimeout; d > 0 {
+		a.parent, a.d = r.Context(), d
+		a.actx, a.stop = context.WithTimeout(a.parent, d)
+		a.req = r.WithContext(a.actx)
+	}
+	return a
+}
+
+func (a *attempt) cancel() {
+	if a.stop != nil {
+		a.stop()
+	}
+}
+
+// explain marks an error caused by AttemptTimeout, while the caller's
+// context is still live, as an attempt timeout.
+func (a *attempt) explain(err error) error {
+	if a.actx != nil && a.parent.Err() == nil && a.actx.Err() != nil {
+		return &attemptTimeoutError{d: a.d, err: err}
+	}
+	return err
 }
 
 // shouldRetry reports whether the outcome of an attempt may be retried and
@@ -343,6 +376,10 @@ const (
 	errMaybeSent                 // it may have: retried only when idempotent
 )
 
+// classifyError sorts a failed attempt. Cancellation and certificate errors
+// are final; dial, DNS and TLS handshake failures mean nothing was sent;
+// anything else may have reached the server.
+
 func classifyError(err error) errClass {
 	var (
 		certInvalid  x509.CertificateInvalidError
@@ -353,7 +390,6 @@ func classifyError(err error) errClass {
 		dnsErr       *net.DNSError
 		recordErr    tls.RecordHeaderError
 		alert        tls.AlertError
-		netErr       net.Error
 	)
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !isAttemptTimeout(err):
@@ -364,12 +400,10 @@ func classifyError(err error) errClass {
 		errors.As(err, &opErr) && opErr.Op == "dial",
 		errors.As(err, &recordErr), errors.As(err, &alert):
 		return errNotSent
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED),
-		errors.As(err, &netErr) && netErr.Timeout():
-		return errMaybeSent
 	}
-	return errFatal
+	// Anything else (a reset, EOF, a timeout, a connection broken midway,
+	// a body cut off) may have reached the server.
+	return errMaybeSent
 }
 
 // serverWait returns how long the server asked the client to wait, from
@@ -411,31 +445,53 @@ func secondsDuration(n uint64) time.Duration {
 	return time.Duration(min(n, maxSeconds)) * time.Second
 }
 
-// finish prepares the response handed back to the caller. Error responses
-// are read here, up to maxErrorBody bytes, so that a huge or endless error
-// body cannot exhaust memory; the credential is scrubbed from them should
-// the server echo it.
-func (t *transport) finish(resp *http.Response, attempts int) *http.Response {
-	if resp.StatusCode < 400 {
-		return resp
+// buffer reads the body of the response handed back to the caller into a
+// pooled buffer, so that the caller's read cannot fail midway. Error
+// responses are kept up to maxErrorBody bytes, so that a huge or endless
+// error body cannot exhaust memory, and the credential is scrubbed from them
+// should the server echo it. A failed read is returned as a *DecodeError
+// carrying the status.
+func (t *transport) buffer(resp *http.Response, attempts int) error {
+	errStatus := resp.StatusCode >= 400
+	if (resp.Body == nil || resp.Body == http.NoBody) && !errStatus {
+		return nil
 	}
-	var b []byte
-	if resp.Body != nil {
-		b, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	buf := bufPool.Get().(*bytes.Buffer)
+	var err error
+	if resp.Body != nil && resp.Body != http.NoBody {
+		var src io.Reader = resp.Body
+		if errStatus {
+			src = io.LimitReader(resp.Body, maxErrorBody)
+		} else if n := resp.ContentLength; n > 0 && n <= maxPooled {
+			buf.Grow(int(n) + bytes.MinRead)
+		}
+		_, err = buf.ReadFrom(src)
 		_ = resp.Body.Close()
 	}
-	if s := t.auth.secret; s != "" && bytes.Contains(b, []byte(s)) {
-		b = bytes.ReplaceAll(b, []byte(s), []byte("[redacted]"))
+	if err != nil {
+		release(buf)
+		e := &DecodeError{StatusCode: resp.StatusCode, Err: fmt.Errorf("reading body: %w", err)}
+		if resp.Request != nil {
+			e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		}
+		return e
 	}
-	if strings.Contains(resp.Header.Get("Content-Type"), "json") && !fitsErrorSchema(b) {
-		// The generated parser would fail on this body and drop the whole
-		// response, status code included. Labelled as text, it is handed
-		// over untouched and becomes an *APIError.
-		resp.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	if errStatus {
+		if s := t.auth.secret; s != "" && bytes.Contains(buf.Bytes(), []byte(s)) {
+			b := bytes.ReplaceAll(buf.Bytes(), []byte(s), []byte("[redacted]"))
+			buf.Reset()
+			buf.Write(b)
+		}
+		if strings.Contains(resp.Header.Get("Content-Type"), "json") && !fitsErrorSchema(buf.Bytes()) {
+			// The generated parser would fail on this body and drop the
+			// whole response, status code included. Labelled as text, it
+			// is handed over untouched and becomes an *APIError.
+			resp.Header.Set("Content-Type", "text/plain; charset=utf-8")
+		}
 	}
-	resp.Body = &errorBody{Reader: bytes.NewReader(b), attempts: attempts}
-	resp.ContentLength = int64(len(b))
-	return resp
+	resp.ContentLength = int64(buf.Len())
+	resp.Body = &bufferedBody{buf: buf, attempts: attempts}
+	return nil
 }
 
 func fitsErrorSchema(b []byte) bool {
@@ -443,14 +499,48 @@ func fitsErrorSchema(b []byte) bool {
 	return json.Unmarshal(b, &e) == nil
 }
 
-// errorBody is the body of an error response after finish: buffered, and
-// carrying the number of attempts for *APIError.
-type errorBody struct {
-	*bytes.Reader
+// maxPooled is the largest buffer kept for reuse.
+const maxPooled = 256 << 10
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func release(b *bytes.Buffer) {
+	if b.Cap() <= maxPooled {
+		b.Reset()
+		bufPool.Put(b)
+	}
+}
+
+// bufferedBody is a response body read ahead by the transport. Close
+// returns its buffer to the pool; it also carries the number of attempts
+// for *APIError.
+type bufferedBody struct {
+	mu       sync.Mutex
+	buf      *bytes.Buffer // nil once closed
 	attempts int
 }
 
-func (*errorBody) Close() error { return nil }
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf == nil {
+		return 0, io.EOF
+	}
+	if b.buf.Len() == 0 {
+		return 0, io.EOF
+	}
+	return b.buf.Read(p)
+}
+
+func (b *bufferedBody) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf != nil {
+		release(b.buf)
+		b.buf = nil
+	}
+	return nil
+}
 
 // discard drains a little of a response that is not returned, so its
 // connection can be reused, and closes it.
@@ -492,30 +582,6 @@ func (e *attemptTimeoutError) Temporary() bool { return true }
 func isAttemptTimeout(err error) bool {
 	var e *attemptTimeoutError
 	return errors.As(err, &e)
-}
-
-// cancelBody releases an attempt's context once its body is consumed, and
-// reports a read that hit AttemptTimeout as such.
-type cancelBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-	parent context.Context
-	actx   context.Context
-	d      time.Duration
-}
-
-func (b *cancelBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err != nil && err != io.EOF && b.parent.Err() == nil && b.actx.Err() != nil {
-		err = &attemptTimeoutError{d: b.d, err: err}
-	}
-	return n, err
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
 }
 
 func (t *transport) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
