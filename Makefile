@@ -30,6 +30,7 @@ test: vet
 run:
 	$(GO) run ./examples/clone-and-backup
 
-# Benchmarks are not written yet.
+# Benchmarks, regeneration time and a cold build of gen and qovery, with a
+# summary against the targets; see BENCHMARKS.md. Takes a few minutes.
 bench:
-	@echo "no benchmarks yet"
+	GO="$(GO)" ./scripts/bench.sh
