@@ -43,8 +43,8 @@ const (
 )
 
 // benchDatabase is a database as GET /database/{id} returns it, with every
-// field of DatabaseResponse filled in: about 1 KB of JSON.
-var benchDatabase = []byte(`{
+// field of DatabaseResponse filled in: about 1 KB of compact JSON.
+var benchDatabase = compactJSON(`{
   "id": "6a1f0a63-1bd7-4c1e-9b0a-5e2f4d8c7b31",
   "created_at": "2025-03-14T09:26:53.589793Z",
   "updated_at": "2025-06-02T17:45:12.271828Z",
@@ -87,6 +87,14 @@ var benchDatabase = []byte(`{
   "disk_encrypted": true,
   "service_type": "DATABASE"
 }`)
+
+func compactJSON(s string) []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(s)); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
 
 // benchDatabaseServer serves benchDatabase at GET {base}/database/{id} and
 // returns the server's base URL, base path included.
