@@ -1174,20 +1174,18 @@ type ClusterReadinessStatusResponse struct {
 
 // ClusterRequest defines model for ClusterRequest.
 type ClusterRequest struct {
-	CloudProvider CloudProviderEnum         `json:"cloud_provider"`
-	Description   *string                   `json:"description,omitempty"`
-	DiskSize      *int                      `json:"disk_size,omitempty"`
-	Features      *[]map[string]interface{} `json:"features,omitempty"`
-
-	// InstanceType Managed database instance type; not used by container databases.
-	InstanceType    *string         `json:"instance_type,omitempty"`
-	Kubernetes      *KubernetesEnum `json:"kubernetes,omitempty"`
-	MaxRunningNodes *int            `json:"max_running_nodes,omitempty"`
-	MinRunningNodes *int            `json:"min_running_nodes,omitempty"`
-	Name            string          `json:"name"`
-	Production      *bool           `json:"production,omitempty"`
-	Region          string          `json:"region"`
-	SshKeys         *[]string       `json:"ssh_keys,omitempty"`
+	CloudProvider   CloudProviderEnum         `json:"cloud_provider"`
+	Description     *string                   `json:"description,omitempty"`
+	DiskSize        *int                      `json:"disk_size,omitempty"`
+	Features        *[]map[string]interface{} `json:"features,omitempty"`
+	InstanceType    *string                   `json:"instance_type,omitempty"`
+	Kubernetes      *KubernetesEnum           `json:"kubernetes,omitempty"`
+	MaxRunningNodes *int                      `json:"max_running_nodes,omitempty"`
+	MinRunningNodes *int                      `json:"min_running_nodes,omitempty"`
+	Name            string                    `json:"name"`
+	Production      *bool                     `json:"production,omitempty"`
+	Region          string                    `json:"region"`
+	SshKeys         *[]string                 `json:"ssh_keys,omitempty"`
 }
 
 // ClusterResponse defines model for ClusterResponse.
@@ -1203,12 +1201,10 @@ type ClusterResponse struct {
 	Features                   *[]map[string]interface{} `json:"features,omitempty"`
 	HasAccess                  *bool                     `json:"has_access,omitempty"`
 	Id                         *openapi_types.UUID       `json:"id,omitempty"`
-
-	// InstanceType Managed database instance type; not used by container databases.
-	InstanceType    *string         `json:"instance_type,omitempty"`
-	IsDefault       *bool           `json:"is_default,omitempty"`
-	Kubernetes      *KubernetesEnum `json:"kubernetes,omitempty"`
-	MaxRunningNodes *int            `json:"max_running_nodes,omitempty"`
+	InstanceType               *string                   `json:"instance_type,omitempty"`
+	IsDefault                  *bool                     `json:"is_default,omitempty"`
+	Kubernetes                 *KubernetesEnum           `json:"kubernetes,omitempty"`
+	MaxRunningNodes            *int                      `json:"max_running_nodes,omitempty"`
 
 	// Memory Memory in megabytes.
 	Memory          *int       `json:"memory,omitempty"`
@@ -1704,10 +1700,8 @@ type DatabaseResponse struct {
 	Host          *string            `json:"host,omitempty"`
 	IconUri       string             `json:"icon_uri"`
 	Id            openapi_types.UUID `json:"id"`
-
-	// InstanceType Managed database instance type; not used by container databases.
-	InstanceType *string        `json:"instance_type,omitempty"`
-	LabelsGroups *[]LabelsGroup `json:"labels_groups,omitempty"`
+	InstanceType  *string            `json:"instance_type,omitempty"`
+	LabelsGroups  *[]LabelsGroup     `json:"labels_groups,omitempty"`
 
 	// MaximumCpu Most CPU, in millicores, the cluster can give this service.
 	MaximumCpu *int `json:"maximum_cpu,omitempty"`
