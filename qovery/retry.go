@@ -452,6 +452,7 @@ func secondsDuration(n uint64) time.Duration {
 // should the server echo it. A failed read is returned as a *DecodeError
 // carrying the status.
 func (t *transport) buffer(resp *http.Response, attempts int) error {
+	t.scrubHeader(resp.Header)
 	errStatus := resp.StatusCode >= 400
 	if (resp.Body == nil || resp.Body == http.NoBody) && !errStatus {
 		return nil
@@ -492,6 +493,19 @@ func (t *transport) buffer(resp *http.Response, attempts int) error {
 	resp.ContentLength = int64(buf.Len())
 	resp.Body = &bufferedBody{buf: buf, attempts: attempts}
 	return nil
+}
+
+// scrubHeader removes the credential from response headers, should the
+// server echo it (in a request ID, say).
+func (t *transport) scrubHeader(h http.Header) {
+	secret := t.auth.secret
+	for _, vs := range h {
+		for i, v := range vs {
+			if len(v) >= len(secret) && strings.Contains(v, secret) {
+				vs[i] = strings.ReplaceAll(v, secret, "[redacted]")
+			}
+		}
+	}
 }
 
 func fitsErrorSchema(b []byte) bool {
