@@ -108,6 +108,7 @@ func TestAPIErrorNeverHoldsTheToken(t *testing.T) {
 	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A misbehaving server echoing the request headers.
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", "req-"+r.Header.Get("Authorization"))
 		w.WriteHeader(401)
 		fmt.Fprintf(w, `{"message":"bad credentials: %s"}`, r.Header.Get("Authorization"))
 	}))
@@ -128,7 +129,10 @@ func TestAPIErrorNeverHoldsTheToken(t *testing.T) {
 	if bytes.Contains(ae.Body, []byte(testToken)) || bytes.Contains(resp.Body, []byte(testToken)) {
 		t.Fatal("the raw body keeps the echoed token")
 	}
-	if !strings.Contains(ae.Message, "[redacted]") {
+	if strings.Contains(resp.HTTPResponse.Header.Get("X-Request-Id"), testToken) {
+		t.Fatal("a response header keeps the echoed token")
+	}
+	if !strings.Contains(ae.Message, "[redacted]") || !strings.Contains(ae.RequestID, "[redacted]") {
 		t.Fatalf("message %q", ae.Message)
 	}
 }
