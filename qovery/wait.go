@@ -93,8 +93,17 @@ func (e *StateError) Error() string {
 	return s
 }
 
-// WaitApplication polls the application's status until it reaches target and
-// returns that status. See waitStatus for the rules.
+// WaitApplication polls the application's status until its state is target
+// and returns that status. Polling follows the client's WaitPolicy: at once,
+// then at growing intervals.
+//
+//   - A failure state (see State.Failed) other than target ends the wait
+//     with a *StateError naming the state and its message.
+//   - 404 ends the wait with success, and a nil status, only when target is
+//     StateDeleted; otherwise it is returned as an *APIError.
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
 func (c *Client) WaitApplication(ctx context.Context, applicationID string, target State) (*gen.Status, error) {
 	id, err := parseID("applicationID", applicationID)
 	if err != nil {
@@ -141,15 +150,7 @@ func (c *Client) WaitEnvironment(ctx context.Context, environmentID string, targ
 	})
 }
 
-// waitStatus implements the Wait* methods:
-//   - it returns the status once its state is target;
-//   - a failure state (State.Failed) other than target ends the wait with a
-//     *StateError naming the state and its message;
-//   - 404 ends it with success (and a nil status) only when target is
-//     DELETED, and with the *APIError otherwise;
-//   - running out of WaitPolicy.Timeout gives an error matching
-//     ErrWaitTimeout, never nil;
-//   - cancelling ctx returns at once with an error matching ctx.Err().
+// waitStatus implements the Wait* methods; see WaitApplication.
 func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, get func(context.Context) (*gen.Status, error)) (*gen.Status, error) {
 	var last *gen.Status
 	err := c.poll(ctx, kind+" "+id, string(target), func(ctx context.Context) (string, bool, error) {
