@@ -1967,7 +1967,7 @@ type EnvironmentRequest struct {
 
 // EnvironmentResponse defines model for EnvironmentResponse.
 type EnvironmentResponse struct {
-	CloudProvider *CloudProviderEnum      `json:"cloud_provider,omitempty"`
+	CloudProvider *map[string]interface{} `json:"cloud_provider,omitempty"`
 	ClusterId     *openapi_types.UUID     `json:"cluster_id,omitempty"`
 	ClusterName   *string                 `json:"cluster_name,omitempty"`
 	CreatedAt     *time.Time              `json:"created_at,omitempty"`
