@@ -22,6 +22,7 @@ type authorizer struct {
 	scheme string
 	host   string // lower-case host name, without port
 	port   string // explicit or default port
+	exact  string // the base URL's host and port as written, for sameOrigin's fast path
 }
 
 func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *authorizer {
@@ -40,6 +41,7 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 		scheme: base.Scheme,
 		host:   strings.ToLower(base.Hostname()),
 		port:   portOf(base),
+		exact:  base.Host,
 	}
 }
 
@@ -60,7 +62,15 @@ func portOf(u *url.URL) string {
 
 // sameOrigin reports whether u has the API's scheme, host and port. Only
 // requests to that origin may carry the Authorization header.
+//
+// Every request the generated client builds carries the base URL's scheme
+// and host verbatim, so that case is settled by two string comparisons; only
+// other URLs (redirect targets, requests built by hand) need the host and
+// port taken apart.
 func (a *authorizer) sameOrigin(u *url.URL) bool {
+	if u != nil && u.Host == a.exact && u.Scheme == a.scheme {
+		return true
+	}
 	return u != nil &&
 		strings.EqualFold(u.Scheme, a.scheme) &&
 		strings.EqualFold(u.Hostname(), a.host) &&
