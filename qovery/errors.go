@@ -153,19 +153,24 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 
 // errorMessage extracts a short, printable reason from an error body: the
 // message field of a JSON document, the title of an HTML page, or the first
-// line of text. It falls back to the status text.
+// line of text. It falls back to the status text. It looks at no more than
+// the first 64 KiB, so that a huge body costs no more than a small one.
 func errorMessage(body []byte, status int) string {
+	const scanLimit, lineLimit = 64 << 10, 1 << 10
 	b := bytes.TrimSpace(body)
 	var msg string
 	if len(b) > 0 {
+		head := b[:min(len(b), scanLimit)]
 		switch b[0] {
 		case '{', '[', '"':
-			msg = jsonMessage(b, 0)
+			if len(b) <= scanLimit {
+				msg = jsonMessage(b, 0)
+			}
 		case '<':
-			msg = htmlMessage(b)
+			msg = htmlMessage(head)
 		}
 		if msg == "" && b[0] != '<' {
-			line, _, _ := bytes.Cut(b, []byte("\n"))
+			line, _, _ := bytes.Cut(head[:min(len(head), lineLimit)], []byte("\n"))
 			msg = string(line)
 		}
 	}
