@@ -266,10 +266,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				delay, why = t.veto(ctx, retry, attempt, 0)
 			}
 		}
-		a.cancel()
 		t.logAttempt(ctx, r, attempt, resp, err, delay, why)
 
 		if !retry || why != "" {
+			a.cancel()
 			switch {
 			case err == nil:
 				return resp, nil
@@ -279,6 +279,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		discard(resp)
+		a.cancel()
 		if err := sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("qovery: %s %s: gave up waiting to retry after %d attempt(s): %w", r.Method, r.URL.Path, attempt, err)
 		}
@@ -306,8 +307,8 @@ func (t *transport) veto(ctx context.Context, retry bool, attempt int, wait time
 	return delay, ""
 }
 
-// attempt is one try of a request, bounded by AttemptTimeout when it is set.
-type attempt struct {
+// try is one attempt of a request, bounded by AttemptTimeout when it is set.
+type try struct {
 	req    *http.Request
 	parent context.Context
 	actx   context.Context // nil without AttemptTimeout
@@ -315,8 +316,8 @@ type attempt struct {
 	d      time.Duration
 }
 
-func (t *transport) start(r *http.Request) attempt {
-	a := attempt{req: r}
+func (t *transport) start(r *http.Request) try {
+	a := try{req: r}
 	if d := t.policy.AttemptTimeout; d > 0 {
 		a.parent, a.d = r.Context(), d
 		a.actx, a.stop = context.WithTimeout(a.parent, d)
@@ -325,7 +326,7 @@ func (t *transport) start(r *http.Request) attempt {
 	return a
 }
 
-func (a *attempt) cancel() {
+func (a *try) cancel() {
 	if a.stop != nil {
 		a.stop()
 	}
@@ -333,7 +334,7 @@ func (a *attempt) cancel() {
 
 // explain marks an error caused by AttemptTimeout, while the caller's
 // context is still live, as an attempt timeout.
-func (a *attempt) explain(err error) error {
+func (a *try) explain(err error) error {
 	if a.actx != nil && a.parent.Err() == nil && a.actx.Err() != nil {
 		return &attemptTimeoutError{d: a.d, err: err}
 	}
