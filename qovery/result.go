@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/qoverykit/qovery-go/gen"
 )
@@ -220,6 +221,7 @@ func (s *respShape) callError(err error) error {
 		ue     *url.Error
 		syn    *json.SyntaxError
 		typ    *json.UnmarshalTypeError
+		tpe    *time.ParseError // a date-time field that is not RFC 3339
 		netErr net.Error
 	)
 	switch {
@@ -231,12 +233,20 @@ func (s *respShape) callError(err error) error {
 		return de
 	case errors.As(err, &ue):
 		return fmt.Errorf("qovery: %s: %w", s.op, err)
-	case errors.As(err, &syn), errors.As(err, &typ):
+	case errors.As(err, &syn), errors.As(err, &typ), errors.As(err, &tpe), isUUIDError(err):
 		return &DecodeError{Operation: s.op, StatusCode: s.onlyStatus(), Statuses: s.statuses, Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr):
 		return &DecodeError{Operation: s.op, Err: fmt.Errorf("reading body: %w", err)}
 	}
 	return fmt.Errorf("qovery: %s: %w", s.op, err)
+}
+
+// isUUIDError recognises the errors of a UUID field that does not parse.
+// github.com/google/uuid, which the generated types use for UUIDs, returns
+// them unwrapped and of unexported types, so only their text tells them.
+func isUUIDError(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "invalid UUID") || strings.HasPrefix(msg, "invalid urn prefix")
 }
 
 // onlyStatus is the success status the generated parser decodes, when there
