@@ -267,6 +267,8 @@ func runFaultCall(ctx context.Context, c *Client, i int, p faultPlan) error {
 type faultFigures struct {
 	calls, attempts, serverRequests, successes, duplicates int
 	probes, probeFailures                                  int
+	idempotent, idempotentOK                               int
+	writes, writesOK, writesLost, writesNotDone            int
 	maxOvershoot                                           time.Duration
 	byKind                                                 map[string][]time.Duration
 	faultsInjected                                         map[string]int
@@ -384,6 +386,12 @@ func TestFaultMixedCalls(t *testing.T) {
 			}
 			continue
 		}
+		if p.op.idempotent() {
+			fig.idempotent++
+			if ok {
+				fig.idempotentOK++
+			}
+		}
 		if p.op.idempotent() && !ok {
 			failures = append(failures, fmt.Sprintf("call %d (%s) after %d attempt(s), faults %v: %v", i, p.op, r.call.n.Load(), faultsOf[i], r.err))
 		}
@@ -394,7 +402,22 @@ func TestFaultMixedCalls(t *testing.T) {
 	}
 
 	// Every POST took effect at most once, and exactly once when it said so.
-	fig.duplicates = checkWritesOnce(t, fake, world, plans, results)
+	var effects map[int]int
+	fig.duplicates, effects = checkWritesOnce(t, fake, world, plans, results)
+	for i, n := range effects {
+		if plans[i].probe {
+			continue
+		}
+		fig.writes++
+		switch {
+		case results[i].err == nil:
+			fig.writesOK++
+		case n > 0:
+			fig.writesLost++
+		default:
+			fig.writesNotDone++
+		}
+	}
 
 	if out := logs.String(); strings.Contains(out, testToken) {
 		t.Errorf("the token appears in the debug log")
@@ -411,8 +434,9 @@ func applied(f fixtures.Fault) string {
 }
 
 // checkWritesOnce counts, for every POST of the run, how many times it took
-// effect on the fake, and returns the number of duplicated ones.
-func checkWritesOnce(t *testing.T, fake *fixtures.Server, w faultWorld, plans []faultPlan, results []faultResult) int {
+// effect on the fake. It returns the number of duplicated ones, and the
+// count of each POST by call index.
+func checkWritesOnce(t *testing.T, fake *fixtures.Server, w faultWorld, plans []faultPlan, results []faultResult) (int, map[int]int) {
 	t.Helper()
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
@@ -434,6 +458,7 @@ func checkWritesOnce(t *testing.T, fake *fixtures.Server, w faultWorld, plans []
 	}
 
 	dups, created, deployed := 0, 0, 0
+	effects := map[int]int{}
 	for i, p := range plans {
 		r := results[i]
 		var n int
@@ -459,6 +484,7 @@ func checkWritesOnce(t *testing.T, fake *fixtures.Server, w faultWorld, plans []
 		default:
 			continue
 		}
+		effects[i] = n
 		switch {
 		case n > 1:
 			t.Errorf("call %d (%s) took effect %d times (err %v)", i, p.op, n, r.err)
@@ -474,7 +500,7 @@ func checkWritesOnce(t *testing.T, fake *fixtures.Server, w faultWorld, plans []
 	if got := fake.Processed("deployApplication"); got != deployed {
 		t.Errorf("the fake processed deployApplication %d times, but %d deployments were recorded", got, deployed)
 	}
-	return dups
+	return dups, effects
 }
 
 func logFaultFigures(t *testing.T, fig faultFigures, wall time.Duration) {
@@ -484,6 +510,8 @@ func logFaultFigures(t *testing.T, fig faultFigures, wall time.Duration) {
 		faultSeed, faultRate*100, faultWorkers, wall.Round(time.Millisecond))
 	fmt.Fprintf(&b, "calls %d, attempts %d (%.2f per call; the server saw %d requests), successes %d, duplicates %d\n",
 		fig.calls, fig.attempts, float64(fig.attempts)/float64(fig.calls), fig.serverRequests, fig.successes, fig.duplicates)
+	fmt.Fprintf(&b, "idempotent calls %d, succeeded %d; POSTs %d: succeeded %d, failed before taking effect %d, failed after taking effect once (answer lost) %d\n",
+		fig.idempotent, fig.idempotentOK, fig.writes, fig.writesOK, fig.writesNotDone, fig.writesLost)
 	fmt.Fprintf(&b, "tight-deadline calls %d (%d failed, as allowed); worst return past a deadline %v\n",
 		fig.probes, fig.probeFailures, max(fig.maxOvershoot, 0).Round(time.Microsecond))
 	fmt.Fprintf(&b, "%-24s %6s %10s %10s\n", "first fault of the call", "calls", "p50", "p99")
