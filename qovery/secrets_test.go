@@ -202,6 +202,7 @@ func secretsWorkload(t *testing.T, c *Client, fake *fixtures.Server, ids fixture
 		{Kind: fixtures.FaultReset},
 		{Kind: fixtures.FaultClose},
 		{Kind: fixtures.FaultTruncate},
+		{Kind: fixtures.FaultDelay, Delay: 5 * time.Millisecond},
 		{Kind: fixtures.FaultRedirect},
 		{Kind: fixtures.FaultRedirect, Status: http.StatusTemporaryRedirect},
 	} {
