@@ -256,6 +256,16 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			err = a.explain(err)
 		}
+		if cerr := ctx.Err(); cerr != nil {
+			// The caller gave up. An outcome that would otherwise have been
+			// retried is reported as the cancellation, whichever of the two
+			// the transport noticed first.
+			if again, _ := t.shouldRetry(context.WithoutCancel(ctx), resp, err, idem); again || err != nil {
+				discard(resp)
+				a.cancel()
+				return nil, fmt.Errorf("qovery: %s %s: %w", r.Method, r.URL.Path, cerr)
+			}
+		}
 		retry, wait := t.shouldRetry(ctx, resp, err, idem)
 		delay, why := t.veto(ctx, retry, attempt, wait)
 		if resp != nil && (!retry || why != "") {
