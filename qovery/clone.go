@@ -77,6 +77,23 @@ func newCloneConfig(op string, opts []CloneOption) (*cloneConfig, error) {
 	return cfg, nil
 }
 
+// serviceCloneArgs checks the arguments shared by the service clones, in the
+// order they are given: the source ID, the new name, the target environment,
+// then the options.
+func serviceCloneArgs(op, srcArg, srcID, name, environmentID string, opts []CloneOption) (src, env uuid.UUID, cfg *cloneConfig, err error) {
+	if src, err = parseID(srcArg, srcID); err != nil {
+		return
+	}
+	if err = checkName(op, "name", name); err != nil {
+		return
+	}
+	if env, err = parseID("environmentID", environmentID); err != nil {
+		return
+	}
+	cfg, err = newCloneConfig(op, opts)
+	return
+}
+
 // checkName refuses an empty or blank name.
 func checkName(op, arg, value string) error {
 	if strings.TrimSpace(value) == "" {
@@ -99,19 +116,7 @@ func checkName(op, arg, value string) error {
 // fails, the new database is returned along with the error, so that the
 // caller can inspect or delete it.
 func (c *Client) CloneDatabase(ctx context.Context, databaseID, name, environmentID string, opts ...CloneOption) (*gen.DatabaseResponse, error) {
-	const op = "CloneDatabase"
-	src, err := parseID("databaseID", databaseID)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkName(op, "name", name); err != nil {
-		return nil, err
-	}
-	env, err := parseID("environmentID", environmentID)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := newCloneConfig(op, opts)
+	src, env, cfg, err := serviceCloneArgs("CloneDatabase", "databaseID", databaseID, name, environmentID, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -141,19 +146,7 @@ func (c *Client) CloneDatabase(ctx context.Context, databaseID, name, environmen
 // With WithDeploy the new application is deployed at a git commit (see
 // WithGitCommit) and waited for.
 func (c *Client) CloneApplication(ctx context.Context, applicationID, name, environmentID string, opts ...CloneOption) (*gen.ApplicationResponse, error) {
-	const op = "CloneApplication"
-	src, err := parseID("applicationID", applicationID)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkName(op, "name", name); err != nil {
-		return nil, err
-	}
-	env, err := parseID("environmentID", environmentID)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := newCloneConfig(op, opts)
+	src, env, cfg, err := serviceCloneArgs("CloneApplication", "applicationID", applicationID, name, environmentID, opts)
 	if err != nil {
 		return nil, err
 	}
