@@ -9,10 +9,10 @@ import (
 )
 
 func ExampleClient_CreateBackup() {
-	c, env := startCloneExample()
-	defer env.close()
+	c, srv, ids := startFake()
+	defer srv.Close()
 	ctx := context.Background()
-	databaseID := env.ids.DatabaseID
+	databaseID := ids.DatabaseID
 
 	// Take a backup and wait until it is done.
 	b, err := c.CreateBackup(ctx, databaseID, "before-migration", "schema v42")
@@ -34,12 +34,12 @@ func ExampleClient_CreateBackup() {
 }
 
 func ExampleClient_WaitBackup() {
-	c, env := startCloneExample()
-	defer env.close()
+	c, srv, ids := startFake()
+	defer srv.Close()
 	ctx := context.Background()
-	databaseID := env.ids.DatabaseID
+	databaseID := ids.DatabaseID
 
-	env.srv.FailNext("addBackupDatabase", "pg_dump failed") // make the fake fail this one
+	srv.FailNext("addBackupDatabase", "pg_dump failed") // make the fake fail this one
 	b, err := c.CreateBackup(ctx, databaseID, "nightly", "")
 	if err != nil {
 		fmt.Println(err)
@@ -55,15 +55,15 @@ func ExampleClient_WaitBackup() {
 }
 
 func ExampleClient_LatestBackup() {
-	c, env := startCloneExample()
-	defer env.close()
+	c, srv, ids := startFake()
+	defer srv.Close()
 	ctx := context.Background()
-	databaseID := env.ids.DatabaseID
+	databaseID := ids.DatabaseID
 
 	_, err := c.LatestBackup(ctx, databaseID)
 	fmt.Println("none yet:", errors.Is(err, qovery.ErrNotFound), errors.Is(err, qovery.ErrNoBackup))
 
-	env.srv.SeedBackups(databaseID, 3) // backup-001 to backup-003
+	srv.SeedBackups(databaseID, 3) // backup-001 to backup-003
 	b, err := c.LatestBackup(ctx, databaseID)
 	if err != nil {
 		fmt.Println(err)
@@ -76,11 +76,11 @@ func ExampleClient_LatestBackup() {
 }
 
 func ExampleClient_DeleteBackup() {
-	c, env := startCloneExample()
-	defer env.close()
+	c, srv, ids := startFake()
+	defer srv.Close()
 	ctx := context.Background()
-	databaseID := env.ids.DatabaseID
-	env.srv.SeedBackups(databaseID, 30)
+	databaseID := ids.DatabaseID
+	srv.SeedBackups(databaseID, 30)
 
 	// Keep the 25 newest backups. Backups lists them newest first; the IDs
 	// are collected before deleting, so that the list does not shift under
@@ -107,14 +107,14 @@ func ExampleClient_DeleteBackup() {
 }
 
 func ExampleClient_Backups_phases() {
-	c, env := startCloneExample()
-	defer env.close()
+	c, srv, ids := startFake()
+	defer srv.Close()
 	ctx := context.Background()
-	env.srv.SeedBackups(env.ids.DatabaseID, 45)
+	srv.SeedBackups(ids.DatabaseID, 45)
 
 	// Every backup, across pages of 20, counted by phase.
 	count := map[qovery.BackupPhase]int{}
-	for b, err := range c.Backups(ctx, env.ids.DatabaseID) {
+	for b, err := range c.Backups(ctx, ids.DatabaseID) {
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -126,11 +126,11 @@ func ExampleClient_Backups_phases() {
 }
 
 func ExampleBackupPhaseOf() {
-	c, env := startCloneExample()
-	defer env.close()
+	c, srv, ids := startFake()
+	defer srv.Close()
 	ctx := context.Background()
 
-	b, err := c.CreateBackup(ctx, env.ids.DatabaseID, "adhoc", "")
+	b, err := c.CreateBackup(ctx, ids.DatabaseID, "adhoc", "")
 	if err != nil {
 		fmt.Println(err)
 		return

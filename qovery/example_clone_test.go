@@ -4,44 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
-	"time"
 
-	"github.com/qoverykit/qovery-go/internal/fixtures"
 	"github.com/qoverykit/qovery-go/qovery"
 )
 
-// cloneExample is what the clone and backup examples run against: the fake
-// API of internal/fixtures, seeded with an organization, a project, a
-// "production" environment holding an application "web" and a PostgreSQL
-// database "db", and a client that polls every few milliseconds.
-type cloneExample struct {
-	srv *fixtures.Server
-	ids fixtures.Seeded
-}
-
-func startCloneExample() (*qovery.Client, *cloneExample) {
-	srv, err := fixtures.Start()
-	if err != nil {
-		log.Fatal(err)
-	}
-	ids := srv.Seed()
-	c, err := qovery.New("example-token",
-		qovery.WithBaseURL(srv.URL),
-		qovery.WithWaitPolicy(qovery.WaitPolicy{MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond}))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return c, &cloneExample{srv: srv, ids: ids}
-}
-
-func (e *cloneExample) close() { e.srv.Close() }
-
 func ExampleClient_CloneDatabase() {
-	c, env := startCloneExample()
-	defer env.close()
+	c, srv, ids := startFake()
+	defer srv.Close()
 	ctx := context.Background()
-	databaseID, environmentID := env.ids.DatabaseID, env.ids.EnvironmentID
+	databaseID, environmentID := ids.DatabaseID, ids.EnvironmentID
 
 	// Copy the database's configuration into a new database of the same
 	// environment, deploy it and wait until it runs.
@@ -61,21 +32,21 @@ func ExampleClient_CloneDatabase() {
 }
 
 func ExampleClient_CloneDatabase_errors() {
-	c, env := startCloneExample()
-	defer env.close()
+	c, srv, ids := startFake()
+	defer srv.Close()
 	ctx := context.Background()
 
 	// Arguments are checked before anything is sent.
-	_, err := c.CloneDatabase(ctx, "db", "copy", env.ids.EnvironmentID)
+	_, err := c.CloneDatabase(ctx, "db", "copy", ids.EnvironmentID)
 	fmt.Println(err)
 
 	// A source that does not exist.
-	_, err = c.CloneDatabase(ctx, "0b6c7a3e-93a4-4a51-9d4e-3f1c2a0b9d77", "copy", env.ids.EnvironmentID)
+	_, err = c.CloneDatabase(ctx, "0b6c7a3e-93a4-4a51-9d4e-3f1c2a0b9d77", "copy", ids.EnvironmentID)
 	fmt.Println("not found:", errors.Is(err, qovery.ErrNotFound))
 
 	// A name already used in the target environment is a conflict, as is
 	// an operation already running on the source. Neither is retried.
-	_, err = c.CloneDatabase(ctx, env.ids.DatabaseID, "db", env.ids.EnvironmentID)
+	_, err = c.CloneDatabase(ctx, ids.DatabaseID, "db", ids.EnvironmentID)
 	fmt.Println("conflict:", errors.Is(err, qovery.ErrConflict))
 	// Output:
 	// qovery: databaseID "db" is not a UUID
@@ -84,14 +55,14 @@ func ExampleClient_CloneDatabase_errors() {
 }
 
 func ExampleClient_CloneApplication() {
-	c, env := startCloneExample()
-	defer env.close()
+	c, srv, ids := startFake()
+	defer srv.Close()
 	ctx := context.Background()
 
 	// Clone the application into the same environment and deploy the clone
 	// at a given commit. Without WithGitCommit the commit the source has
 	// deployed is used.
-	app, err := c.CloneApplication(ctx, env.ids.ApplicationID, "web-canary", env.ids.EnvironmentID,
+	app, err := c.CloneApplication(ctx, ids.ApplicationID, "web-canary", ids.EnvironmentID,
 		qovery.WithDeploy(), qovery.WithGitCommit("4f2a9c1"))
 	if err != nil {
 		fmt.Println(err)
@@ -102,13 +73,13 @@ func ExampleClient_CloneApplication() {
 }
 
 func ExampleClient_CloneEnvironment() {
-	c, env := startCloneExample()
-	defer env.close()
+	c, srv, ids := startFake()
+	defer srv.Close()
 	ctx := context.Background()
 
 	// A preview environment with the same services as production. The
 	// cluster can be chosen too, with WithCluster.
-	preview, err := c.CloneEnvironment(ctx, env.ids.EnvironmentID, "preview-1234",
+	preview, err := c.CloneEnvironment(ctx, ids.EnvironmentID, "preview-1234",
 		qovery.WithMode("PREVIEW"), qovery.WithDeploy())
 	if err != nil {
 		fmt.Println(err)
