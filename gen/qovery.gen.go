@@ -719,7 +719,7 @@ type ApplicationCustomDomainResponseList struct {
 
 // ApplicationDatabaseResponseList defines model for ApplicationDatabaseResponseList.
 type ApplicationDatabaseResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]DatabaseResponse `json:"results,omitempty"`
 }
 
 // ApplicationDependencyResponse defines model for ApplicationDependencyResponse.
@@ -763,7 +763,7 @@ type ApplicationDependencyResponse struct {
 
 // ApplicationDependencyResponseList defines model for ApplicationDependencyResponseList.
 type ApplicationDependencyResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]ApplicationResponse `json:"results,omitempty"`
 }
 
 // ApplicationDeploymentHistoryResponseList defines model for ApplicationDeploymentHistoryResponseList.
@@ -900,7 +900,7 @@ type ApplicationLogResponseList struct {
 
 // ApplicationLogicalDatabaseResponseList defines model for ApplicationLogicalDatabaseResponseList.
 type ApplicationLogicalDatabaseResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]LogicalDatabaseOnDatabaseResponse `json:"results,omitempty"`
 }
 
 // ApplicationMetricCpuResponseList defines model for ApplicationMetricCpuResponseList.
@@ -1259,8 +1259,8 @@ type ClusterStatusResponse struct {
 // CompanySizeEnum defines model for CompanySizeEnum.
 type CompanySizeEnum string
 
-// ContainerAdvancedSettingsEditRequest defines model for ContainerAdvancedSettingsEditRequest.
-type ContainerAdvancedSettingsEditRequest = []struct {
+// ContainerAdvancedSettings defines model for ContainerAdvancedSettings.
+type ContainerAdvancedSettings struct {
 	DeploymentCustomDomainCheckEnabled *bool                   `json:"deployment.custom_domain_check_enabled,omitempty"`
 	LivenessProbeFailureThreshold      *int                    `json:"liveness_probe.failure_threshold,omitempty"`
 	LivenessProbeHttpGetPath           *string                 `json:"liveness_probe.http_get.path,omitempty"`
@@ -1285,8 +1285,11 @@ type ContainerAdvancedSettingsEditRequest = []struct {
 	ReadinessProbeType                 *ReadinessProbeTypeEnum `json:"readiness_probe.type,omitempty"`
 }
 
+// ContainerAdvancedSettingsEditRequest defines model for ContainerAdvancedSettingsEditRequest.
+type ContainerAdvancedSettingsEditRequest = []ContainerAdvancedSettings
+
 // ContainerAdvancedSettingsResponse defines model for ContainerAdvancedSettingsResponse.
-type ContainerAdvancedSettingsResponse = []map[string]interface{}
+type ContainerAdvancedSettingsResponse = []ContainerAdvancedSettings
 
 // ContainerCurrentInstanceResponseList defines model for ContainerCurrentInstanceResponseList.
 type ContainerCurrentInstanceResponseList struct {
@@ -1341,18 +1344,18 @@ type ContainerDependencyResponse struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int                    `json:"min_running_instances,omitempty"`
-	Name                *string                 `json:"name,omitempty"`
-	Ports               *[]ServicePort          `json:"ports,omitempty"`
-	Registry            *map[string]interface{} `json:"registry,omitempty"`
-	Storage             *[]ServiceStorage       `json:"storage,omitempty"`
-	Tag                 *string                 `json:"tag,omitempty"`
-	UpdatedAt           *time.Time              `json:"updated_at,omitempty"`
+	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
+	Name                *string           `json:"name,omitempty"`
+	Ports               *[]ServicePort    `json:"ports,omitempty"`
+	Registry            *ReferenceObject  `json:"registry,omitempty"`
+	Storage             *[]ServiceStorage `json:"storage,omitempty"`
+	Tag                 *string           `json:"tag,omitempty"`
+	UpdatedAt           *time.Time        `json:"updated_at,omitempty"`
 }
 
 // ContainerDependencyResponseList defines model for ContainerDependencyResponseList.
 type ContainerDependencyResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]ContainerResponse `json:"results,omitempty"`
 }
 
 // ContainerDeploymentHistoryResponseList defines model for ContainerDeploymentHistoryResponseList.
@@ -1396,7 +1399,7 @@ type ContainerLogResponseList struct {
 
 // ContainerLogicalDatabaseResponseList defines model for ContainerLogicalDatabaseResponseList.
 type ContainerLogicalDatabaseResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]LogicalDatabaseOnDatabaseResponse `json:"results,omitempty"`
 }
 
 // ContainerNetworkEditRequest defines model for ContainerNetworkEditRequest.
@@ -1489,13 +1492,13 @@ type ContainerResponse struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int                    `json:"min_running_instances,omitempty"`
-	Name                *string                 `json:"name,omitempty"`
-	Ports               *[]ServicePort          `json:"ports,omitempty"`
-	Registry            *map[string]interface{} `json:"registry,omitempty"`
-	Storage             *[]ServiceStorage       `json:"storage,omitempty"`
-	Tag                 *string                 `json:"tag,omitempty"`
-	UpdatedAt           *time.Time              `json:"updated_at,omitempty"`
+	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
+	Name                *string           `json:"name,omitempty"`
+	Ports               *[]ServicePort    `json:"ports,omitempty"`
+	Registry            *ReferenceObject  `json:"registry,omitempty"`
+	Storage             *[]ServiceStorage `json:"storage,omitempty"`
+	Tag                 *string           `json:"tag,omitempty"`
+	UpdatedAt           *time.Time        `json:"updated_at,omitempty"`
 }
 
 // ContainerResponseList defines model for ContainerResponseList.
@@ -1618,7 +1621,7 @@ type DatabaseAccessibilityEnum string
 
 // DatabaseApplicationResponseList defines model for DatabaseApplicationResponseList.
 type DatabaseApplicationResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]ApplicationResponse `json:"results,omitempty"`
 }
 
 // DatabaseBackupResponseList defines model for DatabaseBackupResponseList.
@@ -1864,7 +1867,7 @@ type DeploymentRulesPriorityOrderEditRequest struct {
 
 // EnvironmentApplicationCurrentScaleResponseList defines model for EnvironmentApplicationCurrentScaleResponseList.
 type EnvironmentApplicationCurrentScaleResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]ServiceCurrentScaleResponse `json:"results,omitempty"`
 }
 
 // EnvironmentApplicationCurrentStorageResponseList defines model for EnvironmentApplicationCurrentStorageResponseList.
@@ -1874,7 +1877,7 @@ type EnvironmentApplicationCurrentStorageResponseList struct {
 
 // EnvironmentApplicationStatusResponseList defines model for EnvironmentApplicationStatusResponseList.
 type EnvironmentApplicationStatusResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]Status `json:"results,omitempty"`
 }
 
 // EnvironmentApplicationSupportedLanguagesResponseList defines model for EnvironmentApplicationSupportedLanguagesResponseList.
@@ -1884,7 +1887,7 @@ type EnvironmentApplicationSupportedLanguagesResponseList struct {
 
 // EnvironmentContainerCurrentScaleResponseList defines model for EnvironmentContainerCurrentScaleResponseList.
 type EnvironmentContainerCurrentScaleResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]ServiceCurrentScaleResponse `json:"results,omitempty"`
 }
 
 // EnvironmentContainerCurrentStorageResponseList defines model for EnvironmentContainerCurrentStorageResponseList.
@@ -1894,7 +1897,7 @@ type EnvironmentContainerCurrentStorageResponseList struct {
 
 // EnvironmentContainerStatusResponseList defines model for EnvironmentContainerStatusResponseList.
 type EnvironmentContainerStatusResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]Status `json:"results,omitempty"`
 }
 
 // EnvironmentDatabaseConfigResponseList defines model for EnvironmentDatabaseConfigResponseList.
@@ -1904,12 +1907,12 @@ type EnvironmentDatabaseConfigResponseList struct {
 
 // EnvironmentDatabaseCurrentMetricResponseList defines model for EnvironmentDatabaseCurrentMetricResponseList.
 type EnvironmentDatabaseCurrentMetricResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]DatabaseCurrentMetricResponse `json:"results,omitempty"`
 }
 
 // EnvironmentDatabaseStatusResponseList defines model for EnvironmentDatabaseStatusResponseList.
 type EnvironmentDatabaseStatusResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]Status `json:"results,omitempty"`
 }
 
 // EnvironmentDeploymentHistoryResponseList defines model for EnvironmentDeploymentHistoryResponseList.
@@ -2005,7 +2008,7 @@ type EnvironmentResponse struct {
 	LastUpdatedBy *openapi_types.UUID     `json:"last_updated_by,omitempty"`
 	Mode          *EnvironmentModeEnum    `json:"mode,omitempty"`
 	Name          *string                 `json:"name,omitempty"`
-	Project       *map[string]interface{} `json:"project,omitempty"`
+	Project       *ReferenceObject        `json:"project,omitempty"`
 	UpdatedAt     *time.Time              `json:"updated_at,omitempty"`
 }
 
@@ -2151,12 +2154,12 @@ type LabelsGroup struct {
 
 // LogicalDatabaseApplicationResponseList defines model for LogicalDatabaseApplicationResponseList.
 type LogicalDatabaseApplicationResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]ApplicationResponse `json:"results,omitempty"`
 }
 
 // LogicalDatabaseContainerResponseList defines model for LogicalDatabaseContainerResponseList.
 type LogicalDatabaseContainerResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]ContainerResponse `json:"results,omitempty"`
 }
 
 // LogicalDatabaseCredentialsEditRequest defines model for LogicalDatabaseCredentialsEditRequest.
@@ -2184,12 +2187,12 @@ type LogicalDatabaseOnDatabaseRequest struct {
 
 // LogicalDatabaseOnDatabaseResponse defines model for LogicalDatabaseOnDatabaseResponse.
 type LogicalDatabaseOnDatabaseResponse struct {
-	CreatedAt   *time.Time              `json:"created_at,omitempty"`
-	Database    *map[string]interface{} `json:"database,omitempty"`
-	Description *string                 `json:"description,omitempty"`
-	Id          *openapi_types.UUID     `json:"id,omitempty"`
-	Name        *string                 `json:"name,omitempty"`
-	UpdatedAt   *time.Time              `json:"updated_at,omitempty"`
+	CreatedAt   *time.Time          `json:"created_at,omitempty"`
+	Database    *ReferenceObject    `json:"database,omitempty"`
+	Description *string             `json:"description,omitempty"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        *string             `json:"name,omitempty"`
+	UpdatedAt   *time.Time          `json:"updated_at,omitempty"`
 }
 
 // OrganizationApiTokenRequest defines model for OrganizationApiTokenRequest.
@@ -2262,9 +2265,9 @@ type OrganizationBitbucketRepositoryBranchesResponseList struct {
 
 // OrganizationCloudProviderInfoResponse defines model for OrganizationCloudProviderInfoResponse.
 type OrganizationCloudProviderInfoResponse struct {
-	CloudProvider *CloudProviderEnum      `json:"cloud_provider,omitempty"`
-	Credentials   *map[string]interface{} `json:"credentials,omitempty"`
-	Region        *string                 `json:"region,omitempty"`
+	CloudProvider *CloudProviderEnum `json:"cloud_provider,omitempty"`
+	Credentials   *ReferenceObject   `json:"credentials,omitempty"`
+	Region        *string            `json:"region,omitempty"`
 }
 
 // OrganizationClusterResponseList defines model for OrganizationClusterResponseList.
@@ -2274,7 +2277,7 @@ type OrganizationClusterResponseList struct {
 
 // OrganizationClusterStatusResponseList defines model for OrganizationClusterStatusResponseList.
 type OrganizationClusterStatusResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]ClusterStatusResponse `json:"results,omitempty"`
 }
 
 // OrganizationCreditCardsResponseList defines model for OrganizationCreditCardsResponseList.
@@ -2552,7 +2555,7 @@ type ProjectEnvironmentVariableResponseList struct {
 
 // ProjectEnvironmentsStatusResponseList defines model for ProjectEnvironmentsStatusResponseList.
 type ProjectEnvironmentsStatusResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results *[]Status `json:"results,omitempty"`
 }
 
 // ProjectRequest defines model for ProjectRequest.
@@ -2563,12 +2566,12 @@ type ProjectRequest struct {
 
 // ProjectResponse defines model for ProjectResponse.
 type ProjectResponse struct {
-	CreatedAt    *time.Time              `json:"created_at,omitempty"`
-	Description  *string                 `json:"description,omitempty"`
-	Id           *openapi_types.UUID     `json:"id,omitempty"`
-	Name         *string                 `json:"name,omitempty"`
-	Organization *map[string]interface{} `json:"organization,omitempty"`
-	UpdatedAt    *time.Time              `json:"updated_at,omitempty"`
+	CreatedAt    *time.Time          `json:"created_at,omitempty"`
+	Description  *string             `json:"description,omitempty"`
+	Id           *openapi_types.UUID `json:"id,omitempty"`
+	Name         *string             `json:"name,omitempty"`
+	Organization *ReferenceObject    `json:"organization,omitempty"`
+	UpdatedAt    *time.Time          `json:"updated_at,omitempty"`
 }
 
 // ProjectResponseList defines model for ProjectResponseList.
@@ -2758,9 +2761,9 @@ type ServiceTypeEnum string
 
 // SpecifyClusterCloudProviderInfoRequest defines model for SpecifyClusterCloudProviderInfoRequest.
 type SpecifyClusterCloudProviderInfoRequest struct {
-	CloudProvider *CloudProviderEnum      `json:"cloud_provider,omitempty"`
-	Credentials   *map[string]interface{} `json:"credentials,omitempty"`
-	Region        *string                 `json:"region,omitempty"`
+	CloudProvider *CloudProviderEnum `json:"cloud_provider,omitempty"`
+	Credentials   *ReferenceObject   `json:"credentials,omitempty"`
+	Region        *string            `json:"region,omitempty"`
 }
 
 // Status defines model for Status.

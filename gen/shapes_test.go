@@ -51,3 +51,78 @@ func TestVariableOverrideDecodes(t *testing.T) {
 	assert.Equal(t, "DB", val(t, alias.Key))
 	assert.True(t, val(t, alias.Scope).(gen.EnvironmentVariableScopeEnum).Valid())
 }
+
+// An aggregate lists what the per-service call answers: each item of the
+// environment's application statuses is a Status.
+func TestAggregateStatusDecodes(t *testing.T) {
+	c, fake := newClient(t)
+	fake.answer(http.StatusOK, []byte(`{"results": [
+		{"id": "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b", "state": "RUNNING", "service_deployment_status": "UP_TO_DATE",
+		 "last_deployment_date": "2024-05-01T10:00:00Z"},
+		{"id": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d", "state": "DEPLOYMENT_ERROR", "message": "image not found"}
+	]}`))
+	resp, err := c.GetEnvironmentApplicationStatusWithResponse(context.Background(), uuid(t, "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"))
+	require.NoError(t, err)
+	require.NotNil(t, resp.JSON200)
+	items := val(t, resp.JSON200.Results).([]gen.Status)
+	require.Len(t, items, 2)
+	assert.Equal(t, "RUNNING", val(t, items[0].State))
+	assert.Equal(t, "image not found", val(t, items[1].Message))
+	assert.Equal(t, uuid(t, "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d"), val(t, items[1].Id))
+}
+
+// A list whose items the documents never show lists the single resource:
+// the applications linked to a database are applications.
+func TestLinkedApplicationsDecode(t *testing.T) {
+	c, fake := newClient(t)
+	fake.answer(http.StatusOK, []byte(`{"results": [{
+		"id": "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
+		"name": "api",
+		"build_mode": "BUILDPACKS",
+		"environment": {"id": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b"},
+		"ports": [{"internal_port": 8080, "publicly_accessible": true}]
+	}]}`))
+	resp, err := c.ListDatabaseApplicationWithResponse(context.Background(), uuid(t, "6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c"))
+	require.NoError(t, err)
+	require.NotNil(t, resp.JSON200)
+	apps := val(t, resp.JSON200.Results).([]gen.ApplicationResponse)
+	require.Len(t, apps, 1)
+	assert.Equal(t, "api", val(t, apps[0].Name))
+	assert.Equal(t, gen.BuildModeEnumBUILDPACKS, val(t, apps[0].BuildMode))
+	ports := val(t, apps[0].Ports).([]gen.ServicePort)
+	assert.Equal(t, 8080, val(t, ports[0].InternalPort))
+}
+
+// A collapsed object named after a resource is a reference: a project's
+// organization is its id.
+func TestProjectOrganizationIsAReference(t *testing.T) {
+	c, fake := newClient(t)
+	fake.answer(http.StatusOK, []byte(`{
+		"id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+		"name": "shop",
+		"organization": {"id": "8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e"}
+	}`))
+	resp, err := c.GetProjectWithResponse(context.Background(), uuid(t, "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"))
+	require.NoError(t, err)
+	require.NotNil(t, resp.JSON200)
+	org := val(t, resp.JSON200.Organization).(gen.ReferenceObject)
+	assert.Equal(t, uuid(t, "8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e"), val(t, org.Id))
+}
+
+// The container's advanced settings answer has the shape of the body that
+// edits them.
+func TestContainerAdvancedSettingsDecode(t *testing.T) {
+	c, fake := newClient(t)
+	fake.answer(http.StatusOK, []byte(`[{
+		"network.ingress.proxy_body_size_mb": 250,
+		"readiness_probe.type": "HTTP",
+		"liveness_probe.failure_threshold": 5
+	}]`))
+	resp, err := c.GetContainerAdvancedSettingsWithResponse(context.Background(), uuid(t, "9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f"))
+	require.NoError(t, err)
+	require.NotNil(t, resp.JSON200)
+	settings := *resp.JSON200
+	require.Len(t, settings, 1)
+	assert.Equal(t, 250, val(t, settings[0].NetworkIngressProxyBodySizeMb))
+	assert.Equal(t, gen.ReadinessProbeTypeEnumHTTP, val(t, settings[0].ReadinessProbeType))
+}
