@@ -768,8 +768,8 @@ type ApplicationDependencyResponseList struct {
 
 // ApplicationDeploymentHistoryResponseList defines model for ApplicationDeploymentHistoryResponseList.
 type ApplicationDeploymentHistoryResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
+	Page     *float32                  `json:"page,omitempty"`
+	PageSize *float32                  `json:"page_size,omitempty"`
 	Results  *[]map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -792,7 +792,7 @@ type ApplicationDeploymentRestrictionResponse struct {
 
 // ApplicationDeploymentRestrictionsResponse defines model for ApplicationDeploymentRestrictionsResponse.
 type ApplicationDeploymentRestrictionsResponse struct {
-	DeploymentRestrictions *[]map[string]interface{} `json:"deployment_restrictions,omitempty"`
+	DeploymentRestrictions *[]ApplicationDeploymentRestrictionResponse `json:"deployment_restrictions,omitempty"`
 }
 
 // ApplicationEditRequest defines model for ApplicationEditRequest.
@@ -854,8 +854,8 @@ type ApplicationEnvironmentVariableResponseList struct {
 
 // ApplicationEventResponseList defines model for ApplicationEventResponseList.
 type ApplicationEventResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
+	Page     *float32                  `json:"page,omitempty"`
+	PageSize *float32                  `json:"page_size,omitempty"`
 	Results  *[]map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1178,11 +1178,11 @@ type ClusterCredentialsResponse struct {
 
 // ClusterCurrentCostResponse defines model for ClusterCurrentCostResponse.
 type ClusterCurrentCostResponse struct {
-	CurrencyCode   *string `json:"currency_code,omitempty"`
-	MaxCost        *int    `json:"max_cost,omitempty"`
-	MaxCostInCents *int    `json:"max_cost_in_cents,omitempty"`
-	MinCost        *int    `json:"min_cost,omitempty"`
-	MinCostInCents *int    `json:"min_cost_in_cents,omitempty"`
+	CurrencyCode   *string  `json:"currency_code,omitempty"`
+	MaxCost        *float32 `json:"max_cost,omitempty"`
+	MaxCostInCents *int     `json:"max_cost_in_cents,omitempty"`
+	MinCost        *float32 `json:"min_cost,omitempty"`
+	MinCostInCents *int     `json:"min_cost_in_cents,omitempty"`
 }
 
 // ClusterDeploymentStatusResponse defines model for ClusterDeploymentStatusResponse.
@@ -1360,8 +1360,8 @@ type ContainerDependencyResponseList struct {
 
 // ContainerDeploymentHistoryResponseList defines model for ContainerDeploymentHistoryResponseList.
 type ContainerDeploymentHistoryResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
+	Page     *float32                  `json:"page,omitempty"`
+	PageSize *float32                  `json:"page_size,omitempty"`
 	Results  *[]map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1412,12 +1412,24 @@ type ContainerNetworkResponse struct {
 	StickySession *bool `json:"sticky_session,omitempty"`
 }
 
+// ContainerRegistryConfig Credentials of the registry; which keys it needs depends on its kind.
+type ContainerRegistryConfig struct {
+	AccessKeyId       *string `json:"access_key_id,omitempty"`
+	Password          *string `json:"password,omitempty"`
+	Region            *string `json:"region,omitempty"`
+	ScalewayAccessKey *string `json:"scaleway_access_key,omitempty"`
+	ScalewaySecretKey *string `json:"scaleway_secret_key,omitempty"`
+	SecretAccessKey   *string `json:"secret_access_key,omitempty"`
+	Username          *string `json:"username,omitempty"`
+}
+
 // ContainerRegistryKindEnum defines model for ContainerRegistryKindEnum.
 type ContainerRegistryKindEnum string
 
 // ContainerRegistryRequest defines model for ContainerRegistryRequest.
 type ContainerRegistryRequest struct {
-	Config      map[string]interface{}    `json:"config"`
+	// Config Credentials of the registry; which keys it needs depends on its kind.
+	Config      ContainerRegistryConfig   `json:"config"`
 	Description *string                   `json:"description,omitempty"`
 	Kind        ContainerRegistryKindEnum `json:"kind"`
 	Name        string                    `json:"name"`
@@ -1649,8 +1661,8 @@ type DatabaseCurrentMetricResponse struct {
 
 // DatabaseDeploymentHistoryResponseList defines model for DatabaseDeploymentHistoryResponseList.
 type DatabaseDeploymentHistoryResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
+	Page     *float32                  `json:"page,omitempty"`
+	PageSize *float32                  `json:"page_size,omitempty"`
 	Results  *[]map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1670,8 +1682,8 @@ type DatabaseEditRequest struct {
 
 // DatabaseEventResponseList defines model for DatabaseEventResponseList.
 type DatabaseEventResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
+	Page     *float32                  `json:"page,omitempty"`
+	PageSize *float32                  `json:"page_size,omitempty"`
 	Results  *[]map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1798,14 +1810,38 @@ type DatabasetoApplicationResponse struct {
 
 // DeployAllApplicationsRequest defines model for DeployAllApplicationsRequest.
 type DeployAllApplicationsRequest struct {
-	Applications *[]map[string]interface{} `json:"applications,omitempty"`
-	Containers   *[]map[string]interface{} `json:"containers,omitempty"`
+	Applications *[]DeployAllApplicationsRequest_Applications_Item `json:"applications,omitempty"`
+	Containers   *[]DeployAllApplicationsRequest_Containers_Item   `json:"containers,omitempty"`
+}
+
+// DeployAllApplicationsRequest_Applications_Item defines model for DeployAllApplicationsRequest.applications.Item.
+type DeployAllApplicationsRequest_Applications_Item struct {
+	GitCommitId          *string                `json:"git_commit_id,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// DeployAllApplicationsRequest_Containers_Item defines model for DeployAllApplicationsRequest.containers.Item.
+type DeployAllApplicationsRequest_Containers_Item struct {
+	ImageTag             *string                `json:"image_tag,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // DeployAllServicesRequest defines model for DeployAllServicesRequest.
 type DeployAllServicesRequest struct {
-	Applications *[]map[string]interface{} `json:"applications,omitempty"`
-	Containers   *[]map[string]interface{} `json:"containers,omitempty"`
+	Applications *[]DeployAllServicesRequest_Applications_Item `json:"applications,omitempty"`
+	Containers   *[]DeployAllServicesRequest_Containers_Item   `json:"containers,omitempty"`
+}
+
+// DeployAllServicesRequest_Applications_Item defines model for DeployAllServicesRequest.applications.Item.
+type DeployAllServicesRequest_Applications_Item struct {
+	GitCommitId          *string                `json:"git_commit_id,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// DeployAllServicesRequest_Containers_Item defines model for DeployAllServicesRequest.containers.Item.
+type DeployAllServicesRequest_Containers_Item struct {
+	ImageTag             *string                `json:"image_tag,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // DeployApplicationRequest defines model for DeployApplicationRequest.
@@ -1917,8 +1953,8 @@ type EnvironmentDatabaseStatusResponseList struct {
 
 // EnvironmentDeploymentHistoryResponseList defines model for EnvironmentDeploymentHistoryResponseList.
 type EnvironmentDeploymentHistoryResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
+	Page     *float32                  `json:"page,omitempty"`
+	PageSize *float32                  `json:"page_size,omitempty"`
 	Results  *[]map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -2348,7 +2384,7 @@ type OrganizationInvoiceResponse struct {
 	CurrencyCode *string             `json:"currency_code,omitempty"`
 	Id           *openapi_types.UUID `json:"id,omitempty"`
 	Status       *string             `json:"status,omitempty"`
-	Total        *int                `json:"total,omitempty"`
+	Total        *float32            `json:"total,omitempty"`
 	TotalInCents *int                `json:"total_in_cents,omitempty"`
 }
 
@@ -3315,6 +3351,278 @@ type CreateProjectSecretAliasJSONRequestBody = ProjectSecretAliasRequest
 
 // CreateProjectSecretOverrideJSONRequestBody defines body for CreateProjectSecretOverride for application/json ContentType.
 type CreateProjectSecretOverrideJSONRequestBody = ProjectSecretOverrideRequest
+
+// Getter for additional properties for DeployAllApplicationsRequest_Applications_Item. Returns the specified
+// element and whether it was found
+func (a DeployAllApplicationsRequest_Applications_Item) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for DeployAllApplicationsRequest_Applications_Item
+func (a *DeployAllApplicationsRequest_Applications_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for DeployAllApplicationsRequest_Applications_Item to handle AdditionalProperties
+func (a *DeployAllApplicationsRequest_Applications_Item) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["git_commit_id"]; found {
+		err = json.Unmarshal(raw, &a.GitCommitId)
+		if err != nil {
+			return fmt.Errorf("error reading 'git_commit_id': %w", err)
+		}
+		delete(object, "git_commit_id")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for DeployAllApplicationsRequest_Applications_Item to handle AdditionalProperties
+func (a DeployAllApplicationsRequest_Applications_Item) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.GitCommitId != nil {
+		object["git_commit_id"], err = json.Marshal(a.GitCommitId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'git_commit_id': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for DeployAllApplicationsRequest_Containers_Item. Returns the specified
+// element and whether it was found
+func (a DeployAllApplicationsRequest_Containers_Item) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for DeployAllApplicationsRequest_Containers_Item
+func (a *DeployAllApplicationsRequest_Containers_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for DeployAllApplicationsRequest_Containers_Item to handle AdditionalProperties
+func (a *DeployAllApplicationsRequest_Containers_Item) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["image_tag"]; found {
+		err = json.Unmarshal(raw, &a.ImageTag)
+		if err != nil {
+			return fmt.Errorf("error reading 'image_tag': %w", err)
+		}
+		delete(object, "image_tag")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for DeployAllApplicationsRequest_Containers_Item to handle AdditionalProperties
+func (a DeployAllApplicationsRequest_Containers_Item) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.ImageTag != nil {
+		object["image_tag"], err = json.Marshal(a.ImageTag)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'image_tag': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for DeployAllServicesRequest_Applications_Item. Returns the specified
+// element and whether it was found
+func (a DeployAllServicesRequest_Applications_Item) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for DeployAllServicesRequest_Applications_Item
+func (a *DeployAllServicesRequest_Applications_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for DeployAllServicesRequest_Applications_Item to handle AdditionalProperties
+func (a *DeployAllServicesRequest_Applications_Item) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["git_commit_id"]; found {
+		err = json.Unmarshal(raw, &a.GitCommitId)
+		if err != nil {
+			return fmt.Errorf("error reading 'git_commit_id': %w", err)
+		}
+		delete(object, "git_commit_id")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for DeployAllServicesRequest_Applications_Item to handle AdditionalProperties
+func (a DeployAllServicesRequest_Applications_Item) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.GitCommitId != nil {
+		object["git_commit_id"], err = json.Marshal(a.GitCommitId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'git_commit_id': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for DeployAllServicesRequest_Containers_Item. Returns the specified
+// element and whether it was found
+func (a DeployAllServicesRequest_Containers_Item) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for DeployAllServicesRequest_Containers_Item
+func (a *DeployAllServicesRequest_Containers_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for DeployAllServicesRequest_Containers_Item to handle AdditionalProperties
+func (a *DeployAllServicesRequest_Containers_Item) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["image_tag"]; found {
+		err = json.Unmarshal(raw, &a.ImageTag)
+		if err != nil {
+			return fmt.Errorf("error reading 'image_tag': %w", err)
+		}
+		delete(object, "image_tag")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for DeployAllServicesRequest_Containers_Item to handle AdditionalProperties
+func (a DeployAllServicesRequest_Containers_Item) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.ImageTag != nil {
+		object["image_tag"], err = json.Marshal(a.ImageTag)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'image_tag': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

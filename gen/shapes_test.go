@@ -2,6 +2,7 @@ package gen_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -125,4 +126,52 @@ func TestContainerAdvancedSettingsDecode(t *testing.T) {
 	require.Len(t, settings, 1)
 	assert.Equal(t, 250, val(t, settings[0].NetworkIngressProxyBodySizeMb))
 	assert.Equal(t, gen.ReadinessProbeTypeEnumHTTP, val(t, settings[0].ReadinessProbeType))
+}
+
+// The items of a bulk deploy carry the single deploy's fields, and an
+// identifier the caller adds still goes out.
+func TestDeployAllSendsItemFields(t *testing.T) {
+	c, srv, ids := fakeClient(t)
+	app := gen.DeployAllApplicationsRequest_Applications_Item{GitCommitId: ptr("4f1c2a9")}
+	app.Set("application_id", ids.ApplicationID)
+	ctr := gen.DeployAllApplicationsRequest_Containers_Item{ImageTag: ptr("1.4.2")}
+	body := gen.DeployAllApplicationsRequest{
+		Applications: &[]gen.DeployAllApplicationsRequest_Applications_Item{app},
+		Containers:   &[]gen.DeployAllApplicationsRequest_Containers_Item{ctr},
+	}
+	raw, err := json.Marshal(body)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"applications":[{"git_commit_id":"4f1c2a9","application_id":"`+ids.ApplicationID+`"}],"containers":[{"image_tag":"1.4.2"}]}`, string(raw))
+
+	resp, err := c.DeployAllApplicationsWithResponse(context.Background(), uuid(t, ids.EnvironmentID), body)
+	require.NoError(t, err)
+	assert.Less(t, resp.StatusCode(), 300, "the fake refused the request: %s", resp.Body)
+	assert.Equal(t, 1, srv.Processed("deployAllApplications"))
+}
+
+// A registry's config takes the keys the create and edit descriptions list.
+func TestContainerRegistryConfigKeys(t *testing.T) {
+	c, _, ids := fakeClient(t)
+	body := gen.ContainerRegistryRequest{
+		Name: "ecr", Kind: gen.ContainerRegistryKindEnumECR, Url: "https://123456789012.dkr.ecr.eu-west-3.amazonaws.com",
+		Config: gen.ContainerRegistryConfig{Region: ptr("eu-west-3"), AccessKeyId: ptr("AKIAEXAMPLE"), SecretAccessKey: ptr("example-secret")},
+	}
+	raw, err := json.Marshal(body.Config)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"region":"eu-west-3","access_key_id":"AKIAEXAMPLE","secret_access_key":"example-secret"}`, string(raw))
+	resp, err := c.CreateContainerRegistryWithResponse(context.Background(), uuid(t, ids.OrganizationID), body)
+	require.NoError(t, err)
+	assert.Less(t, resp.StatusCode(), 300, "the fake refused the request: %s", resp.Body)
+}
+
+// An amount beside its *_in_cents twin is a number.
+func TestClusterCostDecodesFractionalAmounts(t *testing.T) {
+	c, fake := newClient(t)
+	fake.answer(http.StatusOK, []byte(`{"min_cost_in_cents": 15050, "min_cost": 150.5, "max_cost_in_cents": 30000, "max_cost": 300.0, "currency_code": "USD"}`))
+	resp, err := c.GetClusterCurrentCostWithResponse(context.Background(),
+		uuid(t, "0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a"), uuid(t, "1e2f3a4b-5c6d-4e7f-9a8b-9c0d1e2f3a4b"))
+	require.NoError(t, err, "the answer did not decode")
+	require.NotNil(t, resp.JSON200)
+	assert.EqualValues(t, 150.5, val(t, resp.JSON200.MinCost))
+	assert.EqualValues(t, 300, val(t, resp.JSON200.MaxCost))
 }
