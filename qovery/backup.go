@@ -261,7 +261,7 @@ func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*
 // findBackup returns the backup with the given ID, or nil when the list does
 // not hold it.
 func (c *Client) findBackup(ctx context.Context, databaseID string, id uuid.UUID) (*Backup, error) {
-	for b, err := range c.Backups(ctx, databaseID) {
+	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
 		if err != nil {
 			return nil, err
 		}
@@ -315,7 +315,7 @@ func (c *Client) LatestBackup(ctx context.Context, databaseID string) (*Backup, 
 		best             *Backup
 		pending, nFailed int
 	)
-	for b, err := range c.Backups(ctx, databaseID) {
+	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
 		if err != nil {
 			return nil, err
 		}

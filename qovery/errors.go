@@ -293,3 +293,15 @@ func cleanText(s string, limit int) string {
 	}
 	return s
 }
+
+// ArgError reports an argument that is wrong before anything is sent, such
+// as an ID that is not a UUID. Callers can tell it with errors.As.
+type ArgError struct {
+	Arg    string // the argument's name, e.g. "databaseID"
+	Value  string // what was given, cleaned for printing and cut to 80 characters
+	Reason string // what is wrong with it, e.g. "is not a UUID"
+}
+
+func (e *ArgError) Error() string {
+	return "qovery: " + e.Arg + " " + strconv.Quote(e.Value) + " " + e.Reason
+}
