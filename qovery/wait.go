@@ -172,7 +172,7 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 		case state.Failed():
 			e := &StateError{Kind: kind, ID: id, Target: target, State: state}
 			if st.Message != nil {
-				e.Message = cleanText(*st.Message, 500)
+				e.Message = cleanRedacted(*st.Message, 500, c.auth.redact)
 			}
 			return string(state), false, e
 		}
@@ -264,7 +264,7 @@ func isTransient(err error) bool {
 func parseID(name, value string) (uuid.UUID, error) {
 	id, err := uuid.Parse(value)
 	if err != nil || len(value) != 36 {
-		return uuid.UUID{}, fmt.Errorf("qovery: %s %q is not a UUID", name, cleanText(value, 80))
+		return uuid.UUID{}, fmt.Errorf("qovery: %s %q is not a UUID", name, cleanRedacted(value, 80, redactAll))
 	}
 	return id, nil
 }
