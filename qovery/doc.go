@@ -18,7 +18,7 @@
 //	}
 //	fmt.Println(db.Name)
 //
-//	for b, err := range c.Backups(ctx, databaseID) {
+//	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
 //		if err != nil {
 //			return err
 //		}

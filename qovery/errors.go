@@ -39,6 +39,11 @@ type APIError struct {
 	// longer than RetryPolicy.MaxRetryAfter is reported here instead of
 	// being slept.
 	RetryAt time.Time
+
+	// earlierEffect: an attempt before the one answered may have been
+	// processed (it was answered with a 5xx, or failed after the request
+	// may have left), so a 404 may mean that attempt did the work.
+	earlierEffect bool
 }
 
 // Error returns "qovery: METHOD /path: 404 Not Found: message (request id ...)".
@@ -131,6 +136,7 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	}
 	if eb, ok := resp.Body.(*bufferedBody); ok {
 		e.Attempts = eb.attempts
+		e.earlierEffect = eb.earlierEffect
 	}
 	for _, h := range requestIDHeaders {
 		if v := resp.Header.Get(h); v != "" {
@@ -286,4 +292,16 @@ func cleanText(s string, limit int) string {
 		}
 	}
 	return s
+}
+
+// ArgError reports an argument that is wrong before anything is sent, such
+// as an ID that is not a UUID. Callers can tell it with errors.As.
+type ArgError struct {
+	Arg    string // the argument's name, e.g. "databaseID"
+	Value  string // what was given, cleaned for printing and cut to 80 characters
+	Reason string // what is wrong with it, e.g. "is not a UUID"
+}
+
+func (e *ArgError) Error() string {
+	return "qovery: " + e.Arg + " " + strconv.Quote(e.Value) + " " + e.Reason
 }

@@ -156,7 +156,7 @@ func ExampleClient_Backups() {
 	srv.SeedBackups(ids.DatabaseID, 45) // three pages of 20
 
 	n := 0
-	for b, err := range c.Backups(context.Background(), ids.DatabaseID) {
+	for b, err := range c.Backups.ListIter(context.Background(), ids.DatabaseID, nil) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -260,11 +260,12 @@ func isTransient(err error) bool {
 	return !errors.As(err, &se)
 }
 
-// parseID checks that value, the argument called name, is a UUID.
+// parseID checks that value, the argument called name, is a UUID; when it
+// is not, the error is an *ArgError.
 func parseID(name, value string) (uuid.UUID, error) {
 	id, err := uuid.Parse(value)
 	if err != nil || len(value) != 36 {
-		return uuid.UUID{}, fmt.Errorf("qovery: %s %q is not a UUID", name, cleanText(value, 80))
+		return uuid.UUID{}, &ArgError{Arg: name, Value: cleanText(value, 80), Reason: "is not a UUID"}
 	}
 	return id, nil
 }

@@ -46,7 +46,7 @@ func TestWorldIsReachable(t *testing.T) {
 		t.Errorf("database: %+v", db)
 	}
 	var names []string
-	for b, err := range c.Backups(ctx, w.DatabaseID) {
+	for b, err := range c.Backups.ListIter(ctx, w.DatabaseID, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
