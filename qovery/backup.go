@@ -147,8 +147,8 @@ func (e *BackupError) Error() string {
 func newBackupError(databaseID, backupID string, b *Backup) *BackupError {
 	e := &BackupError{DatabaseID: databaseID, BackupID: backupID, Backup: b}
 	e.State, e.Status = backupStatus(b)
-	if b != nil && b.Status != nil && b.Status.Steps != nil && b.Status.Steps.Details != nil {
-		for _, s := range *b.Status.Steps.Details {
+	if b != nil && b.Status != nil && b.Status.Steps != nil {
+		for _, s := range b.Status.Steps.Details {
 			if s.Status == nil || s.StepName == nil {
 				continue
 			}

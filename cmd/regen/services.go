@@ -579,7 +579,7 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	case m.item != "":
 		fmt.Fprintf(b, "\tl, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.goName, m.field)
 		if m.resultPtr {
-			b.WriteString("\treturn results(l.Results), nil\n")
+			b.WriteString("\tif l.Results == nil {\n\t\treturn nil, nil\n\t}\n\treturn *l.Results, nil\n")
 		} else {
 			b.WriteString("\treturn l.Results, nil\n")
 		}
@@ -610,11 +610,12 @@ func emitIter(b *bytes.Buffer, m *svcMethod) {
 	fmt.Fprintf(b, "\t\tr, err := %s\n", m.callExpr(call, "&p"))
 	fmt.Fprintf(b, "\t\tif err != nil {\n\t\t\treturn nil, 0, operation%s.failed(err)\n\t\t}\n", m.goName)
 	fmt.Fprintf(b, "\t\tl, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n\t\tif err != nil {\n\t\t\treturn nil, 0, err\n\t\t}\n", m.goName, m.field)
-	items := "l.Results"
 	if m.resultPtr {
-		items = "results(l.Results)"
+		b.WriteString("\t\tif l.Results == nil {\n\t\t\treturn nil, 0, nil\n\t\t}\n")
+		fmt.Fprintf(b, "\t\treturn *l.Results, %s, nil\n", m.pageSize)
+	} else {
+		fmt.Fprintf(b, "\t\treturn l.Results, %s, nil\n", m.pageSize)
 	}
-	fmt.Fprintf(b, "\t\treturn %s, %s, nil\n", items, m.pageSize)
 	fmt.Fprintf(b, "\t}, func(v *%s) *uuid.UUID { return %s })\n}\n", m.item, m.itemID)
 }
 
