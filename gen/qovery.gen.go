@@ -20,12 +20,15 @@ import (
 
 // Defines values for BuildModeEnum.
 const (
-	BuildModeEnumDOCKER BuildModeEnum = "DOCKER"
+	BuildModeEnumBUILDPACKS BuildModeEnum = "BUILDPACKS"
+	BuildModeEnumDOCKER     BuildModeEnum = "DOCKER"
 )
 
 // Valid indicates whether the value is a known member of the BuildModeEnum enum.
 func (e BuildModeEnum) Valid() bool {
 	switch e {
+	case BuildModeEnumBUILDPACKS:
+		return true
 	case BuildModeEnumDOCKER:
 		return true
 	default:
@@ -588,7 +591,7 @@ type AdvancedSettingsEditRequest struct {
 	BuildTimeoutMaxSec                 *int                    `json:"build.timeout_max_sec,omitempty"`
 	DeploymentCustomDomainCheckEnabled *bool                   `json:"deployment.custom_domain_check_enabled,omitempty"`
 	DeploymentDelayStartTimeSec        *int                    `json:"deployment.delay_start_time_sec,omitempty"`
-	HpaCpuAverageUtilizationPercent    *int                    `json:"hpa.cpu.average_utilization_percent,omitempty"`
+	HpaCpuAverageUtilizationPercent    *float32                `json:"hpa.cpu.average_utilization_percent,omitempty"`
 	LivenessProbeFailureThreshold      *int                    `json:"liveness_probe.failure_threshold,omitempty"`
 	LivenessProbeHttpGetPath           *string                 `json:"liveness_probe.http_get.path,omitempty"`
 	LivenessProbeInitialDelaySeconds   *int                    `json:"liveness_probe.initial_delay_seconds,omitempty"`
@@ -617,7 +620,7 @@ type AdvancedSettingsResponse struct {
 	BuildTimeoutMaxSec                 *int                    `json:"build.timeout_max_sec,omitempty"`
 	DeploymentCustomDomainCheckEnabled *bool                   `json:"deployment.custom_domain_check_enabled,omitempty"`
 	DeploymentDelayStartTimeSec        *int                    `json:"deployment.delay_start_time_sec,omitempty"`
-	HpaCpuAverageUtilizationPercent    *int                    `json:"hpa.cpu.average_utilization_percent,omitempty"`
+	HpaCpuAverageUtilizationPercent    *float32                `json:"hpa.cpu.average_utilization_percent,omitempty"`
 	LivenessProbeFailureThreshold      *int                    `json:"liveness_probe.failure_threshold,omitempty"`
 	LivenessProbeHttpGetPath           *string                 `json:"liveness_probe.http_get.path,omitempty"`
 	LivenessProbeInitialDelaySeconds   *int                    `json:"liveness_probe.initial_delay_seconds,omitempty"`
@@ -788,11 +791,11 @@ type ApplicationEditRequest struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int                      `json:"min_running_instances,omitempty"`
-	Name                *string                   `json:"name,omitempty"`
-	Ports               []ServicePortResponseList `json:"ports,omitempty"`
-	StickySession       *bool                     `json:"sticky_session,omitempty"`
-	Storage             []ServiceStorage          `json:"storage,omitempty"`
+	MinRunningInstances *int             `json:"min_running_instances,omitempty"`
+	Name                *string          `json:"name,omitempty"`
+	Ports               []ServicePort    `json:"ports,omitempty"`
+	StickySession       *bool            `json:"sticky_session,omitempty"`
+	Storage             []ServiceStorage `json:"storage,omitempty"`
 }
 
 // ApplicationEnvironmentVariableAliasRequest defines model for ApplicationEnvironmentVariableAliasRequest.
@@ -2646,14 +2649,14 @@ type SecretResponse struct {
 
 // ServiceCurrentScaleResponse defines model for ServiceCurrentScaleResponse.
 type ServiceCurrentScaleResponse struct {
-	AlertThresholdInPercent   *int       `json:"alert_threshold_in_percent,omitempty"`
+	AlertThresholdInPercent   *float32   `json:"alert_threshold_in_percent,omitempty"`
 	Max                       *int       `json:"max,omitempty"`
 	Min                       *int       `json:"min,omitempty"`
 	Running                   *int       `json:"running,omitempty"`
-	RunningInPercent          *int       `json:"running_in_percent,omitempty"`
+	RunningInPercent          *float32   `json:"running_in_percent,omitempty"`
 	Status                    *string    `json:"status,omitempty"`
 	UpdatedAt                 *time.Time `json:"updated_at,omitempty"`
-	WarningThresholdInPercent *int       `json:"warning_threshold_in_percent,omitempty"`
+	WarningThresholdInPercent *float32   `json:"warning_threshold_in_percent,omitempty"`
 }
 
 // ServiceLinksResponse defines model for ServiceLinksResponse.
@@ -2666,19 +2669,6 @@ type ServiceNetworkResponse struct {
 
 // ServicePort defines model for ServicePort.
 type ServicePort struct {
-	ExternalPort       *int                `json:"external_port,omitempty"`
-	Id                 *openapi_types.UUID `json:"id,omitempty"`
-	InternalPort       *int                `json:"internal_port,omitempty"`
-	IsDefault          *bool               `json:"is_default,omitempty"`
-	Name               *string             `json:"name,omitempty"`
-	Protocol           *string             `json:"protocol,omitempty"`
-	PublicPath         *string             `json:"public_path,omitempty"`
-	PublicPathRewrite  *string             `json:"public_path_rewrite,omitempty"`
-	PubliclyAccessible *bool               `json:"publicly_accessible,omitempty"`
-}
-
-// ServicePortResponseList defines model for ServicePortResponseList.
-type ServicePortResponseList = []struct {
 	ExternalPort       *int                `json:"external_port,omitempty"`
 	Id                 *openapi_types.UUID `json:"id,omitempty"`
 	InternalPort       *int                `json:"internal_port,omitempty"`

@@ -277,8 +277,11 @@ func (c *Client) findBackup(ctx context.Context, databaseID string, id uuid.UUID
 // running from it, say) one matching ErrConflict.
 //
 // A DELETE is retried on server errors and lost connections. When an
-// attempt that may have been processed is followed by a 404, the earlier
-// attempt is taken to have deleted the backup, and DeleteBackup returns nil.
+// attempt that may have been processed (answered with a 5xx, or cut off
+// after the request may have left) is followed by a 404, the earlier
+// attempt is taken to have deleted the backup, and DeleteBackup returns
+// nil. A 404 after attempts that surely did nothing (a 429, a refused
+// connection) is the API's answer, and matches ErrNotFound.
 func (c *Client) DeleteBackup(ctx context.Context, databaseID, backupID string) error {
 	db, err := parseID("databaseID", databaseID)
 	if err != nil {
@@ -290,7 +293,7 @@ func (c *Client) DeleteBackup(ctx context.Context, databaseID, backupID string) 
 	}
 	err = Check(c.api.RemoveDatabaseBackupWithResponse(ctx, db, id))
 	var ae *APIError
-	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && ae.Attempts > 1 {
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && ae.earlierEffect {
 		return nil
 	}
 	return err

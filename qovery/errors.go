@@ -39,6 +39,11 @@ type APIError struct {
 	// longer than RetryPolicy.MaxRetryAfter is reported here instead of
 	// being slept.
 	RetryAt time.Time
+
+	// earlierEffect: an attempt before the one answered may have been
+	// processed (it was answered with a 5xx, or failed after the request
+	// may have left), so a 404 may mean that attempt did the work.
+	earlierEffect bool
 }
 
 // Error returns "qovery: METHOD /path: 404 Not Found: message (request id ...)".
@@ -131,6 +136,7 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	}
 	if eb, ok := resp.Body.(*bufferedBody); ok {
 		e.Attempts = eb.attempts
+		e.earlierEffect = eb.earlierEffect
 	}
 	for _, h := range requestIDHeaders {
 		if v := resp.Header.Get(h); v != "" {

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"os"
 	"strconv"
 	"strings"
@@ -114,6 +115,9 @@ func TestPOSTRetriedWhenSurelyNotSent(t *testing.T) {
 			var calls atomic.Int32
 			rt := rtFunc(func(r *http.Request) (*http.Response, error) {
 				if calls.Add(1) == 1 {
+					if tr := httptrace.ContextClientTrace(r.Context()); name == "tls handshake" && tr != nil && tr.TLSHandshakeDone != nil {
+						tr.TLSHandshakeDone(tls.ConnectionState{}, fail) // as net/http reports a failed handshake
+					}
 					return nil, fail
 				}
 				return http.DefaultTransport.RoundTrip(r)

@@ -321,7 +321,6 @@ type (
 	ServiceLinksResponse                                 = gen.ServiceLinksResponse
 	ServiceNetworkResponse                               = gen.ServiceNetworkResponse
 	ServicePort                                          = gen.ServicePort
-	ServicePortResponseList                              = gen.ServicePortResponseList
 	ServiceStatus                                        = gen.ServiceStatus
 	ServiceStepMetric                                    = gen.ServiceStepMetric
 	ServiceStepMetrics                                   = gen.ServiceStepMetrics
@@ -341,6 +340,7 @@ type (
 
 // The values of the API's enums.
 const (
+	BuildModeEnumBUILDPACKS                          = gen.BuildModeEnumBUILDPACKS
 	BuildModeEnumDOCKER                              = gen.BuildModeEnumDOCKER
 	BuildPackLanguageEnumCLOJURE                     = gen.BuildPackLanguageEnumCLOJURE
 	BuildPackLanguageEnumGO                          = gen.BuildPackLanguageEnumGO
