@@ -25,7 +25,7 @@
 //		fmt.Println(*b.Name)
 //	}
 //
-//	status, err := c.WaitDatabase(ctx, databaseID, qovery.StateDeployed)
+//	status, err := c.Databases.Wait(ctx, databaseID, qovery.StateDeployed)
 //
 // # Authentication
 //

@@ -1090,6 +1090,25 @@ func (c *ApplicationsService) GetStatus(ctx context.Context, applicationID strin
 	return decoded(&operationGetApplicationStatus, r.HTTPResponse, r.Body, r.JSON200)
 }
 
+// Wait polls GET /application/{applicationId}/status until the application's state is target and returns that
+// status, at once and then at the growing intervals of the client's WaitPolicy.
+//
+//   - A failure state (see State.Failed) other than target ends the wait
+//     with a *StateError naming the state and its message.
+//   - 404 ends the wait with success, and a nil status, only when target is
+//     StateDeleted; otherwise it is returned as an *APIError.
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
+func (c *ApplicationsService) Wait(ctx context.Context, applicationID string, target State) (*Status, error) {
+	if _, err := parseID("applicationID", applicationID); err != nil {
+		return nil, err
+	}
+	return c.c.waitStatus(ctx, "application", applicationID, target, func(ctx context.Context) (*Status, error) {
+		return c.GetStatus(ctx, applicationID)
+	})
+}
+
 // List calls GET /environment/{environmentId}/application: List applications.
 //
 // operationId: listApplication
@@ -2779,6 +2798,25 @@ func (c *ContainersService) GetStatus(ctx context.Context, containerID string) (
 	return decoded(&operationGetContainerStatus, r.HTTPResponse, r.Body, r.JSON200)
 }
 
+// Wait polls GET /container/{containerId}/status until the container's state is target and returns that
+// status, at once and then at the growing intervals of the client's WaitPolicy.
+//
+//   - A failure state (see State.Failed) other than target ends the wait
+//     with a *StateError naming the state and its message.
+//   - 404 ends the wait with success, and a nil status, only when target is
+//     StateDeleted; otherwise it is returned as an *APIError.
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
+func (c *ContainersService) Wait(ctx context.Context, containerID string, target State) (*Status, error) {
+	if _, err := parseID("containerID", containerID); err != nil {
+		return nil, err
+	}
+	return c.c.waitStatus(ctx, "container", containerID, target, func(ctx context.Context) (*Status, error) {
+		return c.GetStatus(ctx, containerID)
+	})
+}
+
 // List calls GET /environment/{environmentId}/container: List containers.
 //
 // operationId: listContainer
@@ -3240,6 +3278,25 @@ func (c *DatabasesService) GetStatus(ctx context.Context, databaseID string) (*S
 		return nil, operationGetDatabaseStatus.failed(err)
 	}
 	return decoded(&operationGetDatabaseStatus, r.HTTPResponse, r.Body, r.JSON200)
+}
+
+// Wait polls GET /database/{databaseId}/status until the database's state is target and returns that
+// status, at once and then at the growing intervals of the client's WaitPolicy.
+//
+//   - A failure state (see State.Failed) other than target ends the wait
+//     with a *StateError naming the state and its message.
+//   - 404 ends the wait with success, and a nil status, only when target is
+//     StateDeleted; otherwise it is returned as an *APIError.
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
+func (c *DatabasesService) Wait(ctx context.Context, databaseID string, target State) (*Status, error) {
+	if _, err := parseID("databaseID", databaseID); err != nil {
+		return nil, err
+	}
+	return c.c.waitStatus(ctx, "database", databaseID, target, func(ctx context.Context) (*Status, error) {
+		return c.GetStatus(ctx, databaseID)
+	})
 }
 
 // List calls GET /environment/{environmentId}/database: List environment databases.
@@ -4053,6 +4110,25 @@ func (c *EnvironmentsService) GetStatus(ctx context.Context, environmentID strin
 		return nil, operationGetEnvironmentStatus.failed(err)
 	}
 	return decoded(&operationGetEnvironmentStatus, r.HTTPResponse, r.Body, r.JSON200)
+}
+
+// Wait polls GET /environment/{environmentId}/status until the environment's state is target and returns that
+// status, at once and then at the growing intervals of the client's WaitPolicy.
+//
+//   - A failure state (see State.Failed) other than target ends the wait
+//     with a *StateError naming the state and its message.
+//   - 404 ends the wait with success, and a nil status, only when target is
+//     StateDeleted; otherwise it is returned as an *APIError.
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
+func (c *EnvironmentsService) Wait(ctx context.Context, environmentID string, target State) (*Status, error) {
+	if _, err := parseID("environmentID", environmentID); err != nil {
+		return nil, err
+	}
+	return c.c.waitStatus(ctx, "environment", environmentID, target, func(ctx context.Context) (*Status, error) {
+		return c.GetStatus(ctx, environmentID)
+	})
 }
 
 // List calls GET /project/{projectId}/environment: List environments.

@@ -391,13 +391,13 @@ func TestLifecycles(t *testing.T) {
 	if _, err := qovery.Result[gen.Status](c.API().DeployDatabaseWithResponse(ctx, db)); !qovery.IsConflict(err) {
 		t.Errorf("deploy while stopping: %v", err)
 	}
-	if _, err := c.WaitDatabase(ctx, w.DatabaseID, qovery.StateStopped); err != nil {
+	if _, err := c.Databases.Wait(ctx, w.DatabaseID, qovery.StateStopped); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := qovery.Result[gen.Status](c.API().RestartApplicationWithResponse(ctx, uuid.MustParse(w.ApplicationID))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitApplication(ctx, w.ApplicationID, qovery.StateDeployed); err != nil {
+	if _, err := c.Applications.Wait(ctx, w.ApplicationID, qovery.StateDeployed); err != nil {
 		t.Fatal(err)
 	}
 
@@ -407,7 +407,7 @@ func TestLifecycles(t *testing.T) {
 		t.Fatal(err)
 	}
 	var failed *qovery.StateError
-	if _, err := c.WaitContainer(ctx, w.ContainerID, qovery.StateDeployed); !errors.As(err, &failed) || !strings.Contains(err.Error(), "image not found") {
+	if _, err := c.Containers.Wait(ctx, w.ContainerID, qovery.StateDeployed); !errors.As(err, &failed) || !strings.Contains(err.Error(), "image not found") {
 		t.Errorf("wait for a failing deploy: %v", err)
 	}
 
@@ -423,7 +423,7 @@ func TestLifecycles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitEnvironment(ctx, env.Id.String(), qovery.StateDeployed); err != nil {
+	if _, err := c.Environments.Wait(ctx, env.Id.String(), qovery.StateDeployed); err != nil {
 		t.Fatal(err)
 	}
 
@@ -444,7 +444,7 @@ func TestLifecycles(t *testing.T) {
 	if _, err := c.API().DeleteDatabaseWithResponse(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitDatabase(ctx, w.DatabaseID, qovery.StateDeleted); err != nil {
+	if _, err := c.Databases.Wait(ctx, w.DatabaseID, qovery.StateDeleted); err != nil {
 		t.Fatal(err)
 	}
 	if srv.Exists(w.DatabaseID) {
@@ -459,7 +459,7 @@ func TestLifecycles(t *testing.T) {
 func TestSetStateMakesWaitsFail(t *testing.T) {
 	srv := qoverytest.NewServer(t)
 	srv.SetState(srv.World.ApplicationID, "DEPLOYMENT_ERROR")
-	_, err := srv.Client().WaitApplication(ctxFor(t), srv.World.ApplicationID, qovery.StateDeployed)
+	_, err := srv.Client().Applications.Wait(ctxFor(t), srv.World.ApplicationID, qovery.StateDeployed)
 	var failed *qovery.StateError
 	if !errors.As(err, &failed) {
 		t.Errorf("err = %v, want a *qovery.StateError", err)
