@@ -148,8 +148,8 @@ func newBackupError(databaseID, backupID string, b *Backup, redact func(string) 
 	e := &BackupError{DatabaseID: databaseID, BackupID: backupID, Backup: b}
 	e.State, e.Status = backupStatus(b)
 	defer func() { e.State, e.Status, e.Step = redact(e.State), redact(e.Status), redact(e.Step) }()
-	if b != nil && b.Status != nil && b.Status.Steps != nil && b.Status.Steps.Details != nil {
-		for _, s := range *b.Status.Steps.Details {
+	if b != nil && b.Status != nil && b.Status.Steps != nil {
+		for _, s := range b.Status.Steps.Details {
 			if s.Status == nil || s.StepName == nil {
 				continue
 			}

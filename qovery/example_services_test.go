@@ -117,7 +117,7 @@ func ExampleApplicationsService_Deploy() {
 		fmt.Println(err)
 		return
 	}
-	status, err := c.WaitApplication(ctx, appID, qovery.StateDeployed)
+	status, err := c.Applications.Wait(ctx, appID, qovery.StateDeployed)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -70,13 +70,6 @@ func failed[T any](err error) iter.Seq2[T, error] {
 	}
 }
 
-func results[T any](p *[]T) []T {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
 func pageSize[N ~int | ~float32 | ~float64](p *N) int {
 	if p == nil {
 		return 0

@@ -127,7 +127,7 @@ func (c *APITokensService) List(ctx context.Context, organizationID string) ([]O
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // AccountService holds the 12 operations of Client.Account.
@@ -178,7 +178,7 @@ func (c *AccountService) GetBitbucketRepositoryBranches(ctx context.Context, opt
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetGitProvider calls GET /account/gitAuthProvider: Get git provider accounts.
@@ -193,7 +193,7 @@ func (c *AccountService) GetGitProvider(ctx context.Context) ([]map[string]any, 
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetGithubRepositories calls GET /account/github/repository: Get github repositories of the connected user.
@@ -219,7 +219,7 @@ func (c *AccountService) GetGithubRepositoryBranches(ctx context.Context, opts *
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetGitlabRepositories calls GET /account/gitlab/repository: Get gitlab repositories of the connected user.
@@ -245,7 +245,7 @@ func (c *AccountService) GetGitlabRepositoryBranches(ctx context.Context, opts *
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetInformation calls GET /account: Get Account information.
@@ -353,7 +353,7 @@ func (c *ApplicationCustomDomainsService) List(ctx context.Context, applicationI
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /application/{applicationId}/customDomain/{customDomainId}: Edit a Custom Domain.
@@ -537,7 +537,7 @@ func (c *ApplicationSecretsService) List(ctx context.Context, applicationID stri
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /application/{applicationId}/secret/{secretId}: Edit a secret belonging to the application.
@@ -665,7 +665,7 @@ func (c *ApplicationVariablesService) List(ctx context.Context, applicationID st
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /application/{applicationId}/environmentVariable/{environmentVariableId}: Edit an environment variable belonging to the application.
@@ -801,7 +801,7 @@ func (c *ApplicationsService) CreateTag(ctx context.Context, applicationID strin
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Delete calls DELETE /application/{applicationId}: Delete application.
@@ -903,7 +903,7 @@ func (c *ApplicationsService) GetCurrentInstance(ctx context.Context, applicatio
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetCurrentScale calls GET /application/{applicationId}/currentScale: Get current scaling of the application.
@@ -941,7 +941,7 @@ func (c *ApplicationsService) GetCurrentStorageDisk(ctx context.Context, applica
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetDefaultAdvancedSettings calls GET /defaultApplicationAdvancedSettings: List default application advanced settings.
@@ -973,7 +973,7 @@ func (c *ApplicationsService) GetMetricCPU(ctx context.Context, applicationID st
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetMetricHealthCheck calls GET /application/{applicationId}/metric/healthCheck: Get Health Check latency metric over time for the application.
@@ -994,7 +994,7 @@ func (c *ApplicationsService) GetMetricHealthCheck(ctx context.Context, applicat
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetMetricMemory calls GET /application/{applicationId}/metric/memory: Get Memory consumption metric over time for the application.
@@ -1015,7 +1015,7 @@ func (c *ApplicationsService) GetMetricMemory(ctx context.Context, applicationID
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetMetricRestart calls GET /application/{applicationId}/metric/restart: List application restarts.
@@ -1036,7 +1036,7 @@ func (c *ApplicationsService) GetMetricRestart(ctx context.Context, applicationI
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetMetricStorage calls GET /application/{applicationId}/metric/storage: Get Storage consumption metric over time for the application.
@@ -1057,7 +1057,7 @@ func (c *ApplicationsService) GetMetricStorage(ctx context.Context, applicationI
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetNetwork calls GET /application/{applicationId}/network: Get Application Network information.
@@ -1090,6 +1090,25 @@ func (c *ApplicationsService) GetStatus(ctx context.Context, applicationID strin
 	return decoded(&operationGetApplicationStatus, r.HTTPResponse, r.Body, r.JSON200)
 }
 
+// Wait polls GET /application/{applicationId}/status until the application's state is target and returns that
+// status, at once and then at the growing intervals of the client's WaitPolicy.
+//
+//   - A failure state (see State.Failed) other than target ends the wait
+//     with a *StateError naming the state and its message.
+//   - 404 ends the wait with success, and a nil status, only when target is
+//     StateDeleted; otherwise it is returned as an *APIError.
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
+func (c *ApplicationsService) Wait(ctx context.Context, applicationID string, target State) (*Status, error) {
+	if _, err := parseID("applicationID", applicationID); err != nil {
+		return nil, err
+	}
+	return c.c.waitStatus(ctx, "application", applicationID, target, func(ctx context.Context) (*Status, error) {
+		return c.GetStatus(ctx, applicationID)
+	})
+}
+
 // List calls GET /environment/{environmentId}/application: List applications.
 //
 // operationId: listApplication
@@ -1106,7 +1125,7 @@ func (c *ApplicationsService) List(ctx context.Context, environmentID string, op
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListCommits calls GET /application/{applicationId}/commit: List last commits.
@@ -1126,7 +1145,7 @@ func (c *ApplicationsService) ListCommits(ctx context.Context, applicationID str
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListCommitsIter walks every page of GET /application/{applicationId}/commit: List last commits.
@@ -1156,7 +1175,7 @@ func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID
 		if err != nil {
 			return nil, 0, err
 		}
-		return results(l.Results), 0, nil
+		return l.Results, 0, nil
 	}, func(v *map[string]any) *uuid.UUID { return mapID(v) })
 }
 
@@ -1176,7 +1195,7 @@ func (c *ApplicationsService) ListContributors(ctx context.Context, applicationI
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDatabases calls GET /application/{applicationId}/database: List linked databases.
@@ -1197,7 +1216,7 @@ func (c *ApplicationsService) ListDatabases(ctx context.Context, applicationID s
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDependencies calls GET /application/{applicationId}/dependency: List application dependencies.
@@ -1218,7 +1237,7 @@ func (c *ApplicationsService) ListDependencies(ctx context.Context, applicationI
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDeploymentHistory calls GET /application/{applicationId}/deploymentHistory: List application deploys.
@@ -1238,7 +1257,7 @@ func (c *ApplicationsService) ListDeploymentHistory(ctx context.Context, applica
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDeploymentHistoryIter walks every page of GET /application/{applicationId}/deploymentHistory: List application deploys.
@@ -1268,7 +1287,7 @@ func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, app
 		if err != nil {
 			return nil, 0, err
 		}
-		return results(l.Results), pageSize(l.PageSize), nil
+		return l.Results, pageSize(l.PageSize), nil
 	}, func(v *map[string]any) *uuid.UUID { return mapID(v) })
 }
 
@@ -1291,7 +1310,7 @@ func (c *ApplicationsService) ListEvents(ctx context.Context, applicationID stri
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListEventsIter walks every page of GET /application/{applicationId}/event: List application events.
@@ -1323,7 +1342,7 @@ func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID 
 		if err != nil {
 			return nil, 0, err
 		}
-		return results(l.Results), pageSize(l.PageSize), nil
+		return l.Results, pageSize(l.PageSize), nil
 	}, func(v *map[string]any) *uuid.UUID { return mapID(v) })
 }
 
@@ -1360,7 +1379,7 @@ func (c *ApplicationsService) ListLogicalDatabases(ctx context.Context, applicat
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListLogs calls GET /application/{applicationId}/log: List logs.
@@ -1379,7 +1398,7 @@ func (c *ApplicationsService) ListLogs(ctx context.Context, applicationID string
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListTags calls GET /application/{applicationId}/tag: List tags.
@@ -1400,7 +1419,7 @@ func (c *ApplicationsService) ListTags(ctx context.Context, applicationID string
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // RemoveDatabase calls DELETE /application/{applicationId}/database/{targetDatabaseId}: Remove database link to this application.
@@ -1597,7 +1616,7 @@ func (c *BackupsService) List(ctx context.Context, databaseID string, opts *List
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListIter walks every page of GET /database/{databaseId}/backup: List database backups.
@@ -1627,7 +1646,7 @@ func (c *BackupsService) ListIter(ctx context.Context, databaseID string, opts *
 		if err != nil {
 			return nil, 0, err
 		}
-		return results(l.Results), pageSize(&l.PageSize), nil
+		return l.Results, pageSize(&l.PageSize), nil
 	}, func(v *BackupDatabaseResponse) *uuid.UUID { return v.Id })
 }
 
@@ -1646,7 +1665,7 @@ func (c *CloudProvidersService) List(ctx context.Context) ([]map[string]any, err
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListAWSFeatures calls GET /aws/clusterFeature: List AWS features available.
@@ -1661,7 +1680,7 @@ func (c *CloudProvidersService) ListAWSFeatures(ctx context.Context) ([]map[stri
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListAWSInstanceTypes calls GET /aws/instanceType: List AWS available instance types.
@@ -1676,7 +1695,7 @@ func (c *CloudProvidersService) ListAWSInstanceTypes(ctx context.Context) ([]map
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListAWSRegions calls GET /aws/region: List AWS regions.
@@ -1691,7 +1710,7 @@ func (c *CloudProvidersService) ListAWSRegions(ctx context.Context) ([]map[strin
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDOFeatures calls GET /digitalOcean/clusterFeature: List DO features available.
@@ -1708,7 +1727,7 @@ func (c *CloudProvidersService) ListDOFeatures(ctx context.Context) ([]map[strin
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDOInstanceTypes calls GET /digitalOcean/instanceType: List DO available instance types.
@@ -1725,7 +1744,7 @@ func (c *CloudProvidersService) ListDOInstanceTypes(ctx context.Context) ([]map[
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDORegions calls GET /digitalOcean/region: List DO regions.
@@ -1742,7 +1761,7 @@ func (c *CloudProvidersService) ListDORegions(ctx context.Context) ([]map[string
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListScalewayFeatures calls GET /scaleway/clusterFeature: List Scaleway features available.
@@ -1757,7 +1776,7 @@ func (c *CloudProvidersService) ListScalewayFeatures(ctx context.Context) ([]map
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListScalewayInstanceTypes calls GET /scaleway/instanceType: List Scaleway available instance types.
@@ -1772,7 +1791,7 @@ func (c *CloudProvidersService) ListScalewayInstanceTypes(ctx context.Context) (
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListScalewayRegions calls GET /scaleway/region: List Scaleway regions.
@@ -1787,7 +1806,7 @@ func (c *CloudProvidersService) ListScalewayRegions(ctx context.Context) ([]map[
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ClustersService holds the 17 operations of Client.Clusters.
@@ -1942,7 +1961,7 @@ func (c *ClustersService) GetRoutingTable(ctx context.Context, organizationID st
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetStatus calls GET /organization/{organizationId}/cluster/{clusterId}/status: Get cluster status.
@@ -1980,7 +1999,7 @@ func (c *ClustersService) List(ctx context.Context, organizationID string) ([]Cl
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListLogs calls GET /organization/{organizationId}/cluster/{clusterId}/logs: List Cluster Logs.
@@ -2003,7 +2022,7 @@ func (c *ClustersService) ListLogs(ctx context.Context, organizationID string, c
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // SpecifyCloudProviderInfo calls POST /organization/{organizationId}/cluster/{clusterId}/cloudProviderInfo: Specify cluster cloud provider info and credentials.
@@ -2102,7 +2121,7 @@ func (c *ClustersService) UpdateRoutingTable(ctx context.Context, organizationID
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Upgrade calls POST /organization/{organizationId}/cluster/{clusterId}/update: Update a cluster Version.
@@ -2198,7 +2217,7 @@ func (c *ContainerCustomDomainsService) List(ctx context.Context, containerID st
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /container/{containerId}/customDomain/{customDomainId}: Edit a Custom Domain.
@@ -2292,7 +2311,7 @@ func (c *ContainerRegistriesService) List(ctx context.Context, organizationID st
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListAvailable calls GET /availableContainerRegistry: List supported container registries.
@@ -2307,7 +2326,7 @@ func (c *ContainerRegistriesService) ListAvailable(ctx context.Context) ([]map[s
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /organization/{organizationId}/containerRegistry/{containerRegistryId}: Edit a container registry.
@@ -2420,7 +2439,7 @@ func (c *ContainerSecretsService) List(ctx context.Context, containerID string) 
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /container/{containerId}/secret/{secretId}: Edit a secret belonging to the container.
@@ -2548,7 +2567,7 @@ func (c *ContainerVariablesService) List(ctx context.Context, containerID string
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /container/{containerId}/environmentVariable/{environmentVariableId}: Edit an environment variable belonging to the container.
@@ -2708,7 +2727,7 @@ func (c *ContainersService) GetCurrentInstance(ctx context.Context, containerID 
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetCurrentScale calls GET /container/{containerId}/currentScale: Get current scaling of the container.
@@ -2746,7 +2765,7 @@ func (c *ContainersService) GetCurrentStorageDisk(ctx context.Context, container
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetNetwork calls GET /container/{containerId}/network: Get Container Network information.
@@ -2779,6 +2798,25 @@ func (c *ContainersService) GetStatus(ctx context.Context, containerID string) (
 	return decoded(&operationGetContainerStatus, r.HTTPResponse, r.Body, r.JSON200)
 }
 
+// Wait polls GET /container/{containerId}/status until the container's state is target and returns that
+// status, at once and then at the growing intervals of the client's WaitPolicy.
+//
+//   - A failure state (see State.Failed) other than target ends the wait
+//     with a *StateError naming the state and its message.
+//   - 404 ends the wait with success, and a nil status, only when target is
+//     StateDeleted; otherwise it is returned as an *APIError.
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
+func (c *ContainersService) Wait(ctx context.Context, containerID string, target State) (*Status, error) {
+	if _, err := parseID("containerID", containerID); err != nil {
+		return nil, err
+	}
+	return c.c.waitStatus(ctx, "container", containerID, target, func(ctx context.Context) (*Status, error) {
+		return c.GetStatus(ctx, containerID)
+	})
+}
+
 // List calls GET /environment/{environmentId}/container: List containers.
 //
 // operationId: listContainer
@@ -2795,7 +2833,7 @@ func (c *ContainersService) List(ctx context.Context, environmentID string, opts
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDependencies calls GET /container/{containerId}/dependency: List container dependencies.
@@ -2816,7 +2854,7 @@ func (c *ContainersService) ListDependencies(ctx context.Context, containerID st
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDeploymentHistory calls GET /container/{containerId}/deploymentHistory: List container deployments.
@@ -2835,7 +2873,7 @@ func (c *ContainersService) ListDeploymentHistory(ctx context.Context, container
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListLinks calls GET /container/{containerId}/link: List all URLs of the container.
@@ -2871,7 +2909,7 @@ func (c *ContainersService) ListLogicalDatabases(ctx context.Context, containerI
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListLogs calls GET /container/{containerId}/log: List logs.
@@ -2890,7 +2928,7 @@ func (c *ContainersService) ListLogs(ctx context.Context, containerID string) ([
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // RemoveDependency calls DELETE /container/{containerId}/dependency/{targetContainerId}: Remove container dependency to this container.
@@ -3140,7 +3178,7 @@ func (c *DatabasesService) GetMetricCPU(ctx context.Context, databaseID string, 
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetMetricHealthCheck calls GET /database/{databaseId}/metric/healthCheck: Get Health Check latency metric over time for the database.
@@ -3161,7 +3199,7 @@ func (c *DatabasesService) GetMetricHealthCheck(ctx context.Context, databaseID 
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetMetricMemory calls GET /database/{databaseId}/metric/memory: Get Memory consumption metric over time for the database.
@@ -3182,7 +3220,7 @@ func (c *DatabasesService) GetMetricMemory(ctx context.Context, databaseID strin
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetMetricRestart calls GET /database/{databaseId}/metric/restart: List database restarts.
@@ -3203,7 +3241,7 @@ func (c *DatabasesService) GetMetricRestart(ctx context.Context, databaseID stri
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetMetricStorage calls GET /database/{databaseId}/metric/storage: Get Storage consumption metric over time for the database.
@@ -3224,7 +3262,7 @@ func (c *DatabasesService) GetMetricStorage(ctx context.Context, databaseID stri
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetStatus calls GET /database/{databaseId}/status: Get database status.
@@ -3240,6 +3278,25 @@ func (c *DatabasesService) GetStatus(ctx context.Context, databaseID string) (*S
 		return nil, operationGetDatabaseStatus.failed(err)
 	}
 	return decoded(&operationGetDatabaseStatus, r.HTTPResponse, r.Body, r.JSON200)
+}
+
+// Wait polls GET /database/{databaseId}/status until the database's state is target and returns that
+// status, at once and then at the growing intervals of the client's WaitPolicy.
+//
+//   - A failure state (see State.Failed) other than target ends the wait
+//     with a *StateError naming the state and its message.
+//   - 404 ends the wait with success, and a nil status, only when target is
+//     StateDeleted; otherwise it is returned as an *APIError.
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
+func (c *DatabasesService) Wait(ctx context.Context, databaseID string, target State) (*Status, error) {
+	if _, err := parseID("databaseID", databaseID); err != nil {
+		return nil, err
+	}
+	return c.c.waitStatus(ctx, "database", databaseID, target, func(ctx context.Context) (*Status, error) {
+		return c.GetStatus(ctx, databaseID)
+	})
 }
 
 // List calls GET /environment/{environmentId}/database: List environment databases.
@@ -3258,7 +3315,7 @@ func (c *DatabasesService) List(ctx context.Context, environmentID string) ([]Da
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListApplications calls GET /database/{databaseId}/application: List applications using the database.
@@ -3277,7 +3334,7 @@ func (c *DatabasesService) ListApplications(ctx context.Context, databaseID stri
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDeploymentHistory calls GET /database/{databaseId}/deploymentHistory: List database deploys.
@@ -3297,7 +3354,7 @@ func (c *DatabasesService) ListDeploymentHistory(ctx context.Context, databaseID
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDeploymentHistoryIter walks every page of GET /database/{databaseId}/deploymentHistory: List database deploys.
@@ -3327,7 +3384,7 @@ func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databa
 		if err != nil {
 			return nil, 0, err
 		}
-		return results(l.Results), pageSize(l.PageSize), nil
+		return l.Results, pageSize(l.PageSize), nil
 	}, func(v *map[string]any) *uuid.UUID { return mapID(v) })
 }
 
@@ -3350,7 +3407,7 @@ func (c *DatabasesService) ListEvents(ctx context.Context, databaseID string, op
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListEventsIter walks every page of GET /database/{databaseId}/event: List database events.
@@ -3382,7 +3439,7 @@ func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string
 		if err != nil {
 			return nil, 0, err
 		}
-		return results(l.Results), pageSize(l.PageSize), nil
+		return l.Results, pageSize(l.PageSize), nil
 	}, func(v *map[string]any) *uuid.UUID { return mapID(v) })
 }
 
@@ -3402,7 +3459,7 @@ func (c *DatabasesService) ListVersions(ctx context.Context, databaseID string) 
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // RemoveApplication calls DELETE /database/{databaseId}/application/{targetApplicationId}: Remove an application from this database.
@@ -3616,7 +3673,7 @@ func (c *EnvironmentSecretsService) List(ctx context.Context, environmentID stri
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /environment/{environmentId}/secret/{secretId}: Edit a secret belonging to the environment.
@@ -3729,7 +3786,7 @@ func (c *EnvironmentVariablesService) List(ctx context.Context, environmentID st
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /environment/{environmentId}/environmentVariable/{environmentVariableId}: Edit an environment variable belonging to the environment.
@@ -3896,7 +3953,7 @@ func (c *EnvironmentsService) GetApplicationCurrentScale(ctx context.Context, en
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetApplicationCurrentStorage calls GET /environment/{environmentId}/application/currentStorage: List current storage disk usage for each application.
@@ -3917,7 +3974,7 @@ func (c *EnvironmentsService) GetApplicationCurrentStorage(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetApplicationStatus calls GET /environment/{environmentId}/application/status: List all environment applications statuses.
@@ -3936,7 +3993,7 @@ func (c *EnvironmentsService) GetApplicationStatus(ctx context.Context, environm
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetApplicationSupportedLanguages calls GET /environment/{environmentId}/application/supportedLanguage: List supported languages.
@@ -3957,7 +4014,7 @@ func (c *EnvironmentsService) GetApplicationSupportedLanguages(ctx context.Conte
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetContainerCurrentScale calls GET /environment/{environmentId}/container/currentScale: List current scaling information for each container.
@@ -3978,7 +4035,7 @@ func (c *EnvironmentsService) GetContainerCurrentScale(ctx context.Context, envi
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetContainerCurrentStorage calls GET /environment/{environmentId}/container/currentStorage: List current storage disk usage for each containers.
@@ -3999,7 +4056,7 @@ func (c *EnvironmentsService) GetContainerCurrentStorage(ctx context.Context, en
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetContainerStatus calls GET /environment/{environmentId}/container/status: List all environment container statuses.
@@ -4018,7 +4075,7 @@ func (c *EnvironmentsService) GetContainerStatus(ctx context.Context, environmen
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetDatabaseStatus calls GET /environment/{environmentId}/database/status: List all environment databases statuses.
@@ -4037,7 +4094,7 @@ func (c *EnvironmentsService) GetDatabaseStatus(ctx context.Context, environment
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetStatus calls GET /environment/{environmentId}/status: Get environment status.
@@ -4053,6 +4110,25 @@ func (c *EnvironmentsService) GetStatus(ctx context.Context, environmentID strin
 		return nil, operationGetEnvironmentStatus.failed(err)
 	}
 	return decoded(&operationGetEnvironmentStatus, r.HTTPResponse, r.Body, r.JSON200)
+}
+
+// Wait polls GET /environment/{environmentId}/status until the environment's state is target and returns that
+// status, at once and then at the growing intervals of the client's WaitPolicy.
+//
+//   - A failure state (see State.Failed) other than target ends the wait
+//     with a *StateError naming the state and its message.
+//   - 404 ends the wait with success, and a nil status, only when target is
+//     StateDeleted; otherwise it is returned as an *APIError.
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
+func (c *EnvironmentsService) Wait(ctx context.Context, environmentID string, target State) (*Status, error) {
+	if _, err := parseID("environmentID", environmentID); err != nil {
+		return nil, err
+	}
+	return c.c.waitStatus(ctx, "environment", environmentID, target, func(ctx context.Context) (*Status, error) {
+		return c.GetStatus(ctx, environmentID)
+	})
 }
 
 // List calls GET /project/{projectId}/environment: List environments.
@@ -4071,7 +4147,7 @@ func (c *EnvironmentsService) List(ctx context.Context, projectID string) ([]Env
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDatabaseConfigs calls GET /environment/{environmentId}/databaseConfiguration: List eligible database types, versions and modes for the environment.
@@ -4090,7 +4166,7 @@ func (c *EnvironmentsService) ListDatabaseConfigs(ctx context.Context, environme
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDatabaseCurrentMetrics calls GET /environment/{environmentId}/database/currentMetric: List current metric consumption for each database.
@@ -4111,7 +4187,7 @@ func (c *EnvironmentsService) ListDatabaseCurrentMetrics(ctx context.Context, en
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDeploymentHistory calls GET /environment/{environmentId}/deploymentHistory: List environment deployments.
@@ -4131,7 +4207,7 @@ func (c *EnvironmentsService) ListDeploymentHistory(ctx context.Context, environ
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDeploymentHistoryIter walks every page of GET /environment/{environmentId}/deploymentHistory: List environment deployments.
@@ -4161,7 +4237,7 @@ func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, env
 		if err != nil {
 			return nil, 0, err
 		}
-		return results(l.Results), pageSize(l.PageSize), nil
+		return l.Results, pageSize(l.PageSize), nil
 	}, func(v *map[string]any) *uuid.UUID { return mapID(v) })
 }
 
@@ -4181,7 +4257,7 @@ func (c *EnvironmentsService) ListLogs(ctx context.Context, environmentID string
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Restart calls POST /environment/{environmentId}/restart: Restart environment.
@@ -4320,7 +4396,7 @@ func (c *LogicalDatabasesService) List(ctx context.Context, databaseID string) (
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListApplications calls GET /logicalDatabase/{logicalDatabaseId}/application: List linked applications.
@@ -4341,7 +4417,7 @@ func (c *LogicalDatabasesService) ListApplications(ctx context.Context, logicalD
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListContainers calls GET /logicalDatabase/{logicalDatabaseId}/container: List linked containers.
@@ -4362,7 +4438,7 @@ func (c *LogicalDatabasesService) ListContainers(ctx context.Context, logicalDat
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /logicalDatabase/{logicalDatabaseId}: Edit a logical database.
@@ -4812,7 +4888,7 @@ func (c *OrganizationsService) GetBitbucketRepositoryBranches(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetClusterStatus calls GET /organization/{organizationId}/cluster/status: List all clusters statuses.
@@ -4831,7 +4907,7 @@ func (c *OrganizationsService) GetClusterStatus(ctx context.Context, organizatio
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetCurrentCost calls GET /organization/{organizationId}/currentCost: Get organization current cost.
@@ -4886,7 +4962,7 @@ func (c *OrganizationsService) GetGitProviderAccount(ctx context.Context, organi
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetGithubRepositories calls GET /organization/{organizationId}/account/github/repository: Get github repositories of the connected user.
@@ -4920,7 +4996,7 @@ func (c *OrganizationsService) GetGithubRepositoryBranches(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetGitlabRepositories calls GET /organization/{organizationId}/account/gitlab/repository: Get gitlab repositories of the connected user.
@@ -4954,7 +5030,7 @@ func (c *OrganizationsService) GetGitlabRepositoryBranches(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetInvoice calls GET /organization/{organizationId}/invoice/{invoiceId}: Get organization invoice.
@@ -5011,7 +5087,7 @@ func (c *OrganizationsService) GetProjectStats(ctx context.Context, organization
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetScalewayCredentials calls GET /organization/{organizationId}/scaleway/credentials/{credentialsId}: Get a set of Scaleway credentials.
@@ -5060,7 +5136,7 @@ func (c *OrganizationsService) List(ctx context.Context) ([]OrganizationResponse
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListAWSCredentials calls GET /organization/{organizationId}/aws/credentials: List AWS credentials.
@@ -5079,7 +5155,7 @@ func (c *OrganizationsService) ListAWSCredentials(ctx context.Context, organizat
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListCreditCards calls GET /organization/{organizationId}/creditCard: List organization credit cards.
@@ -5098,7 +5174,7 @@ func (c *OrganizationsService) ListCreditCards(ctx context.Context, organization
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListDOCredentials calls GET /organization/{organizationId}/digitalOcean/credentials: List DO credentials.
@@ -5119,7 +5195,7 @@ func (c *OrganizationsService) ListDOCredentials(ctx context.Context, organizati
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListInvitedMembers calls GET /organization/{organizationId}/inviteMember: Get invited members.
@@ -5138,7 +5214,7 @@ func (c *OrganizationsService) ListInvitedMembers(ctx context.Context, organizat
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListInvoices calls GET /organization/{organizationId}/invoice: List organization invoices.
@@ -5157,7 +5233,7 @@ func (c *OrganizationsService) ListInvoices(ctx context.Context, organizationID 
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListMembers calls GET /organization/{organizationId}/member: Get organization members.
@@ -5176,7 +5252,7 @@ func (c *OrganizationsService) ListMembers(ctx context.Context, organizationID s
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // ListScalewayCredentials calls GET /organization/{organizationId}/scaleway/credentials: List Scaleway credentials.
@@ -5195,7 +5271,7 @@ func (c *OrganizationsService) ListScalewayCredentials(ctx context.Context, orga
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // PreviewContainerEnvironments calls POST /organization/{organizationId}/container/preview: Preview container environments.
@@ -5389,7 +5465,7 @@ func (c *ProjectDeploymentRulesService) List(ctx context.Context, projectID stri
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /project/{projectId}/deploymentRule/{deploymentRuleId}: Edit a project deployment rule.
@@ -5517,7 +5593,7 @@ func (c *ProjectSecretsService) List(ctx context.Context, projectID string) ([]S
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /project/{projectId}/secret/{secretId}: Edit a secret belonging to the project.
@@ -5630,7 +5706,7 @@ func (c *ProjectVariablesService) List(ctx context.Context, projectID string) ([
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /project/{projectId}/environmentVariable/{environmentVariableId}: Edit an environment variable belonging to the project.
@@ -5716,7 +5792,7 @@ func (c *ProjectsService) GetEnvironmentServiceNumber(ctx context.Context, proje
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // GetEnvironmentsStatus calls GET /project/{projectId}/environment/status: List environments statuses.
@@ -5735,7 +5811,7 @@ func (c *ProjectsService) GetEnvironmentsStatus(ctx context.Context, projectID s
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // List calls GET /organization/{organizationId}/project: List projects.
@@ -5754,7 +5830,7 @@ func (c *ProjectsService) List(ctx context.Context, organizationID string) ([]Pr
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /project/{projectId}: Edit a project.
@@ -5844,7 +5920,7 @@ func (c *WebhooksService) List(ctx context.Context, organizationID string) ([]Or
 	if err != nil {
 		return nil, err
 	}
-	return results(l.Results), nil
+	return l.Results, nil
 }
 
 // Update calls PUT /organization/{organizationId}/webhook/{webhookId}: Edit an organization webhook.

@@ -454,6 +454,9 @@ func emitServices(methods []*svcMethod) ([]byte, error) {
 			if m.paged {
 				emitIter(&b, m)
 			}
+			if m.waitable() {
+				emitWait(&b, m)
+			}
 		}
 	}
 	b.WriteString("\n// The operations, as errors name them.\nvar (\n")
@@ -579,7 +582,7 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	case m.item != "":
 		fmt.Fprintf(b, "\tl, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.goName, m.field)
 		if m.resultPtr {
-			b.WriteString("\treturn results(l.Results), nil\n")
+			b.WriteString("\tif l.Results == nil {\n\t\treturn nil, nil\n\t}\n\treturn *l.Results, nil\n")
 		} else {
 			b.WriteString("\treturn l.Results, nil\n")
 		}
@@ -589,6 +592,32 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 		fmt.Fprintf(b, "\treturn checked(&operation%s, r.HTTPResponse, r.Body)\n", m.goName)
 	}
 	b.WriteString("}\n")
+}
+
+// waitable reports whether m reads the deployment status of one service or
+// environment, which the waiter of package qovery polls: a GetStatus whose
+// answer is Status, the type waitStatus reads.
+func (m *svcMethod) waitable() bool {
+	return m.Method == "GetStatus" && m.result == "Status" && len(m.args) == 1 && m.args[0].uuid
+}
+
+// emitWait writes Wait, which polls the GetStatus of m.
+func emitWait(b *bytes.Buffer, m *svcMethod) {
+	id := m.args[0].name
+	kind := strings.ToLower(singular(m.Service))
+	fmt.Fprintf(b, "\n// Wait polls %s %s until the %s's state is target and returns that\n", m.op.Method, m.op.Path, kind)
+	b.WriteString("// status, at once and then at the growing intervals of the client's WaitPolicy.\n//\n")
+	b.WriteString("//   - A failure state (see State.Failed) other than target ends the wait\n")
+	b.WriteString("//     with a *StateError naming the state and its message.\n")
+	b.WriteString("//   - 404 ends the wait with success, and a nil status, only when target is\n")
+	b.WriteString("//     StateDeleted; otherwise it is returned as an *APIError.\n")
+	b.WriteString("//   - Running out of WaitPolicy.Timeout gives an error matching\n")
+	b.WriteString("//     ErrWaitTimeout, never nil.\n")
+	b.WriteString("//   - Cancelling ctx returns at once with an error matching ctx.Err().\n")
+	fmt.Fprintf(b, "func (c *%sService) Wait(ctx context.Context, %s string, target State) (*Status, error) {\n", m.Service, id)
+	fmt.Fprintf(b, "\tif _, err := parseID(%q, %s); err != nil {\n\t\treturn nil, err\n\t}\n", id, id)
+	fmt.Fprintf(b, "\treturn c.c.waitStatus(ctx, %q, %s, target, func(ctx context.Context) (*Status, error) {\n", kind, id)
+	fmt.Fprintf(b, "\t\treturn c.%s(ctx, %s)\n\t})\n}\n", m.Method, id)
 }
 
 func emitIter(b *bytes.Buffer, m *svcMethod) {
@@ -610,11 +639,12 @@ func emitIter(b *bytes.Buffer, m *svcMethod) {
 	fmt.Fprintf(b, "\t\tr, err := %s\n", m.callExpr(call, "&p"))
 	fmt.Fprintf(b, "\t\tif err != nil {\n\t\t\treturn nil, 0, operation%s.failed(err)\n\t\t}\n", m.goName)
 	fmt.Fprintf(b, "\t\tl, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n\t\tif err != nil {\n\t\t\treturn nil, 0, err\n\t\t}\n", m.goName, m.field)
-	items := "l.Results"
 	if m.resultPtr {
-		items = "results(l.Results)"
+		b.WriteString("\t\tif l.Results == nil {\n\t\t\treturn nil, 0, nil\n\t\t}\n")
+		fmt.Fprintf(b, "\t\treturn *l.Results, %s, nil\n", m.pageSize)
+	} else {
+		fmt.Fprintf(b, "\t\treturn l.Results, %s, nil\n", m.pageSize)
 	}
-	fmt.Fprintf(b, "\t\treturn %s, %s, nil\n", items, m.pageSize)
 	fmt.Fprintf(b, "\t}, func(v *%s) *uuid.UUID { return %s })\n}\n", m.item, m.itemID)
 }
 
