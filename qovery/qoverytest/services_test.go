@@ -70,7 +70,7 @@ func TestSeededObjectsRoundTripThroughTheServices(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, v := range vars {
-		got[*v.Key+"@"+*v.Scope] = *v.Value
+		got[*v.Key+"@"+string(*v.Scope)] = *v.Value
 	}
 	if len(got) != 2 || got["REGION@PROJECT"] != "eu" || got["PORT@APPLICATION"] != "8080" {
 		t.Errorf("ApplicationVariables.List: %v", got)
@@ -85,7 +85,7 @@ func TestSeededObjectsRoundTripThroughTheServices(t *testing.T) {
 	if err := c.Databases.Delete(ctx, w.DatabaseID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitDatabase(ctx, w.DatabaseID, qovery.StateDeleted); err != nil {
+	if _, err := c.Databases.Wait(ctx, w.DatabaseID, qovery.StateDeleted); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Databases.Get(ctx, w.DatabaseID); !qovery.IsNotFound(err) {
