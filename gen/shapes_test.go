@@ -136,8 +136,8 @@ func TestDeployAllSendsItemFields(t *testing.T) {
 	app.Set("application_id", ids.ApplicationID)
 	ctr := gen.DeployAllApplicationsRequest_Containers_Item{ImageTag: ptr("1.4.2")}
 	body := gen.DeployAllApplicationsRequest{
-		Applications: &[]gen.DeployAllApplicationsRequest_Applications_Item{app},
-		Containers:   &[]gen.DeployAllApplicationsRequest_Containers_Item{ctr},
+		Applications: []gen.DeployAllApplicationsRequest_Applications_Item{app},
+		Containers:   []gen.DeployAllApplicationsRequest_Containers_Item{ctr},
 	}
 	raw, err := json.Marshal(body)
 	require.NoError(t, err)
