@@ -294,6 +294,33 @@ func (e EnvironmentModeEnum) Valid() bool {
 	}
 }
 
+// Defines values for EnvironmentVariableScopeEnum.
+const (
+	EnvironmentVariableScopeEnumAPPLICATION EnvironmentVariableScopeEnum = "APPLICATION"
+	EnvironmentVariableScopeEnumBUILTIN     EnvironmentVariableScopeEnum = "BUILT_IN"
+	EnvironmentVariableScopeEnumCONTAINER   EnvironmentVariableScopeEnum = "CONTAINER"
+	EnvironmentVariableScopeEnumENVIRONMENT EnvironmentVariableScopeEnum = "ENVIRONMENT"
+	EnvironmentVariableScopeEnumPROJECT     EnvironmentVariableScopeEnum = "PROJECT"
+)
+
+// Valid indicates whether the value is a known member of the EnvironmentVariableScopeEnum enum.
+func (e EnvironmentVariableScopeEnum) Valid() bool {
+	switch e {
+	case EnvironmentVariableScopeEnumAPPLICATION:
+		return true
+	case EnvironmentVariableScopeEnumBUILTIN:
+		return true
+	case EnvironmentVariableScopeEnumCONTAINER:
+		return true
+	case EnvironmentVariableScopeEnumENVIRONMENT:
+		return true
+	case EnvironmentVariableScopeEnumPROJECT:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InviteMemberRoleEnum.
 const (
 	InviteMemberRoleEnumADMIN     InviteMemberRoleEnum = "ADMIN"
@@ -2016,18 +2043,21 @@ type EnvironmentSecretsResponseList struct {
 
 // EnvironmentVariableResponse defines model for EnvironmentVariableResponse.
 type EnvironmentVariableResponse struct {
-	AliasedVariable    map[string]interface{} `json:"aliased_variable,omitempty"`
-	CreatedAt          *time.Time             `json:"created_at,omitempty"`
-	Id                 *openapi_types.UUID    `json:"id,omitempty"`
-	Key                *string                `json:"key,omitempty"`
-	OverriddenVariable map[string]interface{} `json:"overridden_variable,omitempty"`
-	Scope              *string                `json:"scope,omitempty"`
-	ServiceId          *openapi_types.UUID    `json:"service_id,omitempty"`
-	ServiceName        *string                `json:"service_name,omitempty"`
-	ServiceType        *ServiceTypeEnum       `json:"service_type,omitempty"`
-	UpdatedAt          *time.Time             `json:"updated_at,omitempty"`
-	Value              *string                `json:"value,omitempty"`
+	AliasedVariable    *VariableReference            `json:"aliased_variable,omitempty"`
+	CreatedAt          *time.Time                    `json:"created_at,omitempty"`
+	Id                 *openapi_types.UUID           `json:"id,omitempty"`
+	Key                *string                       `json:"key,omitempty"`
+	OverriddenVariable *VariableReference            `json:"overridden_variable,omitempty"`
+	Scope              *EnvironmentVariableScopeEnum `json:"scope,omitempty"`
+	ServiceId          *openapi_types.UUID           `json:"service_id,omitempty"`
+	ServiceName        *string                       `json:"service_name,omitempty"`
+	ServiceType        *ServiceTypeEnum              `json:"service_type,omitempty"`
+	UpdatedAt          *time.Time                    `json:"updated_at,omitempty"`
+	Value              *string                       `json:"value,omitempty"`
 }
+
+// EnvironmentVariableScopeEnum defines model for EnvironmentVariableScopeEnum.
+type EnvironmentVariableScopeEnum string
 
 // Error defines model for Error.
 type Error struct {
@@ -2256,7 +2286,7 @@ type OrganizationCreditCardsResponseList struct {
 type OrganizationCurrentCostResponse struct {
 	Cost              map[string]interface{} `json:"cost,omitempty"`
 	PaidUsage         map[string]interface{} `json:"paid_usage,omitempty"`
-	Plan              *string                `json:"plan,omitempty"`
+	Plan              *PlanEnum              `json:"plan,omitempty"`
 	RemainingCredits  map[string]interface{} `json:"remaining_credits,omitempty"`
 	RemainingTrialDay *int                   `json:"remaining_trial_day,omitempty"`
 }
@@ -2423,7 +2453,7 @@ type PlanResponse struct {
 	LogoUrl     *string             `json:"logo_url,omitempty"`
 	Name        *string             `json:"name,omitempty"`
 	Owner       *openapi_types.UUID `json:"owner,omitempty"`
-	Plan        *string             `json:"plan,omitempty"`
+	Plan        *PlanEnum           `json:"plan,omitempty"`
 	Repository  *string             `json:"repository,omitempty"`
 	UpdatedAt   *time.Time          `json:"updated_at,omitempty"`
 	WebsiteUrl  *string             `json:"website_url,omitempty"`
@@ -2633,18 +2663,25 @@ type ScalewayRegionsResponseList struct {
 	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
+// SecretReference defines model for SecretReference.
+type SecretReference struct {
+	Id    *openapi_types.UUID           `json:"id,omitempty"`
+	Key   *string                       `json:"key,omitempty"`
+	Scope *EnvironmentVariableScopeEnum `json:"scope,omitempty"`
+}
+
 // SecretResponse defines model for SecretResponse.
 type SecretResponse struct {
-	AliasedSecret    map[string]interface{} `json:"aliased_secret,omitempty"`
-	CreatedAt        *time.Time             `json:"created_at,omitempty"`
-	Id               *openapi_types.UUID    `json:"id,omitempty"`
-	Key              *string                `json:"key,omitempty"`
-	OverriddenSecret map[string]interface{} `json:"overridden_secret,omitempty"`
-	Scope            *string                `json:"scope,omitempty"`
-	ServiceId        *openapi_types.UUID    `json:"service_id,omitempty"`
-	ServiceName      *string                `json:"service_name,omitempty"`
-	ServiceType      *ServiceTypeEnum       `json:"service_type,omitempty"`
-	UpdatedAt        *time.Time             `json:"updated_at,omitempty"`
+	AliasedSecret    *SecretReference              `json:"aliased_secret,omitempty"`
+	CreatedAt        *time.Time                    `json:"created_at,omitempty"`
+	Id               *openapi_types.UUID           `json:"id,omitempty"`
+	Key              *string                       `json:"key,omitempty"`
+	OverriddenSecret *SecretReference              `json:"overridden_secret,omitempty"`
+	Scope            *EnvironmentVariableScopeEnum `json:"scope,omitempty"`
+	ServiceId        *openapi_types.UUID           `json:"service_id,omitempty"`
+	ServiceName      *string                       `json:"service_name,omitempty"`
+	ServiceType      *ServiceTypeEnum              `json:"service_type,omitempty"`
+	UpdatedAt        *time.Time                    `json:"updated_at,omitempty"`
 }
 
 // ServiceCurrentScaleResponse defines model for ServiceCurrentScaleResponse.
@@ -2794,6 +2831,14 @@ type UserSignUpResponse struct {
 type VariableImportResponse struct {
 	SuccessfulImportedVariables []map[string]interface{} `json:"successful_imported_variables,omitempty"`
 	TotalVariablesToImport      *int                     `json:"total_variables_to_import,omitempty"`
+}
+
+// VariableReference defines model for VariableReference.
+type VariableReference struct {
+	Id    *openapi_types.UUID           `json:"id,omitempty"`
+	Key   *string                       `json:"key,omitempty"`
+	Scope *EnvironmentVariableScopeEnum `json:"scope,omitempty"`
+	Value *string                       `json:"value,omitempty"`
 }
 
 // WeekdayEnum defines model for WeekdayEnum.

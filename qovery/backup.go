@@ -144,9 +144,10 @@ func (e *BackupError) Error() string {
 	return b.String()
 }
 
-func newBackupError(databaseID, backupID string, b *Backup) *BackupError {
+func newBackupError(databaseID, backupID string, b *Backup, redact func(string) string) *BackupError {
 	e := &BackupError{DatabaseID: databaseID, BackupID: backupID, Backup: b}
 	e.State, e.Status = backupStatus(b)
+	defer func() { e.State, e.Status, e.Step = redact(e.State), redact(e.Status), redact(e.Step) }()
 	if b != nil && b.Status != nil && b.Status.Steps != nil {
 		for _, s := range b.Status.Steps.Details {
 			if s.Status == nil || s.StepName == nil {
@@ -242,7 +243,7 @@ func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*
 		case BackupDone:
 			return describeBackup(b), true, nil
 		case BackupFailed:
-			failure = newBackupError(databaseID, backupID, b)
+			failure = newBackupError(databaseID, backupID, b, c.auth.redact)
 			return describeBackup(b), true, nil
 		}
 		return describeBackup(b), false, nil

@@ -70,12 +70,12 @@ func TestBackupPhaseOf(t *testing.T) {
 func TestBackupErrorText(t *testing.T) {
 	b := backupJSON(t, `{"status":{"state":"DEPLOYMENT_ERROR","status_details":{"status":"ERROR"},
 		"steps":{"details":[{"step_name":"PROVISION","status":"SUCCESS"},{"step_name":"DUMP","status":"ERROR"}]}}}`)
-	err := newBackupError("db-1", "b-1", b)
+	err := newBackupError("db-1", "b-1", b, strings.TrimSpace)
 	want := "qovery: backup b-1 of database db-1 failed: state DEPLOYMENT_ERROR, status ERROR, step DUMP"
 	if err.Error() != want {
 		t.Errorf("Error() = %q\nwant      %q", err, want)
 	}
-	if got := newBackupError("db-1", "b-1", nil).Error(); got != "qovery: backup b-1 of database db-1 failed" {
+	if got := newBackupError("db-1", "b-1", nil, strings.TrimSpace).Error(); got != "qovery: backup b-1 of database db-1 failed" {
 		t.Errorf("without a status: %q", got)
 	}
 }

@@ -48,6 +48,19 @@
 // request to any other origin, a redirect included, goes out without it.
 // The token never appears in errors, logs or fmt output of a Client.
 //
+// # Secrets
+//
+// New refuses a token holding a control character, which no request could
+// carry. The token is scrubbed from every error the client returns,
+// whatever produced it (the API, net/http, the caller's own RoundTripper
+// or redirect policy): from an error body also where it is escaped (JSON
+// "\/" or "\u0072", HTML character references), and from a message once
+// it is decoded and cleaned. An error whose text showed the token is
+// replaced by one with the token removed; errors.Is still matches what the
+// original matched, but errors.As no longer reaches it. A base URL shows up
+// in an error with its user information replaced and without its query or
+// fragment.
+//
 // # Retries
 //
 // One transport layer under the generated client retries what is safe to

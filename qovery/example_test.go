@@ -138,10 +138,39 @@ func ExampleAPIError() {
 }
 
 func ExampleWithIdempotent() {
-	// A POST is sent once when it may have reached the server. When the
-	// operation is safe to repeat, say so, and it is retried like a GET.
+	srv, err := fixtures.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ids := srv.Seed()
+	c, err := qovery.New("example-token", qovery.WithBaseURL(srv.URL),
+		qovery.WithRetryPolicy(qovery.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	app := uuid.MustParse(ids.ApplicationID)
+	deploy := gen.DeployApplicationRequest{GitCommitId: "0123456789abcdef0123456789abcdef01234567"}
+
+	// A POST that may have reached the server (here a 503) is sent once:
+	// the caller sees the error.
+	srv.InjectFault("deployApplication", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: http.StatusServiceUnavailable})
+	_, err = qovery.Result[gen.Status](c.API().DeployApplicationWithResponse(context.Background(), app, deploy))
+	var apiErr *qovery.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println("plain:", apiErr.StatusCode, srv.Received("deployApplication"), "request(s)")
+	}
+
+	// Deploying the same commit twice does no harm: say so, and the POST is
+	// retried like a GET.
+	srv.ResetCounts()
+	srv.InjectFault("deployApplication", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: http.StatusServiceUnavailable})
 	ctx := qovery.WithIdempotent(context.Background())
-	_ = ctx // pass ctx to the generated method
+	_, err = qovery.Result[gen.Status](c.API().DeployApplicationWithResponse(ctx, app, deploy))
+	fmt.Println("idempotent:", err, srv.Received("deployApplication"), "request(s)")
+	// Output:
+	// plain: 503 1 request(s)
+	// idempotent: <nil> 2 request(s)
 }
 
 func ExampleRetryPolicy() {

@@ -3,9 +3,11 @@ package qovery
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"strings"
 	"sync/atomic"
 )
 
@@ -76,4 +78,52 @@ func traceable(method string) bool {
 		return false
 	}
 	return true
+}
+
+// unsendable reports a request that no attempt could ever send: a header
+// name or value net/http would refuse (a control character in a value, a
+// separator in a name). Checked before the first attempt, so that such a
+// request fails at once, and without its value in the error.
+func unsendable(r *http.Request) error {
+	for name, values := range r.Header {
+		if !validHeaderName(name) {
+			return fmt.Errorf("qovery: %s %s: header name %q is not valid; the request cannot be sent", r.Method, r.URL.Path, cleanText(name, 80))
+		}
+		for _, v := range values {
+			if i := strings.IndexFunc(v, func(c rune) bool { return c < ' ' && c != '\t' || c == 0x7f }); i >= 0 {
+				return fmt.Errorf("qovery: %s %s: the value of header %s holds a control character (0x%02x at byte %d); the request cannot be sent", r.Method, r.URL.Path, name, v[i], i)
+			}
+		}
+	}
+	return nil
+}
+
+// validHeaderName reports whether name is an HTTP token (RFC 9110, 5.6.2).
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// refusedByNetHTTP recognises the errors net/http returns, before any
+// network activity, for a request it will never send; it has no types for
+// them, only their text.
+func refusedByNetHTTP(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"net/http: invalid header field", "unsupported protocol scheme", "http: no Host in request URL", "net/http: invalid method"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -222,7 +222,21 @@ func (t transport) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "qover
 // attempt, so that an answer cut off midway is retried like a reset
 // connection (for idempotent requests), AttemptTimeout covers the body, and
 // a failed read still reports the status code.
+//
+// Every error it returns has the credential scrubbed from its text,
+// whichever layer produced it (the caller's own RoundTripper included).
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.roundTrip(req)
+	if err != nil {
+		return nil, t.auth.scrubError(err)
+	}
+	return resp, nil
+}
+
+func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
+	if err := unsendable(req); err != nil {
+		return nil, err
+	}
 	req, stripped := t.auth.prepare(req)
 	ctx := req.Context()
 	if stripped {
@@ -396,8 +410,8 @@ const (
 	errMaybeSent                 // it may have: retried only when idempotent
 )
 
-// classifyError sorts a failed attempt. Cancellation and certificate errors
-// are final. Only a failure that proves no byte of the request left counts
+// classifyError sorts a failed attempt. Cancellation, certificate errors
+// and a request net/http refuses to send are final. Only a failure that proves no byte of the request left counts
 // as not sent: a dial, DNS or refused connection error, or a TLS handshake
 // that failed before the connection was handed to the request (wire says
 // so; without it, a TLS error may come from a record corrupted after the
@@ -416,6 +430,8 @@ func classifyError(err error, wire *wireTrace) errClass {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !isAttemptTimeout(err):
 		return errFatal
 	case errors.As(err, &certInvalid), errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &verification):
+		return errFatal
+	case refusedByNetHTTP(err):
 		return errFatal
 	case wire != nil && wire.gotConn.Load():
 		return errMaybeSent
@@ -536,8 +552,7 @@ func (t *transport) buffer(resp *http.Response, attempts int, earlierEffect bool
 		return e
 	}
 	if errStatus {
-		if s := t.auth.secret; s != "" && bytes.Contains(buf.Bytes(), []byte(s)) {
-			b := bytes.ReplaceAll(buf.Bytes(), []byte(s), []byte("[redacted]"))
+		if b := t.auth.scrubBody(buf.Bytes()); !bytes.Equal(b, buf.Bytes()) {
 			buf.Reset()
 			buf.Write(b)
 		}
@@ -549,7 +564,7 @@ func (t *transport) buffer(resp *http.Response, attempts int, earlierEffect bool
 		}
 	}
 	resp.ContentLength = int64(buf.Len())
-	resp.Body = &bufferedBody{buf: buf, attempts: attempts, earlierEffect: earlierEffect}
+	resp.Body = &bufferedBody{buf: buf, attempts: attempts, earlierEffect: earlierEffect, auth: t.auth}
 	return nil
 }
 
@@ -590,7 +605,8 @@ type bufferedBody struct {
 	mu            sync.Mutex
 	buf           *bytes.Buffer // nil once closed
 	attempts      int
-	earlierEffect bool // an attempt before the last may have taken effect
+	earlierEffect bool        // an attempt before the last may have taken effect
+	auth          *authorizer // to scrub the credential from what the body decodes to
 }
 
 func (b *bufferedBody) Read(p []byte) (int, error) {

@@ -191,6 +191,7 @@ type (
 	EnvironmentSecretRequest                             = gen.EnvironmentSecretRequest
 	EnvironmentSecretsResponseList                       = gen.EnvironmentSecretsResponseList
 	EnvironmentVariableResponse                          = gen.EnvironmentVariableResponse
+	EnvironmentVariableScopeEnum                         = gen.EnvironmentVariableScopeEnum
 	Error                                                = gen.Error
 	Forbidden                                            = gen.Forbidden
 	GetApplicationMetricCpuParams                        = gen.GetApplicationMetricCpuParams
@@ -316,6 +317,7 @@ type (
 	ScalewayFeaturesResponseList                         = gen.ScalewayFeaturesResponseList
 	ScalewayInstanceTypeResponseList                     = gen.ScalewayInstanceTypeResponseList
 	ScalewayRegionsResponseList                          = gen.ScalewayRegionsResponseList
+	SecretReference                                      = gen.SecretReference
 	SecretResponse                                       = gen.SecretResponse
 	ServiceCurrentScaleResponse                          = gen.ServiceCurrentScaleResponse
 	ServiceLinksResponse                                 = gen.ServiceLinksResponse
@@ -335,6 +337,7 @@ type (
 	UserSignUpRequest                                    = gen.UserSignUpRequest
 	UserSignUpResponse                                   = gen.UserSignUpResponse
 	VariableImportResponse                               = gen.VariableImportResponse
+	VariableReference                                    = gen.VariableReference
 	WeekdayEnum                                          = gen.WeekdayEnum
 )
 
@@ -384,6 +387,11 @@ const (
 	EnvironmentModeEnumPREVIEW                       = gen.EnvironmentModeEnumPREVIEW
 	EnvironmentModeEnumPRODUCTION                    = gen.EnvironmentModeEnumPRODUCTION
 	EnvironmentModeEnumSTAGING                       = gen.EnvironmentModeEnumSTAGING
+	EnvironmentVariableScopeEnumAPPLICATION          = gen.EnvironmentVariableScopeEnumAPPLICATION
+	EnvironmentVariableScopeEnumBUILTIN              = gen.EnvironmentVariableScopeEnumBUILTIN
+	EnvironmentVariableScopeEnumCONTAINER            = gen.EnvironmentVariableScopeEnumCONTAINER
+	EnvironmentVariableScopeEnumENVIRONMENT          = gen.EnvironmentVariableScopeEnumENVIRONMENT
+	EnvironmentVariableScopeEnumPROJECT              = gen.EnvironmentVariableScopeEnumPROJECT
 	InviteMemberRoleEnumADMIN                        = gen.InviteMemberRoleEnumADMIN
 	InviteMemberRoleEnumDEVELOPER                    = gen.InviteMemberRoleEnumDEVELOPER
 	InviteMemberRoleEnumOWNER                        = gen.InviteMemberRoleEnumOWNER

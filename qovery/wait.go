@@ -116,7 +116,7 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 		case state.Failed():
 			e := &StateError{Kind: kind, ID: id, Target: target, State: state}
 			if st.Message != nil {
-				e.Message = cleanText(*st.Message, 500)
+				e.Message = cleanRedacted(*st.Message, 500, c.auth.redact)
 			}
 			return string(state), false, e
 		}
@@ -209,7 +209,7 @@ func isTransient(err error) bool {
 func parseID(name, value string) (uuid.UUID, error) {
 	id, err := uuid.Parse(value)
 	if err != nil || len(value) != 36 {
-		return uuid.UUID{}, &ArgError{Arg: name, Value: cleanText(value, 80), Reason: "is not a UUID"}
+		return uuid.UUID{}, &ArgError{Arg: name, Value: cleanRedacted(value, 80, redactAll), Reason: "is not a UUID"}
 	}
 	return id, nil
 }

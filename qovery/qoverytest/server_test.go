@@ -482,3 +482,39 @@ func TestTokenIsChecked(t *testing.T) {
 		t.Errorf("err %v, reported %q", err, rec.reported())
 	}
 }
+
+// Only the client of Client reads Retry-After as "now"; other clients see
+// the wait the fault announces.
+func TestOtherClientsSeeTheAnnouncedWait(t *testing.T) {
+	srv := qoverytest.NewServer(t)
+	srv.Fail("getDatabase", qoverytest.TooManyRequests(2*time.Second))
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/database/"+srv.World.DatabaseID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Token qoverytest-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "2" || resp.Header.Get("X-Ratelimit-Reset") == "" {
+		t.Errorf("status %d, headers %v", resp.StatusCode, resp.Header)
+	}
+}
+
+// Options given to Client come last and win.
+func TestClientOptionsOverride(t *testing.T) {
+	srv := qoverytest.NewServer(t)
+	srv.Fail("getDatabase", qoverytest.ServiceUnavailable().Times(2))
+	c := srv.Client(qovery.WithRetryPolicy(qovery.RetryPolicy{MaxAttempts: 1}))
+	_, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctxFor(t), uuid.MustParse(srv.World.DatabaseID)))
+	var apiErr *qovery.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || srv.Calls("getDatabase") != 1 {
+		t.Errorf("err %v after %d calls; want the 503 after one", err, srv.Calls("getDatabase"))
+	}
+	srv.ResetRecord()
+	if srv.Calls("getDatabase") != 0 || len(srv.Requests()) != 0 {
+		t.Error("ResetRecord kept the record")
+	}
+}
