@@ -20,6 +20,12 @@ check:
 vet:
 	$(GO) vet ./...
 
+# A module of its own, as a user's would be, that tests its code with
+# qoverytest through a replace of this repository. ./... skips testdata, so
+# it is run by name. Without -race: the packages it uses are raced above,
+# and this run shows what a user's test costs.
+USERMOD := qovery/qoverytest/testdata/usermod
+
 # golangci-lint with the linters of .golangci.yml. It is built from its own
 # module, tools/lint, so that its dependencies stay out of the library's
 # go.mod; the first run builds it, which takes a few minutes.
@@ -32,6 +38,7 @@ lint:
 test: vet
 	@$(if $(RACE),,echo "note: cgo is off (no C compiler?), so tests run without -race")
 	$(GO) test $(RACE) ./...
+	cd $(USERMOD) && $(GO) vet ./... && $(GO) test ./...
 	$(GO) run ./cmd/regen -check
 
 # The example: an embedded fake API unless QOVERY_API_TOKEN is set.

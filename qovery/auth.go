@@ -1,12 +1,18 @@
 package qovery
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"weak"
 )
 
 // authorizer holds the precomputed Authorization and User-Agent header values
@@ -16,13 +22,14 @@ import (
 // The credential lives only here. authorizer has no exported fields and a
 // redacting String, and Client.Format never reaches it.
 type authorizer struct {
-	header []string // {"Token <t>"} or {"Bearer <t>"}
-	ua     []string // {"qovery-go/<version> [extra]"}
-	secret string   // the bare token, used to scrub error bodies
-	scheme string
-	host   string // lower-case host name, without port
-	port   string // explicit or default port
-	exact  string // the base URL's host and port as written, for sameOrigin's fast path
+	header  []string // {"Token <t>"} or {"Bearer <t>"}
+	ua      []string // {"qovery-go/<version> [extra]"}
+	secret  string   // the bare token, used to scrub error bodies
+	cleaned string   // the token as cleanText prints it
+	scheme  string
+	host    string // lower-case host name, without port
+	port    string // explicit or default port
+	exact   string // the base URL's host and port as written, for sameOrigin's fast path
 }
 
 func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *authorizer {
@@ -35,13 +42,14 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 		ua += " " + strings.NewReplacer("\r", " ", "\n", " ").Replace(extraUA)
 	}
 	return &authorizer{
-		header: []string{kind + token},
-		ua:     []string{ua},
-		secret: token,
-		scheme: base.Scheme,
-		host:   strings.ToLower(base.Hostname()),
-		port:   portOf(base),
-		exact:  base.Host,
+		header:  []string{kind + token},
+		ua:      []string{ua},
+		secret:  token,
+		cleaned: cleanText(token, len(token)),
+		scheme:  base.Scheme,
+		host:    strings.ToLower(base.Hostname()),
+		port:    portOf(base),
+		exact:   base.Host,
 	}
 }
 
@@ -127,10 +135,176 @@ func cloneWithHeader(req *http.Request) *http.Request {
 	return r
 }
 
-// redact removes every occurrence of the credential from s.
+// redact removes every occurrence of the credential from s, as sent and as
+// cleanText would print it.
 func (a *authorizer) redact(s string) string {
-	if a == nil || a.secret == "" || !strings.Contains(s, a.secret) {
+	if a == nil || a.secret == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, a.secret, "[redacted]")
+	if strings.Contains(s, a.secret) {
+		s = strings.ReplaceAll(s, a.secret, redacted)
+	}
+	if a.cleaned != a.secret && a.cleaned != "" && strings.Contains(s, a.cleaned) {
+		s = strings.ReplaceAll(s, a.cleaned, redacted)
+	}
+	return s
+}
+
+const redacted = "[redacted]"
+
+// scrubBody removes the credential from an error body, also where the body
+// escapes it: a JSON string may write any character as \uXXXX and "/" as
+// "\/", an HTML page may use character references. The raw bytes are
+// checked first; decoding is tried only when the body holds an escape.
+func (a *authorizer) scrubBody(b []byte) []byte {
+	if a == nil || a.secret == "" {
+		return b
+	}
+	if bytes.Contains(b, []byte(a.secret)) {
+		b = bytes.ReplaceAll(b, []byte(a.secret), []byte(redacted))
+	}
+	if bytes.IndexByte(b, '\\') >= 0 {
+		if out, ok := a.scrubJSON(b); ok {
+			b = out
+		}
+	}
+	if bytes.IndexByte(b, '&') >= 0 {
+		if text := html.UnescapeString(string(b)); text != string(b) && a.redact(text) != text {
+			b = []byte(a.redact(text))
+		}
+	}
+	return b
+}
+
+// scrubJSON re-encodes a JSON document whose decoded strings (keys
+// included) hold the credential, with it removed. ok is false when the
+// document is not JSON or does not hold the credential once decoded.
+func (a *authorizer) scrubJSON(b []byte) (out []byte, ok bool) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	if d.Decode(&v) != nil {
+		return nil, false
+	}
+	found := false
+	v = mapStrings(v, func(s string) string {
+		r := a.redact(s)
+		found = found || r != s
+		return r
+	})
+	if !found {
+		return nil, false
+	}
+	out, err := json.Marshal(v)
+	return out, err == nil
+}
+
+// mapStrings applies f to every string of a decoded JSON value.
+func mapStrings(v any, f func(string) string) any {
+	switch x := v.(type) {
+	case string:
+		return f(x)
+	case []any:
+		for i := range x {
+			x[i] = mapStrings(x[i], f)
+		}
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[f(k)] = mapStrings(e, f)
+		}
+		return m
+	}
+	return v
+}
+
+// scrubError returns err with the credential removed from its text. An
+// *APIError or *DecodeError is cleaned in place, so errors.As still finds
+// it; any other error that shows the credential is replaced by one with the
+// cleaned text, which errors.Is still matches against what err matches
+// (context.Canceled, syscall.ECONNREFUSED, ...) but which no longer hands
+// out the original through errors.As or Unwrap.
+func (a *authorizer) scrubError(err error) error {
+	if err == nil || a == nil || a.secret == "" {
+		return err
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		ae.Message, ae.RequestID, ae.Path = a.redact(ae.Message), a.redact(ae.RequestID), a.redact(ae.Path)
+		ae.Body = a.scrubBody(ae.Body)
+	}
+	var de *DecodeError
+	if errors.As(err, &de) && de.Err != nil {
+		if msg := de.Err.Error(); a.redact(msg) != msg {
+			de.Err = &redactedError{msg: a.redact(msg), err: de.Err}
+		}
+		de.Path = a.redact(de.Path)
+	}
+	if msg := err.Error(); a.redact(msg) != msg {
+		return &redactedError{msg: a.redact(msg), err: err}
+	}
+	return err
+}
+
+// redactedError stands for an error whose text showed the credential.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+
+// Is keeps errors.Is working through the replaced error without exposing
+// it.
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// Timeout keeps a timeout recognisable as one.
+func (e *redactedError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.err, &t) && t.Timeout()
+}
+
+// The credentials of the Clients in use, so that Result and Check, which
+// are not tied to a Client, can clean the errors they return. A Client no
+// longer referenced drops out: the list holds weak pointers.
+var live struct {
+	mu    sync.Mutex
+	auths []weak.Pointer[authorizer]
+}
+
+func (a *authorizer) register() {
+	live.mu.Lock()
+	defer live.mu.Unlock()
+	kept := live.auths[:0]
+	for _, p := range live.auths {
+		if p.Value() != nil {
+			kept = append(kept, p)
+		}
+	}
+	live.auths = append(kept, weak.Make(a))
+}
+
+// eachLive calls f with the authorizer of every Client in use.
+func eachLive(f func(*authorizer)) {
+	live.mu.Lock()
+	defer live.mu.Unlock()
+	for _, p := range live.auths {
+		if a := p.Value(); a != nil {
+			f(a)
+		}
+	}
+}
+
+// scrubAll is scrubError with the credential of every Client in use.
+func scrubAll(err error) error {
+	if err != nil {
+		eachLive(func(a *authorizer) { err = a.scrubError(err) })
+	}
+	return err
+}
+
+// redactAll is redact with the credential of every Client in use.
+func redactAll(s string) string {
+	eachLive(func(a *authorizer) { s = a.redact(s) })
+	return s
 }

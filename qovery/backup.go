@@ -144,11 +144,12 @@ func (e *BackupError) Error() string {
 	return b.String()
 }
 
-func newBackupError(databaseID, backupID string, b *Backup) *BackupError {
+func newBackupError(databaseID, backupID string, b *Backup, redact func(string) string) *BackupError {
 	e := &BackupError{DatabaseID: databaseID, BackupID: backupID, Backup: b}
 	e.State, e.Status = backupStatus(b)
-	if b != nil && b.Status != nil && b.Status.Steps != nil && b.Status.Steps.Details != nil {
-		for _, s := range *b.Status.Steps.Details {
+	defer func() { e.State, e.Status, e.Step = redact(e.State), redact(e.Status), redact(e.Step) }()
+	if b != nil && b.Status != nil && b.Status.Steps != nil {
+		for _, s := range b.Status.Steps.Details {
 			if s.Status == nil || s.StepName == nil {
 				continue
 			}
@@ -242,7 +243,7 @@ func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*
 		case BackupDone:
 			return describeBackup(b), true, nil
 		case BackupFailed:
-			failure = newBackupError(databaseID, backupID, b)
+			failure = newBackupError(databaseID, backupID, b, c.auth.redact)
 			return describeBackup(b), true, nil
 		}
 		return describeBackup(b), false, nil
@@ -261,7 +262,7 @@ func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*
 // findBackup returns the backup with the given ID, or nil when the list does
 // not hold it.
 func (c *Client) findBackup(ctx context.Context, databaseID string, id uuid.UUID) (*Backup, error) {
-	for b, err := range c.Backups(ctx, databaseID) {
+	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
 		if err != nil {
 			return nil, err
 		}
@@ -277,8 +278,11 @@ func (c *Client) findBackup(ctx context.Context, databaseID string, id uuid.UUID
 // running from it, say) one matching ErrConflict.
 //
 // A DELETE is retried on server errors and lost connections. When an
-// attempt that may have been processed is followed by a 404, the earlier
-// attempt is taken to have deleted the backup, and DeleteBackup returns nil.
+// attempt that may have been processed (answered with a 5xx, or cut off
+// after the request may have left) is followed by a 404, the earlier
+// attempt is taken to have deleted the backup, and DeleteBackup returns
+// nil. A 404 after attempts that surely did nothing (a 429, a refused
+// connection) is the API's answer, and matches ErrNotFound.
 func (c *Client) DeleteBackup(ctx context.Context, databaseID, backupID string) error {
 	db, err := parseID("databaseID", databaseID)
 	if err != nil {
@@ -290,7 +294,7 @@ func (c *Client) DeleteBackup(ctx context.Context, databaseID, backupID string) 
 	}
 	err = Check(c.api.RemoveDatabaseBackupWithResponse(ctx, db, id))
 	var ae *APIError
-	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && ae.Attempts > 1 {
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && ae.earlierEffect {
 		return nil
 	}
 	return err
@@ -312,7 +316,7 @@ func (c *Client) LatestBackup(ctx context.Context, databaseID string) (*Backup, 
 		best             *Backup
 		pending, nFailed int
 	)
-	for b, err := range c.Backups(ctx, databaseID) {
+	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"unicode"
 
 	"github.com/qoverykit/qovery-go/gen"
 )
@@ -32,6 +33,9 @@ const (
 // Printing a Client with any fmt verb shows its base URL and the kind of
 // credential, never the credential itself.
 type Client struct {
+	// Services are the operations of the API: c.Databases.Get and so on.
+	Services
+
 	base      *url.URL
 	baseStr   string
 	bearer    bool
@@ -112,8 +116,8 @@ func New(token string, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(token) == "" {
 		return nil, errors.New("qovery: empty API token")
 	}
-	if strings.ContainsAny(token, "\r\n") {
-		return nil, errors.New("qovery: API token contains a line break")
+	if i := strings.IndexFunc(token, unicode.IsControl); i >= 0 {
+		return nil, fmt.Errorf("qovery: API token contains a control character (0x%02x at byte %d); no request could carry it", token[i], i)
 	}
 	base, err := parseBaseURL(s.baseURL, s.insecure)
 	if err != nil {
@@ -133,6 +137,7 @@ func New(token string, opts ...Option) (*Client, error) {
 	}
 
 	auth := newAuthorizer(token, s.bearer, base, s.userAgent)
+	auth.register()
 	policy := s.policy.withDefaults()
 	t := &transport{
 		next:   next,
@@ -158,6 +163,7 @@ func New(token string, opts ...Option) (*Client, error) {
 	if err := c.initAPI(); err != nil {
 		return nil, err
 	}
+	c.initServices()
 	return c, nil
 }
 
@@ -197,23 +203,59 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String(
 func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("qovery: invalid base URL: %w", err)
+		return nil, fmt.Errorf("qovery: invalid base URL %q", redactRawURL(raw))
 	}
+	shown := redactURLForError(u)
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("qovery: base URL %q must start with https:// (or http:// for a local server)", raw)
+		return nil, fmt.Errorf("qovery: base URL %q must start with https:// (or http:// for a local server)", shown)
 	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("qovery: base URL %q has no host", raw)
+		return nil, fmt.Errorf("qovery: base URL %q has no host", shown)
 	case u.User != nil:
-		return nil, errors.New("qovery: base URL must not carry user information")
-	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("qovery: base URL %q must not have a query or fragment", u.Redacted())
+		return nil, fmt.Errorf("qovery: base URL %q must not carry user information", shown)
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return nil, fmt.Errorf("qovery: base URL %q must not have a query or fragment", shown)
 	case u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()):
 		return nil, fmt.Errorf("qovery: refusing plain http:// base URL on non-loopback host %q (use https, or WithInsecureHTTP)", u.Hostname())
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
+}
+
+// redactURLForError prints a base URL for an error: its user information
+// replaced (as url.URL.Redacted does for a password), and its query and
+// fragment left out, since any of them may hold a secret.
+func redactURLForError(u *url.URL) string {
+	c := *u
+	hidden := c.RawQuery != "" || c.ForceQuery || c.Fragment != ""
+	c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = "", false, "", ""
+	if c.User != nil {
+		c.User = url.User("xxxxx") // a user name can be a token too
+	}
+	s := c.Redacted()
+	if hidden {
+		s += "?[redacted]"
+	}
+	return s
+}
+
+// redactRawURL is redactURLForError for a URL that does not parse: it
+// drops what lies between the scheme and an "@" (user information), and
+// everything from the first "?" or "#".
+func redactRawURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i] + "?[redacted]"
+	}
+	rest, scheme := raw, ""
+	if i := strings.Index(raw, "://"); i >= 0 {
+		scheme, rest = raw[:i+3], raw[i+3:]
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = "[redacted]@" + rest[at+1:]
+	}
+	return cleanText(scheme+rest, 200)
 }
 
 func isLoopback(host string) bool {

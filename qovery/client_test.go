@@ -25,7 +25,7 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 	}{
 		{"empty token", "", nil, "empty API token"},
 		{"blank token", "  ", nil, "empty API token"},
-		{"token with newline", "abc\ndef", nil, "line break"},
+		{"token with newline", "abc\ndef", nil, "control character"},
 		{"unparsable URL", testToken, []Option{WithBaseURL("http://[::1")}, "invalid base URL"},
 		{"relative URL", testToken, []Option{WithBaseURL("api.qovery.com")}, "must start with https://"},
 		{"ftp URL", testToken, []Option{WithBaseURL("ftp://api.qovery.com")}, "must start with https://"},

@@ -39,6 +39,11 @@ type APIError struct {
 	// longer than RetryPolicy.MaxRetryAfter is reported here instead of
 	// being slept.
 	RetryAt time.Time
+
+	// earlierEffect: an attempt before the one answered may have been
+	// processed (it was answered with a 5xx, or failed after the request
+	// may have left), so a 404 may mean that attempt did the work.
+	earlierEffect bool
 }
 
 // Error returns "qovery: METHOD /path: 404 Not Found: message (request id ...)".
@@ -131,10 +136,15 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	}
 	if eb, ok := resp.Body.(*bufferedBody); ok {
 		e.Attempts = eb.attempts
+		e.earlierEffect = eb.earlierEffect
+	}
+	redact := func(s string) string { return s }
+	if eb, ok := resp.Body.(*bufferedBody); ok && eb.auth != nil {
+		redact = eb.auth.redact
 	}
 	for _, h := range requestIDHeaders {
 		if v := resp.Header.Get(h); v != "" {
-			e.RequestID = cleanText(v, 128)
+			e.RequestID = cleanRedacted(v, 128, redact)
 			break
 		}
 	}
@@ -147,7 +157,7 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 		body = body[:maxErrorBody]
 	}
 	e.Body = body
-	e.Message = errorMessage(body, resp.StatusCode)
+	e.Message = messageOf(body, resp.StatusCode, redact)
 	return e
 }
 
@@ -156,6 +166,14 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 // line of text. It falls back to the status text. It looks at no more than
 // the first 64 KiB, so that a huge body costs no more than a small one.
 func errorMessage(body []byte, status int) string {
+	return messageOf(body, status, func(s string) string { return s })
+}
+
+// messageOf is errorMessage with redact applied to the message once it is
+// decoded and cleaned, and before it is shortened: an escaped credential
+// (`\/`, `\u0072`, `&#114;`) only shows once decoded, and a shortened one
+// would no longer be recognised.
+func messageOf(body []byte, status int, redact func(string) string) string {
 	const scanLimit, lineLimit = 64 << 10, 1 << 10
 	b := bytes.TrimSpace(body)
 	var msg string
@@ -174,7 +192,7 @@ func errorMessage(body []byte, status int) string {
 			msg = string(line)
 		}
 	}
-	msg = cleanText(msg, 300)
+	msg = cleanRedacted(msg, 300, redact)
 	if msg == "" {
 		msg = http.StatusText(status)
 	}
@@ -271,11 +289,20 @@ func stripTags(s string) string {
 // cleanText makes s safe to print on one line: valid UTF-8, no control
 // characters, collapsed spaces, at most limit runes.
 func cleanText(s string, limit int) string {
+	return cleanRedacted(s, limit, nil)
+}
+
+// cleanRedacted is cleanText with redact (when not nil) applied between
+// cleaning and shortening.
+func cleanRedacted(s string, limit int, redact func(string) string) string {
 	if s == "" {
 		return ""
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	if redact != nil {
+		s = redact(s)
+	}
 	if utf8.RuneCountInString(s) > limit {
 		n := 0
 		for i := range s {
@@ -286,4 +313,16 @@ func cleanText(s string, limit int) string {
 		}
 	}
 	return s
+}
+
+// ArgError reports an argument that is wrong before anything is sent, such
+// as an ID that is not a UUID. Callers can tell it with errors.As.
+type ArgError struct {
+	Arg    string // the argument's name, e.g. "databaseID"
+	Value  string // what was given, cleaned for printing and cut to 80 characters
+	Reason string // what is wrong with it, e.g. "is not a UUID"
+}
+
+func (e *ArgError) Error() string {
+	return "qovery: " + e.Arg + " " + strconv.Quote(e.Value) + " " + e.Reason
 }

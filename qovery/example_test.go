@@ -186,7 +186,7 @@ func ExampleClient_Backups() {
 	srv.SeedBackups(ids.DatabaseID, 45) // three pages of 20
 
 	n := 0
-	for b, err := range c.Backups(context.Background(), ids.DatabaseID) {
+	for b, err := range c.Backups.ListIter(context.Background(), ids.DatabaseID, nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -201,7 +201,7 @@ func ExampleClient_Backups() {
 	// 45 backups
 }
 
-func ExampleClient_WaitDatabase() {
+func ExampleDatabasesService_Wait() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
@@ -209,7 +209,7 @@ func ExampleClient_WaitDatabase() {
 	if err := qovery.Check(c.API().StopDatabaseWithResponse(ctx, uuid.MustParse(ids.DatabaseID))); err != nil {
 		log.Fatal(err)
 	}
-	status, err := c.WaitDatabase(ctx, ids.DatabaseID, qovery.StateStopped)
+	status, err := c.Databases.Wait(ctx, ids.DatabaseID, qovery.StateStopped)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func ExampleClient_WaitDatabase() {
 	// Output: STOPPED
 }
 
-func ExampleClient_WaitApplication_failure() {
+func ExampleApplicationsService_Wait_failure() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
@@ -226,7 +226,7 @@ func ExampleClient_WaitApplication_failure() {
 	if err := qovery.Check(c.API().StopApplicationWithResponse(ctx, uuid.MustParse(ids.ApplicationID))); err != nil {
 		log.Fatal(err)
 	}
-	_, err := c.WaitApplication(ctx, ids.ApplicationID, qovery.StateStopped)
+	_, err := c.Applications.Wait(ctx, ids.ApplicationID, qovery.StateStopped)
 	var failed *qovery.StateError
 	if errors.As(err, &failed) {
 		fmt.Println(failed.State, "-", failed.Message)

@@ -460,7 +460,7 @@ func checkWritesOnce(t *testing.T, fake *fixtures.Server, baseURL string, tr *ht
 		t.Fatalf("listing projects: %v", err)
 	}
 	names := map[string]int{}
-	for _, p := range *list.Results {
+	for _, p := range list.Results {
 		if p.Name != nil {
 			names[*p.Name]++
 		}
@@ -486,9 +486,7 @@ func checkWritesOnce(t *testing.T, fake *fixtures.Server, baseURL string, tr *ht
 			if err != nil {
 				t.Fatalf("deployment history of %s: %v", p.target, err)
 			}
-			if h.Results != nil {
-				n = len(*h.Results)
-			}
+			n = len(h.Results)
 			deployed += n
 		default:
 			continue

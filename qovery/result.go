@@ -57,7 +57,15 @@ type Response interface {
 // T is the success type of the operation, for example gen.DatabaseResponse
 // for GetDatabaseWithResponse. For operations without a response body use
 // Check.
+//
+// No error it returns shows the token of a Client in use, whatever produced
+// it: see the Secrets notes in the package documentation.
 func Result[T any, R Response](resp R, err error) (*T, error) {
+	v, err := result[T](resp, err)
+	return v, scrubAll(err)
+}
+
+func result[T any, R Response](resp R, err error) (*T, error) {
 	sh := shapeOf(reflect.TypeFor[R]())
 	v, hr, body, err := sh.unpack(resp, err)
 	if err != nil {
@@ -89,6 +97,10 @@ func Result[T any, R Response](resp R, err error) (*T, error) {
 // (204 No Content, deletions, actions): it returns nil on any 2xx, and the
 // same errors as Result otherwise.
 func Check[R Response](resp R, err error) error {
+	return scrubAll(check(resp, err))
+}
+
+func check[R Response](resp R, err error) error {
 	sh := shapeOf(reflect.TypeFor[R]())
 	_, hr, body, err := sh.unpack(resp, err)
 	if err != nil {

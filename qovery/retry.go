@@ -31,8 +31,15 @@ import (
 //     503 and 504, on a connection reset or EOF, and on timeouts.
 //   - POST and PATCH may have reached the server when they fail, so they are
 //     sent once, and retried only when they surely were not processed: a
-//     failure to dial, resolve or complete the TLS handshake, a refused
-//     connection, or a 429. WithIdempotent lifts this restriction for a call.
+//     failure to dial or resolve, a refused connection, a TLS handshake
+//     that failed before the connection was handed to the request, or a
+//     429. Any failure after that (a reset, EOF, a TLS record gone bad) may
+//     have reached the server. WithIdempotent lifts this restriction for a
+//     call.
+//   - The transport below cannot resend a POST or PATCH either: the body of
+//     each attempt refuses to be rewound, so HTTP/2 does not send it again
+//     after a stream reset, and a request without a body is given an empty
+//     one for the same reason (HTTP/1.1 sends it as an empty chunked body).
 //   - Other 4xx statuses, 501, certificate errors and a cancelled context are
 //     never retried.
 //   - Every attempt sends the same body bytes: the request's GetBody is used
@@ -215,7 +222,21 @@ func (t transport) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "qover
 // attempt, so that an answer cut off midway is retried like a reset
 // connection (for idempotent requests), AttemptTimeout covers the body, and
 // a failed read still reports the status code.
+//
+// Every error it returns has the credential scrubbed from its text,
+// whichever layer produced it (the caller's own RoundTripper included).
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.roundTrip(req)
+	if err != nil {
+		return nil, t.auth.scrubError(err)
+	}
+	return resp, nil
+}
+
+func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
+	if err := unsendable(req); err != nil {
+		return nil, err
+	}
 	req, stripped := t.auth.prepare(req)
 	ctx := req.Context()
 	if stripped {
@@ -238,18 +259,17 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req = r
 	}
 
-	r := req
+	var r *http.Request
+	earlierEffect := false // an attempt before this one may have taken effect
 	for attempt := 1; ; attempt++ {
-		if attempt > 1 {
-			r = new(http.Request)
-			*r = *req
-			if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
-				body, err := req.GetBody()
-				if err != nil {
-					return nil, fmt.Errorf("qovery: rewinding request body: %w", err)
-				}
-				r.Body = body
-			}
+		var err error
+		if r, err = attemptRequest(req, attempt, !idem); err != nil {
+			return nil, err
+		}
+		var wire *wireTrace
+		if traceable(req.Method) {
+			wire = new(wireTrace)
+			r = wire.traced(r)
 		}
 		a := t.start(r)
 		resp, err := t.next.RoundTrip(a.req)
@@ -260,21 +280,24 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			// The caller gave up. An outcome that would otherwise have been
 			// retried is reported as the cancellation, whichever of the two
 			// the transport noticed first.
-			if again, _ := t.shouldRetry(context.WithoutCancel(ctx), resp, err, idem); again || err != nil {
+			if again, _ := t.shouldRetry(context.WithoutCancel(ctx), resp, err, idem, wire); again || err != nil {
 				discard(resp)
 				a.cancel()
 				return nil, fmt.Errorf("qovery: %s %s: %w", r.Method, r.URL.Path, cerr)
 			}
 		}
-		retry, wait := t.shouldRetry(ctx, resp, err, idem)
+		retry, wait := t.shouldRetry(ctx, resp, err, idem, wire)
 		delay, why := t.veto(ctx, retry, attempt, wait)
 		if resp != nil && (!retry || why != "") {
 			// The final answer: read its body within the attempt.
-			if err = t.buffer(resp, attempt); err != nil {
+			if err = t.buffer(resp, attempt, earlierEffect); err != nil {
 				resp, err = nil, a.explain(err)
-				retry, _ = t.shouldRetry(ctx, nil, err, idem)
+				retry, _ = t.shouldRetry(ctx, nil, err, idem, wire)
 				delay, why = t.veto(ctx, retry, attempt, 0)
 			}
+		}
+		if retry && why == "" {
+			earlierEffect = earlierEffect || mayHaveTakenEffect(resp, err, wire)
 		}
 		t.logAttempt(ctx, r, attempt, resp, err, delay, why)
 
@@ -353,12 +376,12 @@ func (a *try) explain(err error) error {
 
 // shouldRetry reports whether the outcome of an attempt may be retried and
 // the wait the server asked for, if any.
-func (t *transport) shouldRetry(ctx context.Context, resp *http.Response, err error, idem bool) (bool, time.Duration) {
+func (t *transport) shouldRetry(ctx context.Context, resp *http.Response, err error, idem bool, wire *wireTrace) (bool, time.Duration) {
 	if ctx.Err() != nil {
 		return false, 0
 	}
 	if err != nil {
-		switch classifyError(err) {
+		switch classifyError(err, wire) {
 		case errNotSent:
 			return true, 0
 		case errMaybeSent:
@@ -387,11 +410,14 @@ const (
 	errMaybeSent                 // it may have: retried only when idempotent
 )
 
-// classifyError sorts a failed attempt. Cancellation and certificate errors
-// are final; dial, DNS and TLS handshake failures mean nothing was sent;
-// anything else may have reached the server.
-
-func classifyError(err error) errClass {
+// classifyError sorts a failed attempt. Cancellation, certificate errors
+// and a request net/http refuses to send are final. Only a failure that proves no byte of the request left counts
+// as not sent: a dial, DNS or refused connection error, or a TLS handshake
+// that failed before the connection was handed to the request (wire says
+// so; without it, a TLS error may come from a record corrupted after the
+// request was written). Anything after the connection was handed over may
+// have reached the server.
+func classifyError(err error, wire *wireTrace) errClass {
 	var (
 		certInvalid  x509.CertificateInvalidError
 		unknownCA    x509.UnknownAuthorityError
@@ -399,22 +425,59 @@ func classifyError(err error) errClass {
 		verification *tls.CertificateVerificationError
 		opErr        *net.OpError
 		dnsErr       *net.DNSError
-		recordErr    tls.RecordHeaderError
-		alert        tls.AlertError
 	)
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !isAttemptTimeout(err):
 		return errFatal
 	case errors.As(err, &certInvalid), errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &verification):
 		return errFatal
+	case refusedByNetHTTP(err):
+		return errFatal
+	case wire != nil && wire.gotConn.Load():
+		return errMaybeSent
 	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dnsErr),
 		errors.As(err, &opErr) && opErr.Op == "dial",
-		errors.As(err, &recordErr), errors.As(err, &alert):
+		wire != nil && wire.handshakeFailed.Load():
 		return errNotSent
 	}
-	// Anything else (a reset, EOF, a timeout, a connection broken midway,
-	// a body cut off) may have reached the server.
+	// Anything else (a reset, EOF, a timeout, a TLS record gone bad, a
+	// connection broken midway, a body cut off) may have reached the server.
 	return errMaybeSent
+}
+
+// mayHaveTakenEffect reports whether an attempt that is about to be retried
+// may have been processed: anything but a 429, which the server sends
+// instead of doing the work, and a failure that proves nothing was sent.
+func mayHaveTakenEffect(resp *http.Response, err error, wire *wireTrace) bool {
+	if err != nil {
+		return classifyError(err, wire) != errNotSent
+	}
+	return resp == nil || resp.StatusCode != http.StatusTooManyRequests
+}
+
+// attemptRequest returns the request to send for attempt number attempt of
+// req: the first attempt sends req's own body, later ones a fresh copy from
+// GetBody. When seal is set (a request that is not idempotent), the attempt
+// cannot be resent by the transport below; see sealBody.
+func attemptRequest(req *http.Request, attempt int, seal bool) (*http.Request, error) {
+	if attempt == 1 && !seal {
+		return req, nil
+	}
+	body := req.Body
+	if attempt > 1 && req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+		b, err := req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("qovery: rewinding request body: %w", err)
+		}
+		body = b
+	}
+	r := new(http.Request)
+	*r = *req
+	r.Body = body
+	if seal {
+		sealBody(r, body)
+	}
+	return r, nil
 }
 
 // serverWait returns how long the server asked the client to wait, from
@@ -462,7 +525,7 @@ func secondsDuration(n uint64) time.Duration {
 // error body cannot exhaust memory, and the credential is scrubbed from them
 // should the server echo it. A failed read is returned as a *DecodeError
 // carrying the status.
-func (t *transport) buffer(resp *http.Response, attempts int) error {
+func (t *transport) buffer(resp *http.Response, attempts int, earlierEffect bool) error {
 	t.scrubHeader(resp.Header)
 	errStatus := resp.StatusCode >= 400
 	if (resp.Body == nil || resp.Body == http.NoBody) && !errStatus {
@@ -489,8 +552,7 @@ func (t *transport) buffer(resp *http.Response, attempts int) error {
 		return e
 	}
 	if errStatus {
-		if s := t.auth.secret; s != "" && bytes.Contains(buf.Bytes(), []byte(s)) {
-			b := bytes.ReplaceAll(buf.Bytes(), []byte(s), []byte("[redacted]"))
+		if b := t.auth.scrubBody(buf.Bytes()); !bytes.Equal(b, buf.Bytes()) {
 			buf.Reset()
 			buf.Write(b)
 		}
@@ -502,7 +564,7 @@ func (t *transport) buffer(resp *http.Response, attempts int) error {
 		}
 	}
 	resp.ContentLength = int64(buf.Len())
-	resp.Body = &bufferedBody{buf: buf, attempts: attempts}
+	resp.Body = &bufferedBody{buf: buf, attempts: attempts, earlierEffect: earlierEffect, auth: t.auth}
 	return nil
 }
 
@@ -540,9 +602,11 @@ func release(b *bytes.Buffer) {
 // returns its buffer to the pool; it also carries the number of attempts
 // for *APIError.
 type bufferedBody struct {
-	mu       sync.Mutex
-	buf      *bytes.Buffer // nil once closed
-	attempts int
+	mu            sync.Mutex
+	buf           *bytes.Buffer // nil once closed
+	attempts      int
+	earlierEffect bool        // an attempt before the last may have taken effect
+	auth          *authorizer // to scrub the credential from what the body decodes to
 }
 
 func (b *bufferedBody) Read(p []byte) (int, error) {

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"os"
 	"strconv"
 	"strings"
@@ -114,6 +115,9 @@ func TestPOSTRetriedWhenSurelyNotSent(t *testing.T) {
 			var calls atomic.Int32
 			rt := rtFunc(func(r *http.Request) (*http.Response, error) {
 				if calls.Add(1) == 1 {
+					if tr := httptrace.ContextClientTrace(r.Context()); name == "tls handshake" && tr != nil && tr.TLSHandshakeDone != nil {
+						tr.TLSHandshakeDone(tls.ConnectionState{}, fail) // as net/http reports a failed handshake
+					}
 					return nil, fail
 				}
 				return http.DefaultTransport.RoundTrip(r)
@@ -634,7 +638,7 @@ func TestErrorBodyReadUpToOneMiB(t *testing.T) {
 func TestRetriesAreLogged(t *testing.T) {
 	h := &counter{script: []int{503, 200}}
 	c, logs := newTestClient(t, serve(t, h).URL)
-	it := c.Backups(context.Background(), "6f1c7d39-8d57-4d6a-9a3b-2c1e0f9b8a77")
+	it := c.Backups.ListIter(context.Background(), "6f1c7d39-8d57-4d6a-9a3b-2c1e0f9b8a77", nil)
 	for _, err := range it {
 		if err != nil {
 			t.Fatal(err)

@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			for _, s := range stale {
 				fmt.Fprintln(stderr, "regen: "+s)
 			}
-			fmt.Fprintf(stderr, "regen: gen/ is out of date with %s; run `make regen` (or `go generate ./gen`) and commit the result\n", res.SpecName)
+			fmt.Fprintf(stderr, "regen: generated files are out of date with %s; run `make regen` (or `go generate ./gen`) and commit the result\n", res.SpecName)
 			return 1
 		}
 		if !*quiet {
@@ -215,6 +215,19 @@ func regenerate(ctx context.Context, root, specPath, configPath string) (*result
 	}
 	lap("generate+gofmt")
 	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(cfg.Output)): code}
+
+	taken, err := handwrittenNames(filepath.Join(root, "qovery"))
+	if err != nil {
+		return nil, err
+	}
+	services, err := generateServices(s, code, taken)
+	if err != nil {
+		return nil, fmt.Errorf("generating the services from %s: %w", res.SpecName, err)
+	}
+	for name, src := range services {
+		res.Files[name] = src
+	}
+	lap("services")
 	return res, nil
 }
 

@@ -33,8 +33,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/qoverykit/qovery-go/gen"
-	"github.com/qoverykit/qovery-go/internal/fixtures"
 	"github.com/qoverykit/qovery-go/qovery"
+	"github.com/qoverykit/qovery-go/qovery/qoverytest"
 )
 
 // config is what the steps need, from the flags or from the seeded fake.
@@ -86,9 +86,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer func() {
-			// The fake checks its own answers against the spec too.
+			// The fake checks every request against the spec.
 			for _, m := range stopFake() {
-				fmt.Fprintln(stderr, "clone-and-backup: the fake sent a response the spec rejects:", m)
+				fmt.Fprintln(stderr, "clone-and-backup: the API would refuse a request:", m)
 			}
 		}()
 	} else {
@@ -117,31 +117,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// startFake starts the embedded fake API, seeds it and returns a client for
-// it, with a function that stops it and returns the responses the spec
-// rejected.
+// startFake starts the embedded fake API (package qoverytest), with its
+// seeded world, and returns a client for it, with a function that stops it
+// and returns the requests it refused.
 func startFake(p *progress, cfg *config) (*qovery.Client, func() []string, error) {
-	srv, err := fixtures.Start(fixtures.WithSteps(2))
+	srv, err := qoverytest.Start(qoverytest.WithSteps(2))
 	if err != nil {
 		return nil, nil, err
 	}
-	ids := srv.Seed()
-	cfg.databaseID, cfg.environmentID = ids.DatabaseID, ids.EnvironmentID
+	cfg.databaseID, cfg.environmentID = srv.World.DatabaseID, srv.World.EnvironmentID
 	if cfg.suffix == "" {
 		cfg.suffix = "-copy"
 	}
-	// The fake moves on at each read, so the client may poll fast.
-	c, err := qovery.New("fake-token",
-		qovery.WithBaseURL(srv.URL),
-		qovery.WithWaitPolicy(qovery.WaitPolicy{MinInterval: 5 * time.Millisecond, MaxInterval: 50 * time.Millisecond, Timeout: time.Minute}))
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
+	// The fake moves on at each read, and its client polls in milliseconds.
+	c := srv.Client(qovery.WithUserAgent("clone-and-backup-example"))
 	p.step("start fake API", "no %s set: serving a seeded fake at %s", qovery.EnvToken, srv.URL)
 	return c, func() []string {
 		srv.Close()
-		return srv.Mismatches()
+		return srv.Rejected()
 	}, nil
 }
 

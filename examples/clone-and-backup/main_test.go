@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qoverykit/qovery-go/internal/fixtures"
 	"github.com/qoverykit/qovery-go/qovery"
+	"github.com/qoverykit/qovery-go/qovery/qoverytest"
 )
 
 // stepLine is a progress line: elapsed time, step time, step name.
@@ -49,8 +49,8 @@ func TestRunOnTheEmbeddedFake(t *testing.T) {
 
 // The real-API path, pointed at a fake through QOVERY_API_URL.
 func TestRunWithAToken(t *testing.T) {
-	srv := fixtures.NewServer(t, fixtures.WithToken("real-token"))
-	ids := srv.Seed()
+	srv := qoverytest.NewServer(t, qoverytest.WithToken("real-token"))
+	ids := srv.World
 	t.Setenv(qovery.EnvToken, "real-token")
 	t.Setenv(qovery.EnvURL, srv.URL)
 

@@ -1,0 +1,67 @@
+// Package qoverytest is a fake Qovery API for testing code that uses
+// package qovery, in the spirit of net/http/httptest: a real HTTP server on
+// the loopback interface, started per test, with state.
+//
+//	func TestNightlyCopy(t *testing.T) {
+//		srv := qoverytest.NewServer(t) // closed when the test ends
+//		srv.Fail("cloneDatabase", qoverytest.TooManyRequests(time.Second))
+//
+//		id, err := nightlyCopy(ctx, srv.Client(), srv.World.DatabaseID)
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		if state, _ := srv.State(id); state != "DEPLOYED" {
+//			t.Errorf("the copy is %s", state)
+//		}
+//		if n := srv.Processed("cloneDatabase"); n != 1 {
+//			t.Errorf("cloned %d times", n)
+//		}
+//	}
+//
+// # The world
+//
+// A server starts with an organization, a project, a "production"
+// environment holding an application, a container and a PostgreSQL database
+// with three backups, and an empty "staging" environment; World has their
+// IDs. The Add methods add more in one call each; WithEmptyWorld starts
+// with nothing.
+//
+// # Behaviour
+//
+// The server is built from the same OpenAPI description as package qovery
+// and answers every one of its operations. Organizations, projects,
+// environments, applications, containers, databases, backups, environment
+// variables and secrets are kept in memory: created objects get fresh IDs,
+// gets and lists show them, edits change them, deletes remove them (a
+// deleted object answers 404), and names are unique among siblings (409).
+// Deploy, stop, restart, clone and delete move the object's state one step
+// each time its status is read (QUEUED, DEPLOYING, DEPLOYED; STOP_QUEUED,
+// STOPPING, STOPPED; ...; see WithSteps), so waits finish in a few polls
+// and tests need no sleeps. A stop or delete while an action runs answers
+// 409. Backups go QUEUED, DEPLOYING, DEPLOYED. FailNextAction and SetState
+// script failures. Every other operation answers a valid example body.
+//
+// # Strictness
+//
+// Each request is checked against the description: path, query and body,
+// undeclared query parameters and body fields included. One that the API
+// would refuse gets the API's 400, and fails the test with the operation,
+// each field and why:
+//
+//	qoverytest: the API would refuse this request: addBackupDatabase (POST /database/{databaseId}/backup): 400
+//	    body.message: property "message" is missing
+//
+// # Faults and records
+//
+// Fail makes one call, n calls or every call of an operation fail with a
+// 429 and Retry-After, a 5xx, a connection reset, a slow answer or a
+// truncated body. Calls, Processed and Requests tell what the code sent:
+// "exactly one POST" is srv.Calls("cloneDatabase") == 1.
+//
+// # Speed
+//
+// Client returns a *qovery.Client that polls every few milliseconds and
+// retries after milliseconds even when a fault announces a Retry-After of
+// seconds, so a test of a clone-and-wait with a 429 and a 503 on the way
+// takes a few milliseconds.
+package qoverytest
