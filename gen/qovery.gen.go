@@ -618,7 +618,7 @@ type AdvancedSettingsEditRequest struct {
 	BuildTimeoutMaxSec                 *int                    `json:"build.timeout_max_sec,omitempty"`
 	DeploymentCustomDomainCheckEnabled *bool                   `json:"deployment.custom_domain_check_enabled,omitempty"`
 	DeploymentDelayStartTimeSec        *int                    `json:"deployment.delay_start_time_sec,omitempty"`
-	HpaCpuAverageUtilizationPercent    *float32                `json:"hpa.cpu.average_utilization_percent,omitempty"`
+	HpaCpuAverageUtilizationPercent    *float64                `json:"hpa.cpu.average_utilization_percent,omitempty"`
 	LivenessProbeFailureThreshold      *int                    `json:"liveness_probe.failure_threshold,omitempty"`
 	LivenessProbeHttpGetPath           *string                 `json:"liveness_probe.http_get.path,omitempty"`
 	LivenessProbeInitialDelaySeconds   *int                    `json:"liveness_probe.initial_delay_seconds,omitempty"`
@@ -647,7 +647,7 @@ type AdvancedSettingsResponse struct {
 	BuildTimeoutMaxSec                 *int                    `json:"build.timeout_max_sec,omitempty"`
 	DeploymentCustomDomainCheckEnabled *bool                   `json:"deployment.custom_domain_check_enabled,omitempty"`
 	DeploymentDelayStartTimeSec        *int                    `json:"deployment.delay_start_time_sec,omitempty"`
-	HpaCpuAverageUtilizationPercent    *float32                `json:"hpa.cpu.average_utilization_percent,omitempty"`
+	HpaCpuAverageUtilizationPercent    *float64                `json:"hpa.cpu.average_utilization_percent,omitempty"`
 	LivenessProbeFailureThreshold      *int                    `json:"liveness_probe.failure_threshold,omitempty"`
 	LivenessProbeHttpGetPath           *string                 `json:"liveness_probe.http_get.path,omitempty"`
 	LivenessProbeInitialDelaySeconds   *int                    `json:"liveness_probe.initial_delay_seconds,omitempty"`
@@ -768,8 +768,8 @@ type ApplicationDependencyResponseList struct {
 
 // ApplicationDeploymentHistoryResponseList defines model for ApplicationDeploymentHistoryResponseList.
 type ApplicationDeploymentHistoryResponseList struct {
-	Page     *float32                 `json:"page,omitempty"`
-	PageSize *float32                 `json:"page_size,omitempty"`
+	Page     *float64                 `json:"page,omitempty"`
+	PageSize *float64                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -854,8 +854,8 @@ type ApplicationEnvironmentVariableResponseList struct {
 
 // ApplicationEventResponseList defines model for ApplicationEventResponseList.
 type ApplicationEventResponseList struct {
-	Page     *float32                 `json:"page,omitempty"`
-	PageSize *float32                 `json:"page_size,omitempty"`
+	Page     *float64                 `json:"page,omitempty"`
+	PageSize *float64                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1179,9 +1179,9 @@ type ClusterCredentialsResponse struct {
 // ClusterCurrentCostResponse defines model for ClusterCurrentCostResponse.
 type ClusterCurrentCostResponse struct {
 	CurrencyCode   *string  `json:"currency_code,omitempty"`
-	MaxCost        *float32 `json:"max_cost,omitempty"`
+	MaxCost        *float64 `json:"max_cost,omitempty"`
 	MaxCostInCents *int     `json:"max_cost_in_cents,omitempty"`
-	MinCost        *float32 `json:"min_cost,omitempty"`
+	MinCost        *float64 `json:"min_cost,omitempty"`
 	MinCostInCents *int     `json:"min_cost_in_cents,omitempty"`
 }
 
@@ -1360,8 +1360,8 @@ type ContainerDependencyResponseList struct {
 
 // ContainerDeploymentHistoryResponseList defines model for ContainerDeploymentHistoryResponseList.
 type ContainerDeploymentHistoryResponseList struct {
-	Page     *float32                 `json:"page,omitempty"`
-	PageSize *float32                 `json:"page_size,omitempty"`
+	Page     *float64                 `json:"page,omitempty"`
+	PageSize *float64                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1638,8 +1638,8 @@ type DatabaseApplicationResponseList struct {
 
 // DatabaseBackupResponseList defines model for DatabaseBackupResponseList.
 type DatabaseBackupResponseList struct {
-	Page     float32                  `json:"page"`
-	PageSize float32                  `json:"page_size"`
+	Page     float64                  `json:"page"`
+	PageSize float64                  `json:"page_size"`
 	Results  []BackupDatabaseResponse `json:"results,omitempty"`
 }
 
@@ -1661,8 +1661,8 @@ type DatabaseCurrentMetricResponse struct {
 
 // DatabaseDeploymentHistoryResponseList defines model for DatabaseDeploymentHistoryResponseList.
 type DatabaseDeploymentHistoryResponseList struct {
-	Page     *float32                 `json:"page,omitempty"`
-	PageSize *float32                 `json:"page_size,omitempty"`
+	Page     *float64                 `json:"page,omitempty"`
+	PageSize *float64                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1682,8 +1682,8 @@ type DatabaseEditRequest struct {
 
 // DatabaseEventResponseList defines model for DatabaseEventResponseList.
 type DatabaseEventResponseList struct {
-	Page     *float32                 `json:"page,omitempty"`
-	PageSize *float32                 `json:"page_size,omitempty"`
+	Page     *float64                 `json:"page,omitempty"`
+	PageSize *float64                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1953,8 +1953,8 @@ type EnvironmentDatabaseStatusResponseList struct {
 
 // EnvironmentDeploymentHistoryResponseList defines model for EnvironmentDeploymentHistoryResponseList.
 type EnvironmentDeploymentHistoryResponseList struct {
-	Page     *float32                 `json:"page,omitempty"`
-	PageSize *float32                 `json:"page_size,omitempty"`
+	Page     *float64                 `json:"page,omitempty"`
+	PageSize *float64                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -2384,7 +2384,7 @@ type OrganizationInvoiceResponse struct {
 	CurrencyCode *string             `json:"currency_code,omitempty"`
 	Id           *openapi_types.UUID `json:"id,omitempty"`
 	Status       *string             `json:"status,omitempty"`
-	Total        *float32            `json:"total,omitempty"`
+	Total        *float64            `json:"total,omitempty"`
 	TotalInCents *int                `json:"total_in_cents,omitempty"`
 }
 
@@ -2725,14 +2725,14 @@ type SecretResponse struct {
 
 // ServiceCurrentScaleResponse defines model for ServiceCurrentScaleResponse.
 type ServiceCurrentScaleResponse struct {
-	AlertThresholdInPercent   *float32   `json:"alert_threshold_in_percent,omitempty"`
+	AlertThresholdInPercent   *float64   `json:"alert_threshold_in_percent,omitempty"`
 	Max                       *int       `json:"max,omitempty"`
 	Min                       *int       `json:"min,omitempty"`
 	Running                   *int       `json:"running,omitempty"`
-	RunningInPercent          *float32   `json:"running_in_percent,omitempty"`
+	RunningInPercent          *float64   `json:"running_in_percent,omitempty"`
 	Status                    *string    `json:"status,omitempty"`
 	UpdatedAt                 *time.Time `json:"updated_at,omitempty"`
-	WarningThresholdInPercent *float32   `json:"warning_threshold_in_percent,omitempty"`
+	WarningThresholdInPercent *float64   `json:"warning_threshold_in_percent,omitempty"`
 }
 
 // ServiceLinksResponse defines model for ServiceLinksResponse.
@@ -2931,27 +2931,27 @@ type ListApplicationEventParams struct {
 
 // GetApplicationMetricCpuParams defines parameters for GetApplicationMetricCpu.
 type GetApplicationMetricCpuParams struct {
-	LastSeconds float32 `form:"lastSeconds" json:"lastSeconds"`
+	LastSeconds float64 `form:"lastSeconds" json:"lastSeconds"`
 }
 
 // GetApplicationMetricHealthCheckParams defines parameters for GetApplicationMetricHealthCheck.
 type GetApplicationMetricHealthCheckParams struct {
-	LastSeconds float32 `form:"lastSeconds" json:"lastSeconds"`
+	LastSeconds float64 `form:"lastSeconds" json:"lastSeconds"`
 }
 
 // GetApplicationMetricMemoryParams defines parameters for GetApplicationMetricMemory.
 type GetApplicationMetricMemoryParams struct {
-	LastSeconds float32 `form:"lastSeconds" json:"lastSeconds"`
+	LastSeconds float64 `form:"lastSeconds" json:"lastSeconds"`
 }
 
 // GetApplicationMetricRestartParams defines parameters for GetApplicationMetricRestart.
 type GetApplicationMetricRestartParams struct {
-	LastSeconds float32 `form:"lastSeconds" json:"lastSeconds"`
+	LastSeconds float64 `form:"lastSeconds" json:"lastSeconds"`
 }
 
 // GetApplicationMetricStorageParams defines parameters for GetApplicationMetricStorage.
 type GetApplicationMetricStorageParams struct {
-	LastSeconds float32 `form:"lastSeconds" json:"lastSeconds"`
+	LastSeconds float64 `form:"lastSeconds" json:"lastSeconds"`
 }
 
 // ListDatabaseBackupParams defines parameters for ListDatabaseBackup.
@@ -2971,27 +2971,27 @@ type ListDatabaseEventParams struct {
 
 // GetDatabaseMetricCpuParams defines parameters for GetDatabaseMetricCpu.
 type GetDatabaseMetricCpuParams struct {
-	LastSeconds float32 `form:"lastSeconds" json:"lastSeconds"`
+	LastSeconds float64 `form:"lastSeconds" json:"lastSeconds"`
 }
 
 // GetDatabaseMetricHealthCheckParams defines parameters for GetDatabaseMetricHealthCheck.
 type GetDatabaseMetricHealthCheckParams struct {
-	LastSeconds float32 `form:"lastSeconds" json:"lastSeconds"`
+	LastSeconds float64 `form:"lastSeconds" json:"lastSeconds"`
 }
 
 // GetDatabaseMetricMemoryParams defines parameters for GetDatabaseMetricMemory.
 type GetDatabaseMetricMemoryParams struct {
-	LastSeconds float32 `form:"lastSeconds" json:"lastSeconds"`
+	LastSeconds float64 `form:"lastSeconds" json:"lastSeconds"`
 }
 
 // GetDatabaseMetricRestartParams defines parameters for GetDatabaseMetricRestart.
 type GetDatabaseMetricRestartParams struct {
-	LastSeconds float32 `form:"lastSeconds" json:"lastSeconds"`
+	LastSeconds float64 `form:"lastSeconds" json:"lastSeconds"`
 }
 
 // GetDatabaseMetricStorageParams defines parameters for GetDatabaseMetricStorage.
 type GetDatabaseMetricStorageParams struct {
-	LastSeconds float32 `form:"lastSeconds" json:"lastSeconds"`
+	LastSeconds float64 `form:"lastSeconds" json:"lastSeconds"`
 }
 
 // ListApplicationParams defines parameters for ListApplication.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -174,4 +175,19 @@ func TestClusterCostDecodesFractionalAmounts(t *testing.T) {
 	require.NotNil(t, resp.JSON200)
 	assert.EqualValues(t, 150.5, val(t, resp.JSON200.MinCost))
 	assert.EqualValues(t, 300, val(t, resp.JSON200.MaxCost))
+}
+
+// A number decodes as a float64: an amount in the millions keeps its cents,
+// which a float32 (about seven significant digits) would round away.
+func TestLargeAmountsKeepTheirCents(t *testing.T) {
+	c, fake := newClient(t)
+	fake.answer(http.StatusOK, []byte(`{"min_cost_in_cents": 123456789, "min_cost": 1234567.89, "max_cost_in_cents": 987654321, "max_cost": 9876543.21, "currency_code": "USD"}`))
+	resp, err := c.GetClusterCurrentCostWithResponse(context.Background(),
+		uuid(t, "0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a"), uuid(t, "1e2f3a4b-5c6d-4e7f-9a8b-9c0d1e2f3a4b"))
+	require.NoError(t, err, "the answer did not decode")
+	require.NotNil(t, resp.JSON200)
+	require.NotNil(t, resp.JSON200.MinCost)
+	require.NotNil(t, resp.JSON200.MaxCost)
+	assert.Equal(t, "1234567.89", strconv.FormatFloat(float64(*resp.JSON200.MinCost), 'f', 2, 64))
+	assert.Equal(t, "9876543.21", strconv.FormatFloat(float64(*resp.JSON200.MaxCost), 'f', 2, 64))
 }
