@@ -2,7 +2,6 @@ package qovery
 
 import (
 	"context"
-	"errors"
 	"iter"
 
 	"github.com/google/uuid"
@@ -24,11 +23,27 @@ type pageFunc[T any] func(ctx context.Context, after *uuid.UUID) (items []T, pag
 // time. It yields each item with a nil error. On the first failure it yields
 // the zero T with the error and stops. A page shorter than the page size, or
 // empty, is the last one.
+//
+// The rule that keeps a lying API from looping it: within one walk, every
+// item ID appears once. Each cursor is the last ID of a page, so a page
+// served twice, a cursor that does not move and a cursor that cycles back
+// all break that rule too. A page holding an ID already seen (on an
+// earlier page or earlier on the same one) is not yielded at all: the walk
+// stops with a *PageError naming the list. Items without an ID are yielded
+// without the check; a full page whose last item has no ID also ends the
+// walk with a *PageError, as there is nothing to continue from. The IDs
+// seen cost 16 bytes each for the length of the walk.
 func pages[T any](ctx context.Context, fetch pageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
+	return listPages(ctx, "a paginated list", fetch, idOf)
+}
+
+// listPages is pages for the list named list, which errors name.
+func listPages[T any](ctx context.Context, list string, fetch pageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		var after *uuid.UUID
-		for {
+		seen := map[uuid.UUID]int{} // item ID -> page it was on
+		for page := 1; ; page++ {
 			if err := ctx.Err(); err != nil {
 				yield(zero, err)
 				return
@@ -37,6 +52,17 @@ func pages[T any](ctx context.Context, fetch pageFunc[T], idOf func(*T) *uuid.UU
 			if err != nil {
 				yield(zero, err)
 				return
+			}
+			for i := range items {
+				id := idOf(&items[i])
+				if id == nil {
+					continue
+				}
+				if first, dup := seen[*id]; dup {
+					yield(zero, &PageError{List: list, Page: page, ItemID: id.String(), FirstPage: first})
+					return
+				}
+				seen[*id] = page
 			}
 			for i := range items {
 				if !yield(items[i], nil) {
@@ -50,12 +76,8 @@ func pages[T any](ctx context.Context, fetch pageFunc[T], idOf func(*T) *uuid.UU
 				return
 			}
 			next := idOf(&items[len(items)-1])
-			switch {
-			case next == nil:
-				yield(zero, errors.New("qovery: the last item of a full page has no id to continue from"))
-				return
-			case after != nil && *next == *after:
-				yield(zero, errors.New("qovery: pagination did not advance"))
+			if next == nil {
+				yield(zero, &PageError{List: list, Page: page})
 				return
 			}
 			id := *next
@@ -105,12 +127,19 @@ func mapID(m *map[string]any) *uuid.UUID {
 //		}
 //		fmt.Println(*b.Name)
 //	}
+//
+// Every iterator of this package follows one rule against an API whose
+// pages contradict each other: within one walk, an item ID appears once. A
+// page holding an ID already seen (a page served twice, a cursor that does
+// not move or cycles back, pages that overlap) is not yielded; the walk
+// stops with a *PageError naming the list, the page and the ID. So does a
+// full page whose last item has no ID to continue from.
 func (c *Client) Backups(ctx context.Context, databaseID string) iter.Seq2[gen.BackupDatabaseResponse, error] {
 	id, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return failed[gen.BackupDatabaseResponse](err)
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]gen.BackupDatabaseResponse, int, error) {
+	return listPages(ctx, "backups of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]gen.BackupDatabaseResponse, int, error) {
 		l, err := Result[gen.DatabaseBackupResponseList](c.api.ListDatabaseBackupWithResponse(ctx, id, &gen.ListDatabaseBackupParams{StartId: after}))
 		if err != nil {
 			return nil, 0, err
@@ -126,7 +155,7 @@ func (c *Client) DatabaseEvents(ctx context.Context, databaseID string) iter.Seq
 	if err != nil {
 		return failed[map[string]any](err)
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "events of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		l, err := Result[gen.DatabaseEventResponseList](c.api.ListDatabaseEventWithResponse(ctx, id, &gen.ListDatabaseEventParams{StartId: after}))
 		if err != nil {
 			return nil, 0, err
@@ -142,7 +171,7 @@ func (c *Client) DatabaseDeployments(ctx context.Context, databaseID string) ite
 	if err != nil {
 		return failed[map[string]any](err)
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "deployments of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		l, err := Result[gen.DatabaseDeploymentHistoryResponseList](c.api.ListDatabaseDeploymentHistoryWithResponse(ctx, id, &gen.ListDatabaseDeploymentHistoryParams{StartId: after}))
 		if err != nil {
 			return nil, 0, err
@@ -158,7 +187,7 @@ func (c *Client) ApplicationEvents(ctx context.Context, applicationID string) it
 	if err != nil {
 		return failed[map[string]any](err)
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "events of application "+applicationID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		l, err := Result[gen.ApplicationEventResponseList](c.api.ListApplicationEventWithResponse(ctx, id, &gen.ListApplicationEventParams{StartId: after}))
 		if err != nil {
 			return nil, 0, err
@@ -174,7 +203,7 @@ func (c *Client) ApplicationDeployments(ctx context.Context, applicationID strin
 	if err != nil {
 		return failed[map[string]any](err)
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "deployments of application "+applicationID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		l, err := Result[gen.ApplicationDeploymentHistoryResponseList](c.api.ListApplicationDeploymentHistoryWithResponse(ctx, id, &gen.ListApplicationDeploymentHistoryParams{StartId: after}))
 		if err != nil {
 			return nil, 0, err
@@ -190,7 +219,7 @@ func (c *Client) EnvironmentDeployments(ctx context.Context, environmentID strin
 	if err != nil {
 		return failed[map[string]any](err)
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "deployments of environment "+environmentID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		l, err := Result[gen.EnvironmentDeploymentHistoryResponseList](c.api.ListEnvironmentDeploymentHistoryWithResponse(ctx, id, &gen.ListEnvironmentDeploymentHistoryParams{StartId: after}))
 		if err != nil {
 			return nil, 0, err
