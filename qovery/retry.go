@@ -421,17 +421,13 @@ const (
 // have reached the server.
 func classifyError(err error, wire *wireTrace) errClass {
 	var (
-		certInvalid  x509.CertificateInvalidError
-		unknownCA    x509.UnknownAuthorityError
-		hostname     x509.HostnameError
-		verification *tls.CertificateVerificationError
-		opErr        *net.OpError
-		dnsErr       *net.DNSError
+		opErr  *net.OpError
+		dnsErr *net.DNSError
 	)
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !isAttemptTimeout(err):
 		return errFatal
-	case errors.As(err, &certInvalid), errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &verification):
+	case isCertificateError(err):
 		return errFatal
 	case refusedByNetHTTP(err), errors.Is(err, ErrResponseTooLarge):
 		return errFatal
@@ -480,6 +476,18 @@ func attemptRequest(req *http.Request, attempt int, seal bool) (*http.Request, e
 		sealBody(r, body)
 	}
 	return r, nil
+}
+
+// isCertificateError reports a server certificate that failed
+// verification: permanent, whatever is retried.
+func isCertificateError(err error) bool {
+	var (
+		certInvalid  x509.CertificateInvalidError
+		unknownCA    x509.UnknownAuthorityError
+		hostname     x509.HostnameError
+		verification *tls.CertificateVerificationError
+	)
+	return errors.As(err, &certInvalid) || errors.As(err, &unknownCA) || errors.As(err, &hostname) || errors.As(err, &verification)
 }
 
 // serverWait returns how long the server asked the client to wait, from

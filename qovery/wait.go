@@ -48,8 +48,15 @@ type WaitPolicy struct {
 
 	// MaxTransientErrors is how many polls in a row may fail with a
 	// server-side or network error before the wait gives up (default 5).
-	// Other errors end the wait at once.
+	// Other errors end the wait at once, and so does a certificate error,
+	// which no later poll will cure.
 	MaxTransientErrors int
+
+	// ListGrace is how long WaitBackup treats a backup missing from the
+	// list as not listed yet, counted from the start of the wait (default
+	// 30s): right after CreateBackup, the list may not show it for a
+	// moment.
+	ListGrace time.Duration
 }
 
 func (p WaitPolicy) withDefaults() WaitPolicy {
@@ -67,6 +74,9 @@ func (p WaitPolicy) withDefaults() WaitPolicy {
 	}
 	if p.MaxTransientErrors <= 0 {
 		p.MaxTransientErrors = 5
+	}
+	if p.ListGrace <= 0 {
+		p.ListGrace = 30 * time.Second
 	}
 	return p
 }
@@ -101,6 +111,8 @@ func (e *StateError) Error() string {
 //     with a *StateError naming the state and its message.
 //   - 404 ends the wait with success, and a nil status, only when target is
 //     StateDeleted; otherwise it is returned as an *APIError.
+//   - An empty target is an error, returned before any request; a
+//     certificate error ends the wait at the first poll.
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout, never nil.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
@@ -152,6 +164,9 @@ func (c *Client) WaitEnvironment(ctx context.Context, environmentID string, targ
 
 // waitStatus implements the Wait* methods; see WaitApplication.
 func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, get func(context.Context) (*gen.Status, error)) (*gen.Status, error) {
+	if strings.TrimSpace(string(target)) == "" {
+		return nil, fmt.Errorf("qovery: waiting for %s %s: the target state is empty", kind, id)
+	}
 	var last *gen.Status
 	err := c.poll(ctx, kind+" "+id, string(target), func(ctx context.Context) (string, bool, error) {
 		st, err := get(ctx)
@@ -257,7 +272,7 @@ func isTransient(err error) bool {
 		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusTooManyRequests
 	}
 	var se *StateError
-	return !errors.As(err, &se)
+	return !errors.As(err, &se) && !isCertificateError(err)
 }
 
 // parseID checks that value, the argument called name, is a UUID.
