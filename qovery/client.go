@@ -57,6 +57,7 @@ type settings struct {
 	insecure  bool
 	wait      WaitPolicy
 	maxBody   int64
+	pacing    bool
 }
 
 // DefaultMaxResponseBody is how large a success body may be once
@@ -159,6 +160,7 @@ func New(token string, opts ...Option) (*Client, error) {
 		budget:  newBudget(policy.BudgetRatio, policy.BudgetBurst),
 		logger:  s.logger,
 		maxBody: s.maxBody,
+		limits:  &limiter{pacing: s.pacing},
 	}
 	if t.maxBody <= 0 {
 		t.maxBody = DefaultMaxResponseBody

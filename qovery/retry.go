@@ -212,6 +212,7 @@ type transport struct {
 	budget  *budget
 	logger  *slog.Logger
 	maxBody int64 // bytes a success body may take once decompressed
+	limits  *limiter
 }
 
 // Format keeps the transport's fields, the credential among them, out of any
@@ -273,8 +274,15 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			wire = new(wireTrace)
 			r = wire.traced(r)
 		}
+		if err := t.limits.wait(ctx); err != nil {
+			return nil, err
+		}
 		a := t.start(r)
 		resp, err := t.next.RoundTrip(a.req)
+		if resp != nil {
+			t.limits.observe(resp.Header, time.Now())
+		}
+		t.limits.done()
 		if err != nil {
 			err = a.explain(err)
 		}
@@ -513,15 +521,23 @@ func resetTime(h http.Header, now time.Time, useReset bool) (time.Time, bool) {
 	}
 	if useReset {
 		if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
-			if n, ok := parseSeconds(v); ok {
-				if n >= 1_000_000_000 { // an instant, in Unix seconds
-					return time.Unix(int64(min(n, 1<<40)), 0), true
-				}
-				return now.Add(secondsDuration(n)), true
-			}
+			return rateLimitReset(v, now)
 		}
 	}
 	return time.Time{}, false
+}
+
+// rateLimitReset reads X-RateLimit-Reset: Unix seconds, or seconds from
+// now for small values.
+func rateLimitReset(v string, now time.Time) (time.Time, bool) {
+	n, ok := parseSeconds(v)
+	switch {
+	case !ok:
+		return time.Time{}, false
+	case n >= 1_000_000_000: // an instant, in Unix seconds
+		return time.Unix(int64(min(n, 1<<40)), 0), true
+	}
+	return now.Add(secondsDuration(n)), true
 }
 
 // parseSeconds reads a count of seconds. A number of digits too large for
