@@ -5,7 +5,7 @@ GO ?= go
 # without -race, and say so.
 RACE := $(if $(filter 1,$(shell $(GO) env CGO_ENABLED)),-race,)
 
-.PHONY: all regen check test vet run bench
+.PHONY: all regen check test vet lint run bench
 
 all: test
 
@@ -25,6 +25,14 @@ vet:
 # it is run by name. Without -race: the packages it uses are raced above,
 # and this run shows what a user's test costs.
 USERMOD := qovery/qoverytest/testdata/usermod
+
+# golangci-lint with the linters of .golangci.yml. It is built from its own
+# module, tools/lint, so that its dependencies stay out of the library's
+# go.mod; the first run builds it, which takes a few minutes.
+LINT = $(GO) tool -modfile=tools/lint/go.mod golangci-lint
+
+lint:
+	$(LINT) run ./...
 
 # What CI runs (.ci/run).
 test: vet

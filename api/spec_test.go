@@ -98,7 +98,7 @@ func readOperations(t *testing.T, path string) []row {
 	t.Helper()
 	f, err := os.Open(path)
 	require.NoError(t, err)
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -173,10 +173,17 @@ func successCodes(op *openapi3.Operation) []string {
 // nothing in the spec that the table does not list.
 func TestSpecMatchesOperationTable(t *testing.T) {
 	table := filepath.Join(docsDir(t), "operations.tsv")
-	if _, err := os.Stat(table); err != nil {
-		t.Skipf("skipping: the operation table is not there (%v); check out the reference documents as ../shared/docs beside the repository to run this test", err)
-	}
 	doc := loadSpec(t)
+	if _, err := os.Stat(table); err != nil {
+		n := 0
+		for _, item := range doc.Paths.Map() {
+			n += len(item.Operations())
+		}
+		t.Skipf("skipped: ../shared/docs/operations.tsv is absent (%v), so none of the spec's %d operations was checked "+
+			"for its method, path, operationId, tag, summary, success statuses and deprecation against the reference documents, "+
+			"nor the spec for operations the documents do not list; check the documents out as ../shared/docs beside the repository to run this test",
+			err, n)
+	}
 	rows := readOperations(t, table)
 
 	listed := map[string]bool{}

@@ -47,7 +47,7 @@ func TestEditApplicationSendsPortObjects(t *testing.T) {
 	c, _, ids := fakeClient(t)
 	body := gen.ApplicationEditRequest{
 		Name: ptr("web"),
-		Ports: &[]gen.ServicePort{{
+		Ports: []gen.ServicePort{{
 			InternalPort:       ptr(8080),
 			ExternalPort:       ptr(443),
 			PubliclyAccessible: ptr(true),

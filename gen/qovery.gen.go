@@ -294,6 +294,33 @@ func (e EnvironmentModeEnum) Valid() bool {
 	}
 }
 
+// Defines values for EnvironmentVariableScopeEnum.
+const (
+	EnvironmentVariableScopeEnumAPPLICATION EnvironmentVariableScopeEnum = "APPLICATION"
+	EnvironmentVariableScopeEnumBUILTIN     EnvironmentVariableScopeEnum = "BUILT_IN"
+	EnvironmentVariableScopeEnumCONTAINER   EnvironmentVariableScopeEnum = "CONTAINER"
+	EnvironmentVariableScopeEnumENVIRONMENT EnvironmentVariableScopeEnum = "ENVIRONMENT"
+	EnvironmentVariableScopeEnumPROJECT     EnvironmentVariableScopeEnum = "PROJECT"
+)
+
+// Valid indicates whether the value is a known member of the EnvironmentVariableScopeEnum enum.
+func (e EnvironmentVariableScopeEnum) Valid() bool {
+	switch e {
+	case EnvironmentVariableScopeEnumAPPLICATION:
+		return true
+	case EnvironmentVariableScopeEnumBUILTIN:
+		return true
+	case EnvironmentVariableScopeEnumCONTAINER:
+		return true
+	case EnvironmentVariableScopeEnumENVIRONMENT:
+		return true
+	case EnvironmentVariableScopeEnumPROJECT:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InviteMemberRoleEnum.
 const (
 	InviteMemberRoleEnumADMIN     InviteMemberRoleEnum = "ADMIN"
@@ -549,22 +576,22 @@ type AWSCredentialsRequest struct {
 
 // AWSCredentialsResponseList defines model for AWSCredentialsResponseList.
 type AWSCredentialsResponseList struct {
-	Results *[]ClusterCredentialsResponse `json:"results,omitempty"`
+	Results []ClusterCredentialsResponse `json:"results,omitempty"`
 }
 
 // AWSFeaturesResponseList defines model for AWSFeaturesResponseList.
 type AWSFeaturesResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // AWSInstanceTypeResponseList defines model for AWSInstanceTypeResponseList.
 type AWSInstanceTypeResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // AWSRegionsResponseList defines model for AWSRegionsResponseList.
 type AWSRegionsResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // AccountInformationResponse defines model for AccountInformationResponse.
@@ -652,32 +679,32 @@ type Annotation struct {
 
 // AnnotationsGroup defines model for AnnotationsGroup.
 type AnnotationsGroup struct {
-	Annotations *[]Annotation       `json:"annotations,omitempty"`
+	Annotations []Annotation        `json:"annotations,omitempty"`
 	CreatedAt   *time.Time          `json:"created_at,omitempty"`
 	Id          *openapi_types.UUID `json:"id,omitempty"`
 	Name        *string             `json:"name,omitempty"`
-	Scopes      *[]string           `json:"scopes,omitempty"`
+	Scopes      []string            `json:"scopes,omitempty"`
 	UpdatedAt   *time.Time          `json:"updated_at,omitempty"`
 }
 
 // ApplicationCommitResponseList defines model for ApplicationCommitResponseList.
 type ApplicationCommitResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationContributorResponseList defines model for ApplicationContributorResponseList.
 type ApplicationContributorResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationCurrentInstanceResponseList defines model for ApplicationCurrentInstanceResponseList.
 type ApplicationCurrentInstanceResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationCurrentStorageDiskResponseList defines model for ApplicationCurrentStorageDiskResponseList.
 type ApplicationCurrentStorageDiskResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationCustomDomainRequest defines model for ApplicationCustomDomainRequest.
@@ -687,12 +714,12 @@ type ApplicationCustomDomainRequest struct {
 
 // ApplicationCustomDomainResponseList defines model for ApplicationCustomDomainResponseList.
 type ApplicationCustomDomainResponseList struct {
-	Results *[]CustomDomainResponse `json:"results,omitempty"`
+	Results []CustomDomainResponse `json:"results,omitempty"`
 }
 
 // ApplicationDatabaseResponseList defines model for ApplicationDatabaseResponseList.
 type ApplicationDatabaseResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationDependencyResponse defines model for ApplicationDependencyResponse.
@@ -711,7 +738,7 @@ type ApplicationDependencyResponse struct {
 	DockerfilePath *string                   `json:"dockerfile_path,omitempty"`
 	Environment    *ReferenceObject          `json:"environment,omitempty"`
 	GitRepository  *ApplicationGitRepository `json:"git_repository,omitempty"`
-	Healthcheck    *map[string]interface{}   `json:"healthcheck,omitempty"`
+	Healthcheck    map[string]interface{}    `json:"healthcheck,omitempty"`
 	Id             *openapi_types.UUID       `json:"id,omitempty"`
 
 	// MaxRunningInstances Most instances allowed; -1 means no limit.
@@ -727,23 +754,23 @@ type ApplicationDependencyResponse struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
-	Name                *string           `json:"name,omitempty"`
-	Ports               *[]ServicePort    `json:"ports,omitempty"`
-	Storage             *[]ServiceStorage `json:"storage,omitempty"`
-	UpdatedAt           *time.Time        `json:"updated_at,omitempty"`
+	MinRunningInstances *int             `json:"min_running_instances,omitempty"`
+	Name                *string          `json:"name,omitempty"`
+	Ports               []ServicePort    `json:"ports,omitempty"`
+	Storage             []ServiceStorage `json:"storage,omitempty"`
+	UpdatedAt           *time.Time       `json:"updated_at,omitempty"`
 }
 
 // ApplicationDependencyResponseList defines model for ApplicationDependencyResponseList.
 type ApplicationDependencyResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationDeploymentHistoryResponseList defines model for ApplicationDeploymentHistoryResponseList.
 type ApplicationDeploymentHistoryResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
-	Results  *[]map[string]interface{} `json:"results,omitempty"`
+	Page     *int                     `json:"page,omitempty"`
+	PageSize *int                     `json:"page_size,omitempty"`
+	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationDeploymentRestrictionRequest defines model for ApplicationDeploymentRestrictionRequest.
@@ -765,7 +792,7 @@ type ApplicationDeploymentRestrictionResponse struct {
 
 // ApplicationDeploymentRestrictionsResponse defines model for ApplicationDeploymentRestrictionsResponse.
 type ApplicationDeploymentRestrictionsResponse struct {
-	DeploymentRestrictions *[]map[string]interface{} `json:"deployment_restrictions,omitempty"`
+	DeploymentRestrictions []map[string]interface{} `json:"deployment_restrictions,omitempty"`
 }
 
 // ApplicationEditRequest defines model for ApplicationEditRequest.
@@ -791,11 +818,11 @@ type ApplicationEditRequest struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
-	Name                *string           `json:"name,omitempty"`
-	Ports               *[]ServicePort    `json:"ports,omitempty"`
-	StickySession       *bool             `json:"sticky_session,omitempty"`
-	Storage             *[]ServiceStorage `json:"storage,omitempty"`
+	MinRunningInstances *int             `json:"min_running_instances,omitempty"`
+	Name                *string          `json:"name,omitempty"`
+	Ports               []ServicePort    `json:"ports,omitempty"`
+	StickySession       *bool            `json:"sticky_session,omitempty"`
+	Storage             []ServiceStorage `json:"storage,omitempty"`
 }
 
 // ApplicationEnvironmentVariableAliasRequest defines model for ApplicationEnvironmentVariableAliasRequest.
@@ -822,14 +849,14 @@ type ApplicationEnvironmentVariableRequest struct {
 
 // ApplicationEnvironmentVariableResponseList defines model for ApplicationEnvironmentVariableResponseList.
 type ApplicationEnvironmentVariableResponseList struct {
-	Results *[]EnvironmentVariableResponse `json:"results,omitempty"`
+	Results []EnvironmentVariableResponse `json:"results,omitempty"`
 }
 
 // ApplicationEventResponseList defines model for ApplicationEventResponseList.
 type ApplicationEventResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
-	Results  *[]map[string]interface{} `json:"results,omitempty"`
+	Page     *int                     `json:"page,omitempty"`
+	PageSize *int                     `json:"page_size,omitempty"`
+	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationGitRepository defines model for ApplicationGitRepository.
@@ -868,37 +895,37 @@ type ApplicationGitRepositoryRequest struct {
 
 // ApplicationLogResponseList defines model for ApplicationLogResponseList.
 type ApplicationLogResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationLogicalDatabaseResponseList defines model for ApplicationLogicalDatabaseResponseList.
 type ApplicationLogicalDatabaseResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationMetricCpuResponseList defines model for ApplicationMetricCpuResponseList.
 type ApplicationMetricCpuResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationMetricHealthCheckResponseList defines model for ApplicationMetricHealthCheckResponseList.
 type ApplicationMetricHealthCheckResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationMetricMemoryResponseList defines model for ApplicationMetricMemoryResponseList.
 type ApplicationMetricMemoryResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationMetricRestartResponseList defines model for ApplicationMetricRestartResponseList.
 type ApplicationMetricRestartResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationMetricStorageResponseList defines model for ApplicationMetricStorageResponseList.
 type ApplicationMetricStorageResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ApplicationNetworkEditRequest defines model for ApplicationNetworkEditRequest.
@@ -929,17 +956,17 @@ type ApplicationRequest struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
-	Name                string            `json:"name"`
-	Ports               *[]ServicePort    `json:"ports,omitempty"`
-	Storage             *[]ServiceStorage `json:"storage,omitempty"`
+	MinRunningInstances *int             `json:"min_running_instances,omitempty"`
+	Name                string           `json:"name"`
+	Ports               []ServicePort    `json:"ports,omitempty"`
+	Storage             []ServiceStorage `json:"storage,omitempty"`
 }
 
 // ApplicationResponse defines model for ApplicationResponse.
 type ApplicationResponse struct {
-	AnnotationsGroups *[]AnnotationsGroup `json:"annotations_groups,omitempty"`
-	Arguments         *[]string           `json:"arguments,omitempty"`
-	AutoDeploy        *bool               `json:"auto_deploy,omitempty"`
+	AnnotationsGroups []AnnotationsGroup `json:"annotations_groups,omitempty"`
+	Arguments         []string           `json:"arguments,omitempty"`
+	AutoDeploy        *bool              `json:"auto_deploy,omitempty"`
 
 	// AutoPreview Whether a preview environment is created for each pull request.
 	AutoPreview       *bool                      `json:"auto_preview,omitempty"`
@@ -963,7 +990,7 @@ type ApplicationResponse struct {
 	Healthchecks   Healthchecks              `json:"healthchecks"`
 	IconUri        string                    `json:"icon_uri"`
 	Id             openapi_types.UUID        `json:"id"`
-	LabelsGroups   *[]LabelsGroup            `json:"labels_groups,omitempty"`
+	LabelsGroups   []LabelsGroup             `json:"labels_groups,omitempty"`
 
 	// MaxRunningInstances Most instances allowed; -1 means no limit.
 	MaxRunningInstances *int `json:"max_running_instances,omitempty"`
@@ -979,17 +1006,17 @@ type ApplicationResponse struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
-	Name                string            `json:"name"`
-	Ports               *[]ServicePort    `json:"ports,omitempty"`
-	ServiceType         ServiceTypeEnum   `json:"service_type"`
-	Storage             *[]ServiceStorage `json:"storage,omitempty"`
-	UpdatedAt           *time.Time        `json:"updated_at,omitempty"`
+	MinRunningInstances *int             `json:"min_running_instances,omitempty"`
+	Name                string           `json:"name"`
+	Ports               []ServicePort    `json:"ports,omitempty"`
+	ServiceType         ServiceTypeEnum  `json:"service_type"`
+	Storage             []ServiceStorage `json:"storage,omitempty"`
+	UpdatedAt           *time.Time       `json:"updated_at,omitempty"`
 }
 
 // ApplicationResponseList defines model for ApplicationResponseList.
 type ApplicationResponseList struct {
-	Results *[]ApplicationResponse `json:"results,omitempty"`
+	Results []ApplicationResponse `json:"results,omitempty"`
 }
 
 // ApplicationSecretAliasRequest defines model for ApplicationSecretAliasRequest.
@@ -1016,7 +1043,7 @@ type ApplicationSecretRequest struct {
 
 // ApplicationSecretsResponseList defines model for ApplicationSecretsResponseList.
 type ApplicationSecretsResponseList struct {
-	Results *[]SecretResponse `json:"results,omitempty"`
+	Results []SecretResponse `json:"results,omitempty"`
 }
 
 // ApplicationTagRequest defines model for ApplicationTagRequest.
@@ -1026,7 +1053,7 @@ type ApplicationTagRequest struct {
 
 // ApplicationTagResponseList defines model for ApplicationTagResponseList.
 type ApplicationTagResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // AutoDeployContainerEnvironmentsRequest defines model for AutoDeployContainerEnvironmentsRequest.
@@ -1037,32 +1064,32 @@ type AutoDeployContainerEnvironmentsRequest struct {
 
 // AutoscalingPolicyResponse defines model for AutoscalingPolicyResponse.
 type AutoscalingPolicyResponse struct {
-	CooldownPeriodSeconds  *int                 `json:"cooldown_period_seconds,omitempty"`
-	CreatedAt              *time.Time           `json:"created_at,omitempty"`
-	Id                     *openapi_types.UUID  `json:"id,omitempty"`
-	Mode                   *string              `json:"mode,omitempty"`
-	PollingIntervalSeconds *int                 `json:"polling_interval_seconds,omitempty"`
-	Scalers                *[]AutoscalingScaler `json:"scalers,omitempty"`
-	ServiceId              *openapi_types.UUID  `json:"service_id,omitempty"`
-	UpdatedAt              *time.Time           `json:"updated_at,omitempty"`
+	CooldownPeriodSeconds  *int                `json:"cooldown_period_seconds,omitempty"`
+	CreatedAt              *time.Time          `json:"created_at,omitempty"`
+	Id                     *openapi_types.UUID `json:"id,omitempty"`
+	Mode                   *string             `json:"mode,omitempty"`
+	PollingIntervalSeconds *int                `json:"polling_interval_seconds,omitempty"`
+	Scalers                []AutoscalingScaler `json:"scalers,omitempty"`
+	ServiceId              *openapi_types.UUID `json:"service_id,omitempty"`
+	UpdatedAt              *time.Time          `json:"updated_at,omitempty"`
 }
 
 // AutoscalingScaler defines model for AutoscalingScaler.
 type AutoscalingScaler struct {
-	ConfigJson            *map[string]interface{} `json:"config_json,omitempty"`
-	ConfigYaml            *string                 `json:"config_yaml,omitempty"`
-	CreatedAt             *time.Time              `json:"created_at,omitempty"`
-	Enabled               *bool                   `json:"enabled,omitempty"`
-	Id                    *openapi_types.UUID     `json:"id,omitempty"`
-	Role                  *string                 `json:"role,omitempty"`
-	ScalerType            *string                 `json:"scaler_type,omitempty"`
-	TriggerAuthentication *TriggerAuthentication  `json:"trigger_authentication,omitempty"`
-	UpdatedAt             *time.Time              `json:"updated_at,omitempty"`
+	ConfigJson            map[string]interface{} `json:"config_json,omitempty"`
+	ConfigYaml            *string                `json:"config_yaml,omitempty"`
+	CreatedAt             *time.Time             `json:"created_at,omitempty"`
+	Enabled               *bool                  `json:"enabled,omitempty"`
+	Id                    *openapi_types.UUID    `json:"id,omitempty"`
+	Role                  *string                `json:"role,omitempty"`
+	ScalerType            *string                `json:"scaler_type,omitempty"`
+	TriggerAuthentication *TriggerAuthentication `json:"trigger_authentication,omitempty"`
+	UpdatedAt             *time.Time             `json:"updated_at,omitempty"`
 }
 
 // AvailableContainerRegistryResponseList defines model for AvailableContainerRegistryResponseList.
 type AvailableContainerRegistryResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // BackupDatabaseRequest defines model for BackupDatabaseRequest.
@@ -1086,7 +1113,7 @@ type BitbucketRepositoriesResponse map[string]interface{}
 
 // BitbucketRepositoryBranchesResponseList defines model for BitbucketRepositoryBranchesResponseList.
 type BitbucketRepositoryBranchesResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // BuildModeEnum defines model for BuildModeEnum.
@@ -1124,7 +1151,7 @@ type CloudProviderEnum string
 
 // CloudProviderResponseList defines model for CloudProviderResponseList.
 type CloudProviderResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ClusterAdvancedSettingsEditRequest defines model for ClusterAdvancedSettingsEditRequest.
@@ -1167,7 +1194,7 @@ type ClusterDeploymentStatusResponse struct {
 
 // ClusterLogsResponseList defines model for ClusterLogsResponseList.
 type ClusterLogsResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ClusterReadinessStatusResponse defines model for ClusterReadinessStatusResponse.
@@ -1177,18 +1204,18 @@ type ClusterReadinessStatusResponse struct {
 
 // ClusterRequest defines model for ClusterRequest.
 type ClusterRequest struct {
-	CloudProvider   CloudProviderEnum         `json:"cloud_provider"`
-	Description     *string                   `json:"description,omitempty"`
-	DiskSize        *int                      `json:"disk_size,omitempty"`
-	Features        *[]map[string]interface{} `json:"features,omitempty"`
-	InstanceType    *string                   `json:"instance_type,omitempty"`
-	Kubernetes      *KubernetesEnum           `json:"kubernetes,omitempty"`
-	MaxRunningNodes *int                      `json:"max_running_nodes,omitempty"`
-	MinRunningNodes *int                      `json:"min_running_nodes,omitempty"`
-	Name            string                    `json:"name"`
-	Production      *bool                     `json:"production,omitempty"`
-	Region          string                    `json:"region"`
-	SshKeys         *[]string                 `json:"ssh_keys,omitempty"`
+	CloudProvider   CloudProviderEnum        `json:"cloud_provider"`
+	Description     *string                  `json:"description,omitempty"`
+	DiskSize        *int                     `json:"disk_size,omitempty"`
+	Features        []map[string]interface{} `json:"features,omitempty"`
+	InstanceType    *string                  `json:"instance_type,omitempty"`
+	Kubernetes      *KubernetesEnum          `json:"kubernetes,omitempty"`
+	MaxRunningNodes *int                     `json:"max_running_nodes,omitempty"`
+	MinRunningNodes *int                     `json:"min_running_nodes,omitempty"`
+	Name            string                   `json:"name"`
+	Production      *bool                    `json:"production,omitempty"`
+	Region          string                   `json:"region"`
+	SshKeys         []string                 `json:"ssh_keys,omitempty"`
 }
 
 // ClusterResponse defines model for ClusterResponse.
@@ -1196,18 +1223,18 @@ type ClusterResponse struct {
 	CloudProvider *CloudProviderEnum `json:"cloud_provider,omitempty"`
 
 	// Cpu CPU in millicores (1000 is one CPU).
-	Cpu                        *int                      `json:"cpu,omitempty"`
-	CreatedAt                  *time.Time                `json:"created_at,omitempty"`
-	Description                *string                   `json:"description,omitempty"`
-	DiskSize                   *int                      `json:"disk_size,omitempty"`
-	EstimatedCloudProviderCost *int                      `json:"estimated_cloud_provider_cost,omitempty"`
-	Features                   *[]map[string]interface{} `json:"features,omitempty"`
-	HasAccess                  *bool                     `json:"has_access,omitempty"`
-	Id                         *openapi_types.UUID       `json:"id,omitempty"`
-	InstanceType               *string                   `json:"instance_type,omitempty"`
-	IsDefault                  *bool                     `json:"is_default,omitempty"`
-	Kubernetes                 *KubernetesEnum           `json:"kubernetes,omitempty"`
-	MaxRunningNodes            *int                      `json:"max_running_nodes,omitempty"`
+	Cpu                        *int                     `json:"cpu,omitempty"`
+	CreatedAt                  *time.Time               `json:"created_at,omitempty"`
+	Description                *string                  `json:"description,omitempty"`
+	DiskSize                   *int                     `json:"disk_size,omitempty"`
+	EstimatedCloudProviderCost *int                     `json:"estimated_cloud_provider_cost,omitempty"`
+	Features                   []map[string]interface{} `json:"features,omitempty"`
+	HasAccess                  *bool                    `json:"has_access,omitempty"`
+	Id                         *openapi_types.UUID      `json:"id,omitempty"`
+	InstanceType               *string                  `json:"instance_type,omitempty"`
+	IsDefault                  *bool                    `json:"is_default,omitempty"`
+	Kubernetes                 *KubernetesEnum          `json:"kubernetes,omitempty"`
+	MaxRunningNodes            *int                     `json:"max_running_nodes,omitempty"`
 
 	// Memory Memory in megabytes.
 	Memory          *int       `json:"memory,omitempty"`
@@ -1215,7 +1242,7 @@ type ClusterResponse struct {
 	Name            *string    `json:"name,omitempty"`
 	Production      *bool      `json:"production,omitempty"`
 	Region          *string    `json:"region,omitempty"`
-	SshKeys         *[]string  `json:"ssh_keys,omitempty"`
+	SshKeys         []string   `json:"ssh_keys,omitempty"`
 	Status          *string    `json:"status,omitempty"`
 	UpdatedAt       *time.Time `json:"updated_at,omitempty"`
 	Version         *string    `json:"version,omitempty"`
@@ -1263,12 +1290,12 @@ type ContainerAdvancedSettingsResponse = []map[string]interface{}
 
 // ContainerCurrentInstanceResponseList defines model for ContainerCurrentInstanceResponseList.
 type ContainerCurrentInstanceResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ContainerCurrentStorageDiskResponseList defines model for ContainerCurrentStorageDiskResponseList.
 type ContainerCurrentStorageDiskResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ContainerCustomDomainEditRequest defines model for ContainerCustomDomainEditRequest.
@@ -1283,12 +1310,12 @@ type ContainerCustomDomainRequest struct {
 
 // ContainerCustomDomainResponseList defines model for ContainerCustomDomainResponseList.
 type ContainerCustomDomainResponseList struct {
-	Results *[]CustomDomainResponse `json:"results,omitempty"`
+	Results []CustomDomainResponse `json:"results,omitempty"`
 }
 
 // ContainerDependencyResponse defines model for ContainerDependencyResponse.
 type ContainerDependencyResponse struct {
-	Arguments *[]string `json:"arguments,omitempty"`
+	Arguments []string `json:"arguments,omitempty"`
 
 	// AutoPreview Whether a preview environment is created for each pull request.
 	AutoPreview *bool `json:"auto_preview,omitempty"`
@@ -1314,25 +1341,25 @@ type ContainerDependencyResponse struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int                    `json:"min_running_instances,omitempty"`
-	Name                *string                 `json:"name,omitempty"`
-	Ports               *[]ServicePort          `json:"ports,omitempty"`
-	Registry            *map[string]interface{} `json:"registry,omitempty"`
-	Storage             *[]ServiceStorage       `json:"storage,omitempty"`
-	Tag                 *string                 `json:"tag,omitempty"`
-	UpdatedAt           *time.Time              `json:"updated_at,omitempty"`
+	MinRunningInstances *int                   `json:"min_running_instances,omitempty"`
+	Name                *string                `json:"name,omitempty"`
+	Ports               []ServicePort          `json:"ports,omitempty"`
+	Registry            map[string]interface{} `json:"registry,omitempty"`
+	Storage             []ServiceStorage       `json:"storage,omitempty"`
+	Tag                 *string                `json:"tag,omitempty"`
+	UpdatedAt           *time.Time             `json:"updated_at,omitempty"`
 }
 
 // ContainerDependencyResponseList defines model for ContainerDependencyResponseList.
 type ContainerDependencyResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ContainerDeploymentHistoryResponseList defines model for ContainerDeploymentHistoryResponseList.
 type ContainerDeploymentHistoryResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
-	Results  *[]map[string]interface{} `json:"results,omitempty"`
+	Page     *int                     `json:"page,omitempty"`
+	PageSize *int                     `json:"page_size,omitempty"`
+	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ContainerEnvironmentVariableAliasRequest defines model for ContainerEnvironmentVariableAliasRequest.
@@ -1359,17 +1386,17 @@ type ContainerEnvironmentVariableRequest struct {
 
 // ContainerEnvironmentVariableResponseList defines model for ContainerEnvironmentVariableResponseList.
 type ContainerEnvironmentVariableResponseList struct {
-	Results *[]EnvironmentVariableResponse `json:"results,omitempty"`
+	Results []EnvironmentVariableResponse `json:"results,omitempty"`
 }
 
 // ContainerLogResponseList defines model for ContainerLogResponseList.
 type ContainerLogResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ContainerLogicalDatabaseResponseList defines model for ContainerLogicalDatabaseResponseList.
 type ContainerLogicalDatabaseResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ContainerNetworkEditRequest defines model for ContainerNetworkEditRequest.
@@ -1407,12 +1434,12 @@ type ContainerRegistryResponse struct {
 
 // ContainerRegistryResponseList defines model for ContainerRegistryResponseList.
 type ContainerRegistryResponseList struct {
-	Results *[]ContainerRegistryResponse `json:"results,omitempty"`
+	Results []ContainerRegistryResponse `json:"results,omitempty"`
 }
 
 // ContainerRequest defines model for ContainerRequest.
 type ContainerRequest struct {
-	Arguments *[]string `json:"arguments,omitempty"`
+	Arguments []string `json:"arguments,omitempty"`
 
 	// Cpu CPU in millicores (1000 is one CPU).
 	Cpu        *int    `json:"cpu,omitempty"`
@@ -1426,17 +1453,17 @@ type ContainerRequest struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int              `json:"min_running_instances,omitempty"`
-	Name                string            `json:"name"`
-	Ports               *[]ServicePort    `json:"ports,omitempty"`
-	RegistryId          string            `json:"registry_id"`
-	Storage             *[]ServiceStorage `json:"storage,omitempty"`
-	Tag                 string            `json:"tag"`
+	MinRunningInstances *int             `json:"min_running_instances,omitempty"`
+	Name                string           `json:"name"`
+	Ports               []ServicePort    `json:"ports,omitempty"`
+	RegistryId          string           `json:"registry_id"`
+	Storage             []ServiceStorage `json:"storage,omitempty"`
+	Tag                 string           `json:"tag"`
 }
 
 // ContainerResponse defines model for ContainerResponse.
 type ContainerResponse struct {
-	Arguments *[]string `json:"arguments,omitempty"`
+	Arguments []string `json:"arguments,omitempty"`
 
 	// AutoPreview Whether a preview environment is created for each pull request.
 	AutoPreview *bool `json:"auto_preview,omitempty"`
@@ -1462,18 +1489,18 @@ type ContainerResponse struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int                    `json:"min_running_instances,omitempty"`
-	Name                *string                 `json:"name,omitempty"`
-	Ports               *[]ServicePort          `json:"ports,omitempty"`
-	Registry            *map[string]interface{} `json:"registry,omitempty"`
-	Storage             *[]ServiceStorage       `json:"storage,omitempty"`
-	Tag                 *string                 `json:"tag,omitempty"`
-	UpdatedAt           *time.Time              `json:"updated_at,omitempty"`
+	MinRunningInstances *int                   `json:"min_running_instances,omitempty"`
+	Name                *string                `json:"name,omitempty"`
+	Ports               []ServicePort          `json:"ports,omitempty"`
+	Registry            map[string]interface{} `json:"registry,omitempty"`
+	Storage             []ServiceStorage       `json:"storage,omitempty"`
+	Tag                 *string                `json:"tag,omitempty"`
+	UpdatedAt           *time.Time             `json:"updated_at,omitempty"`
 }
 
 // ContainerResponseList defines model for ContainerResponseList.
 type ContainerResponseList struct {
-	Results *[]ContainerResponse `json:"results,omitempty"`
+	Results []ContainerResponse `json:"results,omitempty"`
 }
 
 // ContainerSecretAliasRequest defines model for ContainerSecretAliasRequest.
@@ -1500,7 +1527,7 @@ type ContainerSecretRequest struct {
 
 // ContainerSecretsResponseList defines model for ContainerSecretsResponseList.
 type ContainerSecretsResponseList struct {
-	Results *[]SecretResponse `json:"results,omitempty"`
+	Results []SecretResponse `json:"results,omitempty"`
 }
 
 // CreateEnvironmentModeEnum defines model for CreateEnvironmentModeEnum.
@@ -1568,22 +1595,22 @@ type DOCredentialsResponse struct {
 
 // DOCredentialsResponseList defines model for DOCredentialsResponseList.
 type DOCredentialsResponseList struct {
-	Results *[]DOCredentialsResponse `json:"results,omitempty"`
+	Results []DOCredentialsResponse `json:"results,omitempty"`
 }
 
 // DOFeaturesResponseList defines model for DOFeaturesResponseList.
 type DOFeaturesResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DOInstanceTypeResponseList defines model for DOInstanceTypeResponseList.
 type DOInstanceTypeResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DORegionsResponseList defines model for DORegionsResponseList.
 type DORegionsResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabaseAccessibilityEnum defines model for DatabaseAccessibilityEnum.
@@ -1591,14 +1618,14 @@ type DatabaseAccessibilityEnum string
 
 // DatabaseApplicationResponseList defines model for DatabaseApplicationResponseList.
 type DatabaseApplicationResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabaseBackupResponseList defines model for DatabaseBackupResponseList.
 type DatabaseBackupResponseList struct {
-	Page     float32                   `json:"page"`
-	PageSize float32                   `json:"page_size"`
-	Results  *[]BackupDatabaseResponse `json:"results,omitempty"`
+	Page     float32                  `json:"page"`
+	PageSize float32                  `json:"page_size"`
+	Results  []BackupDatabaseResponse `json:"results,omitempty"`
 }
 
 // DatabaseCredentialsEditRequest defines model for DatabaseCredentialsEditRequest.
@@ -1610,18 +1637,18 @@ type DatabaseCredentialsEditRequest struct {
 // DatabaseCurrentMetricResponse defines model for DatabaseCurrentMetricResponse.
 type DatabaseCurrentMetricResponse struct {
 	// Cpu CPU in millicores (1000 is one CPU).
-	Cpu *map[string]interface{} `json:"cpu,omitempty"`
+	Cpu map[string]interface{} `json:"cpu,omitempty"`
 
 	// Memory Memory in megabytes.
-	Memory  *map[string]interface{} `json:"memory,omitempty"`
-	Storage *map[string]interface{} `json:"storage,omitempty"`
+	Memory  map[string]interface{} `json:"memory,omitempty"`
+	Storage map[string]interface{} `json:"storage,omitempty"`
 }
 
 // DatabaseDeploymentHistoryResponseList defines model for DatabaseDeploymentHistoryResponseList.
 type DatabaseDeploymentHistoryResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
-	Results  *[]map[string]interface{} `json:"results,omitempty"`
+	Page     *int                     `json:"page,omitempty"`
+	PageSize *int                     `json:"page_size,omitempty"`
+	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabaseEditRequest defines model for DatabaseEditRequest.
@@ -1640,34 +1667,34 @@ type DatabaseEditRequest struct {
 
 // DatabaseEventResponseList defines model for DatabaseEventResponseList.
 type DatabaseEventResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
-	Results  *[]map[string]interface{} `json:"results,omitempty"`
+	Page     *int                     `json:"page,omitempty"`
+	PageSize *int                     `json:"page_size,omitempty"`
+	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabaseMetricCpuResponseList defines model for DatabaseMetricCpuResponseList.
 type DatabaseMetricCpuResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabaseMetricHealthCheckResponseList defines model for DatabaseMetricHealthCheckResponseList.
 type DatabaseMetricHealthCheckResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabaseMetricMemoryResponseList defines model for DatabaseMetricMemoryResponseList.
 type DatabaseMetricMemoryResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabaseMetricRestartResponseList defines model for DatabaseMetricRestartResponseList.
 type DatabaseMetricRestartResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabaseMetricStorageResponseList defines model for DatabaseMetricStorageResponseList.
 type DatabaseMetricStorageResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabaseModeEnum defines model for DatabaseModeEnum.
@@ -1692,7 +1719,7 @@ type DatabaseRequest struct {
 // DatabaseResponse defines model for DatabaseResponse.
 type DatabaseResponse struct {
 	Accessibility     *DatabaseAccessibilityEnum `json:"accessibility,omitempty"`
-	AnnotationsGroups *[]AnnotationsGroup        `json:"annotations_groups,omitempty"`
+	AnnotationsGroups []AnnotationsGroup         `json:"annotations_groups,omitempty"`
 
 	// Cpu CPU in millicores (1000 is one CPU).
 	Cpu           *int               `json:"cpu,omitempty"`
@@ -1704,7 +1731,7 @@ type DatabaseResponse struct {
 	IconUri       string             `json:"icon_uri"`
 	Id            openapi_types.UUID `json:"id"`
 	InstanceType  *string            `json:"instance_type,omitempty"`
-	LabelsGroups  *[]LabelsGroup     `json:"labels_groups,omitempty"`
+	LabelsGroups  []LabelsGroup      `json:"labels_groups,omitempty"`
 
 	// MaximumCpu Most CPU, in millicores, the cluster can give this service.
 	MaximumCpu *int `json:"maximum_cpu,omitempty"`
@@ -1726,7 +1753,7 @@ type DatabaseResponse struct {
 
 // DatabaseResponseList defines model for DatabaseResponseList.
 type DatabaseResponseList struct {
-	Results *[]DatabaseResponse `json:"results,omitempty"`
+	Results []DatabaseResponse `json:"results,omitempty"`
 }
 
 // DatabaseTypeEnum defines model for DatabaseTypeEnum.
@@ -1734,7 +1761,7 @@ type DatabaseTypeEnum string
 
 // DatabaseVersionResponseList defines model for DatabaseVersionResponseList.
 type DatabaseVersionResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // DatabasetoApplicationResponse defines model for DatabasetoApplicationResponse.
@@ -1768,14 +1795,14 @@ type DatabasetoApplicationResponse struct {
 
 // DeployAllApplicationsRequest defines model for DeployAllApplicationsRequest.
 type DeployAllApplicationsRequest struct {
-	Applications *[]map[string]interface{} `json:"applications,omitempty"`
-	Containers   *[]map[string]interface{} `json:"containers,omitempty"`
+	Applications []map[string]interface{} `json:"applications,omitempty"`
+	Containers   []map[string]interface{} `json:"containers,omitempty"`
 }
 
 // DeployAllServicesRequest defines model for DeployAllServicesRequest.
 type DeployAllServicesRequest struct {
-	Applications *[]map[string]interface{} `json:"applications,omitempty"`
-	Containers   *[]map[string]interface{} `json:"containers,omitempty"`
+	Applications []map[string]interface{} `json:"applications,omitempty"`
+	Containers   []map[string]interface{} `json:"containers,omitempty"`
 }
 
 // DeployApplicationRequest defines model for DeployApplicationRequest.
@@ -1826,70 +1853,70 @@ type DeploymentRuleResponse struct {
 	StopTime      *time.Time           `json:"stop_time,omitempty"`
 	Timezone      *string              `json:"timezone,omitempty"`
 	UpdatedAt     *time.Time           `json:"updated_at,omitempty"`
-	Weekdays      *[]WeekdayEnum       `json:"weekdays,omitempty"`
+	Weekdays      []WeekdayEnum        `json:"weekdays,omitempty"`
 	Wildcard      *string              `json:"wildcard,omitempty"`
 }
 
 // DeploymentRulesPriorityOrderEditRequest defines model for DeploymentRulesPriorityOrderEditRequest.
 type DeploymentRulesPriorityOrderEditRequest struct {
-	ProjectDeploymentRuleIdsInOrder *[]openapi_types.UUID `json:"project_deployment_rule_ids_in_order,omitempty"`
+	ProjectDeploymentRuleIdsInOrder []openapi_types.UUID `json:"project_deployment_rule_ids_in_order,omitempty"`
 }
 
 // EnvironmentApplicationCurrentScaleResponseList defines model for EnvironmentApplicationCurrentScaleResponseList.
 type EnvironmentApplicationCurrentScaleResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentApplicationCurrentStorageResponseList defines model for EnvironmentApplicationCurrentStorageResponseList.
 type EnvironmentApplicationCurrentStorageResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentApplicationStatusResponseList defines model for EnvironmentApplicationStatusResponseList.
 type EnvironmentApplicationStatusResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentApplicationSupportedLanguagesResponseList defines model for EnvironmentApplicationSupportedLanguagesResponseList.
 type EnvironmentApplicationSupportedLanguagesResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentContainerCurrentScaleResponseList defines model for EnvironmentContainerCurrentScaleResponseList.
 type EnvironmentContainerCurrentScaleResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentContainerCurrentStorageResponseList defines model for EnvironmentContainerCurrentStorageResponseList.
 type EnvironmentContainerCurrentStorageResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentContainerStatusResponseList defines model for EnvironmentContainerStatusResponseList.
 type EnvironmentContainerStatusResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentDatabaseConfigResponseList defines model for EnvironmentDatabaseConfigResponseList.
 type EnvironmentDatabaseConfigResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentDatabaseCurrentMetricResponseList defines model for EnvironmentDatabaseCurrentMetricResponseList.
 type EnvironmentDatabaseCurrentMetricResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentDatabaseStatusResponseList defines model for EnvironmentDatabaseStatusResponseList.
 type EnvironmentDatabaseStatusResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentDeploymentHistoryResponseList defines model for EnvironmentDeploymentHistoryResponseList.
 type EnvironmentDeploymentHistoryResponseList struct {
-	Page     *int                      `json:"page,omitempty"`
-	PageSize *int                      `json:"page_size,omitempty"`
-	Results  *[]map[string]interface{} `json:"results,omitempty"`
+	Page     *int                     `json:"page,omitempty"`
+	PageSize *int                     `json:"page_size,omitempty"`
+	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentDeploymentRuleEditRequest defines model for EnvironmentDeploymentRuleEditRequest.
@@ -1917,7 +1944,7 @@ type EnvironmentDeploymentRuleResponse struct {
 	StopTime    *time.Time          `json:"stop_time,omitempty"`
 	Timezone    *string             `json:"timezone,omitempty"`
 	UpdatedAt   *time.Time          `json:"updated_at,omitempty"`
-	Weekdays    *[]WeekdayEnum      `json:"weekdays,omitempty"`
+	Weekdays    []WeekdayEnum       `json:"weekdays,omitempty"`
 }
 
 // EnvironmentEditRequest defines model for EnvironmentEditRequest.
@@ -1950,12 +1977,12 @@ type EnvironmentEnvironmentVariableRequest struct {
 
 // EnvironmentEnvironmentVariableResponseList defines model for EnvironmentEnvironmentVariableResponseList.
 type EnvironmentEnvironmentVariableResponseList struct {
-	Results *[]EnvironmentVariableResponse `json:"results,omitempty"`
+	Results []EnvironmentVariableResponse `json:"results,omitempty"`
 }
 
 // EnvironmentLogResponseList defines model for EnvironmentLogResponseList.
 type EnvironmentLogResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // EnvironmentModeEnum defines model for EnvironmentModeEnum.
@@ -1970,21 +1997,21 @@ type EnvironmentRequest struct {
 
 // EnvironmentResponse defines model for EnvironmentResponse.
 type EnvironmentResponse struct {
-	CloudProvider *map[string]interface{} `json:"cloud_provider,omitempty"`
-	ClusterId     *openapi_types.UUID     `json:"cluster_id,omitempty"`
-	ClusterName   *string                 `json:"cluster_name,omitempty"`
-	CreatedAt     *time.Time              `json:"created_at,omitempty"`
-	Id            *openapi_types.UUID     `json:"id,omitempty"`
-	LastUpdatedBy *openapi_types.UUID     `json:"last_updated_by,omitempty"`
-	Mode          *EnvironmentModeEnum    `json:"mode,omitempty"`
-	Name          *string                 `json:"name,omitempty"`
-	Project       *map[string]interface{} `json:"project,omitempty"`
-	UpdatedAt     *time.Time              `json:"updated_at,omitempty"`
+	CloudProvider map[string]interface{} `json:"cloud_provider,omitempty"`
+	ClusterId     *openapi_types.UUID    `json:"cluster_id,omitempty"`
+	ClusterName   *string                `json:"cluster_name,omitempty"`
+	CreatedAt     *time.Time             `json:"created_at,omitempty"`
+	Id            *openapi_types.UUID    `json:"id,omitempty"`
+	LastUpdatedBy *openapi_types.UUID    `json:"last_updated_by,omitempty"`
+	Mode          *EnvironmentModeEnum   `json:"mode,omitempty"`
+	Name          *string                `json:"name,omitempty"`
+	Project       map[string]interface{} `json:"project,omitempty"`
+	UpdatedAt     *time.Time             `json:"updated_at,omitempty"`
 }
 
 // EnvironmentResponseList defines model for EnvironmentResponseList.
 type EnvironmentResponseList struct {
-	Results *[]EnvironmentResponse `json:"results,omitempty"`
+	Results []EnvironmentResponse `json:"results,omitempty"`
 }
 
 // EnvironmentSecretAliasRequest defines model for EnvironmentSecretAliasRequest.
@@ -2011,23 +2038,26 @@ type EnvironmentSecretRequest struct {
 
 // EnvironmentSecretsResponseList defines model for EnvironmentSecretsResponseList.
 type EnvironmentSecretsResponseList struct {
-	Results *[]SecretResponse `json:"results,omitempty"`
+	Results []SecretResponse `json:"results,omitempty"`
 }
 
 // EnvironmentVariableResponse defines model for EnvironmentVariableResponse.
 type EnvironmentVariableResponse struct {
-	AliasedVariable    *map[string]interface{} `json:"aliased_variable,omitempty"`
-	CreatedAt          *time.Time              `json:"created_at,omitempty"`
-	Id                 *openapi_types.UUID     `json:"id,omitempty"`
-	Key                *string                 `json:"key,omitempty"`
-	OverriddenVariable *map[string]interface{} `json:"overridden_variable,omitempty"`
-	Scope              *string                 `json:"scope,omitempty"`
-	ServiceId          *openapi_types.UUID     `json:"service_id,omitempty"`
-	ServiceName        *string                 `json:"service_name,omitempty"`
-	ServiceType        *ServiceTypeEnum        `json:"service_type,omitempty"`
-	UpdatedAt          *time.Time              `json:"updated_at,omitempty"`
-	Value              *string                 `json:"value,omitempty"`
+	AliasedVariable    *VariableReference            `json:"aliased_variable,omitempty"`
+	CreatedAt          *time.Time                    `json:"created_at,omitempty"`
+	Id                 *openapi_types.UUID           `json:"id,omitempty"`
+	Key                *string                       `json:"key,omitempty"`
+	OverriddenVariable *VariableReference            `json:"overridden_variable,omitempty"`
+	Scope              *EnvironmentVariableScopeEnum `json:"scope,omitempty"`
+	ServiceId          *openapi_types.UUID           `json:"service_id,omitempty"`
+	ServiceName        *string                       `json:"service_name,omitempty"`
+	ServiceType        *ServiceTypeEnum              `json:"service_type,omitempty"`
+	UpdatedAt          *time.Time                    `json:"updated_at,omitempty"`
+	Value              *string                       `json:"value,omitempty"`
 }
+
+// EnvironmentVariableScopeEnum defines model for EnvironmentVariableScopeEnum.
+type EnvironmentVariableScopeEnum string
 
 // Error defines model for Error.
 type Error struct {
@@ -2038,7 +2068,7 @@ type Error struct {
 
 // GitProviderAccountResponseList defines model for GitProviderAccountResponseList.
 type GitProviderAccountResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // GithubRepositoriesResponse defines model for GithubRepositoriesResponse.
@@ -2046,7 +2076,7 @@ type GithubRepositoriesResponse map[string]interface{}
 
 // GithubRepositoryBranchesResponseList defines model for GithubRepositoryBranchesResponseList.
 type GithubRepositoryBranchesResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // GitlabRepositoriesResponse defines model for GitlabRepositoriesResponse.
@@ -2054,7 +2084,7 @@ type GitlabRepositoriesResponse map[string]interface{}
 
 // GitlabRepositoryBranchesResponseList defines model for GitlabRepositoryBranchesResponseList.
 type GitlabRepositoryBranchesResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // Healthcheck defines model for Healthcheck.
@@ -2114,19 +2144,19 @@ type Label struct {
 type LabelsGroup struct {
 	CreatedAt *time.Time          `json:"created_at,omitempty"`
 	Id        *openapi_types.UUID `json:"id,omitempty"`
-	Labels    *[]Label            `json:"labels,omitempty"`
+	Labels    []Label             `json:"labels,omitempty"`
 	Name      *string             `json:"name,omitempty"`
 	UpdatedAt *time.Time          `json:"updated_at,omitempty"`
 }
 
 // LogicalDatabaseApplicationResponseList defines model for LogicalDatabaseApplicationResponseList.
 type LogicalDatabaseApplicationResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // LogicalDatabaseContainerResponseList defines model for LogicalDatabaseContainerResponseList.
 type LogicalDatabaseContainerResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // LogicalDatabaseCredentialsEditRequest defines model for LogicalDatabaseCredentialsEditRequest.
@@ -2137,7 +2167,7 @@ type LogicalDatabaseCredentialsEditRequest struct {
 
 // LogicalDatabaseDatabaseResponseList defines model for LogicalDatabaseDatabaseResponseList.
 type LogicalDatabaseDatabaseResponseList struct {
-	Results *[]LogicalDatabaseOnDatabaseResponse `json:"results,omitempty"`
+	Results []LogicalDatabaseOnDatabaseResponse `json:"results,omitempty"`
 }
 
 // LogicalDatabaseEditRequest defines model for LogicalDatabaseEditRequest.
@@ -2154,12 +2184,12 @@ type LogicalDatabaseOnDatabaseRequest struct {
 
 // LogicalDatabaseOnDatabaseResponse defines model for LogicalDatabaseOnDatabaseResponse.
 type LogicalDatabaseOnDatabaseResponse struct {
-	CreatedAt   *time.Time              `json:"created_at,omitempty"`
-	Database    *map[string]interface{} `json:"database,omitempty"`
-	Description *string                 `json:"description,omitempty"`
-	Id          *openapi_types.UUID     `json:"id,omitempty"`
-	Name        *string                 `json:"name,omitempty"`
-	UpdatedAt   *time.Time              `json:"updated_at,omitempty"`
+	CreatedAt   *time.Time             `json:"created_at,omitempty"`
+	Database    map[string]interface{} `json:"database,omitempty"`
+	Description *string                `json:"description,omitempty"`
+	Id          *openapi_types.UUID    `json:"id,omitempty"`
+	Name        *string                `json:"name,omitempty"`
+	UpdatedAt   *time.Time             `json:"updated_at,omitempty"`
 }
 
 // OrganizationApiTokenRequest defines model for OrganizationApiTokenRequest.
@@ -2185,7 +2215,7 @@ type OrganizationApiTokenScope string
 
 // OrganizationApiTokensResponseList defines model for OrganizationApiTokensResponseList.
 type OrganizationApiTokensResponseList struct {
-	Results *[]OrganizationApiTokenResponse `json:"results,omitempty"`
+	Results []OrganizationApiTokenResponse `json:"results,omitempty"`
 }
 
 // OrganizationBillingInfoEditRequest defines model for OrganizationBillingInfoEditRequest.
@@ -2227,54 +2257,54 @@ type OrganizationBitbucketRepositoriesResponse map[string]interface{}
 
 // OrganizationBitbucketRepositoryBranchesResponseList defines model for OrganizationBitbucketRepositoryBranchesResponseList.
 type OrganizationBitbucketRepositoryBranchesResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // OrganizationCloudProviderInfoResponse defines model for OrganizationCloudProviderInfoResponse.
 type OrganizationCloudProviderInfoResponse struct {
-	CloudProvider *CloudProviderEnum      `json:"cloud_provider,omitempty"`
-	Credentials   *map[string]interface{} `json:"credentials,omitempty"`
-	Region        *string                 `json:"region,omitempty"`
+	CloudProvider *CloudProviderEnum     `json:"cloud_provider,omitempty"`
+	Credentials   map[string]interface{} `json:"credentials,omitempty"`
+	Region        *string                `json:"region,omitempty"`
 }
 
 // OrganizationClusterResponseList defines model for OrganizationClusterResponseList.
 type OrganizationClusterResponseList struct {
-	Results *[]ClusterResponse `json:"results,omitempty"`
+	Results []ClusterResponse `json:"results,omitempty"`
 }
 
 // OrganizationClusterStatusResponseList defines model for OrganizationClusterStatusResponseList.
 type OrganizationClusterStatusResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // OrganizationCreditCardsResponseList defines model for OrganizationCreditCardsResponseList.
 type OrganizationCreditCardsResponseList struct {
-	Results *[]CreditCardResponse `json:"results,omitempty"`
+	Results []CreditCardResponse `json:"results,omitempty"`
 }
 
 // OrganizationCurrentCostResponse defines model for OrganizationCurrentCostResponse.
 type OrganizationCurrentCostResponse struct {
-	Cost              *map[string]interface{} `json:"cost,omitempty"`
-	PaidUsage         *map[string]interface{} `json:"paid_usage,omitempty"`
-	Plan              *string                 `json:"plan,omitempty"`
-	RemainingCredits  *map[string]interface{} `json:"remaining_credits,omitempty"`
-	RemainingTrialDay *int                    `json:"remaining_trial_day,omitempty"`
+	Cost              map[string]interface{} `json:"cost,omitempty"`
+	PaidUsage         map[string]interface{} `json:"paid_usage,omitempty"`
+	Plan              *PlanEnum              `json:"plan,omitempty"`
+	RemainingCredits  map[string]interface{} `json:"remaining_credits,omitempty"`
+	RemainingTrialDay *int                   `json:"remaining_trial_day,omitempty"`
 }
 
 // OrganizationEditRequest defines model for OrganizationEditRequest.
 type OrganizationEditRequest struct {
-	AdminEmails *[]string `json:"admin_emails,omitempty"`
-	Description *string   `json:"description,omitempty"`
-	IconUrl     *string   `json:"icon_url,omitempty"`
-	LogoUrl     *string   `json:"logo_url,omitempty"`
-	Name        string    `json:"name"`
-	Repository  *string   `json:"repository,omitempty"`
-	WebsiteUrl  *string   `json:"website_url,omitempty"`
+	AdminEmails []string `json:"admin_emails,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	IconUrl     *string  `json:"icon_url,omitempty"`
+	LogoUrl     *string  `json:"logo_url,omitempty"`
+	Name        string   `json:"name"`
+	Repository  *string  `json:"repository,omitempty"`
+	WebsiteUrl  *string  `json:"website_url,omitempty"`
 }
 
 // OrganizationGitProviderAccountResponseList defines model for OrganizationGitProviderAccountResponseList.
 type OrganizationGitProviderAccountResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // OrganizationGithubAppConnectRequest defines model for OrganizationGithubAppConnectRequest.
@@ -2288,7 +2318,7 @@ type OrganizationGithubRepositoriesResponse map[string]interface{}
 
 // OrganizationGithubRepositoryBranchesResponseList defines model for OrganizationGithubRepositoryBranchesResponseList.
 type OrganizationGithubRepositoryBranchesResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // OrganizationGitlabRepositoriesResponse defines model for OrganizationGitlabRepositoriesResponse.
@@ -2296,12 +2326,12 @@ type OrganizationGitlabRepositoriesResponse map[string]interface{}
 
 // OrganizationGitlabRepositoryBranchesResponseList defines model for OrganizationGitlabRepositoryBranchesResponseList.
 type OrganizationGitlabRepositoryBranchesResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // OrganizationInvitedMembersResponseList defines model for OrganizationInvitedMembersResponseList.
 type OrganizationInvitedMembersResponseList struct {
-	Results *[]InviteMemberResponse `json:"results,omitempty"`
+	Results []InviteMemberResponse `json:"results,omitempty"`
 }
 
 // OrganizationInvoicePDFResponse defines model for OrganizationInvoicePDFResponse.
@@ -2321,34 +2351,34 @@ type OrganizationInvoiceResponse struct {
 
 // OrganizationInvoiceResponseList defines model for OrganizationInvoiceResponseList.
 type OrganizationInvoiceResponseList struct {
-	Results *[]OrganizationInvoiceResponse `json:"results,omitempty"`
+	Results []OrganizationInvoiceResponse `json:"results,omitempty"`
 }
 
 // OrganizationMembersResponseList defines model for OrganizationMembersResponseList.
 type OrganizationMembersResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // OrganizationProjectStatsResponseList defines model for OrganizationProjectStatsResponseList.
 type OrganizationProjectStatsResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // OrganizationRequest defines model for OrganizationRequest.
 type OrganizationRequest struct {
-	AdminEmails *[]string `json:"admin_emails,omitempty"`
-	Description *string   `json:"description,omitempty"`
-	IconUrl     *string   `json:"icon_url,omitempty"`
-	LogoUrl     *string   `json:"logo_url,omitempty"`
-	Name        string    `json:"name"`
-	Plan        PlanEnum  `json:"plan"`
-	Repository  *string   `json:"repository,omitempty"`
-	WebsiteUrl  *string   `json:"website_url,omitempty"`
+	AdminEmails []string `json:"admin_emails,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	IconUrl     *string  `json:"icon_url,omitempty"`
+	LogoUrl     *string  `json:"logo_url,omitempty"`
+	Name        string   `json:"name"`
+	Plan        PlanEnum `json:"plan"`
+	Repository  *string  `json:"repository,omitempty"`
+	WebsiteUrl  *string  `json:"website_url,omitempty"`
 }
 
 // OrganizationResponse defines model for OrganizationResponse.
 type OrganizationResponse struct {
-	AdminEmails *[]string           `json:"admin_emails,omitempty"`
+	AdminEmails []string            `json:"admin_emails,omitempty"`
 	CreatedAt   *time.Time          `json:"created_at,omitempty"`
 	Description *string             `json:"description,omitempty"`
 	IconUrl     *string             `json:"icon_url,omitempty"`
@@ -2364,7 +2394,7 @@ type OrganizationResponse struct {
 
 // OrganizationResponseList defines model for OrganizationResponseList.
 type OrganizationResponseList struct {
-	Results *[]OrganizationResponse `json:"results,omitempty"`
+	Results []OrganizationResponse `json:"results,omitempty"`
 }
 
 // OrganizationTransferOwnershipRequest defines model for OrganizationTransferOwnershipRequest.
@@ -2374,7 +2404,7 @@ type OrganizationTransferOwnershipRequest struct {
 
 // OrganizationWebHooksResponseList defines model for OrganizationWebHooksResponseList.
 type OrganizationWebHooksResponseList struct {
-	Results *[]OrganizationWebhookResponse `json:"results,omitempty"`
+	Results []OrganizationWebhookResponse `json:"results,omitempty"`
 }
 
 // OrganizationWebhookEventEnum defines model for OrganizationWebhookEventEnum.
@@ -2387,27 +2417,27 @@ type OrganizationWebhookKindEnum string
 type OrganizationWebhookRequest struct {
 	Description            *string                        `json:"description,omitempty"`
 	Enabled                *bool                          `json:"enabled,omitempty"`
-	EnvironmentTypesFilter *[]EnvironmentModeEnum         `json:"environment_types_filter,omitempty"`
+	EnvironmentTypesFilter []EnvironmentModeEnum          `json:"environment_types_filter,omitempty"`
 	Events                 []OrganizationWebhookEventEnum `json:"events"`
 	Kind                   OrganizationWebhookKindEnum    `json:"kind"`
-	ProjectNamesFilter     *[]string                      `json:"project_names_filter,omitempty"`
+	ProjectNamesFilter     []string                       `json:"project_names_filter,omitempty"`
 	TargetSecret           *string                        `json:"target_secret,omitempty"`
 	TargetUrl              string                         `json:"target_url"`
 }
 
 // OrganizationWebhookResponse defines model for OrganizationWebhookResponse.
 type OrganizationWebhookResponse struct {
-	CreatedAt              *time.Time                      `json:"created_at,omitempty"`
-	Description            *string                         `json:"description,omitempty"`
-	Enabled                *bool                           `json:"enabled,omitempty"`
-	EnvironmentTypesFilter *[]EnvironmentModeEnum          `json:"environment_types_filter,omitempty"`
-	Events                 *[]OrganizationWebhookEventEnum `json:"events,omitempty"`
-	Id                     *openapi_types.UUID             `json:"id,omitempty"`
-	Kind                   *OrganizationWebhookKindEnum    `json:"kind,omitempty"`
-	ProjectNamesFilter     *[]string                       `json:"project_names_filter,omitempty"`
-	TargetSecretSet        *bool                           `json:"target_secret_set,omitempty"`
-	TargetUrl              *string                         `json:"target_url,omitempty"`
-	UpdatedAt              *time.Time                      `json:"updated_at,omitempty"`
+	CreatedAt              *time.Time                     `json:"created_at,omitempty"`
+	Description            *string                        `json:"description,omitempty"`
+	Enabled                *bool                          `json:"enabled,omitempty"`
+	EnvironmentTypesFilter []EnvironmentModeEnum          `json:"environment_types_filter,omitempty"`
+	Events                 []OrganizationWebhookEventEnum `json:"events,omitempty"`
+	Id                     *openapi_types.UUID            `json:"id,omitempty"`
+	Kind                   *OrganizationWebhookKindEnum   `json:"kind,omitempty"`
+	ProjectNamesFilter     []string                       `json:"project_names_filter,omitempty"`
+	TargetSecretSet        *bool                          `json:"target_secret_set,omitempty"`
+	TargetUrl              *string                        `json:"target_url,omitempty"`
+	UpdatedAt              *time.Time                     `json:"updated_at,omitempty"`
 }
 
 // PlanEnum defines model for PlanEnum.
@@ -2415,7 +2445,7 @@ type PlanEnum string
 
 // PlanResponse defines model for PlanResponse.
 type PlanResponse struct {
-	AdminEmails *[]string           `json:"admin_emails,omitempty"`
+	AdminEmails []string            `json:"admin_emails,omitempty"`
 	CreatedAt   *time.Time          `json:"created_at,omitempty"`
 	Description *string             `json:"description,omitempty"`
 	IconUrl     *string             `json:"icon_url,omitempty"`
@@ -2423,7 +2453,7 @@ type PlanResponse struct {
 	LogoUrl     *string             `json:"logo_url,omitempty"`
 	Name        *string             `json:"name,omitempty"`
 	Owner       *openapi_types.UUID `json:"owner,omitempty"`
-	Plan        *string             `json:"plan,omitempty"`
+	Plan        *PlanEnum           `json:"plan,omitempty"`
 	Repository  *string             `json:"repository,omitempty"`
 	UpdatedAt   *time.Time          `json:"updated_at,omitempty"`
 	WebsiteUrl  *string             `json:"website_url,omitempty"`
@@ -2455,7 +2485,7 @@ type ProbeType struct {
 
 // ProbeTypeExec defines model for ProbeTypeExec.
 type ProbeTypeExec struct {
-	Command *[]string `json:"command,omitempty"`
+	Command []string `json:"command,omitempty"`
 }
 
 // ProbeTypeGrpc defines model for ProbeTypeGrpc.
@@ -2479,7 +2509,7 @@ type ProbeTypeTcp struct {
 
 // ProjectDeploymentRulesResponseList defines model for ProjectDeploymentRulesResponseList.
 type ProjectDeploymentRulesResponseList struct {
-	Results *[]DeploymentRuleResponse `json:"results,omitempty"`
+	Results []DeploymentRuleResponse `json:"results,omitempty"`
 }
 
 // ProjectEditRequest defines model for ProjectEditRequest.
@@ -2490,7 +2520,7 @@ type ProjectEditRequest struct {
 
 // ProjectEnvironmentServiceNumberResponseList defines model for ProjectEnvironmentServiceNumberResponseList.
 type ProjectEnvironmentServiceNumberResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ProjectEnvironmentVariableAliasRequest defines model for ProjectEnvironmentVariableAliasRequest.
@@ -2517,12 +2547,12 @@ type ProjectEnvironmentVariableRequest struct {
 
 // ProjectEnvironmentVariableResponseList defines model for ProjectEnvironmentVariableResponseList.
 type ProjectEnvironmentVariableResponseList struct {
-	Results *[]EnvironmentVariableResponse `json:"results,omitempty"`
+	Results []EnvironmentVariableResponse `json:"results,omitempty"`
 }
 
 // ProjectEnvironmentsStatusResponseList defines model for ProjectEnvironmentsStatusResponseList.
 type ProjectEnvironmentsStatusResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ProjectRequest defines model for ProjectRequest.
@@ -2533,17 +2563,17 @@ type ProjectRequest struct {
 
 // ProjectResponse defines model for ProjectResponse.
 type ProjectResponse struct {
-	CreatedAt    *time.Time              `json:"created_at,omitempty"`
-	Description  *string                 `json:"description,omitempty"`
-	Id           *openapi_types.UUID     `json:"id,omitempty"`
-	Name         *string                 `json:"name,omitempty"`
-	Organization *map[string]interface{} `json:"organization,omitempty"`
-	UpdatedAt    *time.Time              `json:"updated_at,omitempty"`
+	CreatedAt    *time.Time             `json:"created_at,omitempty"`
+	Description  *string                `json:"description,omitempty"`
+	Id           *openapi_types.UUID    `json:"id,omitempty"`
+	Name         *string                `json:"name,omitempty"`
+	Organization map[string]interface{} `json:"organization,omitempty"`
+	UpdatedAt    *time.Time             `json:"updated_at,omitempty"`
 }
 
 // ProjectResponseList defines model for ProjectResponseList.
 type ProjectResponseList struct {
-	Results *[]ProjectResponse `json:"results,omitempty"`
+	Results []ProjectResponse `json:"results,omitempty"`
 }
 
 // ProjectSecretAliasRequest defines model for ProjectSecretAliasRequest.
@@ -2570,7 +2600,7 @@ type ProjectSecretRequest struct {
 
 // ProjectSecretsResponseList defines model for ProjectSecretsResponseList.
 type ProjectSecretsResponseList struct {
-	Results *[]SecretResponse `json:"results,omitempty"`
+	Results []SecretResponse `json:"results,omitempty"`
 }
 
 // ReadinessProbeTypeEnum defines model for ReadinessProbeTypeEnum.
@@ -2596,7 +2626,7 @@ type RoutingTableEditRequest struct {
 
 // RoutingTableResponseList defines model for RoutingTableResponseList.
 type RoutingTableResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ScalewayCredentialsRequest defines model for ScalewayCredentialsRequest.
@@ -2615,36 +2645,43 @@ type ScalewayCredentialsResponse struct {
 
 // ScalewayCredentialsResponseList defines model for ScalewayCredentialsResponseList.
 type ScalewayCredentialsResponseList struct {
-	Results *[]ScalewayCredentialsResponse `json:"results,omitempty"`
+	Results []ScalewayCredentialsResponse `json:"results,omitempty"`
 }
 
 // ScalewayFeaturesResponseList defines model for ScalewayFeaturesResponseList.
 type ScalewayFeaturesResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ScalewayInstanceTypeResponseList defines model for ScalewayInstanceTypeResponseList.
 type ScalewayInstanceTypeResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
 }
 
 // ScalewayRegionsResponseList defines model for ScalewayRegionsResponseList.
 type ScalewayRegionsResponseList struct {
-	Results *[]map[string]interface{} `json:"results,omitempty"`
+	Results []map[string]interface{} `json:"results,omitempty"`
+}
+
+// SecretReference defines model for SecretReference.
+type SecretReference struct {
+	Id    *openapi_types.UUID           `json:"id,omitempty"`
+	Key   *string                       `json:"key,omitempty"`
+	Scope *EnvironmentVariableScopeEnum `json:"scope,omitempty"`
 }
 
 // SecretResponse defines model for SecretResponse.
 type SecretResponse struct {
-	AliasedSecret    *map[string]interface{} `json:"aliased_secret,omitempty"`
-	CreatedAt        *time.Time              `json:"created_at,omitempty"`
-	Id               *openapi_types.UUID     `json:"id,omitempty"`
-	Key              *string                 `json:"key,omitempty"`
-	OverriddenSecret *map[string]interface{} `json:"overridden_secret,omitempty"`
-	Scope            *string                 `json:"scope,omitempty"`
-	ServiceId        *openapi_types.UUID     `json:"service_id,omitempty"`
-	ServiceName      *string                 `json:"service_name,omitempty"`
-	ServiceType      *ServiceTypeEnum        `json:"service_type,omitempty"`
-	UpdatedAt        *time.Time              `json:"updated_at,omitempty"`
+	AliasedSecret    *SecretReference              `json:"aliased_secret,omitempty"`
+	CreatedAt        *time.Time                    `json:"created_at,omitempty"`
+	Id               *openapi_types.UUID           `json:"id,omitempty"`
+	Key              *string                       `json:"key,omitempty"`
+	OverriddenSecret *SecretReference              `json:"overridden_secret,omitempty"`
+	Scope            *EnvironmentVariableScopeEnum `json:"scope,omitempty"`
+	ServiceId        *openapi_types.UUID           `json:"service_id,omitempty"`
+	ServiceName      *string                       `json:"service_name,omitempty"`
+	ServiceType      *ServiceTypeEnum              `json:"service_type,omitempty"`
+	UpdatedAt        *time.Time                    `json:"updated_at,omitempty"`
 }
 
 // ServiceCurrentScaleResponse defines model for ServiceCurrentScaleResponse.
@@ -2703,9 +2740,9 @@ type ServiceStepMetric struct {
 
 // ServiceStepMetrics defines model for ServiceStepMetrics.
 type ServiceStepMetrics struct {
-	Details                   *[]ServiceStepMetric `json:"details,omitempty"`
-	TotalComputingDurationSec *int                 `json:"total_computing_duration_sec,omitempty"`
-	TotalDurationSec          *int                 `json:"total_duration_sec,omitempty"`
+	Details                   []ServiceStepMetric `json:"details,omitempty"`
+	TotalComputingDurationSec *int                `json:"total_computing_duration_sec,omitempty"`
+	TotalDurationSec          *int                `json:"total_duration_sec,omitempty"`
 }
 
 // ServiceStorage defines model for ServiceStorage.
@@ -2721,9 +2758,9 @@ type ServiceTypeEnum string
 
 // SpecifyClusterCloudProviderInfoRequest defines model for SpecifyClusterCloudProviderInfoRequest.
 type SpecifyClusterCloudProviderInfoRequest struct {
-	CloudProvider *CloudProviderEnum      `json:"cloud_provider,omitempty"`
-	Credentials   *map[string]interface{} `json:"credentials,omitempty"`
-	Region        *string                 `json:"region,omitempty"`
+	CloudProvider *CloudProviderEnum     `json:"cloud_provider,omitempty"`
+	Credentials   map[string]interface{} `json:"credentials,omitempty"`
+	Region        *string                `json:"region,omitempty"`
 }
 
 // Status defines model for Status.
@@ -2792,8 +2829,16 @@ type UserSignUpResponse struct {
 
 // VariableImportResponse defines model for VariableImportResponse.
 type VariableImportResponse struct {
-	SuccessfulImportedVariables *[]map[string]interface{} `json:"successful_imported_variables,omitempty"`
-	TotalVariablesToImport      *int                      `json:"total_variables_to_import,omitempty"`
+	SuccessfulImportedVariables []map[string]interface{} `json:"successful_imported_variables,omitempty"`
+	TotalVariablesToImport      *int                     `json:"total_variables_to_import,omitempty"`
+}
+
+// VariableReference defines model for VariableReference.
+type VariableReference struct {
+	Id    *openapi_types.UUID           `json:"id,omitempty"`
+	Key   *string                       `json:"key,omitempty"`
+	Scope *EnvironmentVariableScopeEnum `json:"scope,omitempty"`
+	Value *string                       `json:"value,omitempty"`
 }
 
 // WeekdayEnum defines model for WeekdayEnum.

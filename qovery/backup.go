@@ -148,8 +148,8 @@ func newBackupError(databaseID, backupID string, b *Backup, redact func(string) 
 	e := &BackupError{DatabaseID: databaseID, BackupID: backupID, Backup: b}
 	e.State, e.Status = backupStatus(b)
 	defer func() { e.State, e.Status, e.Step = redact(e.State), redact(e.Status), redact(e.Step) }()
-	if b != nil && b.Status != nil && b.Status.Steps != nil && b.Status.Steps.Details != nil {
-		for _, s := range *b.Status.Steps.Details {
+	if b != nil && b.Status != nil && b.Status.Steps != nil {
+		for _, s := range b.Status.Steps.Details {
 			if s.Status == nil || s.StepName == nil {
 				continue
 			}
@@ -272,7 +272,7 @@ func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*
 // findBackup returns the backup with the given ID, or nil when the list does
 // not hold it.
 func (c *Client) findBackup(ctx context.Context, databaseID string, id uuid.UUID) (*Backup, error) {
-	for b, err := range c.Backups(ctx, databaseID) {
+	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
 		if err != nil {
 			return nil, err
 		}
@@ -326,7 +326,7 @@ func (c *Client) LatestBackup(ctx context.Context, databaseID string) (*Backup, 
 		best             *Backup
 		pending, nFailed int
 	)
-	for b, err := range c.Backups(ctx, databaseID) {
+	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
 		if err != nil {
 			return nil, err
 		}

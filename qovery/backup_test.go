@@ -154,7 +154,7 @@ func TestBackupHelpersCheckArgumentsFirst(t *testing.T) {
 		{"delete: backup id", func() error { return w.c.DeleteBackup(ctx, db, strings.ToUpper(b)+"0") }, "backupID"},
 		{"latest: database id", func() error { _, err := w.c.LatestBackup(ctx, "primary"); return err }, "databaseID"},
 		{"list: database id", func() error {
-			for _, err := range w.c.Backups(ctx, "primary") {
+			for _, err := range w.c.Backups.ListIter(ctx, "primary", nil) {
 				return err
 			}
 			return nil
@@ -320,7 +320,7 @@ func TestBackupsAcrossPages(t *testing.T) {
 	w.srv.ResetCounts()
 
 	var got []string
-	for b, err := range w.c.Backups(context.Background(), w.ids.DatabaseID) {
+	for b, err := range w.c.Backups.ListIter(context.Background(), w.ids.DatabaseID, nil) {
 		if err != nil {
 			t.Fatalf("Backups: %v", err)
 		}
@@ -340,7 +340,7 @@ func TestBackupsAcrossPages(t *testing.T) {
 
 	// Stopping early fetches no further page.
 	w.srv.ResetCounts()
-	for range w.c.Backups(context.Background(), w.ids.DatabaseID) {
+	for range w.c.Backups.ListIter(context.Background(), w.ids.DatabaseID, nil) {
 		break
 	}
 	if n := w.srv.Received("listDatabaseBackup"); n != 1 {
@@ -353,7 +353,7 @@ func TestBackupsErrors(t *testing.T) {
 	w.srv.SeedBackups(w.ids.DatabaseID, 30)
 	var n int
 	var last error
-	for b, err := range w.c.Backups(context.Background(), w.ids.DatabaseID) {
+	for b, err := range w.c.Backups.ListIter(context.Background(), w.ids.DatabaseID, nil) {
 		if err != nil {
 			last = err
 			break
@@ -368,7 +368,7 @@ func TestBackupsErrors(t *testing.T) {
 		t.Errorf("got %d backups then %v, want 20 then ErrForbidden", n, last)
 	}
 
-	for _, err := range w.c.Backups(context.Background(), unknownID) {
+	for _, err := range w.c.Backups.ListIter(context.Background(), unknownID, nil) {
 		if !errors.Is(err, ErrNotFound) {
 			t.Errorf("unknown database: err = %v, want ErrNotFound", err)
 		}
@@ -501,7 +501,7 @@ func TestBackupFlowOnFlakyAPI(t *testing.T) {
 		t.Fatal("no backup went through")
 	}
 	names := map[string]int{}
-	for b, err := range w.c.Backups(ctx, w.ids.DatabaseID) {
+	for b, err := range w.c.Backups.ListIter(ctx, w.ids.DatabaseID, nil) {
 		if err != nil {
 			t.Fatalf("Backups: %v", err)
 		}

@@ -7,8 +7,9 @@ package qovery
 //	go test -run '^$' -bench . -benchmem ./qovery/
 //
 // The GetDatabase benchmarks read the same ~1 KB database from a loopback
-// server three ways: through Client (authentication, retry layer, Result),
-// through the generated client alone, and with net/http plus encoding/json.
+// server four ways: through Client (authentication, retry layer, Result),
+// through Client's service (c.Databases.Get), through the generated client
+// alone, and with net/http plus encoding/json.
 // The last one is the floor any client pays; the difference between it and
 // the first is what this package costs per call. The server runs in the
 // same process, so its allocations are in every figure, equally.
@@ -139,6 +140,13 @@ func BenchmarkGetDatabaseFacade(b *testing.B) {
 	benchGetFacade(b, benchDatabaseServer(b), benchTransport(b))
 }
 
+// BenchmarkGetDatabaseService is the service path, c.Databases.Get: the
+// same client as Facade, with the ID given as a string and checked, and the
+// typed answer read without reflection.
+func BenchmarkGetDatabaseService(b *testing.B) {
+	benchGetService(b, benchDatabaseServer(b), benchTransport(b))
+}
+
 // BenchmarkGetDatabaseGen is the generated client used directly, with the
 // Authorization header added by a request editor as its users would.
 func BenchmarkGetDatabaseGen(b *testing.B) {
@@ -158,6 +166,7 @@ func BenchmarkGetDatabaseBare(b *testing.B) {
 func BenchmarkGetDatabaseInMemory(b *testing.B) {
 	const base = "https://api.qovery.com" + benchBasePath
 	b.Run("Facade", func(b *testing.B) { benchGetFacade(b, base, noopTransport{}) })
+	b.Run("Service", func(b *testing.B) { benchGetService(b, base, noopTransport{}) })
 	b.Run("Gen", func(b *testing.B) { benchGetGen(b, base, noopTransport{}) })
 	b.Run("Bare", func(b *testing.B) { benchGetBare(b, base, noopTransport{}) })
 }
@@ -172,6 +181,22 @@ func benchGetFacade(b *testing.B, base string, rt http.RoundTripper) {
 	b.ReportAllocs()
 	for b.Loop() {
 		db, err := Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, id))
+		if err != nil {
+			b.Fatal(err)
+		}
+		checkBenchDatabase(b, db)
+	}
+}
+
+func benchGetService(b *testing.B, base string, rt http.RoundTripper) {
+	c, err := New(benchToken, WithBaseURL(base), WithHTTPClient(&http.Client{Transport: rt}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		db, err := c.Databases.Get(ctx, benchDBID)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -479,7 +504,7 @@ func walkBackups(tb testing.TB, c *Client) walkFigures {
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	before := ms.HeapAlloc
-	for b, err := range c.Backups(context.Background(), benchDBID) {
+	for b, err := range c.Backups.ListIter(context.Background(), benchDBID, nil) {
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -548,7 +573,7 @@ func BenchmarkBackups10k(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
 		n := 0
-		for _, err := range c.Backups(ctx, benchDBID) {
+		for _, err := range c.Backups.ListIter(ctx, benchDBID, nil) {
 			if err != nil {
 				b.Fatal(err)
 			}

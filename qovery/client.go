@@ -33,6 +33,9 @@ const (
 // Printing a Client with any fmt verb shows its base URL and the kind of
 // credential, never the credential itself.
 type Client struct {
+	// Services are the operations of the API: c.Databases.Get and so on.
+	Services
+
 	base      *url.URL
 	baseStr   string
 	bearer    bool
@@ -182,6 +185,7 @@ func New(token string, opts ...Option) (*Client, error) {
 	if err := c.initAPI(); err != nil {
 		return nil, err
 	}
+	c.initServices()
 	return c, nil
 }
 

@@ -139,7 +139,7 @@ func (c *Client) CloneDatabase(ctx context.Context, databaseID, name, environmen
 	if err := Check(c.api.DeployDatabaseWithResponse(ctx, db.Id)); err != nil {
 		return db, deployError("database", id, err)
 	}
-	if _, err := c.WaitDatabase(ctx, id, StateDeployed); err != nil {
+	if _, err := c.Databases.Wait(ctx, id, StateDeployed); err != nil {
 		return db, err
 	}
 	return db, nil
@@ -177,7 +177,7 @@ func (c *Client) CloneApplication(ctx context.Context, applicationID, name, envi
 	if err := Check(c.api.DeployApplicationWithResponse(ctx, app.Id, dep)); err != nil {
 		return app, deployError("application", id, err)
 	}
-	if _, err := c.WaitApplication(ctx, id, StateDeployed); err != nil {
+	if _, err := c.Applications.Wait(ctx, id, StateDeployed); err != nil {
 		return app, err
 	}
 	return app, nil
@@ -254,7 +254,7 @@ func (c *Client) CloneEnvironment(ctx context.Context, environmentID, name strin
 	if err := Check(c.api.DeployEnvironmentWithResponse(ctx, *env.Id)); err != nil {
 		return env, deployError("environment", id, err)
 	}
-	if _, err := c.WaitEnvironment(ctx, id, StateDeployed); err != nil {
+	if _, err := c.Environments.Wait(ctx, id, StateDeployed); err != nil {
 		return env, err
 	}
 	return env, nil

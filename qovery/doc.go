@@ -1,15 +1,17 @@
 // Package qovery is a client for the Qovery API.
 //
-// It wraps the generated client of package gen, which has one method per
-// operation, with what a program needs around it: authentication, retries
-// that never duplicate a write, typed errors, iterators over paginated lists
-// and waiters for deployments.
+// Every operation of the API is one method of a service of the Client,
+// generated from the API's description: c.Organizations, c.Projects,
+// c.Environments, c.Applications, c.Databases, c.Backups,
+// c.ApplicationVariables and so on. Around them the package gives what a
+// program needs: authentication, retries that never duplicate a write, typed
+// errors, iterators over paginated lists and waiters for deployments.
 //
 //	c, err := qovery.NewFromEnv() // QOVERY_API_TOKEN, and QOVERY_API_URL when set
 //	if err != nil {
 //		return err
 //	}
-//	db, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, id))
+//	db, err := c.Databases.Get(ctx, databaseID)
 //	switch {
 //	case qovery.IsNotFound(err):
 //		// no such database
@@ -18,14 +20,26 @@
 //	}
 //	fmt.Println(db.Name)
 //
-//	for b, err := range c.Backups(ctx, databaseID) {
+//	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
 //		if err != nil {
 //			return err
 //		}
 //		fmt.Println(*b.Name)
 //	}
 //
-//	status, err := c.WaitDatabase(ctx, databaseID, qovery.StateDeployed)
+//	status, err := c.Databases.Wait(ctx, databaseID, qovery.StateDeployed)
+//
+// # Services
+//
+// A method takes the context, then the path IDs as strings, then the
+// request body and the query options when the operation has them. An ID that
+// is not a UUID fails with an *ArgError before anything is sent. A method
+// returns (*T, error), ([]T, error) for a list, or error; any status that is
+// not 2xx is an *APIError, and a body that does not decode a *DecodeError.
+// Its comment gives the operation's HTTP method, path, summary and
+// operationId. The request and answer types are aliases of package gen's,
+// so a program imports qovery alone. c.API() still reaches the generated
+// client, with Result and Check to read its answers.
 //
 // # Authentication
 //

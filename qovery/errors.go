@@ -338,3 +338,15 @@ func (e *PageError) Error() string {
 	return "qovery: listing " + e.List + ": page " + strconv.Itoa(e.Page) + " repeats item " + e.ItemID +
 		" (first seen on page " + strconv.Itoa(e.FirstPage) + "); the pagination does not advance"
 }
+
+// ArgError reports an argument that is wrong before anything is sent, such
+// as an ID that is not a UUID. Callers can tell it with errors.As.
+type ArgError struct {
+	Arg    string // the argument's name, e.g. "databaseID"
+	Value  string // what was given, cleaned for printing and cut to 80 characters
+	Reason string // what is wrong with it, e.g. "is not a UUID"
+}
+
+func (e *ArgError) Error() string {
+	return "qovery: " + e.Arg + " " + strconv.Quote(e.Value) + " " + e.Reason
+}

@@ -87,7 +87,7 @@ func ExampleClient_DeleteBackup() {
 	// the loop.
 	var old []string
 	n := 0
-	for b, err := range c.Backups(ctx, databaseID) {
+	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -114,7 +114,7 @@ func ExampleClient_Backups_phases() {
 
 	// Every backup, across pages of 20, counted by phase.
 	count := map[qovery.BackupPhase]int{}
-	for b, err := range c.Backups(ctx, ids.DatabaseID) {
+	for b, err := range c.Backups.ListIter(ctx, ids.DatabaseID, nil) {
 		if err != nil {
 			fmt.Println(err)
 			return

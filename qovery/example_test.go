@@ -138,10 +138,39 @@ func ExampleAPIError() {
 }
 
 func ExampleWithIdempotent() {
-	// A POST is sent once when it may have reached the server. When the
-	// operation is safe to repeat, say so, and it is retried like a GET.
+	srv, err := fixtures.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ids := srv.Seed()
+	c, err := qovery.New("example-token", qovery.WithBaseURL(srv.URL),
+		qovery.WithRetryPolicy(qovery.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	app := uuid.MustParse(ids.ApplicationID)
+	deploy := gen.DeployApplicationRequest{GitCommitId: "0123456789abcdef0123456789abcdef01234567"}
+
+	// A POST that may have reached the server (here a 503) is sent once:
+	// the caller sees the error.
+	srv.InjectFault("deployApplication", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: http.StatusServiceUnavailable})
+	_, err = qovery.Result[gen.Status](c.API().DeployApplicationWithResponse(context.Background(), app, deploy))
+	var apiErr *qovery.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println("plain:", apiErr.StatusCode, srv.Received("deployApplication"), "request(s)")
+	}
+
+	// Deploying the same commit twice does no harm: say so, and the POST is
+	// retried like a GET.
+	srv.ResetCounts()
+	srv.InjectFault("deployApplication", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: http.StatusServiceUnavailable})
 	ctx := qovery.WithIdempotent(context.Background())
-	_ = ctx // pass ctx to the generated method
+	_, err = qovery.Result[gen.Status](c.API().DeployApplicationWithResponse(ctx, app, deploy))
+	fmt.Println("idempotent:", err, srv.Received("deployApplication"), "request(s)")
+	// Output:
+	// plain: 503 1 request(s)
+	// idempotent: <nil> 2 request(s)
 }
 
 func ExampleRetryPolicy() {
@@ -156,7 +185,7 @@ func ExampleClient_Backups() {
 	srv.SeedBackups(ids.DatabaseID, 45) // three pages of 20
 
 	n := 0
-	for b, err := range c.Backups(context.Background(), ids.DatabaseID) {
+	for b, err := range c.Backups.ListIter(context.Background(), ids.DatabaseID, nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -171,7 +200,7 @@ func ExampleClient_Backups() {
 	// 45 backups
 }
 
-func ExampleClient_WaitDatabase() {
+func ExampleDatabasesService_Wait() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
@@ -179,7 +208,7 @@ func ExampleClient_WaitDatabase() {
 	if err := qovery.Check(c.API().StopDatabaseWithResponse(ctx, uuid.MustParse(ids.DatabaseID))); err != nil {
 		log.Fatal(err)
 	}
-	status, err := c.WaitDatabase(ctx, ids.DatabaseID, qovery.StateStopped)
+	status, err := c.Databases.Wait(ctx, ids.DatabaseID, qovery.StateStopped)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -187,7 +216,7 @@ func ExampleClient_WaitDatabase() {
 	// Output: STOPPED
 }
 
-func ExampleClient_WaitApplication_failure() {
+func ExampleApplicationsService_Wait_failure() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
@@ -196,7 +225,7 @@ func ExampleClient_WaitApplication_failure() {
 	if err := qovery.Check(c.API().StopApplicationWithResponse(ctx, uuid.MustParse(ids.ApplicationID))); err != nil {
 		log.Fatal(err)
 	}
-	_, err := c.WaitApplication(ctx, ids.ApplicationID, qovery.StateStopped)
+	_, err := c.Applications.Wait(ctx, ids.ApplicationID, qovery.StateStopped)
 	var failed *qovery.StateError
 	if errors.As(err, &failed) {
 		fmt.Println(failed.State, "-", failed.Message)

@@ -451,7 +451,7 @@ func checkWritesOnce(t *testing.T, fake *fixtures.Server, w faultWorld, plans []
 		t.Fatalf("listing projects: %v", err)
 	}
 	names := map[string]int{}
-	for _, p := range *list.Results {
+	for _, p := range list.Results {
 		if p.Name != nil {
 			names[*p.Name]++
 		}
@@ -477,9 +477,7 @@ func checkWritesOnce(t *testing.T, fake *fixtures.Server, w faultWorld, plans []
 			if err != nil {
 				t.Fatalf("deployment history of %s: %v", p.target, err)
 			}
-			if h.Results != nil {
-				n = len(*h.Results)
-			}
+			n = len(h.Results)
 			deployed += n
 		default:
 			continue

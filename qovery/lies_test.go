@@ -65,12 +65,12 @@ func TestPagersStopOnRepeatedItems(t *testing.T) {
 	for name, page := range cases {
 		t.Run(name, func(t *testing.T) {
 			c, requests := lyingList(t, page)
-			items, err := collect(c.Backups(context.Background(), lieDB))
+			items, err := collect(c.Backups.ListIter(context.Background(), lieDB, nil))
 			var pe *PageError
 			if !errors.As(err, &pe) {
 				t.Fatalf("err = %v after %d items, want a *PageError", err, len(items))
 			}
-			if !strings.Contains(err.Error(), "backups of database "+lieDB) || pe.ItemID == "" {
+			if pe.ItemID == "" || !strings.Contains(err.Error(), pe.ItemID) || !strings.Contains(err.Error(), "listing ") {
 				t.Errorf("err = %v; want it to name the list and the repeated item", err)
 			}
 			seen := map[string]bool{}

@@ -5,8 +5,6 @@ import (
 	"iter"
 
 	"github.com/google/uuid"
-
-	"github.com/qoverykit/qovery-go/gen"
 )
 
 // defaultPageSize is the page size of the API's startId-paginated lists,
@@ -94,13 +92,6 @@ func failed[T any](err error) iter.Seq2[T, error] {
 	}
 }
 
-func results[T any](p *[]T) []T {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
 func pageSize[N ~int | ~float32 | ~float64](p *N) int {
 	if p == nil {
 		return 0
@@ -116,114 +107,4 @@ func mapID(m *map[string]any) *uuid.UUID {
 		return nil
 	}
 	return &id
-}
-
-// Backups iterates over every backup of a database, newest first as the
-// API returns them, fetching pages of 20 as the loop advances:
-//
-//	for b, err := range c.Backups(ctx, databaseID) {
-//		if err != nil {
-//			return err
-//		}
-//		fmt.Println(*b.Name)
-//	}
-//
-// Every iterator of this package follows one rule against an API whose
-// pages contradict each other: within one walk, an item ID appears once. A
-// page holding an ID already seen (a page served twice, a cursor that does
-// not move or cycles back, pages that overlap) is not yielded; the walk
-// stops with a *PageError naming the list, the page and the ID. So does a
-// full page whose last item has no ID to continue from.
-func (c *Client) Backups(ctx context.Context, databaseID string) iter.Seq2[gen.BackupDatabaseResponse, error] {
-	id, err := parseID("databaseID", databaseID)
-	if err != nil {
-		return failed[gen.BackupDatabaseResponse](err)
-	}
-	return listPages(ctx, "backups of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]gen.BackupDatabaseResponse, int, error) {
-		l, err := Result[gen.DatabaseBackupResponseList](c.api.ListDatabaseBackupWithResponse(ctx, id, &gen.ListDatabaseBackupParams{StartId: after}))
-		if err != nil {
-			return nil, 0, err
-		}
-		return results(l.Results), pageSize(&l.PageSize), nil
-	}, func(b *gen.BackupDatabaseResponse) *uuid.UUID { return b.Id })
-}
-
-// DatabaseEvents iterates over the events of a database, page by page. See
-// Backups.
-func (c *Client) DatabaseEvents(ctx context.Context, databaseID string) iter.Seq2[map[string]any, error] {
-	id, err := parseID("databaseID", databaseID)
-	if err != nil {
-		return failed[map[string]any](err)
-	}
-	return listPages(ctx, "events of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
-		l, err := Result[gen.DatabaseEventResponseList](c.api.ListDatabaseEventWithResponse(ctx, id, &gen.ListDatabaseEventParams{StartId: after}))
-		if err != nil {
-			return nil, 0, err
-		}
-		return results(l.Results), pageSize(l.PageSize), nil
-	}, mapID)
-}
-
-// DatabaseDeployments iterates over the deployment history of a database,
-// page by page. See Backups.
-func (c *Client) DatabaseDeployments(ctx context.Context, databaseID string) iter.Seq2[map[string]any, error] {
-	id, err := parseID("databaseID", databaseID)
-	if err != nil {
-		return failed[map[string]any](err)
-	}
-	return listPages(ctx, "deployments of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
-		l, err := Result[gen.DatabaseDeploymentHistoryResponseList](c.api.ListDatabaseDeploymentHistoryWithResponse(ctx, id, &gen.ListDatabaseDeploymentHistoryParams{StartId: after}))
-		if err != nil {
-			return nil, 0, err
-		}
-		return results(l.Results), pageSize(l.PageSize), nil
-	}, mapID)
-}
-
-// ApplicationEvents iterates over the events of an application, page by
-// page. See Backups.
-func (c *Client) ApplicationEvents(ctx context.Context, applicationID string) iter.Seq2[map[string]any, error] {
-	id, err := parseID("applicationID", applicationID)
-	if err != nil {
-		return failed[map[string]any](err)
-	}
-	return listPages(ctx, "events of application "+applicationID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
-		l, err := Result[gen.ApplicationEventResponseList](c.api.ListApplicationEventWithResponse(ctx, id, &gen.ListApplicationEventParams{StartId: after}))
-		if err != nil {
-			return nil, 0, err
-		}
-		return results(l.Results), pageSize(l.PageSize), nil
-	}, mapID)
-}
-
-// ApplicationDeployments iterates over the deployment history of an
-// application, page by page. See Backups.
-func (c *Client) ApplicationDeployments(ctx context.Context, applicationID string) iter.Seq2[map[string]any, error] {
-	id, err := parseID("applicationID", applicationID)
-	if err != nil {
-		return failed[map[string]any](err)
-	}
-	return listPages(ctx, "deployments of application "+applicationID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
-		l, err := Result[gen.ApplicationDeploymentHistoryResponseList](c.api.ListApplicationDeploymentHistoryWithResponse(ctx, id, &gen.ListApplicationDeploymentHistoryParams{StartId: after}))
-		if err != nil {
-			return nil, 0, err
-		}
-		return results(l.Results), pageSize(l.PageSize), nil
-	}, mapID)
-}
-
-// EnvironmentDeployments iterates over the deployment history of an
-// environment, page by page. See Backups.
-func (c *Client) EnvironmentDeployments(ctx context.Context, environmentID string) iter.Seq2[map[string]any, error] {
-	id, err := parseID("environmentID", environmentID)
-	if err != nil {
-		return failed[map[string]any](err)
-	}
-	return listPages(ctx, "deployments of environment "+environmentID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
-		l, err := Result[gen.EnvironmentDeploymentHistoryResponseList](c.api.ListEnvironmentDeploymentHistoryWithResponse(ctx, id, &gen.ListEnvironmentDeploymentHistoryParams{StartId: after}))
-		if err != nil {
-			return nil, 0, err
-		}
-		return results(l.Results), pageSize(l.PageSize), nil
-	}, mapID)
 }

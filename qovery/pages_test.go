@@ -28,7 +28,7 @@ func TestBackupsIterateEveryPage(t *testing.T) {
 		seeded := srv.SeedBackups(ids.DatabaseID, n)
 		c, _ := newTestClient(t, srv.URL)
 
-		got, err := collect(c.Backups(context.Background(), ids.DatabaseID))
+		got, err := collect(c.Backups.ListIter(context.Background(), ids.DatabaseID, nil))
 		if err != nil {
 			t.Fatalf("%d backups: %v", n, err)
 		}
@@ -57,11 +57,11 @@ func TestIteratorsCoverEveryPaginatedList(t *testing.T) {
 		seed func() []string
 		seq  iter.Seq2[map[string]any, error]
 	}{
-		{"listDatabaseEvent", func() []string { return srv.SeedEvents(ids.DatabaseID, 45) }, c.DatabaseEvents(ctx, ids.DatabaseID)},
-		{"listDatabaseDeploymentHistory", func() []string { return srv.SeedDeployments(ids.DatabaseID, 45) }, c.DatabaseDeployments(ctx, ids.DatabaseID)},
-		{"listApplicationEvent", func() []string { return srv.SeedEvents(ids.ApplicationID, 45) }, c.ApplicationEvents(ctx, ids.ApplicationID)},
-		{"listApplicationDeploymentHistory", func() []string { return srv.SeedDeployments(ids.ApplicationID, 45) }, c.ApplicationDeployments(ctx, ids.ApplicationID)},
-		{"listEnvironmentDeploymentHistory", func() []string { return srv.SeedDeployments(ids.EnvironmentID, 45) }, c.EnvironmentDeployments(ctx, ids.EnvironmentID)},
+		{"listDatabaseEvent", func() []string { return srv.SeedEvents(ids.DatabaseID, 45) }, c.Databases.ListEventsIter(ctx, ids.DatabaseID, nil)},
+		{"listDatabaseDeploymentHistory", func() []string { return srv.SeedDeployments(ids.DatabaseID, 45) }, c.Databases.ListDeploymentHistoryIter(ctx, ids.DatabaseID, nil)},
+		{"listApplicationEvent", func() []string { return srv.SeedEvents(ids.ApplicationID, 45) }, c.Applications.ListEventsIter(ctx, ids.ApplicationID, nil)},
+		{"listApplicationDeploymentHistory", func() []string { return srv.SeedDeployments(ids.ApplicationID, 45) }, c.Applications.ListDeploymentHistoryIter(ctx, ids.ApplicationID, nil)},
+		{"listEnvironmentDeploymentHistory", func() []string { return srv.SeedDeployments(ids.EnvironmentID, 45) }, c.Environments.ListDeploymentHistoryIter(ctx, ids.EnvironmentID, nil)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.op, func(t *testing.T) {
@@ -95,7 +95,7 @@ func TestIteratorStopsAtFirstError(t *testing.T) {
 
 	var items, errs int
 	var last error
-	for _, err := range c.Backups(context.Background(), ids.DatabaseID) {
+	for _, err := range c.Backups.ListIter(context.Background(), ids.DatabaseID, nil) {
 		if err != nil {
 			errs++
 			last = err
@@ -123,7 +123,7 @@ func TestIteratorIsLazy(t *testing.T) {
 	srv.SeedBackups(ids.DatabaseID, 100)
 	c, _ := newTestClient(t, srv.URL)
 
-	seq := c.Backups(context.Background(), ids.DatabaseID)
+	seq := c.Backups.ListIter(context.Background(), ids.DatabaseID, nil)
 	if srv.Received("listDatabaseBackup") != 0 {
 		t.Fatal("building the iterator sent a request")
 	}
@@ -147,7 +147,7 @@ func TestIteratorRetriesTransientFaults(t *testing.T) {
 	srv.SeedBackups(ids.DatabaseID, 45)
 	srv.InjectFault("listDatabaseBackup", 2, fixtures.Fault{Kind: fixtures.FaultReset})
 	c, _ := newTestClient(t, srv.URL)
-	got, err := collect(c.Backups(context.Background(), ids.DatabaseID))
+	got, err := collect(c.Backups.ListIter(context.Background(), ids.DatabaseID, nil))
 	if err != nil || len(got) != 45 {
 		t.Fatalf("%d items, err %v", len(got), err)
 	}
@@ -158,13 +158,13 @@ func TestIteratorBadIDOrCancelledContext(t *testing.T) {
 	ids := srv.Seed()
 	c, _ := newTestClient(t, srv.URL)
 
-	_, err := collect(c.Backups(context.Background(), "not-a-uuid"))
+	_, err := collect(c.Backups.ListIter(context.Background(), "not-a-uuid", nil))
 	if err == nil || !strings.Contains(err.Error(), "databaseID") {
 		t.Fatalf("err = %v, want one naming the argument", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = collect(c.Backups(ctx, ids.DatabaseID))
+	_, err = collect(c.Backups.ListIter(ctx, ids.DatabaseID, nil))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}

@@ -43,7 +43,7 @@ func TestResultDecodesSuccess(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if l.Results == nil || len(*l.Results) != 1 || *(*l.Results)[0].Name != "acme" {
+			if len(l.Results) != 1 || *l.Results[0].Name != "acme" {
 				t.Fatalf("decoded %+v", l)
 			}
 		})

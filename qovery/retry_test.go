@@ -638,7 +638,7 @@ func TestErrorBodyReadUpToOneMiB(t *testing.T) {
 func TestRetriesAreLogged(t *testing.T) {
 	h := &counter{script: []int{503, 200}}
 	c, logs := newTestClient(t, serve(t, h).URL)
-	it := c.Backups(context.Background(), "6f1c7d39-8d57-4d6a-9a3b-2c1e0f9b8a77")
+	it := c.Backups.ListIter(context.Background(), "6f1c7d39-8d57-4d6a-9a3b-2c1e0f9b8a77", nil)
 	for _, err := range it {
 		if err != nil {
 			t.Fatal(err)

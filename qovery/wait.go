@@ -103,69 +103,11 @@ func (e *StateError) Error() string {
 	return s
 }
 
-// WaitApplication polls the application's status until its state is target
-// and returns that status. Polling follows the client's WaitPolicy: at once,
-// then at growing intervals.
-//
-//   - A failure state (see State.Failed) other than target ends the wait
-//     with a *StateError naming the state and its message.
-//   - 404 ends the wait with success, and a nil status, only when target is
-//     StateDeleted; otherwise it is returned as an *APIError.
-//   - An empty target is an error, returned before any request; a
-//     certificate error ends the wait at the first poll.
-//   - Running out of WaitPolicy.Timeout gives an error matching
-//     ErrWaitTimeout, never nil.
-//   - Cancelling ctx returns at once with an error matching ctx.Err().
-func (c *Client) WaitApplication(ctx context.Context, applicationID string, target State) (*gen.Status, error) {
-	id, err := parseID("applicationID", applicationID)
-	if err != nil {
-		return nil, err
-	}
-	return c.waitStatus(ctx, "application", applicationID, target, func(ctx context.Context) (*gen.Status, error) {
-		return Result[gen.Status](c.api.GetApplicationStatusWithResponse(ctx, id))
-	})
-}
-
-// WaitContainer polls the container's status until it reaches target and
-// returns that status. See WaitApplication.
-func (c *Client) WaitContainer(ctx context.Context, containerID string, target State) (*gen.Status, error) {
-	id, err := parseID("containerID", containerID)
-	if err != nil {
-		return nil, err
-	}
-	return c.waitStatus(ctx, "container", containerID, target, func(ctx context.Context) (*gen.Status, error) {
-		return Result[gen.Status](c.api.GetContainerStatusWithResponse(ctx, id))
-	})
-}
-
-// WaitDatabase polls the database's status until it reaches target and
-// returns that status. See WaitApplication.
-func (c *Client) WaitDatabase(ctx context.Context, databaseID string, target State) (*gen.Status, error) {
-	id, err := parseID("databaseID", databaseID)
-	if err != nil {
-		return nil, err
-	}
-	return c.waitStatus(ctx, "database", databaseID, target, func(ctx context.Context) (*gen.Status, error) {
-		return Result[gen.Status](c.api.GetDatabaseStatusWithResponse(ctx, id))
-	})
-}
-
-// WaitEnvironment polls the environment's status until it reaches target and
-// returns that status. See WaitApplication.
-func (c *Client) WaitEnvironment(ctx context.Context, environmentID string, target State) (*gen.Status, error) {
-	id, err := parseID("environmentID", environmentID)
-	if err != nil {
-		return nil, err
-	}
-	return c.waitStatus(ctx, "environment", environmentID, target, func(ctx context.Context) (*gen.Status, error) {
-		return Result[gen.Status](c.api.GetEnvironmentStatusWithResponse(ctx, id))
-	})
-}
-
-// waitStatus implements the Wait* methods; see WaitApplication.
+// waitStatus implements the generated Wait methods of the services
+// (c.Applications.Wait, c.Databases.Wait, ...); get reads the status.
 func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, get func(context.Context) (*gen.Status, error)) (*gen.Status, error) {
 	if strings.TrimSpace(string(target)) == "" {
-		return nil, fmt.Errorf("qovery: waiting for %s %s: the target state is empty", kind, id)
+		return nil, &ArgError{Arg: "target", Value: string(target), Reason: "is empty: there is no state to wait for"}
 	}
 	var last *gen.Status
 	err := c.poll(ctx, kind+" "+id, string(target), func(ctx context.Context) (string, bool, error) {
@@ -275,11 +217,12 @@ func isTransient(err error) bool {
 	return !errors.As(err, &se) && !isCertificateError(err)
 }
 
-// parseID checks that value, the argument called name, is a UUID.
+// parseID checks that value, the argument called name, is a UUID; when it
+// is not, the error is an *ArgError.
 func parseID(name, value string) (uuid.UUID, error) {
 	id, err := uuid.Parse(value)
 	if err != nil || len(value) != 36 {
-		return uuid.UUID{}, fmt.Errorf("qovery: %s %q is not a UUID", name, cleanRedacted(value, 80, redactAll))
+		return uuid.UUID{}, &ArgError{Arg: name, Value: cleanRedacted(value, 80, redactAll), Reason: "is not a UUID"}
 	}
 	return id, nil
 }

@@ -22,9 +22,9 @@ func TestWaitReachesTarget(t *testing.T) {
 	if err := Check(c.API().StopDatabaseWithResponse(ctx, db)); err != nil {
 		t.Fatal(err)
 	}
-	st, err := c.WaitDatabase(ctx, ids.DatabaseID, StateStopped)
+	st, err := c.Databases.Wait(ctx, ids.DatabaseID, StateStopped)
 	if err != nil || st == nil || st.State == nil || *st.State != "STOPPED" {
-		t.Fatalf("WaitDatabase(STOPPED) = %+v, %v", st, err)
+		t.Fatalf("Databases.Wait(STOPPED) = %+v, %v", st, err)
 	}
 	if polls := srv.Received("getDatabaseStatus"); polls < 3 {
 		t.Fatalf("reached STOPPED after %d polls: the wait did not see the intermediate states", polls)
@@ -33,8 +33,8 @@ func TestWaitReachesTarget(t *testing.T) {
 	if err := Check(c.API().DeployDatabaseWithResponse(ctx, db)); err != nil {
 		t.Fatal(err)
 	}
-	if st, err := c.WaitDatabase(ctx, ids.DatabaseID, StateDeployed); err != nil || *st.State != "DEPLOYED" {
-		t.Fatalf("WaitDatabase(DEPLOYED) = %+v, %v", st, err)
+	if st, err := c.Databases.Wait(ctx, ids.DatabaseID, StateDeployed); err != nil || *st.State != "DEPLOYED" {
+		t.Fatalf("Databases.Wait(DEPLOYED) = %+v, %v", st, err)
 	}
 }
 
@@ -44,17 +44,17 @@ func TestWaitEveryKind(t *testing.T) {
 	c, _ := newTestClient(t, srv.URL)
 	ctx := context.Background()
 	waits := map[string]func() error{
-		"application": func() error { _, err := c.WaitApplication(ctx, ids.ApplicationID, StateDeployed); return err },
-		"container":   func() error { _, err := c.WaitContainer(ctx, ids.ContainerID, StateDeployed); return err },
-		"database":    func() error { _, err := c.WaitDatabase(ctx, ids.DatabaseID, StateDeployed); return err },
-		"environment": func() error { _, err := c.WaitEnvironment(ctx, ids.EnvironmentID, StateDeployed); return err },
+		"application": func() error { _, err := c.Applications.Wait(ctx, ids.ApplicationID, StateDeployed); return err },
+		"container":   func() error { _, err := c.Containers.Wait(ctx, ids.ContainerID, StateDeployed); return err },
+		"database":    func() error { _, err := c.Databases.Wait(ctx, ids.DatabaseID, StateDeployed); return err },
+		"environment": func() error { _, err := c.Environments.Wait(ctx, ids.EnvironmentID, StateDeployed); return err },
 	}
 	for kind, wait := range waits {
 		if err := wait(); err != nil {
 			t.Errorf("%s: %v", kind, err)
 		}
 	}
-	if _, err := c.WaitApplication(ctx, "12345", StateDeployed); err == nil || !strings.Contains(err.Error(), "applicationID") {
+	if _, err := c.Applications.Wait(ctx, "12345", StateDeployed); err == nil || !strings.Contains(err.Error(), "applicationID") {
 		t.Errorf("bad ID: %v", err)
 	}
 }
@@ -70,10 +70,10 @@ func TestWaitFailureStateIsAnError(t *testing.T) {
 	if err := Check(c.API().StopApplicationWithResponse(ctx, app)); err != nil {
 		t.Fatal(err)
 	}
-	st, err := c.WaitApplication(ctx, ids.ApplicationID, StateStopped)
+	st, err := c.Applications.Wait(ctx, ids.ApplicationID, StateStopped)
 	var se *StateError
 	if st != nil || !errors.As(err, &se) {
-		t.Fatalf("WaitApplication = %+v, %v; want a *StateError", st, err)
+		t.Fatalf("Applications.Wait = %+v, %v; want a *StateError", st, err)
 	}
 	if !se.State.Failed() || se.Kind != "application" || se.ID != ids.ApplicationID || se.Target != StateStopped ||
 		!strings.Contains(err.Error(), string(se.State)) || !strings.Contains(err.Error(), "no Dockerfile") {
@@ -90,18 +90,18 @@ func TestWaitForDeletion(t *testing.T) {
 	if err := Check(c.API().DeleteContainerWithResponse(ctx, uuid.MustParse(ids.ContainerID))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitContainer(ctx, ids.ContainerID, StateDeleted); err != nil {
-		t.Fatalf("WaitContainer(DELETED): %v", err)
+	if _, err := c.Containers.Wait(ctx, ids.ContainerID, StateDeleted); err != nil {
+		t.Fatalf("Containers.Wait(DELETED): %v", err)
 	}
 	if srv.Exists(ids.ContainerID) {
 		t.Fatal("returned before the container was gone")
 	}
 	// 404 is success only when waiting for deletion.
-	if _, err := c.WaitContainer(ctx, ids.ContainerID, StateDeleted); err != nil {
+	if _, err := c.Containers.Wait(ctx, ids.ContainerID, StateDeleted); err != nil {
 		t.Fatalf("already deleted: %v", err)
 	}
-	if _, err := c.WaitContainer(ctx, ids.ContainerID, StateDeployed); !IsNotFound(err) {
-		t.Fatalf("WaitContainer(DEPLOYED) on a deleted container: %v, want not found", err)
+	if _, err := c.Containers.Wait(ctx, ids.ContainerID, StateDeployed); !IsNotFound(err) {
+		t.Fatalf("Containers.Wait(DEPLOYED) on a deleted container: %v, want not found", err)
 	}
 }
 
@@ -111,9 +111,9 @@ func TestWaitTimeout(t *testing.T) {
 	srv.SetState(ids.DatabaseID, "DEPLOYING") // and it never finishes
 	c, _ := newTestClient(t, srv.URL, WithWaitPolicy(WaitPolicy{MinInterval: time.Millisecond, MaxInterval: 10 * time.Millisecond, Timeout: 150 * time.Millisecond}))
 	start := time.Now()
-	st, err := c.WaitDatabase(context.Background(), ids.DatabaseID, StateDeployed)
+	st, err := c.Databases.Wait(context.Background(), ids.DatabaseID, StateDeployed)
 	if st != nil || !errors.Is(err, ErrWaitTimeout) {
-		t.Fatalf("WaitDatabase = %+v, %v; want ErrWaitTimeout", st, err)
+		t.Fatalf("Databases.Wait = %+v, %v; want ErrWaitTimeout", st, err)
 	}
 	if el := time.Since(start); el < 150*time.Millisecond || el > time.Second {
 		t.Fatalf("timed out after %s", el)
@@ -131,7 +131,7 @@ func TestWaitCancelIsPrompt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := c.WaitEnvironment(ctx, ids.EnvironmentID, StateDeployed)
+	_, err := c.Environments.Wait(ctx, ids.EnvironmentID, StateDeployed)
 	if el := time.Since(start); el > 500*time.Millisecond {
 		t.Fatalf("returned %s after the cancel", el)
 	}
@@ -147,18 +147,18 @@ func TestWaitToleratesTransientErrors(t *testing.T) {
 	p.MaxAttempts = 1 // let the waiter, not the transport, see the faults
 	c, _ := newTestClient(t, srv.URL, WithRetryPolicy(p))
 	srv.InjectFault("getDatabaseStatus", 3, fixtures.Fault{Kind: fixtures.FaultHTML, Status: 502})
-	if _, err := c.WaitDatabase(context.Background(), ids.DatabaseID, StateDeployed); err != nil {
+	if _, err := c.Databases.Wait(context.Background(), ids.DatabaseID, StateDeployed); err != nil {
 		t.Fatalf("three 502 pages in a row: %v", err)
 	}
 	srv.InjectFault("getDatabaseStatus", 10, fixtures.Fault{Kind: fixtures.FaultStatus, Status: 503})
-	_, err := c.WaitDatabase(context.Background(), ids.DatabaseID, StateDeployed)
+	_, err := c.Databases.Wait(context.Background(), ids.DatabaseID, StateDeployed)
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 503 || !strings.Contains(err.Error(), "failed polls") {
 		t.Fatalf("ten 503s in a row: %v", err)
 	}
 	srv.ClearFaults()
 	srv.InjectFault("getDatabaseStatus", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: 403})
-	if _, err := c.WaitDatabase(context.Background(), ids.DatabaseID, StateDeployed); !IsForbidden(err) {
+	if _, err := c.Databases.Wait(context.Background(), ids.DatabaseID, StateDeployed); !IsForbidden(err) {
 		t.Fatalf("403: %v, want it returned at once", err)
 	}
 }

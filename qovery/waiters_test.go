@@ -20,7 +20,7 @@ func TestWaitEndsAtFirstCertificateError(t *testing.T) {
 	t.Cleanup(srv.Close)
 	rt := &countingRT{next: http.DefaultTransport} // does not trust the test CA
 	c, _ := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Transport: rt}))
-	_, err := c.WaitDatabase(context.Background(), lieDB, StateDeployed)
+	_, err := c.Databases.Wait(context.Background(), lieDB, StateDeployed)
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("err = %v, want a certificate error", err)
 	}
@@ -34,13 +34,14 @@ func TestWaitEmptyTargetIsAnArgumentError(t *testing.T) {
 	c, _ := newTestClient(t, serve(t, h).URL)
 	for _, target := range []State{"", "  "} {
 		for name, wait := range map[string]func(context.Context, string, State) (any, error){
-			"WaitApplication": func(ctx context.Context, id string, s State) (any, error) { return c.WaitApplication(ctx, id, s) },
-			"WaitContainer":   func(ctx context.Context, id string, s State) (any, error) { return c.WaitContainer(ctx, id, s) },
-			"WaitDatabase":    func(ctx context.Context, id string, s State) (any, error) { return c.WaitDatabase(ctx, id, s) },
-			"WaitEnvironment": func(ctx context.Context, id string, s State) (any, error) { return c.WaitEnvironment(ctx, id, s) },
+			"Applications.Wait": func(ctx context.Context, id string, s State) (any, error) { return c.Applications.Wait(ctx, id, s) },
+			"Containers.Wait":   func(ctx context.Context, id string, s State) (any, error) { return c.Containers.Wait(ctx, id, s) },
+			"Databases.Wait":    func(ctx context.Context, id string, s State) (any, error) { return c.Databases.Wait(ctx, id, s) },
+			"Environments.Wait": func(ctx context.Context, id string, s State) (any, error) { return c.Environments.Wait(ctx, id, s) },
 		} {
-			if _, err := wait(context.Background(), lieDB, target); err == nil || !strings.Contains(err.Error(), "target state is empty") {
-				t.Errorf("%s(%q): err = %v, want an empty target error", name, target, err)
+			var ae *ArgError
+			if _, err := wait(context.Background(), lieDB, target); !errors.As(err, &ae) || ae.Arg != "target" {
+				t.Errorf("%s(%q): err = %v, want an *ArgError for the target", name, target, err)
 			}
 		}
 	}

@@ -53,7 +53,7 @@ raw=$out/bench.txt
 : >"$raw"
 # One benchmark per process, in an order that rotates from round to round,
 # so that no benchmark always runs first (or right after the same one).
-benches=(GetDatabaseFacade GetDatabaseGen GetDatabaseBare GetDatabaseWire GetDatabaseInMemory RoundTripNoop RoundTripLayers)
+benches=(GetDatabaseFacade GetDatabaseService GetDatabaseGen GetDatabaseBare GetDatabaseWire GetDatabaseInMemory RoundTripNoop RoundTripLayers)
 for r in $(seq "$ROUNDS"); do
 	for i in "${!benches[@]}"; do
 		b=${benches[$(((i + r - 1) % ${#benches[@]}))]}

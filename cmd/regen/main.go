@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			for _, s := range stale {
 				fmt.Fprintln(stderr, "regen: "+s)
 			}
-			fmt.Fprintf(stderr, "regen: gen/ is out of date with %s; run `make regen` (or `go generate ./gen`) and commit the result\n", res.SpecName)
+			fmt.Fprintf(stderr, "regen: generated files are out of date with %s; run `make regen` (or `go generate ./gen`) and commit the result\n", res.SpecName)
 			return 1
 		}
 		if !*quiet {
@@ -187,14 +187,14 @@ func regenerate(ctx context.Context, root, specPath, configPath string) (*result
 		return res, nil
 	}
 	res.Operations = len(s.ops)
-	refProblems := s.lintRefs()
-	res.Problems = append(refProblems, s.lintRest()...)
+	var brokenRefs bool
+	res.Problems, brokenRefs = s.lint()
 	lap("lint")
 
 	doc, err := loadDoc(raw)
 	if err != nil {
 		// A bad $ref stops the loader; those are listed already, all of them.
-		if len(refProblems) == 0 {
+		if !brokenRefs {
 			res.Problems = append(res.Problems, s.loadProblems(err)...)
 		}
 		res.Problems = sortProblems(res.Problems)
@@ -215,6 +215,19 @@ func regenerate(ctx context.Context, root, specPath, configPath string) (*result
 	}
 	lap("generate+gofmt")
 	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(cfg.Output)): code}
+
+	taken, err := handwrittenNames(filepath.Join(root, "qovery"))
+	if err != nil {
+		return nil, err
+	}
+	services, err := generateServices(s, code, taken)
+	if err != nil {
+		return nil, fmt.Errorf("generating the services from %s: %w", res.SpecName, err)
+	}
+	for name, src := range services {
+		res.Files[name] = src
+	}
+	lap("services")
 	return res, nil
 }
 
@@ -259,13 +272,15 @@ func writeIfChanged(path string, data []byte) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	defer os.Remove(tmp.Name())
+	// After the rename there is nothing left to remove; before it, the
+	// temporary file is litter whose removal error would hide the real one.
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return false, err
 	}
 	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return false, err
 	}
 	if err := tmp.Close(); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -270,13 +271,14 @@ func walk(n *yaml.Node, keys []string, fn func(keys []string, k, v *yaml.Node)) 
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], deref(n.Content[i+1])
-			sub := append(keys[:len(keys):len(keys)], k.Value)
+			// Appending to a clipped slice copies it: siblings never share keys.
+			sub := append(slices.Clip(keys), k.Value)
 			fn(sub, k, v)
 			walk(v, sub, fn)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			walk(c, append(keys[:len(keys):len(keys)], strconv.Itoa(i)), fn)
+			walk(c, append(slices.Clip(keys), strconv.Itoa(i)), fn)
 		}
 	}
 }

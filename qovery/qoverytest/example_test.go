@@ -140,7 +140,7 @@ func ExampleServer_AddVariable() {
 		fmt.Println(err)
 		return
 	}
-	for _, v := range *vars.Results {
+	for _, v := range vars.Results {
 		fmt.Println(*v.Key, *v.Value, *v.Scope)
 	}
 	// Output:

@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// Request is a request the server received.
+// Request is a request the server received. It is its own type, not the
+// fake's record, so that this package's API shows no internal type.
 type Request struct {
 	// Operation is the operationId it was routed to, "" when the API has
 	// no such path or method.

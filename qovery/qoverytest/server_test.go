@@ -19,14 +19,6 @@ import (
 	"github.com/qoverykit/qovery-go/qovery/qoverytest"
 )
 
-// size is the length of an optional list.
-func size[T any](list *[]T) int {
-	if list == nil {
-		return 0
-	}
-	return len(*list)
-}
-
 func ctxFor(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
@@ -46,7 +38,7 @@ func TestWorldIsReachable(t *testing.T) {
 		t.Errorf("database: %+v", db)
 	}
 	var names []string
-	for b, err := range c.Backups(ctx, w.DatabaseID) {
+	for b, err := range c.Backups.ListIter(ctx, w.DatabaseID, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,8 +51,8 @@ func TestWorldIsReachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if size(envs.Results) != 2 {
-		t.Errorf("%d environments, want production and staging", size(envs.Results))
+	if len(envs.Results) != 2 {
+		t.Errorf("%d environments, want production and staging", len(envs.Results))
 	}
 	for _, id := range []string{w.OrganizationID, w.ProjectID, w.EnvironmentID, w.StagingEnvironmentID, w.ApplicationID, w.ContainerID, w.DatabaseID} {
 		if !srv.Exists(id) {
@@ -104,7 +96,7 @@ func TestEmptyWorldAndAdditions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if size(vars.Results) != 1 || *(*vars.Results)[0].Key != "PORT" || *(*vars.Results)[0].Value != "8080" {
+	if len(vars.Results) != 1 || *vars.Results[0].Key != "PORT" || *vars.Results[0].Value != "8080" {
 		t.Errorf("variables: %+v", vars.Results)
 	}
 }
@@ -248,8 +240,8 @@ func TestServersInParallelTestsAreIndependent(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if size(list.Results) != 2 {
-				t.Errorf("%d projects, want shop and same", size(list.Results))
+			if len(list.Results) != 2 {
+				t.Errorf("%d projects, want shop and same", len(list.Results))
 			}
 		})
 	}
@@ -399,13 +391,13 @@ func TestLifecycles(t *testing.T) {
 	if _, err := qovery.Result[gen.Status](c.API().DeployDatabaseWithResponse(ctx, db)); !qovery.IsConflict(err) {
 		t.Errorf("deploy while stopping: %v", err)
 	}
-	if _, err := c.WaitDatabase(ctx, w.DatabaseID, qovery.StateStopped); err != nil {
+	if _, err := c.Databases.Wait(ctx, w.DatabaseID, qovery.StateStopped); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := qovery.Result[gen.Status](c.API().RestartApplicationWithResponse(ctx, uuid.MustParse(w.ApplicationID))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitApplication(ctx, w.ApplicationID, qovery.StateDeployed); err != nil {
+	if _, err := c.Applications.Wait(ctx, w.ApplicationID, qovery.StateDeployed); err != nil {
 		t.Fatal(err)
 	}
 
@@ -415,7 +407,7 @@ func TestLifecycles(t *testing.T) {
 		t.Fatal(err)
 	}
 	var failed *qovery.StateError
-	if _, err := c.WaitContainer(ctx, w.ContainerID, qovery.StateDeployed); !errors.As(err, &failed) || !strings.Contains(err.Error(), "image not found") {
+	if _, err := c.Containers.Wait(ctx, w.ContainerID, qovery.StateDeployed); !errors.As(err, &failed) || !strings.Contains(err.Error(), "image not found") {
 		t.Errorf("wait for a failing deploy: %v", err)
 	}
 
@@ -431,7 +423,7 @@ func TestLifecycles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitEnvironment(ctx, env.Id.String(), qovery.StateDeployed); err != nil {
+	if _, err := c.Environments.Wait(ctx, env.Id.String(), qovery.StateDeployed); err != nil {
 		t.Fatal(err)
 	}
 
@@ -452,7 +444,7 @@ func TestLifecycles(t *testing.T) {
 	if _, err := c.API().DeleteDatabaseWithResponse(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitDatabase(ctx, w.DatabaseID, qovery.StateDeleted); err != nil {
+	if _, err := c.Databases.Wait(ctx, w.DatabaseID, qovery.StateDeleted); err != nil {
 		t.Fatal(err)
 	}
 	if srv.Exists(w.DatabaseID) {
@@ -467,7 +459,7 @@ func TestLifecycles(t *testing.T) {
 func TestSetStateMakesWaitsFail(t *testing.T) {
 	srv := qoverytest.NewServer(t)
 	srv.SetState(srv.World.ApplicationID, "DEPLOYMENT_ERROR")
-	_, err := srv.Client().WaitApplication(ctxFor(t), srv.World.ApplicationID, qovery.StateDeployed)
+	_, err := srv.Client().Applications.Wait(ctxFor(t), srv.World.ApplicationID, qovery.StateDeployed)
 	var failed *qovery.StateError
 	if !errors.As(err, &failed) {
 		t.Errorf("err = %v, want a *qovery.StateError", err)
@@ -488,5 +480,41 @@ func TestTokenIsChecked(t *testing.T) {
 	_, err = qovery.Result[gen.DatabaseResponse](other.API().GetDatabaseWithResponse(ctx, uuid.MustParse(srv.World.DatabaseID)))
 	if !qovery.IsUnauthorized(err) || !strings.Contains(rec.reported(), `header "Authorization": invalid token`) {
 		t.Errorf("err %v, reported %q", err, rec.reported())
+	}
+}
+
+// Only the client of Client reads Retry-After as "now"; other clients see
+// the wait the fault announces.
+func TestOtherClientsSeeTheAnnouncedWait(t *testing.T) {
+	srv := qoverytest.NewServer(t)
+	srv.Fail("getDatabase", qoverytest.TooManyRequests(2*time.Second))
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/database/"+srv.World.DatabaseID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Token qoverytest-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "2" || resp.Header.Get("X-Ratelimit-Reset") == "" {
+		t.Errorf("status %d, headers %v", resp.StatusCode, resp.Header)
+	}
+}
+
+// Options given to Client come last and win.
+func TestClientOptionsOverride(t *testing.T) {
+	srv := qoverytest.NewServer(t)
+	srv.Fail("getDatabase", qoverytest.ServiceUnavailable().Times(2))
+	c := srv.Client(qovery.WithRetryPolicy(qovery.RetryPolicy{MaxAttempts: 1}))
+	_, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctxFor(t), uuid.MustParse(srv.World.DatabaseID)))
+	var apiErr *qovery.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || srv.Calls("getDatabase") != 1 {
+		t.Errorf("err %v after %d calls; want the 503 after one", err, srv.Calls("getDatabase"))
+	}
+	srv.ResetRecord()
+	if srv.Calls("getDatabase") != 0 || len(srv.Requests()) != 0 {
+		t.Error("ResetRecord kept the record")
 	}
 }

@@ -16,7 +16,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	for b, err := range c.Backups(context.Background(), os.Args[1]) {
+	for b, err := range c.Backups.ListIter(context.Background(), os.Args[1], nil) {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// servicesOfRepo generates the service layer from the repository's spec and
+// generated client.
+func servicesOfRepo(t *testing.T) (*spec, map[string][]byte) {
+	t.Helper()
+	root := repoRoot(t)
+	raw, err := os.ReadFile(filepath.Join(root, "api", "openapi.yaml"))
+	require.NoError(t, err)
+	s, problems := parseSpec(raw)
+	require.Empty(t, problems)
+	genSrc, err := os.ReadFile(filepath.Join(root, "gen", "qovery.gen.go"))
+	require.NoError(t, err)
+	taken, err := handwrittenNames(filepath.Join(root, "qovery"))
+	require.NoError(t, err)
+	files, err := generateServices(s, genSrc, taken)
+	require.NoError(t, err)
+	return s, files
+}
+
+var operationIDLine = regexp.MustCompile(`(?m)^operationId: (\S+)$`)
+
+// Every operation of the spec has exactly one method (its Iter and Wait
+// companions aside), and no two operations share a method.
+func TestEveryOperationHasOneMethod(t *testing.T) {
+	s, files := servicesOfRepo(t)
+	src := files[servicesFile]
+	f, err := parser.ParseFile(token.NewFileSet(), servicesFile, src, parser.ParseComments)
+	require.NoError(t, err)
+
+	methodsOf := map[string][]string{} // operationId -> Service.Method
+	seen := map[string]bool{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || !strings.HasSuffix(receiverName(fd.Recv.List[0].Type), "Service") {
+			continue
+		}
+		name := strings.TrimSuffix(receiverName(fd.Recv.List[0].Type), "Service") + "." + fd.Name.Name
+		assert.False(t, seen[name], "%s is declared twice", name)
+		seen[name] = true
+		if fd.Name.Name == "Wait" { // polls its service's GetStatus
+			assert.True(t, seen[strings.TrimSuffix(name, "Wait")+"GetStatus"], "%s without a GetStatus", name)
+			continue
+		}
+		m := operationIDLine.FindStringSubmatch(fd.Doc.Text())
+		if !assert.NotNil(t, m, "%s has no operationId in its comment", name) {
+			continue
+		}
+		if !strings.HasSuffix(fd.Name.Name, "Iter") {
+			methodsOf[m[1]] = append(methodsOf[m[1]], name)
+		}
+	}
+	require.Len(t, s.ops, 311, "the spec has 311 operations")
+	for _, op := range s.ops {
+		assert.Len(t, methodsOf[op.ID], 1, "%s: methods %v", op, methodsOf[op.ID])
+		delete(methodsOf, op.ID)
+	}
+	assert.Empty(t, methodsOf, "methods for operations the spec does not have")
+}
+
+// Every exception in the table is still needed: it names an operation of the
+// spec, and the rule alone gives that operation another method.
+func TestOverridesAreNeeded(t *testing.T) {
+	s, _ := servicesOfRepo(t)
+	paths := map[string]bool{}
+	byID := map[string]operation{}
+	for _, op := range s.ops {
+		paths[op.Path] = true
+		byID[op.ID] = op
+	}
+	for id, want := range methodOverrides {
+		op, ok := byID[id]
+		if !assert.True(t, ok, "methodOverrides names %s, which the spec does not have", id) {
+			continue
+		}
+		got := ruleFor(routeInfo{ID: op.ID, Method: op.Method, Path: op.Path}, paths)
+		assert.NotEqual(t, want, got, "%s: the rule already gives %s.%s; drop the override", id, got.Service, got.Method)
+	}
+}
+
+func TestMapOperationsRejectsTwoOperationsWithOneMethod(t *testing.T) {
+	_, err := mapOperations([]routeInfo{
+		{ID: "getThing", Method: "GET", Path: "/application/{applicationId}"},
+		{ID: "readThing", Method: "GET", Path: "/application/{applicationId}"},
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "getThing and readThing both become Applications.Get")
+}
+
+func TestRule(t *testing.T) {
+	all := []routeInfo{
+		{"getDatabase", "GET", "/database/{databaseId}", false},
+		{"editDatabase", "PUT", "/database/{databaseId}", false},
+		{"listDatabase", "GET", "/environment/{environmentId}/database", true},
+		{"createDatabase", "POST", "/environment/{environmentId}/database", false},
+		{"cloneDatabase", "POST", "/database/{databaseId}/clone", false},
+		{"getDatabaseStatus", "GET", "/database/{databaseId}/status", false},
+		{"addBackupDatabase", "POST", "/database/{databaseId}/backup", false},
+		{"removeDatabaseBackup", "DELETE", "/database/{databaseId}/backup/{backupId}", false},
+		{"createApplicationEnvironmentVariableAlias", "POST", "/application/{applicationId}/environmentVariable/{environmentVariableId}/alias", false},
+		{"getEnvironmentApplicationStatus", "GET", "/environment/{environmentId}/application/status", true},
+		{"removeApplicationFromDatabase", "DELETE", "/database/{databaseId}/application/{targetApplicationId}", false},
+		{"getOrganizationMembers", "GET", "/organization/{organizationId}/member", true},
+		{"deleteMember", "DELETE", "/organization/{organizationId}/member/{userId}", false},
+		{"listAWSRegions", "GET", "/aws/region", true},
+		{"listCloudProvider", "GET", "/cloudProvider", true},
+		{"organizationDownloadAllInvoices", "POST", "/organization/{organizationId}/downloadInvoices", false},
+		{"getWidget", "GET", "/widget/{widgetId}", false},
+	}
+	want := []string{
+		"Databases.Get", "Databases.Update", "Databases.List", "Databases.Create", "Databases.Clone",
+		"Databases.GetStatus", "Backups.Create", "Backups.Delete", "ApplicationVariables.CreateAlias",
+		"Environments.GetApplicationStatus", "Databases.RemoveApplication", "Organizations.ListMembers",
+		"Organizations.DeleteMember", "CloudProviders.ListAWSRegions", "CloudProviders.List",
+		"Organizations.DownloadAllInvoices", "Widgets.Get",
+	}
+	paths := map[string]bool{}
+	for _, op := range all {
+		paths[op.Path] = true
+	}
+	for i, op := range all {
+		sm := ruleFor(op, paths)
+		assert.Equal(t, want[i], sm.Service+"."+sm.Method, op.ID)
+	}
+}
+
+func TestCamelWords(t *testing.T) {
+	assert.Equal(t, []string{"list", "AWS", "Regions"}, camelWords("listAWSRegions"))
+	assert.Equal(t, []string{"get", "Application", "Metric", "Cpu"}, camelWords("getApplicationMetricCpu"))
+	assert.Equal(t, []string{"Stop", "Cluster"}, camelWords("StopCluster"))
+}
+
+// The services call the generated client by the names it declares, and the
+// aliases never take a name package qovery declares by hand.
+func TestAliasesLeaveHandwrittenNames(t *testing.T) {
+	_, files := servicesOfRepo(t)
+	taken, err := handwrittenNames(filepath.Join(repoRoot(t), "qovery"))
+	require.NoError(t, err)
+	require.True(t, taken["APIError"] && taken["Client"], "handwrittenNames reads package qovery")
+	f, err := parser.ParseFile(token.NewFileSet(), typesFile, files[typesFile], 0)
+	require.NoError(t, err)
+	n := 0
+	for _, d := range f.Decls {
+		for _, sp := range d.(*ast.GenDecl).Specs {
+			if ts, ok := sp.(*ast.TypeSpec); ok {
+				n++
+				assert.False(t, taken[ts.Name.Name], "alias %s hides a handwritten name", ts.Name.Name)
+				assert.True(t, ts.Assign.IsValid(), "%s is not an alias", ts.Name.Name)
+			}
+		}
+	}
+	assert.Greater(t, n, 250, "aliases for the API's types")
+	assert.NotContains(t, string(files[typesFile]), "ClientWithResponses")
+}

@@ -1,0 +1,170 @@
+package qovery_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/qoverykit/qovery-go/qovery"
+)
+
+// List the organizations, their projects and the projects' environments.
+func ExampleOrganizationsService_List() {
+	c, srv, _ := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	orgs, err := c.Organizations.List(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, org := range orgs {
+		fmt.Println(*org.Name)
+		projects, err := c.Projects.List(ctx, org.Id.String())
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, p := range projects {
+			fmt.Println(" ", *p.Name)
+			envs, err := c.Environments.List(ctx, p.Id.String())
+			if err != nil {
+				fmt.Println(err)
+				return
+			}
+			for _, e := range envs {
+				fmt.Println("   ", *e.Name)
+			}
+		}
+	}
+	// Output:
+	// acme
+	//   shop
+	//     production
+}
+
+// Get a database, and tell "not found" from other failures.
+func ExampleDatabasesService_Get() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	for _, id := range []string{ids.DatabaseID, "0b6c7a3e-93a4-4a51-9d4e-3f1c2a0b9d77", "db"} {
+		db, err := c.Databases.Get(ctx, id)
+		switch {
+		case qovery.IsNotFound(err):
+			fmt.Println("no such database")
+		case err != nil:
+			fmt.Println(err)
+		default:
+			fmt.Println(db.Name, db.Type)
+		}
+	}
+	// Output:
+	// db POSTGRESQL
+	// no such database
+	// qovery: databaseID "db" is not a UUID
+}
+
+// Take a backup, wait for it, then list every backup and get the latest.
+func ExampleBackupsService_ListIter() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+	databaseID := ids.DatabaseID
+
+	b, err := c.CreateBackup(ctx, databaseID, "nightly", "before the upgrade")
+	if err == nil {
+		b, err = c.WaitBackup(ctx, databaseID, b.Id.String())
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(*b.Name)
+	}
+	latest, err := c.LatestBackup(ctx, databaseID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("latest:", *latest.Name, latest.Id.String() == b.Id.String())
+	// Output:
+	// nightly
+	// latest: nightly true
+}
+
+// Add an environment variable to an application, deploy it at a commit and
+// wait until it runs.
+func ExampleApplicationsService_Deploy() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+	appID := ids.ApplicationID
+
+	_, err := c.ApplicationVariables.Create(ctx, appID, qovery.ApplicationEnvironmentVariableRequest{Key: "LOG_LEVEL", Value: "debug"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	commit := "a3f1c9e0b7d2c4e6f8a0b1c2d3e4f5a6b7c8d9e0"
+	if _, err := c.Applications.Deploy(ctx, appID, qovery.DeployApplicationRequest{GitCommitId: commit}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	status, err := c.Applications.Wait(ctx, appID, qovery.StateDeployed)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(*status.State)
+	// Output: DEPLOYED
+}
+
+// Change an application's settings and read them back.
+func ExampleApplicationsService_Update() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	_, err := c.Applications.Update(ctx, ids.ApplicationID, qovery.ApplicationEditRequest{
+		Description:         qovery.Ptr("storefront"),
+		MinRunningInstances: qovery.Ptr(2),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	app, err := c.Applications.Get(ctx, ids.ApplicationID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(app.Name, *app.Description, *app.MinRunningInstances)
+	// Output: web storefront 2
+}
+
+// Clone a database into another environment and wait until the clone runs.
+func ExampleClient_CloneDatabase_anotherEnvironment() {
+	c, srv, ids := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	staging, err := c.Environments.Create(ctx, ids.ProjectID, qovery.EnvironmentRequest{Name: "staging"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	clone, err := c.CloneDatabase(ctx, ids.DatabaseID, "db", staging.Id.String(), qovery.WithDeploy())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(clone.Name, "deployed in", *staging.Name)
+	// Output: db deployed in staging
+}
