@@ -2,6 +2,7 @@ package qovery
 
 import (
 	"context"
+	"hash/maphash"
 	"iter"
 
 	"github.com/google/uuid"
@@ -30,7 +31,7 @@ type pageFunc[T any] func(ctx context.Context, after *uuid.UUID) (items []T, pag
 // stops with a *PageError naming the list. Items without an ID are yielded
 // without the check; a full page whose last item has no ID also ends the
 // walk with a *PageError, as there is nothing to continue from. The IDs
-// seen cost 16 bytes each for the length of the walk.
+// seen cost about 30 bytes each for the length of the walk.
 func pages[T any](ctx context.Context, fetch pageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
 	return listPages(ctx, "a paginated list", fetch, idOf)
 }
@@ -40,7 +41,11 @@ func listPages[T any](ctx context.Context, list string, fetch pageFunc[T], idOf 
 	return func(yield func(T, error) bool) {
 		var zero T
 		var after *uuid.UUID
-		seen := map[uuid.UUID]int{} // item ID -> page it was on
+		// Item ID -> page it was on, keyed by a seeded 64-bit hash of the
+		// ID: less memory than a map keyed by the IDs, and a false
+		// match is as likely as a random 64-bit collision.
+		seed := maphash.MakeSeed()
+		seen := map[uint64]int32{}
 		for page := 1; ; page++ {
 			if err := ctx.Err(); err != nil {
 				yield(zero, err)
@@ -56,11 +61,12 @@ func listPages[T any](ctx context.Context, list string, fetch pageFunc[T], idOf 
 				if id == nil {
 					continue
 				}
-				if first, dup := seen[*id]; dup {
-					yield(zero, &PageError{List: list, Page: page, ItemID: id.String(), FirstPage: first})
+				key := maphash.Bytes(seed, id[:])
+				if first, dup := seen[key]; dup {
+					yield(zero, &PageError{List: list, Page: page, ItemID: id.String(), FirstPage: int(first)})
 					return
 				}
-				seen[*id] = page
+				seen[key] = int32(page)
 			}
 			for i := range items {
 				if !yield(items[i], nil) {
