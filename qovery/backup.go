@@ -205,8 +205,12 @@ func (c *Client) CreateBackup(ctx context.Context, databaseID, name, message str
 // which states count as done and which as failed.
 //
 //   - A failed backup gives a *BackupError carrying its state and status.
-//   - A backup missing from the database's list gives an error matching
-//     ErrNotFound, and so does a database that does not exist.
+//   - A backup missing from the database's list is taken as not listed
+//     yet, and polled for, during WaitPolicy.ListGrace from the start of
+//     the wait (30s by default); past it, the error matches ErrNotFound,
+//     and so does a database that does not exist. A backup that leaves
+//     the list after being seen gives an error matching ErrNotFound that
+//     says so.
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
@@ -226,6 +230,7 @@ func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*
 		failure *BackupError
 		missing bool
 	)
+	start := time.Now()
 	err = c.poll(ctx, "backup "+backupID, "done", func(ctx context.Context) (string, bool, error) {
 		b, err := c.findBackup(ctx, databaseID, want)
 		if err != nil {
@@ -235,6 +240,9 @@ func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*
 		// reported below: returned from here, the error would be taken
 		// for a transient one and polled again.
 		if b == nil {
+			if last == nil && time.Since(start) < c.wait.ListGrace {
+				return "not listed yet", false, nil
+			}
 			missing = true
 			return "", true, nil
 		}
@@ -251,8 +259,10 @@ func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*
 	switch {
 	case err != nil:
 		return nil, err
+	case missing && last != nil:
+		return nil, &notFoundError{msg: "qovery: backup " + backupID + " of database " + databaseID + " is gone from the list after being seen " + describeBackup(last)}
 	case missing:
-		return nil, &notFoundError{msg: "qovery: backup " + backupID + " not found in database " + databaseID}
+		return nil, &notFoundError{msg: "qovery: backup " + backupID + " not found in database " + databaseID + " after " + c.wait.ListGrace.String()}
 	case failure != nil:
 		return last, failure
 	}

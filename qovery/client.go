@@ -59,6 +59,23 @@ type settings struct {
 	bearer    bool
 	insecure  bool
 	wait      WaitPolicy
+	maxBody   int64
+	pacing    bool
+}
+
+// DefaultMaxResponseBody is how large a success body may be once
+// decompressed, unless WithMaxResponseBody says otherwise: 16 MiB, far
+// above any page of the API, and far below what a compressed answer of a
+// few kilobytes can inflate to.
+const DefaultMaxResponseBody = 16 << 20
+
+// WithMaxResponseBody sets how many bytes a success body may take once
+// decompressed (default DefaultMaxResponseBody). A larger answer fails the
+// call, without a retry, with a *DecodeError matching ErrResponseTooLarge;
+// its excess is never read into memory. n <= 0 keeps the default. Error
+// bodies are kept to 1 MiB whatever the setting.
+func WithMaxResponseBody(n int64) Option {
+	return func(s *settings) { s.maxBody = n }
 }
 
 // WithBaseURL sets the API address, for example a test server. It may carry
@@ -140,11 +157,16 @@ func New(token string, opts ...Option) (*Client, error) {
 	auth.register()
 	policy := s.policy.withDefaults()
 	t := &transport{
-		next:   next,
-		auth:   auth,
-		policy: policy,
-		budget: newBudget(policy.BudgetRatio, policy.BudgetBurst),
-		logger: s.logger,
+		next:    next,
+		auth:    auth,
+		policy:  policy,
+		budget:  newBudget(policy.BudgetRatio, policy.BudgetBurst),
+		logger:  s.logger,
+		maxBody: s.maxBody,
+		limits:  &limiter{pacing: s.pacing},
+	}
+	if t.maxBody <= 0 {
+		t.maxBody = DefaultMaxResponseBody
 	}
 	hc := *src // a shallow copy: the caller's client is left as it was
 	hc.Transport = t

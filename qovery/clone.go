@@ -115,6 +115,9 @@ func checkName(op, arg, value string) error {
 // With WithDeploy, the new database is then deployed and waited for. If that
 // fails, the new database is returned along with the error, so that the
 // caller can inspect or delete it.
+//
+// An answer that holds no ID for the new database is a *DecodeError,
+// returned with what was decoded; nothing is sent after it.
 func (c *Client) CloneDatabase(ctx context.Context, databaseID, name, environmentID string, opts ...CloneOption) (*gen.DatabaseResponse, error) {
 	src, env, cfg, err := serviceCloneArgs("CloneDatabase", "databaseID", databaseID, name, environmentID, opts)
 	if err != nil {
@@ -125,6 +128,9 @@ func (c *Client) CloneDatabase(ctx context.Context, databaseID, name, environmen
 	db, err := Result[gen.DatabaseResponse](c.api.CloneDatabaseWithResponse(ctx, src, body))
 	if err != nil {
 		return nil, err
+	}
+	if db.Id == uuid.Nil {
+		return db, missingID("CloneDatabase", "database")
 	}
 	if !cfg.deploy {
 		return db, nil
@@ -155,6 +161,9 @@ func (c *Client) CloneApplication(ctx context.Context, applicationID, name, envi
 	app, err := Result[gen.ApplicationResponse](c.api.CloneApplicationWithResponse(ctx, src, body))
 	if err != nil {
 		return nil, err
+	}
+	if app.Id == uuid.Nil {
+		return app, missingID("CloneApplication", "application")
 	}
 	if !cfg.deploy {
 		return app, nil
@@ -235,11 +244,11 @@ func (c *Client) CloneEnvironment(ctx context.Context, environmentID, name strin
 	if err != nil {
 		return nil, err
 	}
+	if env.Id == nil || *env.Id == uuid.Nil {
+		return env, missingID("CloneEnvironment", "environment")
+	}
 	if !cfg.deploy {
 		return env, nil
-	}
-	if env.Id == nil {
-		return env, errors.New("qovery: CloneEnvironment: the API returned the new environment without its id; cannot deploy it")
 	}
 	id := env.Id.String()
 	if err := Check(c.api.DeployEnvironmentWithResponse(ctx, *env.Id)); err != nil {
@@ -285,3 +294,10 @@ func (e *cloneDeployError) Error() string {
 }
 
 func (e *cloneDeployError) Unwrap() error { return e.err }
+
+// missingID is the error for a clone answer without the new resource's ID:
+// the answer does not fit the API's description, and nothing can be done
+// with the clone (no deploy, no wait), so nothing more is sent.
+func missingID(op, kind string) *DecodeError {
+	return &DecodeError{Operation: op, Err: fmt.Errorf("the answer holds no id for the new %s; nothing more was sent", kind)}
+}

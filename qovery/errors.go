@@ -24,6 +24,11 @@ var (
 	ErrRateLimited  = errors.New("qovery: too many requests") // 429
 )
 
+// ErrResponseTooLarge is matched by the *DecodeError of a success answer
+// whose body, once decompressed, is larger than the limit (see
+// WithMaxResponseBody). Such an answer is not retried.
+var ErrResponseTooLarge = errors.New("qovery: response body too large")
+
 // APIError is a response with a status of 400 or more.
 type APIError struct {
 	StatusCode int    // HTTP status code
@@ -313,6 +318,25 @@ func cleanRedacted(s string, limit int, redact func(string) string) string {
 		}
 	}
 	return s
+}
+
+// PageError reports a paginated list whose pages contradict each other, so
+// that walking it could go on forever: an item ID met twice (a page served
+// again, a cursor that does not move or that cycles back), or a full page
+// whose last item has no ID to continue from. See Backups for the rule.
+type PageError struct {
+	List      string // the list, e.g. "backups of database <id>"
+	Page      int    // the page, counted from 1, on which the walk stopped
+	ItemID    string // the repeated ID; empty when the last item had none
+	FirstPage int    // the page ItemID was first seen on
+}
+
+func (e *PageError) Error() string {
+	if e.ItemID == "" {
+		return "qovery: listing " + e.List + ": page " + strconv.Itoa(e.Page) + " is full but its last item has no id to continue from"
+	}
+	return "qovery: listing " + e.List + ": page " + strconv.Itoa(e.Page) + " repeats item " + e.ItemID +
+		" (first seen on page " + strconv.Itoa(e.FirstPage) + "); the pagination does not advance"
 }
 
 // ArgError reports an argument that is wrong before anything is sent, such

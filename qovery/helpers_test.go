@@ -65,7 +65,7 @@ func newTestClient(t *testing.T, baseURL string, opts ...Option) (*Client, *sync
 		WithBaseURL(baseURL),
 		WithLogger(logger),
 		WithRetryPolicy(fastPolicy()),
-		WithWaitPolicy(WaitPolicy{MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, Timeout: 5 * time.Second}),
+		WithWaitPolicy(WaitPolicy{MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, Timeout: 5 * time.Second, ListGrace: 20 * time.Millisecond}),
 	}, opts...)
 	c, err := New(testToken, all...)
 	if err != nil {

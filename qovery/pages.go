@@ -2,7 +2,7 @@ package qovery
 
 import (
 	"context"
-	"errors"
+	"hash/maphash"
 	"iter"
 
 	"github.com/google/uuid"
@@ -22,11 +22,31 @@ type pageFunc[T any] func(ctx context.Context, after *uuid.UUID) (items []T, pag
 // time. It yields each item with a nil error. On the first failure it yields
 // the zero T with the error and stops. A page shorter than the page size, or
 // empty, is the last one.
+//
+// The rule that keeps a lying API from looping it: within one walk, every
+// item ID appears once. Each cursor is the last ID of a page, so a page
+// served twice, a cursor that does not move and a cursor that cycles back
+// all break that rule too. A page holding an ID already seen (on an
+// earlier page or earlier on the same one) is not yielded at all: the walk
+// stops with a *PageError naming the list. Items without an ID are yielded
+// without the check; a full page whose last item has no ID also ends the
+// walk with a *PageError, as there is nothing to continue from. The IDs
+// seen cost about 30 bytes each for the length of the walk.
 func pages[T any](ctx context.Context, fetch pageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
+	return listPages(ctx, "a paginated list", fetch, idOf)
+}
+
+// listPages is pages for the list named list, which errors name.
+func listPages[T any](ctx context.Context, list string, fetch pageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		var after *uuid.UUID
-		for {
+		// Item ID -> page it was on, keyed by a seeded 64-bit hash of the
+		// ID: less memory than a map keyed by the IDs, and a false
+		// match is as likely as a random 64-bit collision.
+		seed := maphash.MakeSeed()
+		seen := map[uint64]int32{}
+		for page := 1; ; page++ {
 			if err := ctx.Err(); err != nil {
 				yield(zero, err)
 				return
@@ -35,6 +55,18 @@ func pages[T any](ctx context.Context, fetch pageFunc[T], idOf func(*T) *uuid.UU
 			if err != nil {
 				yield(zero, err)
 				return
+			}
+			for i := range items {
+				id := idOf(&items[i])
+				if id == nil {
+					continue
+				}
+				key := maphash.Bytes(seed, id[:])
+				if first, dup := seen[key]; dup {
+					yield(zero, &PageError{List: list, Page: page, ItemID: id.String(), FirstPage: int(first)})
+					return
+				}
+				seen[key] = int32(page)
 			}
 			for i := range items {
 				if !yield(items[i], nil) {
@@ -48,12 +80,8 @@ func pages[T any](ctx context.Context, fetch pageFunc[T], idOf func(*T) *uuid.UU
 				return
 			}
 			next := idOf(&items[len(items)-1])
-			switch {
-			case next == nil:
-				yield(zero, errors.New("qovery: the last item of a full page has no id to continue from"))
-				return
-			case after != nil && *next == *after:
-				yield(zero, errors.New("qovery: pagination did not advance"))
+			if next == nil {
+				yield(zero, &PageError{List: list, Page: page})
 				return
 			}
 			id := *next

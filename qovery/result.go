@@ -51,8 +51,9 @@ type Response interface {
 //   - a status of 400 or more gives an *APIError;
 //   - a 2xx gives the decoded body as *T. When the generated client did not
 //     decode it (an undeclared 2xx status, a missing JSON content type), the
-//     body is decoded here; a body that does not decode gives a
-//     *DecodeError naming the operation and status, never a nil pointer.
+//     body is decoded here; a body that does not decode, is empty or is
+//     JSON null gives a *DecodeError naming the operation and status, never
+//     a nil pointer or a zero value passed off as an answer.
 //
 // T is the success type of the operation, for example gen.DatabaseResponse
 // for GetDatabaseWithResponse. For operations without a response body use
@@ -75,6 +76,9 @@ func result[T any, R Response](resp R, err error) (*T, error) {
 	if code < 200 || code > 299 {
 		return nil, sh.statusError(hr, body)
 	}
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) && reflect.TypeFor[T]().Kind() != reflect.Interface {
+		return nil, sh.decodeError(hr, code, errNullBody)
+	}
 	if i, ok := sh.json[code]; ok {
 		if f := v.Field(i); !f.IsNil() {
 			if p, ok := f.Interface().(*T); ok {
@@ -92,6 +96,11 @@ func result[T any, R Response](resp R, err error) (*T, error) {
 	}
 	return out, nil
 }
+
+// errNullBody: a success body of JSON null, where the operation promises a
+// value (an object, for every operation of the API), decodes to a zero
+// value that would pass for a real one.
+var errNullBody = errors.New("the body is null where a value is expected")
 
 // Check is Result for operations whose success has no body worth decoding
 // (204 No Content, deletions, actions): it returns nil on any 2xx, and the

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -205,11 +206,13 @@ const (
 // transport is the single layer under the generated client that adds
 // credentials (for the API origin only) and retries.
 type transport struct {
-	next   http.RoundTripper
-	auth   *authorizer
-	policy RetryPolicy
-	budget *budget
-	logger *slog.Logger
+	next    http.RoundTripper
+	auth    *authorizer
+	policy  RetryPolicy
+	budget  *budget
+	logger  *slog.Logger
+	maxBody int64 // bytes a success body may take once decompressed
+	limits  *limiter
 }
 
 // Format keeps the transport's fields, the credential among them, out of any
@@ -271,8 +274,15 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			wire = new(wireTrace)
 			r = wire.traced(r)
 		}
+		if err := t.limits.wait(ctx); err != nil {
+			return nil, err
+		}
 		a := t.start(r)
 		resp, err := t.next.RoundTrip(a.req)
+		if resp != nil {
+			t.limits.observe(resp.Header, time.Now())
+		}
+		t.limits.done()
 		if err != nil {
 			err = a.explain(err)
 		}
@@ -419,19 +429,15 @@ const (
 // have reached the server.
 func classifyError(err error, wire *wireTrace) errClass {
 	var (
-		certInvalid  x509.CertificateInvalidError
-		unknownCA    x509.UnknownAuthorityError
-		hostname     x509.HostnameError
-		verification *tls.CertificateVerificationError
-		opErr        *net.OpError
-		dnsErr       *net.DNSError
+		opErr  *net.OpError
+		dnsErr *net.DNSError
 	)
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !isAttemptTimeout(err):
 		return errFatal
-	case errors.As(err, &certInvalid), errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &verification):
+	case isCertificateError(err):
 		return errFatal
-	case refusedByNetHTTP(err):
+	case refusedByNetHTTP(err), errors.Is(err, ErrResponseTooLarge):
 		return errFatal
 	case wire != nil && wire.gotConn.Load():
 		return errMaybeSent
@@ -480,6 +486,18 @@ func attemptRequest(req *http.Request, attempt int, seal bool) (*http.Request, e
 	return r, nil
 }
 
+// isCertificateError reports a server certificate that failed
+// verification: permanent, whatever is retried.
+func isCertificateError(err error) bool {
+	var (
+		certInvalid  x509.CertificateInvalidError
+		unknownCA    x509.UnknownAuthorityError
+		hostname     x509.HostnameError
+		verification *tls.CertificateVerificationError
+	)
+	return errors.As(err, &certInvalid) || errors.As(err, &unknownCA) || errors.As(err, &hostname) || errors.As(err, &verification)
+}
+
 // serverWait returns how long the server asked the client to wait, from
 // Retry-After (seconds or HTTP date) or, when useReset is set, from
 // X-RateLimit-Reset (Unix seconds, or seconds from now for small values).
@@ -494,7 +512,7 @@ func serverWait(h http.Header, now time.Time, useReset bool) (time.Duration, boo
 // resetTime returns the instant from which the server accepts requests again.
 func resetTime(h http.Header, now time.Time, useReset bool) (time.Time, bool) {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+		if n, ok := parseSeconds(v); ok {
 			return now.Add(secondsDuration(n)), true
 		}
 		if t, err := http.ParseTime(v); err == nil {
@@ -503,15 +521,37 @@ func resetTime(h http.Header, now time.Time, useReset bool) (time.Time, bool) {
 	}
 	if useReset {
 		if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
-			if n, err := strconv.ParseUint(v, 10, 64); err == nil {
-				if n >= 1_000_000_000 { // an instant, in Unix seconds
-					return time.Unix(int64(min(n, 1<<40)), 0), true
-				}
-				return now.Add(secondsDuration(n)), true
-			}
+			return rateLimitReset(v, now)
 		}
 	}
 	return time.Time{}, false
+}
+
+// rateLimitReset reads X-RateLimit-Reset: Unix seconds, or seconds from
+// now for small values.
+func rateLimitReset(v string, now time.Time) (time.Time, bool) {
+	n, ok := parseSeconds(v)
+	switch {
+	case !ok:
+		return time.Time{}, false
+	case n >= 1_000_000_000: // an instant, in Unix seconds
+		return time.Unix(int64(min(n, 1<<40)), 0), true
+	}
+	return now.Add(secondsDuration(n)), true
+}
+
+// parseSeconds reads a count of seconds. A number of digits too large for
+// uint64 is read as the largest one: it announces a wait beyond any clamp,
+// not the absence of a wait.
+func parseSeconds(v string) (uint64, bool) {
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err == nil {
+		return n, true
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return math.MaxUint64, true
+	}
+	return 0, false
 }
 
 func secondsDuration(n uint64) time.Duration {
@@ -535,17 +575,31 @@ func (t *transport) buffer(resp *http.Response, attempts int, earlierEffect bool
 	var err error
 	if resp.Body != nil && resp.Body != http.NoBody {
 		var src io.Reader = resp.Body
-		if errStatus {
+		switch n := resp.ContentLength; {
+		case errStatus:
 			src = io.LimitReader(resp.Body, maxErrorBody)
-		} else if n := resp.ContentLength; n > 0 && n <= maxPooled {
+		case n > t.maxBody:
+			src = strings.NewReader("")
+			err = t.tooLarge()
+		case n < 0: // unknown, or decompressed on the fly: it may inflate
+			src = io.LimitReader(resp.Body, t.maxBody+1)
+		case n > 0 && n <= maxPooled:
 			buf.Grow(int(n) + bytes.MinRead)
 		}
-		_, err = buf.ReadFrom(src)
+		if err == nil {
+			_, err = buf.ReadFrom(src)
+		}
+		if err == nil && !errStatus && int64(buf.Len()) > t.maxBody {
+			err = t.tooLarge()
+		}
 		_ = resp.Body.Close()
 	}
 	if err != nil {
 		release(buf)
-		e := &DecodeError{StatusCode: resp.StatusCode, Err: fmt.Errorf("reading body: %w", err)}
+		if !errors.Is(err, ErrResponseTooLarge) {
+			err = fmt.Errorf("reading body: %w", err)
+		}
+		e := &DecodeError{StatusCode: resp.StatusCode, Err: err}
 		if resp.Request != nil {
 			e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
 		}
@@ -566,6 +620,10 @@ func (t *transport) buffer(resp *http.Response, attempts int, earlierEffect bool
 	resp.ContentLength = int64(buf.Len())
 	resp.Body = &bufferedBody{buf: buf, attempts: attempts, earlierEffect: earlierEffect, auth: t.auth}
 	return nil
+}
+
+func (t *transport) tooLarge() error {
+	return fmt.Errorf("%w: more than %d bytes once decompressed (WithMaxResponseBody raises the limit)", ErrResponseTooLarge, t.maxBody)
 }
 
 // scrubHeader removes the credential from response headers, should the

@@ -315,7 +315,7 @@ func TestServerWaitParsing(t *testing.T) {
 		{"retry-after wins", http.Header{"Retry-After": {"2"}, "X-Ratelimit-Reset": {"50"}}, true, 2 * time.Second, true},
 		{"garbage", http.Header{"Retry-After": {"soon"}}, true, 0, false},
 		{"negative", http.Header{"Retry-After": {"-5"}}, true, 0, false},
-		{"huge", http.Header{"Retry-After": {"99999999999999999999999"}}, true, 0, false},
+		{"beyond uint64: past any clamp", http.Header{"Retry-After": {"99999999999999999999999"}}, true, 100 * 365 * 24 * time.Hour, true},
 		{"huge but parseable", http.Header{"Retry-After": {"18446744073709551615"}}, true, 100 * 365 * 24 * time.Hour, true},
 	}
 	for _, tc := range cases {

@@ -48,8 +48,15 @@ type WaitPolicy struct {
 
 	// MaxTransientErrors is how many polls in a row may fail with a
 	// server-side or network error before the wait gives up (default 5).
-	// Other errors end the wait at once.
+	// Other errors end the wait at once, and so does a certificate error,
+	// which no later poll will cure.
 	MaxTransientErrors int
+
+	// ListGrace is how long WaitBackup treats a backup missing from the
+	// list as not listed yet, counted from the start of the wait (default
+	// 30s): right after CreateBackup, the list may not show it for a
+	// moment.
+	ListGrace time.Duration
 }
 
 func (p WaitPolicy) withDefaults() WaitPolicy {
@@ -67,6 +74,9 @@ func (p WaitPolicy) withDefaults() WaitPolicy {
 	}
 	if p.MaxTransientErrors <= 0 {
 		p.MaxTransientErrors = 5
+	}
+	if p.ListGrace <= 0 {
+		p.ListGrace = 30 * time.Second
 	}
 	return p
 }
@@ -96,6 +106,9 @@ func (e *StateError) Error() string {
 // waitStatus implements the generated Wait methods of the services
 // (c.Applications.Wait, c.Databases.Wait, ...); get reads the status.
 func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, get func(context.Context) (*gen.Status, error)) (*gen.Status, error) {
+	if strings.TrimSpace(string(target)) == "" {
+		return nil, &ArgError{Arg: "target", Value: string(target), Reason: "is empty: there is no state to wait for"}
+	}
 	var last *gen.Status
 	err := c.poll(ctx, kind+" "+id, string(target), func(ctx context.Context) (string, bool, error) {
 		st, err := get(ctx)
@@ -201,7 +214,7 @@ func isTransient(err error) bool {
 		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusTooManyRequests
 	}
 	var se *StateError
-	return !errors.As(err, &se)
+	return !errors.As(err, &se) && !isCertificateError(err)
 }
 
 // parseID checks that value, the argument called name, is a UUID; when it
