@@ -719,7 +719,7 @@ type ApplicationCustomDomainResponseList struct {
 
 // ApplicationDatabaseResponseList defines model for ApplicationDatabaseResponseList.
 type ApplicationDatabaseResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []DatabaseResponse `json:"results,omitempty"`
 }
 
 // ApplicationDependencyResponse defines model for ApplicationDependencyResponse.
@@ -763,13 +763,13 @@ type ApplicationDependencyResponse struct {
 
 // ApplicationDependencyResponseList defines model for ApplicationDependencyResponseList.
 type ApplicationDependencyResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []ApplicationResponse `json:"results,omitempty"`
 }
 
 // ApplicationDeploymentHistoryResponseList defines model for ApplicationDeploymentHistoryResponseList.
 type ApplicationDeploymentHistoryResponseList struct {
-	Page     *int                     `json:"page,omitempty"`
-	PageSize *int                     `json:"page_size,omitempty"`
+	Page     *float32                 `json:"page,omitempty"`
+	PageSize *float32                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -792,7 +792,7 @@ type ApplicationDeploymentRestrictionResponse struct {
 
 // ApplicationDeploymentRestrictionsResponse defines model for ApplicationDeploymentRestrictionsResponse.
 type ApplicationDeploymentRestrictionsResponse struct {
-	DeploymentRestrictions []map[string]interface{} `json:"deployment_restrictions,omitempty"`
+	DeploymentRestrictions []ApplicationDeploymentRestrictionResponse `json:"deployment_restrictions,omitempty"`
 }
 
 // ApplicationEditRequest defines model for ApplicationEditRequest.
@@ -854,8 +854,8 @@ type ApplicationEnvironmentVariableResponseList struct {
 
 // ApplicationEventResponseList defines model for ApplicationEventResponseList.
 type ApplicationEventResponseList struct {
-	Page     *int                     `json:"page,omitempty"`
-	PageSize *int                     `json:"page_size,omitempty"`
+	Page     *float32                 `json:"page,omitempty"`
+	PageSize *float32                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -900,7 +900,7 @@ type ApplicationLogResponseList struct {
 
 // ApplicationLogicalDatabaseResponseList defines model for ApplicationLogicalDatabaseResponseList.
 type ApplicationLogicalDatabaseResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []LogicalDatabaseOnDatabaseResponse `json:"results,omitempty"`
 }
 
 // ApplicationMetricCpuResponseList defines model for ApplicationMetricCpuResponseList.
@@ -1178,11 +1178,11 @@ type ClusterCredentialsResponse struct {
 
 // ClusterCurrentCostResponse defines model for ClusterCurrentCostResponse.
 type ClusterCurrentCostResponse struct {
-	CurrencyCode   *string `json:"currency_code,omitempty"`
-	MaxCost        *int    `json:"max_cost,omitempty"`
-	MaxCostInCents *int    `json:"max_cost_in_cents,omitempty"`
-	MinCost        *int    `json:"min_cost,omitempty"`
-	MinCostInCents *int    `json:"min_cost_in_cents,omitempty"`
+	CurrencyCode   *string  `json:"currency_code,omitempty"`
+	MaxCost        *float32 `json:"max_cost,omitempty"`
+	MaxCostInCents *int     `json:"max_cost_in_cents,omitempty"`
+	MinCost        *float32 `json:"min_cost,omitempty"`
+	MinCostInCents *int     `json:"min_cost_in_cents,omitempty"`
 }
 
 // ClusterDeploymentStatusResponse defines model for ClusterDeploymentStatusResponse.
@@ -1259,8 +1259,8 @@ type ClusterStatusResponse struct {
 // CompanySizeEnum defines model for CompanySizeEnum.
 type CompanySizeEnum string
 
-// ContainerAdvancedSettingsEditRequest defines model for ContainerAdvancedSettingsEditRequest.
-type ContainerAdvancedSettingsEditRequest = []struct {
+// ContainerAdvancedSettings defines model for ContainerAdvancedSettings.
+type ContainerAdvancedSettings struct {
 	DeploymentCustomDomainCheckEnabled *bool                   `json:"deployment.custom_domain_check_enabled,omitempty"`
 	LivenessProbeFailureThreshold      *int                    `json:"liveness_probe.failure_threshold,omitempty"`
 	LivenessProbeHttpGetPath           *string                 `json:"liveness_probe.http_get.path,omitempty"`
@@ -1285,8 +1285,11 @@ type ContainerAdvancedSettingsEditRequest = []struct {
 	ReadinessProbeType                 *ReadinessProbeTypeEnum `json:"readiness_probe.type,omitempty"`
 }
 
+// ContainerAdvancedSettingsEditRequest defines model for ContainerAdvancedSettingsEditRequest.
+type ContainerAdvancedSettingsEditRequest = []ContainerAdvancedSettings
+
 // ContainerAdvancedSettingsResponse defines model for ContainerAdvancedSettingsResponse.
-type ContainerAdvancedSettingsResponse = []map[string]interface{}
+type ContainerAdvancedSettingsResponse = []ContainerAdvancedSettings
 
 // ContainerCurrentInstanceResponseList defines model for ContainerCurrentInstanceResponseList.
 type ContainerCurrentInstanceResponseList struct {
@@ -1341,24 +1344,24 @@ type ContainerDependencyResponse struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int                   `json:"min_running_instances,omitempty"`
-	Name                *string                `json:"name,omitempty"`
-	Ports               []ServicePort          `json:"ports,omitempty"`
-	Registry            map[string]interface{} `json:"registry,omitempty"`
-	Storage             []ServiceStorage       `json:"storage,omitempty"`
-	Tag                 *string                `json:"tag,omitempty"`
-	UpdatedAt           *time.Time             `json:"updated_at,omitempty"`
+	MinRunningInstances *int             `json:"min_running_instances,omitempty"`
+	Name                *string          `json:"name,omitempty"`
+	Ports               []ServicePort    `json:"ports,omitempty"`
+	Registry            *ReferenceObject `json:"registry,omitempty"`
+	Storage             []ServiceStorage `json:"storage,omitempty"`
+	Tag                 *string          `json:"tag,omitempty"`
+	UpdatedAt           *time.Time       `json:"updated_at,omitempty"`
 }
 
 // ContainerDependencyResponseList defines model for ContainerDependencyResponseList.
 type ContainerDependencyResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []ContainerResponse `json:"results,omitempty"`
 }
 
 // ContainerDeploymentHistoryResponseList defines model for ContainerDeploymentHistoryResponseList.
 type ContainerDeploymentHistoryResponseList struct {
-	Page     *int                     `json:"page,omitempty"`
-	PageSize *int                     `json:"page_size,omitempty"`
+	Page     *float32                 `json:"page,omitempty"`
+	PageSize *float32                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1396,7 +1399,7 @@ type ContainerLogResponseList struct {
 
 // ContainerLogicalDatabaseResponseList defines model for ContainerLogicalDatabaseResponseList.
 type ContainerLogicalDatabaseResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []LogicalDatabaseOnDatabaseResponse `json:"results,omitempty"`
 }
 
 // ContainerNetworkEditRequest defines model for ContainerNetworkEditRequest.
@@ -1409,12 +1412,24 @@ type ContainerNetworkResponse struct {
 	StickySession *bool `json:"sticky_session,omitempty"`
 }
 
+// ContainerRegistryConfig Credentials of the registry; which keys it needs depends on its kind.
+type ContainerRegistryConfig struct {
+	AccessKeyId       *string `json:"access_key_id,omitempty"`
+	Password          *string `json:"password,omitempty"`
+	Region            *string `json:"region,omitempty"`
+	ScalewayAccessKey *string `json:"scaleway_access_key,omitempty"`
+	ScalewaySecretKey *string `json:"scaleway_secret_key,omitempty"`
+	SecretAccessKey   *string `json:"secret_access_key,omitempty"`
+	Username          *string `json:"username,omitempty"`
+}
+
 // ContainerRegistryKindEnum defines model for ContainerRegistryKindEnum.
 type ContainerRegistryKindEnum string
 
 // ContainerRegistryRequest defines model for ContainerRegistryRequest.
 type ContainerRegistryRequest struct {
-	Config      map[string]interface{}    `json:"config"`
+	// Config Credentials of the registry; which keys it needs depends on its kind.
+	Config      ContainerRegistryConfig   `json:"config"`
 	Description *string                   `json:"description,omitempty"`
 	Kind        ContainerRegistryKindEnum `json:"kind"`
 	Name        string                    `json:"name"`
@@ -1489,13 +1504,13 @@ type ContainerResponse struct {
 	Memory *int `json:"memory,omitempty"`
 
 	// MinRunningInstances Fewest instances kept running; 0 lets the service scale to nothing.
-	MinRunningInstances *int                   `json:"min_running_instances,omitempty"`
-	Name                *string                `json:"name,omitempty"`
-	Ports               []ServicePort          `json:"ports,omitempty"`
-	Registry            map[string]interface{} `json:"registry,omitempty"`
-	Storage             []ServiceStorage       `json:"storage,omitempty"`
-	Tag                 *string                `json:"tag,omitempty"`
-	UpdatedAt           *time.Time             `json:"updated_at,omitempty"`
+	MinRunningInstances *int             `json:"min_running_instances,omitempty"`
+	Name                *string          `json:"name,omitempty"`
+	Ports               []ServicePort    `json:"ports,omitempty"`
+	Registry            *ReferenceObject `json:"registry,omitempty"`
+	Storage             []ServiceStorage `json:"storage,omitempty"`
+	Tag                 *string          `json:"tag,omitempty"`
+	UpdatedAt           *time.Time       `json:"updated_at,omitempty"`
 }
 
 // ContainerResponseList defines model for ContainerResponseList.
@@ -1618,7 +1633,7 @@ type DatabaseAccessibilityEnum string
 
 // DatabaseApplicationResponseList defines model for DatabaseApplicationResponseList.
 type DatabaseApplicationResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []ApplicationResponse `json:"results,omitempty"`
 }
 
 // DatabaseBackupResponseList defines model for DatabaseBackupResponseList.
@@ -1646,8 +1661,8 @@ type DatabaseCurrentMetricResponse struct {
 
 // DatabaseDeploymentHistoryResponseList defines model for DatabaseDeploymentHistoryResponseList.
 type DatabaseDeploymentHistoryResponseList struct {
-	Page     *int                     `json:"page,omitempty"`
-	PageSize *int                     `json:"page_size,omitempty"`
+	Page     *float32                 `json:"page,omitempty"`
+	PageSize *float32                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1667,8 +1682,8 @@ type DatabaseEditRequest struct {
 
 // DatabaseEventResponseList defines model for DatabaseEventResponseList.
 type DatabaseEventResponseList struct {
-	Page     *int                     `json:"page,omitempty"`
-	PageSize *int                     `json:"page_size,omitempty"`
+	Page     *float32                 `json:"page,omitempty"`
+	PageSize *float32                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -1795,14 +1810,38 @@ type DatabasetoApplicationResponse struct {
 
 // DeployAllApplicationsRequest defines model for DeployAllApplicationsRequest.
 type DeployAllApplicationsRequest struct {
-	Applications []map[string]interface{} `json:"applications,omitempty"`
-	Containers   []map[string]interface{} `json:"containers,omitempty"`
+	Applications []DeployAllApplicationsRequest_Applications_Item `json:"applications,omitempty"`
+	Containers   []DeployAllApplicationsRequest_Containers_Item   `json:"containers,omitempty"`
+}
+
+// DeployAllApplicationsRequest_Applications_Item defines model for DeployAllApplicationsRequest.applications.Item.
+type DeployAllApplicationsRequest_Applications_Item struct {
+	GitCommitId          *string                `json:"git_commit_id,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// DeployAllApplicationsRequest_Containers_Item defines model for DeployAllApplicationsRequest.containers.Item.
+type DeployAllApplicationsRequest_Containers_Item struct {
+	ImageTag             *string                `json:"image_tag,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // DeployAllServicesRequest defines model for DeployAllServicesRequest.
 type DeployAllServicesRequest struct {
-	Applications []map[string]interface{} `json:"applications,omitempty"`
-	Containers   []map[string]interface{} `json:"containers,omitempty"`
+	Applications []DeployAllServicesRequest_Applications_Item `json:"applications,omitempty"`
+	Containers   []DeployAllServicesRequest_Containers_Item   `json:"containers,omitempty"`
+}
+
+// DeployAllServicesRequest_Applications_Item defines model for DeployAllServicesRequest.applications.Item.
+type DeployAllServicesRequest_Applications_Item struct {
+	GitCommitId          *string                `json:"git_commit_id,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// DeployAllServicesRequest_Containers_Item defines model for DeployAllServicesRequest.containers.Item.
+type DeployAllServicesRequest_Containers_Item struct {
+	ImageTag             *string                `json:"image_tag,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // DeployApplicationRequest defines model for DeployApplicationRequest.
@@ -1864,7 +1903,7 @@ type DeploymentRulesPriorityOrderEditRequest struct {
 
 // EnvironmentApplicationCurrentScaleResponseList defines model for EnvironmentApplicationCurrentScaleResponseList.
 type EnvironmentApplicationCurrentScaleResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []ServiceCurrentScaleResponse `json:"results,omitempty"`
 }
 
 // EnvironmentApplicationCurrentStorageResponseList defines model for EnvironmentApplicationCurrentStorageResponseList.
@@ -1874,7 +1913,7 @@ type EnvironmentApplicationCurrentStorageResponseList struct {
 
 // EnvironmentApplicationStatusResponseList defines model for EnvironmentApplicationStatusResponseList.
 type EnvironmentApplicationStatusResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []Status `json:"results,omitempty"`
 }
 
 // EnvironmentApplicationSupportedLanguagesResponseList defines model for EnvironmentApplicationSupportedLanguagesResponseList.
@@ -1884,7 +1923,7 @@ type EnvironmentApplicationSupportedLanguagesResponseList struct {
 
 // EnvironmentContainerCurrentScaleResponseList defines model for EnvironmentContainerCurrentScaleResponseList.
 type EnvironmentContainerCurrentScaleResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []ServiceCurrentScaleResponse `json:"results,omitempty"`
 }
 
 // EnvironmentContainerCurrentStorageResponseList defines model for EnvironmentContainerCurrentStorageResponseList.
@@ -1894,7 +1933,7 @@ type EnvironmentContainerCurrentStorageResponseList struct {
 
 // EnvironmentContainerStatusResponseList defines model for EnvironmentContainerStatusResponseList.
 type EnvironmentContainerStatusResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []Status `json:"results,omitempty"`
 }
 
 // EnvironmentDatabaseConfigResponseList defines model for EnvironmentDatabaseConfigResponseList.
@@ -1904,18 +1943,18 @@ type EnvironmentDatabaseConfigResponseList struct {
 
 // EnvironmentDatabaseCurrentMetricResponseList defines model for EnvironmentDatabaseCurrentMetricResponseList.
 type EnvironmentDatabaseCurrentMetricResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []DatabaseCurrentMetricResponse `json:"results,omitempty"`
 }
 
 // EnvironmentDatabaseStatusResponseList defines model for EnvironmentDatabaseStatusResponseList.
 type EnvironmentDatabaseStatusResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []Status `json:"results,omitempty"`
 }
 
 // EnvironmentDeploymentHistoryResponseList defines model for EnvironmentDeploymentHistoryResponseList.
 type EnvironmentDeploymentHistoryResponseList struct {
-	Page     *int                     `json:"page,omitempty"`
-	PageSize *int                     `json:"page_size,omitempty"`
+	Page     *float32                 `json:"page,omitempty"`
+	PageSize *float32                 `json:"page_size,omitempty"`
 	Results  []map[string]interface{} `json:"results,omitempty"`
 }
 
@@ -2005,7 +2044,7 @@ type EnvironmentResponse struct {
 	LastUpdatedBy *openapi_types.UUID    `json:"last_updated_by,omitempty"`
 	Mode          *EnvironmentModeEnum   `json:"mode,omitempty"`
 	Name          *string                `json:"name,omitempty"`
-	Project       map[string]interface{} `json:"project,omitempty"`
+	Project       *ReferenceObject       `json:"project,omitempty"`
 	UpdatedAt     *time.Time             `json:"updated_at,omitempty"`
 }
 
@@ -2151,12 +2190,12 @@ type LabelsGroup struct {
 
 // LogicalDatabaseApplicationResponseList defines model for LogicalDatabaseApplicationResponseList.
 type LogicalDatabaseApplicationResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []ApplicationResponse `json:"results,omitempty"`
 }
 
 // LogicalDatabaseContainerResponseList defines model for LogicalDatabaseContainerResponseList.
 type LogicalDatabaseContainerResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []ContainerResponse `json:"results,omitempty"`
 }
 
 // LogicalDatabaseCredentialsEditRequest defines model for LogicalDatabaseCredentialsEditRequest.
@@ -2184,12 +2223,12 @@ type LogicalDatabaseOnDatabaseRequest struct {
 
 // LogicalDatabaseOnDatabaseResponse defines model for LogicalDatabaseOnDatabaseResponse.
 type LogicalDatabaseOnDatabaseResponse struct {
-	CreatedAt   *time.Time             `json:"created_at,omitempty"`
-	Database    map[string]interface{} `json:"database,omitempty"`
-	Description *string                `json:"description,omitempty"`
-	Id          *openapi_types.UUID    `json:"id,omitempty"`
-	Name        *string                `json:"name,omitempty"`
-	UpdatedAt   *time.Time             `json:"updated_at,omitempty"`
+	CreatedAt   *time.Time          `json:"created_at,omitempty"`
+	Database    *ReferenceObject    `json:"database,omitempty"`
+	Description *string             `json:"description,omitempty"`
+	Id          *openapi_types.UUID `json:"id,omitempty"`
+	Name        *string             `json:"name,omitempty"`
+	UpdatedAt   *time.Time          `json:"updated_at,omitempty"`
 }
 
 // OrganizationApiTokenRequest defines model for OrganizationApiTokenRequest.
@@ -2262,9 +2301,9 @@ type OrganizationBitbucketRepositoryBranchesResponseList struct {
 
 // OrganizationCloudProviderInfoResponse defines model for OrganizationCloudProviderInfoResponse.
 type OrganizationCloudProviderInfoResponse struct {
-	CloudProvider *CloudProviderEnum     `json:"cloud_provider,omitempty"`
-	Credentials   map[string]interface{} `json:"credentials,omitempty"`
-	Region        *string                `json:"region,omitempty"`
+	CloudProvider *CloudProviderEnum `json:"cloud_provider,omitempty"`
+	Credentials   *ReferenceObject   `json:"credentials,omitempty"`
+	Region        *string            `json:"region,omitempty"`
 }
 
 // OrganizationClusterResponseList defines model for OrganizationClusterResponseList.
@@ -2274,7 +2313,7 @@ type OrganizationClusterResponseList struct {
 
 // OrganizationClusterStatusResponseList defines model for OrganizationClusterStatusResponseList.
 type OrganizationClusterStatusResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []ClusterStatusResponse `json:"results,omitempty"`
 }
 
 // OrganizationCreditCardsResponseList defines model for OrganizationCreditCardsResponseList.
@@ -2345,7 +2384,7 @@ type OrganizationInvoiceResponse struct {
 	CurrencyCode *string             `json:"currency_code,omitempty"`
 	Id           *openapi_types.UUID `json:"id,omitempty"`
 	Status       *string             `json:"status,omitempty"`
-	Total        *int                `json:"total,omitempty"`
+	Total        *float32            `json:"total,omitempty"`
 	TotalInCents *int                `json:"total_in_cents,omitempty"`
 }
 
@@ -2552,7 +2591,7 @@ type ProjectEnvironmentVariableResponseList struct {
 
 // ProjectEnvironmentsStatusResponseList defines model for ProjectEnvironmentsStatusResponseList.
 type ProjectEnvironmentsStatusResponseList struct {
-	Results []map[string]interface{} `json:"results,omitempty"`
+	Results []Status `json:"results,omitempty"`
 }
 
 // ProjectRequest defines model for ProjectRequest.
@@ -2563,12 +2602,12 @@ type ProjectRequest struct {
 
 // ProjectResponse defines model for ProjectResponse.
 type ProjectResponse struct {
-	CreatedAt    *time.Time             `json:"created_at,omitempty"`
-	Description  *string                `json:"description,omitempty"`
-	Id           *openapi_types.UUID    `json:"id,omitempty"`
-	Name         *string                `json:"name,omitempty"`
-	Organization map[string]interface{} `json:"organization,omitempty"`
-	UpdatedAt    *time.Time             `json:"updated_at,omitempty"`
+	CreatedAt    *time.Time          `json:"created_at,omitempty"`
+	Description  *string             `json:"description,omitempty"`
+	Id           *openapi_types.UUID `json:"id,omitempty"`
+	Name         *string             `json:"name,omitempty"`
+	Organization *ReferenceObject    `json:"organization,omitempty"`
+	UpdatedAt    *time.Time          `json:"updated_at,omitempty"`
 }
 
 // ProjectResponseList defines model for ProjectResponseList.
@@ -2758,9 +2797,9 @@ type ServiceTypeEnum string
 
 // SpecifyClusterCloudProviderInfoRequest defines model for SpecifyClusterCloudProviderInfoRequest.
 type SpecifyClusterCloudProviderInfoRequest struct {
-	CloudProvider *CloudProviderEnum     `json:"cloud_provider,omitempty"`
-	Credentials   map[string]interface{} `json:"credentials,omitempty"`
-	Region        *string                `json:"region,omitempty"`
+	CloudProvider *CloudProviderEnum `json:"cloud_provider,omitempty"`
+	Credentials   *ReferenceObject   `json:"credentials,omitempty"`
+	Region        *string            `json:"region,omitempty"`
 }
 
 // Status defines model for Status.
@@ -3312,6 +3351,278 @@ type CreateProjectSecretAliasJSONRequestBody = ProjectSecretAliasRequest
 
 // CreateProjectSecretOverrideJSONRequestBody defines body for CreateProjectSecretOverride for application/json ContentType.
 type CreateProjectSecretOverrideJSONRequestBody = ProjectSecretOverrideRequest
+
+// Getter for additional properties for DeployAllApplicationsRequest_Applications_Item. Returns the specified
+// element and whether it was found
+func (a DeployAllApplicationsRequest_Applications_Item) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for DeployAllApplicationsRequest_Applications_Item
+func (a *DeployAllApplicationsRequest_Applications_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for DeployAllApplicationsRequest_Applications_Item to handle AdditionalProperties
+func (a *DeployAllApplicationsRequest_Applications_Item) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["git_commit_id"]; found {
+		err = json.Unmarshal(raw, &a.GitCommitId)
+		if err != nil {
+			return fmt.Errorf("error reading 'git_commit_id': %w", err)
+		}
+		delete(object, "git_commit_id")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for DeployAllApplicationsRequest_Applications_Item to handle AdditionalProperties
+func (a DeployAllApplicationsRequest_Applications_Item) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.GitCommitId != nil {
+		object["git_commit_id"], err = json.Marshal(a.GitCommitId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'git_commit_id': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for DeployAllApplicationsRequest_Containers_Item. Returns the specified
+// element and whether it was found
+func (a DeployAllApplicationsRequest_Containers_Item) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for DeployAllApplicationsRequest_Containers_Item
+func (a *DeployAllApplicationsRequest_Containers_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for DeployAllApplicationsRequest_Containers_Item to handle AdditionalProperties
+func (a *DeployAllApplicationsRequest_Containers_Item) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["image_tag"]; found {
+		err = json.Unmarshal(raw, &a.ImageTag)
+		if err != nil {
+			return fmt.Errorf("error reading 'image_tag': %w", err)
+		}
+		delete(object, "image_tag")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for DeployAllApplicationsRequest_Containers_Item to handle AdditionalProperties
+func (a DeployAllApplicationsRequest_Containers_Item) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.ImageTag != nil {
+		object["image_tag"], err = json.Marshal(a.ImageTag)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'image_tag': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for DeployAllServicesRequest_Applications_Item. Returns the specified
+// element and whether it was found
+func (a DeployAllServicesRequest_Applications_Item) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for DeployAllServicesRequest_Applications_Item
+func (a *DeployAllServicesRequest_Applications_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for DeployAllServicesRequest_Applications_Item to handle AdditionalProperties
+func (a *DeployAllServicesRequest_Applications_Item) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["git_commit_id"]; found {
+		err = json.Unmarshal(raw, &a.GitCommitId)
+		if err != nil {
+			return fmt.Errorf("error reading 'git_commit_id': %w", err)
+		}
+		delete(object, "git_commit_id")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for DeployAllServicesRequest_Applications_Item to handle AdditionalProperties
+func (a DeployAllServicesRequest_Applications_Item) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.GitCommitId != nil {
+		object["git_commit_id"], err = json.Marshal(a.GitCommitId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'git_commit_id': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for DeployAllServicesRequest_Containers_Item. Returns the specified
+// element and whether it was found
+func (a DeployAllServicesRequest_Containers_Item) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for DeployAllServicesRequest_Containers_Item
+func (a *DeployAllServicesRequest_Containers_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for DeployAllServicesRequest_Containers_Item to handle AdditionalProperties
+func (a *DeployAllServicesRequest_Containers_Item) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["image_tag"]; found {
+		err = json.Unmarshal(raw, &a.ImageTag)
+		if err != nil {
+			return fmt.Errorf("error reading 'image_tag': %w", err)
+		}
+		delete(object, "image_tag")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for DeployAllServicesRequest_Containers_Item to handle AdditionalProperties
+func (a DeployAllServicesRequest_Containers_Item) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.ImageTag != nil {
+		object["image_tag"], err = json.Marshal(a.ImageTag)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'image_tag': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

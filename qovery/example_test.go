@@ -142,13 +142,14 @@ func ExampleWithIdempotent() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer srv.Close()
-	ids := srv.Seed()
 	c, err := qovery.New("example-token", qovery.WithBaseURL(srv.URL),
 		qovery.WithRetryPolicy(qovery.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}))
 	if err != nil {
+		srv.Close()
 		log.Fatal(err)
 	}
+	defer srv.Close()
+	ids := srv.Seed()
 	app := uuid.MustParse(ids.ApplicationID)
 	deploy := gen.DeployApplicationRequest{GitCommitId: "0123456789abcdef0123456789abcdef01234567"}
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/uuid"
@@ -274,22 +274,32 @@ type faultFigures struct {
 	faultsInjected                                         map[string]int
 }
 
+// TestFaultMixedCalls runs in a testing/synctest bubble, on an in-memory
+// network: the fake's one-second Retry-After, its slow answers, the
+// backoffs and the deadlines all pass on the bubble's clock, which moves as
+// soon as every goroutine of the run waits. So the suite takes the time its
+// work takes, and every duration it measures and checks is exact.
 func TestFaultMixedCalls(t *testing.T) {
-	fake := fixtures.NewServer(t, fixtures.WithToken(testToken))
+	synctest.Test(t, testFaultMixedCalls)
+}
+
+func testFaultMixedCalls(t *testing.T) {
+	fake := fixtures.NewServer(t, fixtures.WithToken(testToken), fixtures.WithoutListener())
 	plans := planFaultCalls(faultCalls)
 	world := seedFaultWorld(fake, plans)
 
-	// The client talks to the fake through a front server of ours, so that
-	// both ends of every connection are counted.
-	front, serverConns := countedServer(t, fake)
-	clientConns := &connCounter{}
-	inner := clientConns.transport()
+	// The client talks to the fake through a server of ours, so that both
+	// ends of every connection are counted.
+	serverConns, clientConns := &connCounter{}, &connCounter{}
+	mem := serveMem(t, fake, serverConns)
+	baseURL := memBaseURL + fake.BasePath
+	inner := memTransport(mem, clientConns)
 	observer := &faultObserver{next: inner}
 	logs := &syncBuffer{}
-	before := runtime.NumGoroutine()
+	before := len(bubbleStacks())
 
 	c, err := New(testToken,
-		WithBaseURL(front.URL+fake.BasePath),
+		WithBaseURL(baseURL),
 		WithHTTPClient(&http.Client{Transport: observer}),
 		WithRetryPolicy(faultPolicy()),
 		WithLogger(debugLogger(logs)),
@@ -333,7 +343,7 @@ func TestFaultMixedCalls(t *testing.T) {
 		t.Errorf("connection leak: %d client and %d server connections still open (client opened %d)",
 			clientConns.open(), serverConns.open(), clientConns.opened.Load())
 	}
-	checkGoroutines(t, before)
+	checkBubbleGoroutines(t, before)
 
 	// Which call met which fault, from the fake's log.
 	faultsOf := make([][]fixtures.Fault, len(plans))
@@ -403,7 +413,7 @@ func TestFaultMixedCalls(t *testing.T) {
 
 	// Every POST took effect at most once, and exactly once when it said so.
 	var effects map[int]int
-	fig.duplicates, effects = checkWritesOnce(t, fake, world, plans, results)
+	fig.duplicates, effects = checkWritesOnce(t, fake, baseURL, memTransport(mem, &connCounter{}), world, plans, results)
 	for i, n := range effects {
 		if plans[i].probe {
 			continue
@@ -436,11 +446,10 @@ func applied(f fixtures.Fault) string {
 // checkWritesOnce counts, for every POST of the run, how many times it took
 // effect on the fake. It returns the number of duplicated ones, and the
 // count of each POST by call index.
-func checkWritesOnce(t *testing.T, fake *fixtures.Server, w faultWorld, plans []faultPlan, results []faultResult) (int, map[int]int) {
+func checkWritesOnce(t *testing.T, fake *fixtures.Server, baseURL string, tr *http.Transport, w faultWorld, plans []faultPlan, results []faultResult) (int, map[int]int) {
 	t.Helper()
-	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	c, err := New(testToken, WithBaseURL(fake.URL), WithRetryPolicy(fastPolicy()), WithHTTPClient(&http.Client{Transport: tr}))
+	c, err := New(testToken, WithBaseURL(baseURL), WithRetryPolicy(fastPolicy()), WithHTTPClient(&http.Client{Transport: tr}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -504,7 +513,7 @@ func checkWritesOnce(t *testing.T, fake *fixtures.Server, w faultWorld, plans []
 func logFaultFigures(t *testing.T, fig faultFigures, wall time.Duration) {
 	t.Helper()
 	var b strings.Builder
-	fmt.Fprintf(&b, "fault suite: seed %d, %.0f%% of requests faulted, %d workers, %v wall time\n",
+	fmt.Fprintf(&b, "fault suite: seed %d, %.0f%% of requests faulted, %d workers, %v on the test's clock\n",
 		faultSeed, faultRate*100, faultWorkers, wall.Round(time.Millisecond))
 	fmt.Fprintf(&b, "calls %d, attempts %d (%.2f per call; the server saw %d requests), successes %d, duplicates %d\n",
 		fig.calls, fig.attempts, float64(fig.attempts)/float64(fig.calls), fig.serverRequests, fig.successes, fig.duplicates)

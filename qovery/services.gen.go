@@ -1203,7 +1203,7 @@ func (c *ApplicationsService) ListContributors(ctx context.Context, applicationI
 // operationId: listApplicationDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) ListDatabases(ctx context.Context, applicationID string) ([]map[string]any, error) {
+func (c *ApplicationsService) ListDatabases(ctx context.Context, applicationID string) ([]DatabaseResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -1224,7 +1224,7 @@ func (c *ApplicationsService) ListDatabases(ctx context.Context, applicationID s
 // operationId: listApplicationDependency
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) ListDependencies(ctx context.Context, applicationID string) ([]map[string]any, error) {
+func (c *ApplicationsService) ListDependencies(ctx context.Context, applicationID string) ([]ApplicationResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -1366,7 +1366,7 @@ func (c *ApplicationsService) ListLinks(ctx context.Context, applicationID strin
 // operationId: listApplicationLogicalDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) ListLogicalDatabases(ctx context.Context, applicationID string) ([]map[string]any, error) {
+func (c *ApplicationsService) ListLogicalDatabases(ctx context.Context, applicationID string) ([]LogicalDatabaseOnDatabaseResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -2841,7 +2841,7 @@ func (c *ContainersService) List(ctx context.Context, environmentID string, opts
 // operationId: listContainerDependency
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) ListDependencies(ctx context.Context, containerID string) ([]map[string]any, error) {
+func (c *ContainersService) ListDependencies(ctx context.Context, containerID string) ([]ContainerResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2896,7 +2896,7 @@ func (c *ContainersService) ListLinks(ctx context.Context, containerID string) (
 // operationId: listContainerLogicalDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) ListLogicalDatabases(ctx context.Context, containerID string) ([]map[string]any, error) {
+func (c *ContainersService) ListLogicalDatabases(ctx context.Context, containerID string) ([]LogicalDatabaseOnDatabaseResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -3321,7 +3321,7 @@ func (c *DatabasesService) List(ctx context.Context, environmentID string) ([]Da
 // ListApplications calls GET /database/{databaseId}/application: List applications using the database.
 //
 // operationId: listDatabaseApplication
-func (c *DatabasesService) ListApplications(ctx context.Context, databaseID string) ([]map[string]any, error) {
+func (c *DatabasesService) ListApplications(ctx context.Context, databaseID string) ([]ApplicationResponse, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
@@ -3940,7 +3940,7 @@ func (c *EnvironmentsService) Get(ctx context.Context, environmentID string) (*E
 // operationId: getEnvironmentApplicationCurrentScale
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) GetApplicationCurrentScale(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) GetApplicationCurrentScale(ctx context.Context, environmentID string) ([]ServiceCurrentScaleResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -3980,7 +3980,7 @@ func (c *EnvironmentsService) GetApplicationCurrentStorage(ctx context.Context, 
 // GetApplicationStatus calls GET /environment/{environmentId}/application/status: List all environment applications statuses.
 //
 // operationId: getEnvironmentApplicationStatus
-func (c *EnvironmentsService) GetApplicationStatus(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) GetApplicationStatus(ctx context.Context, environmentID string) ([]Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -4022,7 +4022,7 @@ func (c *EnvironmentsService) GetApplicationSupportedLanguages(ctx context.Conte
 // operationId: getEnvironmentContainerCurrentScale
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) GetContainerCurrentScale(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) GetContainerCurrentScale(ctx context.Context, environmentID string) ([]ServiceCurrentScaleResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -4062,7 +4062,7 @@ func (c *EnvironmentsService) GetContainerCurrentStorage(ctx context.Context, en
 // GetContainerStatus calls GET /environment/{environmentId}/container/status: List all environment container statuses.
 //
 // operationId: getEnvironmentContainerStatus
-func (c *EnvironmentsService) GetContainerStatus(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) GetContainerStatus(ctx context.Context, environmentID string) ([]Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -4081,7 +4081,7 @@ func (c *EnvironmentsService) GetContainerStatus(ctx context.Context, environmen
 // GetDatabaseStatus calls GET /environment/{environmentId}/database/status: List all environment databases statuses.
 //
 // operationId: getEnvironmentDatabaseStatus
-func (c *EnvironmentsService) GetDatabaseStatus(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) GetDatabaseStatus(ctx context.Context, environmentID string) ([]Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -4174,7 +4174,7 @@ func (c *EnvironmentsService) ListDatabaseConfigs(ctx context.Context, environme
 // operationId: listEnvironmentDatabaseCurrentMetric
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) ListDatabaseCurrentMetrics(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) ListDatabaseCurrentMetrics(ctx context.Context, environmentID string) ([]DatabaseCurrentMetricResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -4404,7 +4404,7 @@ func (c *LogicalDatabasesService) List(ctx context.Context, databaseID string) (
 // operationId: listLogicalDatabaseApplication
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) ListApplications(ctx context.Context, logicalDatabaseID string) ([]map[string]any, error) {
+func (c *LogicalDatabasesService) ListApplications(ctx context.Context, logicalDatabaseID string) ([]ApplicationResponse, error) {
 	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
@@ -4425,7 +4425,7 @@ func (c *LogicalDatabasesService) ListApplications(ctx context.Context, logicalD
 // operationId: listLogicalDatabaseContainer
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) ListContainers(ctx context.Context, logicalDatabaseID string) ([]map[string]any, error) {
+func (c *LogicalDatabasesService) ListContainers(ctx context.Context, logicalDatabaseID string) ([]ContainerResponse, error) {
 	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
@@ -4894,7 +4894,7 @@ func (c *OrganizationsService) GetBitbucketRepositoryBranches(ctx context.Contex
 // GetClusterStatus calls GET /organization/{organizationId}/cluster/status: List all clusters statuses.
 //
 // operationId: getOrganizationClusterStatus
-func (c *OrganizationsService) GetClusterStatus(ctx context.Context, organizationID string) ([]map[string]any, error) {
+func (c *OrganizationsService) GetClusterStatus(ctx context.Context, organizationID string) ([]ClusterStatusResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -5798,7 +5798,7 @@ func (c *ProjectsService) GetEnvironmentServiceNumber(ctx context.Context, proje
 // GetEnvironmentsStatus calls GET /project/{projectId}/environment/status: List environments statuses.
 //
 // operationId: getProjectEnvironmentsStatus
-func (c *ProjectsService) GetEnvironmentsStatus(ctx context.Context, projectID string) ([]map[string]any, error) {
+func (c *ProjectsService) GetEnvironmentsStatus(ctx context.Context, projectID string) ([]Status, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err

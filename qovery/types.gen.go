@@ -88,6 +88,7 @@ type (
 	ClusterStatusResponse                                = gen.ClusterStatusResponse
 	CompanySizeEnum                                      = gen.CompanySizeEnum
 	Conflict                                             = gen.Conflict
+	ContainerAdvancedSettings                            = gen.ContainerAdvancedSettings
 	ContainerAdvancedSettingsEditRequest                 = gen.ContainerAdvancedSettingsEditRequest
 	ContainerAdvancedSettingsResponse                    = gen.ContainerAdvancedSettingsResponse
 	ContainerCurrentInstanceResponseList                 = gen.ContainerCurrentInstanceResponseList
@@ -107,6 +108,7 @@ type (
 	ContainerLogicalDatabaseResponseList                 = gen.ContainerLogicalDatabaseResponseList
 	ContainerNetworkEditRequest                          = gen.ContainerNetworkEditRequest
 	ContainerNetworkResponse                             = gen.ContainerNetworkResponse
+	ContainerRegistryConfig                              = gen.ContainerRegistryConfig
 	ContainerRegistryKindEnum                            = gen.ContainerRegistryKindEnum
 	ContainerRegistryRequest                             = gen.ContainerRegistryRequest
 	ContainerRegistryResponse                            = gen.ContainerRegistryResponse
@@ -153,7 +155,11 @@ type (
 	DatabaseVersionResponseList                          = gen.DatabaseVersionResponseList
 	DatabasetoApplicationResponse                        = gen.DatabasetoApplicationResponse
 	DeployAllApplicationsRequest                         = gen.DeployAllApplicationsRequest
+	DeployAllApplicationsRequest_Applications_Item       = gen.DeployAllApplicationsRequest_Applications_Item
+	DeployAllApplicationsRequest_Containers_Item         = gen.DeployAllApplicationsRequest_Containers_Item
 	DeployAllServicesRequest                             = gen.DeployAllServicesRequest
+	DeployAllServicesRequest_Applications_Item           = gen.DeployAllServicesRequest_Applications_Item
+	DeployAllServicesRequest_Containers_Item             = gen.DeployAllServicesRequest_Containers_Item
 	DeployApplicationRequest                             = gen.DeployApplicationRequest
 	DeployContainerRequest                               = gen.DeployContainerRequest
 	DeploymentRestrictionModeEnum                        = gen.DeploymentRestrictionModeEnum
