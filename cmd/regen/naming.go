@@ -281,7 +281,7 @@ func without(words, drop []string) []string {
 		match := true
 		for j := range drop {
 			a, b := strings.ToLower(words[i+j]), strings.ToLower(drop[j])
-			if a != b && !(j == n-1 && a == b+"s") {
+			if a != b && (j != n-1 || a != b+"s") {
 				match = false
 				break
 			}

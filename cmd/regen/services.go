@@ -330,7 +330,7 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 			m.callArgs = append(m.callArgs, a)
 		}
 	}
-	m.args = append(ids, rest...)
+	m.args = append(append(m.args, ids...), rest...)
 	for _, a := range m.args {
 		if a.name == "opts" {
 			if st := g.structOf(strings.TrimPrefix(strings.TrimPrefix(a.typ, "*"), "gen.")); field(st, "StartId") != nil {
