@@ -35,47 +35,11 @@ func main() {
 
 // run is the whole command; it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("regen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	root := fs.String("root", "", "module root (default: the nearest directory upwards with a go.mod)")
-	specPath := fs.String("spec", "", "OpenAPI spec (default: api/openapi.yaml under the module root)")
-	configPath := fs.String("config", "", "oapi-codegen configuration (default: gen/oapi-codegen.yaml under the module root)")
-	check := fs.Bool("check", false, "write nothing; exit 1 and name the files in gen/ that differ from what the spec generates")
-	quiet := fs.Bool("q", false, "print nothing on success")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: regen [-check] [-q] [-root dir] [-spec file] [-config file]")
-		fs.PrintDefaults()
+	o, code := parseFlags(args, stderr)
+	if o == nil {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return 2
-	}
-
-	if *root == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			fmt.Fprintln(stderr, "regen:", err)
-			return 2
-		}
-		if *root, err = findModuleRoot(wd); err != nil {
-			fmt.Fprintln(stderr, "regen:", err)
-			return 2
-		}
-	}
-	if *specPath == "" {
-		*specPath = filepath.Join(*root, "api", "openapi.yaml")
-	}
-	if *configPath == "" {
-		*configPath = filepath.Join(*root, "gen", "oapi-codegen.yaml")
-	}
-
-	res, err := regenerate(ctx, *root, *specPath, *configPath)
+	res, err := regenerate(ctx, o.root, o.spec, o.config)
 	if err != nil {
 		fmt.Fprintln(stderr, "regen:", err)
 		return 2
@@ -87,30 +51,89 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
+	if o.check {
+		return checkFiles(o, res, stdout, stderr)
+	}
+	return writeFiles(o, res, stdout, stderr)
+}
 
-	if *check {
-		stale, err := compare(*root, res.Files)
+// options are regen's flags, with the defaults filled in.
+type options struct {
+	root, spec, config string
+	check, quiet       bool
+}
+
+// parseFlags reads the command line. A nil options comes with the exit
+// code: 0 for -h, 2 for a bad flag or a module root that cannot be found.
+func parseFlags(args []string, stderr io.Writer) (*options, int) {
+	o := &options{}
+	fs := flag.NewFlagSet("regen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.root, "root", "", "module root (default: the nearest directory upwards with a go.mod)")
+	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec (default: api/openapi.yaml under the module root)")
+	fs.StringVar(&o.config, "config", "", "oapi-codegen configuration (default: gen/oapi-codegen.yaml under the module root)")
+	fs.BoolVar(&o.check, "check", false, "write nothing; exit 1 and name the files in gen/ that differ from what the spec generates")
+	fs.BoolVar(&o.quiet, "q", false, "print nothing on success")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: regen [-check] [-q] [-root dir] [-spec file] [-config file]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, 0
+		}
+		return nil, 2
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return nil, 2
+	}
+	if o.root == "" {
+		wd, err := os.Getwd()
+		if err == nil {
+			o.root, err = findModuleRoot(wd)
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, "regen:", err)
-			return 2
+			return nil, 2
 		}
-		if len(stale) > 0 {
-			for _, s := range stale {
-				fmt.Fprintln(stderr, "regen: "+s)
-			}
-			fmt.Fprintf(stderr, "regen: generated files are out of date with %s; run `make regen` (or `go generate ./gen`) and commit the result\n", res.SpecName)
-			return 1
-		}
-		if !*quiet {
-			fmt.Fprintf(stdout, "regen: %s is up to date with %s (%s)\n", strings.Join(sortedKeys(res.Files), ", "), res.SpecName, res.Timing())
-		}
-		return 0
 	}
+	if o.spec == "" {
+		o.spec = filepath.Join(o.root, "api", "openapi.yaml")
+	}
+	if o.config == "" {
+		o.config = filepath.Join(o.root, "gen", "oapi-codegen.yaml")
+	}
+	return o, 0
+}
 
+// checkFiles is -check: it names every generated file that differs from
+// what is on disk, and exits 1 if any does.
+func checkFiles(o *options, res *result, stdout, stderr io.Writer) int {
+	stale, err := compare(o.root, res.Files)
+	if err != nil {
+		fmt.Fprintln(stderr, "regen:", err)
+		return 2
+	}
+	if len(stale) > 0 {
+		for _, s := range stale {
+			fmt.Fprintln(stderr, "regen: "+s)
+		}
+		fmt.Fprintf(stderr, "regen: generated files are out of date with %s; run `make regen` (or `go generate ./gen`) and commit the result\n", res.SpecName)
+		return 1
+	}
+	if !o.quiet {
+		fmt.Fprintf(stdout, "regen: %s is up to date with %s (%s)\n", strings.Join(sortedKeys(res.Files), ", "), res.SpecName, res.Timing())
+	}
+	return 0
+}
+
+// writeFiles writes the generated files that changed, and says which.
+func writeFiles(o *options, res *result, stdout, stderr io.Writer) int {
 	start := time.Now()
 	var written []string
 	for _, name := range sortedKeys(res.Files) {
-		changed, err := writeIfChanged(filepath.Join(*root, filepath.FromSlash(name)), res.Files[name])
+		changed, err := writeIfChanged(filepath.Join(o.root, filepath.FromSlash(name)), res.Files[name])
 		if err != nil {
 			fmt.Fprintln(stderr, "regen:", err)
 			return 2
@@ -122,7 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		written = append(written, fmt.Sprintf("%s %s (%d lines)", name, state, bytes.Count(res.Files[name], []byte("\n"))))
 	}
 	res.Phases = append(res.Phases, phase{"write", time.Since(start)})
-	if !*quiet {
+	if !o.quiet {
 		fmt.Fprintf(stdout, "regen: %d operations, %d schemas -> %s (%s)\n",
 			res.Operations, res.Schemas, strings.Join(written, ", "), res.Timing())
 	}
