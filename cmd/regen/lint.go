@@ -202,17 +202,21 @@ type generatedName struct {
 // New<Op>Request, Parse<Op>Response, the client types, or another component
 // of the same section.
 func (s *spec) lintTypeNames() []Problem {
+	taken, ps := s.operationTypeNames()
+	for _, section := range typeComponentSections {
+		ps = append(ps, s.lintComponentNames(section, taken)...)
+	}
+	return ps
+}
+
+// operationTypeNames returns the Go names the generated client declares
+// (its own and those of every operation), with the operations whose names
+// collide with one already taken.
+func (s *spec) operationTypeNames() (map[string]generatedName, []Problem) {
 	var ps []Problem
 	taken := map[string]generatedName{}
-	claim := func(name string, g generatedName) (generatedName, bool) {
-		if prev, ok := taken[name]; ok {
-			return prev, false
-		}
-		taken[name] = g
-		return g, true
-	}
 	for _, n := range clientNames {
-		claim(n, generatedName{what: "the generated client"})
+		taken[n] = generatedName{what: "the generated client"}
 	}
 	seenOps := map[string]bool{}
 	for _, op := range s.ops {
@@ -222,43 +226,50 @@ func (s *spec) lintTypeNames() []Problem {
 		}
 		seenOps[name] = true
 		for _, g := range s.operationNames(op, name) {
-			if prev, ok := claim(g.name, g.generatedName); !ok {
+			if prev, ok := taken[g.name]; ok {
 				ps = append(ps, Problem{Line: op.Line, Where: op.String(), Msg: fmt.Sprintf(
 					"the generator would declare %s as %s, but it is already %s%s; rename the operationId",
 					g.name, g.what, prev.what, lineSuffix(prev.line))})
-			}
-		}
-	}
-	for _, section := range typeComponentSections {
-		sec := s.at("components", section)
-		if sec == nil || sec.Kind != yaml.MappingNode {
-			continue
-		}
-		type comp struct {
-			name string
-			line int
-		}
-		var comps []comp
-		for i := 0; i+1 < len(sec.Content); i += 2 {
-			comps = append(comps, comp{sec.Content[i].Value, sec.Content[i].Line})
-		}
-		sort.SliceStable(comps, func(i, j int) bool { return comps[i].line < comps[j].line })
-		sectionNames := map[string]comp{}
-		for _, c := range comps {
-			kind := componentKinds[section]
-			where := kind + " " + c.name
-			typ := codegen.SchemaNameToTypeName(c.name)
-			if prev, ok := sectionNames[typ]; ok {
-				ps = append(ps, Problem{Line: c.line, Where: where, Msg: fmt.Sprintf(
-					"becomes the Go type %s, like %s %s on line %d; rename one of them", typ, kind, prev.name, prev.line)})
 				continue
 			}
-			sectionNames[typ] = c
-			if prev, ok := taken[typ]; ok {
-				ps = append(ps, Problem{Line: c.line, Where: where, Msg: fmt.Sprintf(
-					"becomes the Go type %s, which the generator also declares as %s%s; rename the %s (for example %s)",
-					typ, prev.what, lineSuffix(prev.line), kind, suggestRename(typ))})
-			}
+			taken[g.name] = g.generatedName
+		}
+	}
+	return taken, ps
+}
+
+// lintComponentNames reports the components of one section whose Go type
+// name is that of another component of the section, or one in taken.
+func (s *spec) lintComponentNames(section string, taken map[string]generatedName) []Problem {
+	sec := s.at("components", section)
+	if sec == nil || sec.Kind != yaml.MappingNode {
+		return nil
+	}
+	type comp struct {
+		name string
+		line int
+	}
+	var comps []comp
+	for i := 0; i+1 < len(sec.Content); i += 2 {
+		comps = append(comps, comp{sec.Content[i].Value, sec.Content[i].Line})
+	}
+	sort.SliceStable(comps, func(i, j int) bool { return comps[i].line < comps[j].line })
+	var ps []Problem
+	sectionNames := map[string]comp{}
+	for _, c := range comps {
+		kind := componentKinds[section]
+		where := kind + " " + c.name
+		typ := codegen.SchemaNameToTypeName(c.name)
+		if prev, ok := sectionNames[typ]; ok {
+			ps = append(ps, Problem{Line: c.line, Where: where, Msg: fmt.Sprintf(
+				"becomes the Go type %s, like %s %s on line %d; rename one of them", typ, kind, prev.name, prev.line)})
+			continue
+		}
+		sectionNames[typ] = c
+		if prev, ok := taken[typ]; ok {
+			ps = append(ps, Problem{Line: c.line, Where: where, Msg: fmt.Sprintf(
+				"becomes the Go type %s, which the generator also declares as %s%s; rename the %s (for example %s)",
+				typ, prev.what, lineSuffix(prev.line), kind, suggestRename(typ))})
 		}
 	}
 	return ps
