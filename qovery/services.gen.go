@@ -1162,7 +1162,7 @@ func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Applications.ListCommitsIter (listApplicationCommit) of application "+applicationID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -1274,7 +1274,7 @@ func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, app
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Applications.ListDeploymentHistoryIter (listApplicationDeploymentHistory) of application "+applicationID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -1329,7 +1329,7 @@ func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID 
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Applications.ListEventsIter (listApplicationEvent) of application "+applicationID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -1633,7 +1633,7 @@ func (c *BackupsService) ListIter(ctx context.Context, databaseID string, opts *
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]BackupDatabaseResponse, int, error) {
+	return listPages(ctx, "Backups.ListIter (listDatabaseBackup) of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]BackupDatabaseResponse, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -3371,7 +3371,7 @@ func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databa
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Databases.ListDeploymentHistoryIter (listDatabaseDeploymentHistory) of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -3426,7 +3426,7 @@ func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Databases.ListEventsIter (listDatabaseEvent) of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -4224,7 +4224,7 @@ func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, env
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Environments.ListDeploymentHistoryIter (listEnvironmentDeploymentHistory) of environment "+environmentID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after

@@ -233,3 +233,18 @@ func TestServiceErrorsDoNotShowTheToken(t *testing.T) {
 		}
 	}
 }
+
+// A generated Iter over a list that repeats a page stops with a *PageError
+// that says which list, so a caller walking several can tell them apart.
+func TestServiceIterPageErrorNamesTheList(t *testing.T) {
+	c, _ := lyingList(t, func(string) string { return backupPage(0) })
+	_, err := collect(c.Backups.ListIter(context.Background(), lieDB, nil))
+	var pe *PageError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want a *PageError", err)
+	}
+	want := "Backups.ListIter (listDatabaseBackup) of database " + lieDB
+	if pe.List != want || !strings.Contains(err.Error(), "listing "+want+": page 2 repeats item") {
+		t.Fatalf("PageError names %q (%v), want %q", pe.List, err, want)
+	}
+}

@@ -620,6 +620,27 @@ func emitWait(b *bytes.Buffer, m *svcMethod) {
 	fmt.Fprintf(b, "\t\treturn c.%s(ctx, %s)\n\t})\n}\n", m.Method, id)
 }
 
+// listName is the expression naming the list an Iter method walks, for its
+// *PageError: the method, its operationId and the IDs that pick the list,
+// e.g. "Backups.ListIter (listDatabaseBackup) of database <id>". The IDs
+// are checked before the walk starts, so they print as given.
+func (m *svcMethod) listName(iter string) string {
+	text := m.Service + "." + iter + " (" + m.op.ID + ")"
+	var parts []string
+	sep := " of "
+	for _, a := range m.args {
+		if !a.uuid {
+			continue
+		}
+		parts = append(parts, strconv.Quote(text+sep+strings.TrimSuffix(a.name, "ID")+" "), a.name)
+		text, sep = "", ", "
+	}
+	if len(parts) == 0 {
+		return strconv.Quote(text)
+	}
+	return strings.Join(parts, " + ")
+}
+
 func emitIter(b *bytes.Buffer, m *svcMethod) {
 	name := m.Method + "Iter"
 	m.doc(b, name, "walks every page of", "It fetches a page at a time, as the loop advances; the first failure is",
@@ -634,7 +655,7 @@ func emitIter(b *bytes.Buffer, m *svcMethod) {
 		}
 	}
 	fmt.Fprintf(b, "\tvar first %s\n\tif opts != nil {\n\t\tfirst = *opts\n\t}\n", strings.TrimPrefix(opts.typ, "*"))
-	fmt.Fprintf(b, "\treturn pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]%s, int, error) {\n", m.item)
+	fmt.Fprintf(b, "\treturn listPages(ctx, %s, func(ctx context.Context, after *uuid.UUID) ([]%s, int, error) {\n", m.listName(name), m.item)
 	b.WriteString("\t\tp := first\n\t\tif after != nil {\n\t\t\tp.StartId = after\n\t\t}\n")
 	fmt.Fprintf(b, "\t\tr, err := %s\n", m.callExpr(call, "&p"))
 	fmt.Fprintf(b, "\t\tif err != nil {\n\t\t\treturn nil, 0, operation%s.failed(err)\n\t\t}\n", m.goName)
