@@ -227,6 +227,9 @@ func handwrittenNames(dir string) (map[string]bool, error) {
 					names[d.Name.Name] = true
 				case receiverName(d.Recv.List[0].Type) == "Client":
 					names["Client."+d.Name.Name] = true // hides a service of that name
+				case strings.HasSuffix(receiverName(d.Recv.List[0].Type), "Service"):
+					// A method written by hand on a generated service.
+					names[receiverName(d.Recv.List[0].Type)+"."+d.Name.Name] = true
 				}
 			case *ast.GenDecl:
 				for _, sp := range d.Specs {
@@ -275,14 +278,37 @@ func generateServices(s *spec, genSrc []byte, taken map[string]bool) (map[string
 	if err != nil {
 		return nil, err
 	}
+	var generated []*svcMethod
+	handwritten := map[string]int{} // service -> methods written by hand
 	for _, m := range methods {
 		m.serviceMethod = mapping[m.op.ID]
 		if taken["Client."+m.Service] {
 			return nil, fmt.Errorf("the method Client.%s hides the service c.%s; rename or remove the method", m.Service, m.Service)
 		}
+		recv := m.Service + "Service."
+		if _, ok := handwrittenMethods[m.op.ID]; ok {
+			if !taken[recv+m.Method] {
+				return nil, fmt.Errorf("%s: handwrittenMethods gives it the method %s.%s, which package qovery does not declare", m.op.ID, m.Service, m.Method)
+			}
+			handwritten[m.Service]++
+			continue
+		}
+		names := []string{m.Method}
+		if m.paged {
+			names = append(names, m.Method+"Iter")
+		}
+		if m.waitable() {
+			names = append(names, "Wait")
+		}
+		for _, n := range names {
+			if taken[recv+n] {
+				return nil, fmt.Errorf("%s: package qovery declares %s.%s by hand; list %s in handwrittenMethods in cmd/regen/naming.go, or rename the method", m.op.ID, m.Service, n, m.op.ID)
+			}
+		}
+		generated = append(generated, m)
 	}
 
-	svc, err := emitServices(methods)
+	svc, err := emitServices(generated, handwritten)
 	if err != nil {
 		return nil, err
 	}
@@ -418,20 +444,29 @@ func goParamName(n string) string {
 	return n
 }
 
-func emitServices(methods []*svcMethod) ([]byte, error) {
+// emitServices writes the services and their generated methods; handwritten
+// counts, by service, the methods package qovery writes by hand instead.
+func emitServices(methods []*svcMethod, handwritten map[string]int) ([]byte, error) {
 	byService := map[string][]*svcMethod{}
 	for _, m := range methods {
 		byService[m.Service] = append(byService[m.Service], m)
 	}
+	for name := range handwritten {
+		if byService[name] == nil {
+			byService[name] = []*svcMethod{}
+		}
+	}
 	services := sortedKeys(byService)
 
 	var b bytes.Buffer
-	total := 0
-	for _, ms := range byService {
-		total += len(ms)
+	written := 0
+	for _, n := range handwritten {
+		written += n
 	}
 	fmt.Fprintf(&b, "// Services are the operations of the API, one method each, grouped by the\n")
-	fmt.Fprintf(&b, "// resource they act on: %d services, %d methods. Client embeds them, so\n", len(services), total)
+	fmt.Fprintf(&b, "// resource they act on: %d services, %d methods, of which %d are generated\n", len(services), len(methods)+written, len(methods))
+	fmt.Fprintf(&b, "// here and %d written by hand in package qovery (the list is\n", written)
+	b.WriteString("// handwrittenMethods in cmd/regen/naming.go). Client embeds them, so\n")
 	b.WriteString("// c.Databases.Get is a method of Client's Databases service.\n")
 	b.WriteString("type Services struct {\n")
 	for _, name := range services {
@@ -447,7 +482,11 @@ func emitServices(methods []*svcMethod) ([]byte, error) {
 	for _, name := range services {
 		ms := byService[name]
 		sort.Slice(ms, func(i, j int) bool { return ms[i].Method < ms[j].Method })
-		fmt.Fprintf(&b, "\n// %sService holds the %d operations of Client.%s.\n", name, len(ms), name)
+		if n := handwritten[name]; n > 0 {
+			fmt.Fprintf(&b, "\n// %sService holds the %d operations of Client.%s, %d of them written by hand.\n", name, len(ms)+n, name, n)
+		} else {
+			fmt.Fprintf(&b, "\n// %sService holds the %d operations of Client.%s.\n", name, len(ms), name)
+		}
 		fmt.Fprintf(&b, "type %sService struct{ c *Client }\n", name)
 		for _, m := range ms {
 			emitMethod(&b, m)
