@@ -120,7 +120,7 @@ func backupStatus(b *Backup) (state, detail string) {
 	return state, detail
 }
 
-// BackupError is returned by WaitBackup when a backup has failed (see
+// BackupError is returned by Backups.Wait when a backup has failed (see
 // BackupPhaseOf).
 type BackupError struct {
 	DatabaseID string
@@ -162,7 +162,7 @@ func newBackupError(databaseID, backupID string, b *Backup, redact func(string) 
 	return e
 }
 
-// ErrNoBackup is matched, like ErrNotFound, by the error LatestBackup returns
+// ErrNoBackup is matched, like ErrNotFound, by the error Backups.Latest returns
 // when a database has no completed backup.
 var ErrNoBackup = errors.New("qovery: no completed backup")
 
@@ -179,31 +179,37 @@ func (e *notFoundError) Is(target error) bool {
 	return target == ErrNotFound || (e.extra != nil && target == e.extra)
 }
 
-// CreateBackup starts a backup of a database and returns it as the API
-// reports it, usually still pending; pass its ID to WaitBackup. name must not
-// be empty; message is free text and may be.
+// Create starts a backup of a database and returns it as the API reports
+// it, usually still pending; pass its ID to Backups.Wait. name must not be
+// empty; message is free text and may be.
 //
-// The arguments are checked before any request is sent. A database that does
+// The arguments are checked before any request is sent: an empty name or a
+// database ID that is not a UUID is an *ArgError. A database that does
 // not exist gives an error matching ErrNotFound, and a database busy with
 // another operation one matching ErrConflict. The request is sent once: a
 // failure that may have reached the API is not retried, so that a backup is
 // never taken twice.
-func (c *Client) CreateBackup(ctx context.Context, databaseID, name, message string) (*Backup, error) {
+//
+// operationId: addBackupDatabase
+func (s *BackupsService) Create(ctx context.Context, databaseID, name, message string) (*Backup, error) {
+	c := s.c
 	id, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkName("CreateBackup", "name", name); err != nil {
+	if err := checkName("name", name); err != nil {
 		return nil, err
 	}
 	body := gen.AddBackupDatabaseJSONRequestBody{Name: name, Message: message}
 	return Result[Backup](c.api.AddBackupDatabaseWithResponse(ctx, id, body))
 }
 
-// WaitBackup polls a database's backups, as the client's WaitPolicy says,
-// until the backup backupID is done, and returns it. BackupPhaseOf documents
-// which states count as done and which as failed.
+// Wait polls a database's backups, as the client's WaitPolicy says, until
+// the backup backupID is done, and returns it. BackupPhaseOf documents which
+// states count as done and which as failed.
 //
+//   - An ID that is not a UUID is an *ArgError, returned before anything
+//     is sent.
 //   - A failed backup gives a *BackupError carrying its state and status.
 //   - A backup missing from the database's list is taken as not listed
 //     yet, and polled for, during WaitPolicy.ListGrace from the start of
@@ -217,7 +223,10 @@ func (c *Client) CreateBackup(ctx context.Context, databaseID, name, message str
 //
 // There is no API call to read one backup: each poll lists the backups,
 // newest first, and stops at the page holding backupID.
-func (c *Client) WaitBackup(ctx context.Context, databaseID, backupID string) (*Backup, error) {
+//
+// operationId: listDatabaseBackup, once per poll
+func (s *BackupsService) Wait(ctx context.Context, databaseID, backupID string) (*Backup, error) {
+	c := s.c
 	if _, err := parseID("databaseID", databaseID); err != nil {
 		return nil, err
 	}
@@ -283,17 +292,21 @@ func (c *Client) findBackup(ctx context.Context, databaseID string, id uuid.UUID
 	return nil, nil
 }
 
-// DeleteBackup deletes a backup. A backup or database that does not exist
-// gives an error matching ErrNotFound, and a backup in use (a restore
+// Delete deletes a backup. An ID that is not a UUID is an *ArgError,
+// returned before anything is sent. A backup or database that does not
+// exist gives an error matching ErrNotFound, and a backup in use (a restore
 // running from it, say) one matching ErrConflict.
 //
 // A DELETE is retried on server errors and lost connections. When an
 // attempt that may have been processed (answered with a 5xx, or cut off
 // after the request may have left) is followed by a 404, the earlier
-// attempt is taken to have deleted the backup, and DeleteBackup returns
-// nil. A 404 after attempts that surely did nothing (a 429, a refused
-// connection) is the API's answer, and matches ErrNotFound.
-func (c *Client) DeleteBackup(ctx context.Context, databaseID, backupID string) error {
+// attempt is taken to have deleted the backup, and Delete returns nil. A
+// 404 after attempts that surely did nothing (a 429, a refused connection)
+// is the API's answer, and matches ErrNotFound.
+//
+// operationId: removeDatabaseBackup
+func (s *BackupsService) Delete(ctx context.Context, databaseID, backupID string) error {
+	c := s.c
 	db, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return err
@@ -310,15 +323,19 @@ func (c *Client) DeleteBackup(ctx context.Context, databaseID, backupID string) 
 	return err
 }
 
-// LatestBackup returns the most recent completed backup of a database: the
-// done one (see BackupPhaseOf) with the latest creation time. Pending and
-// failed backups are skipped. Since the API does not promise an order, every
-// page is read.
+// Latest returns the most recent completed backup of a database: the done
+// one (see BackupPhaseOf) with the latest creation time. Pending and failed
+// backups are skipped. Since the API does not promise an order, every page
+// is read.
 //
-// When the database has no completed backup the error matches both
-// ErrNotFound and ErrNoBackup; a database that does not exist gives an
-// *APIError matching ErrNotFound only.
-func (c *Client) LatestBackup(ctx context.Context, databaseID string) (*Backup, error) {
+// A database ID that is not a UUID is an *ArgError. When the database has
+// no completed backup the error matches both ErrNotFound and ErrNoBackup; a
+// database that does not exist gives an *APIError matching ErrNotFound
+// only.
+//
+// operationId: listDatabaseBackup, every page
+func (s *BackupsService) Latest(ctx context.Context, databaseID string) (*Backup, error) {
+	c := s.c
 	if _, err := parseID("databaseID", databaseID); err != nil {
 		return nil, err
 	}

@@ -80,11 +80,11 @@ func TestBackupErrorText(t *testing.T) {
 	}
 }
 
-func TestCreateBackup(t *testing.T) {
+func TestBackupsCreate(t *testing.T) {
 	w := newCBWorld(t)
-	b, err := w.c.CreateBackup(context.Background(), w.ids.DatabaseID, "before-migration", "schema v42")
+	b, err := w.c.Backups.Create(context.Background(), w.ids.DatabaseID, "before-migration", "schema v42")
 	if err != nil {
-		t.Fatalf("CreateBackup: %v", err)
+		t.Fatalf("Backups.Create: %v", err)
 	}
 	if b.Id == nil || b.Name == nil || *b.Name != "before-migration" || b.Message == nil || *b.Message != "schema v42" {
 		t.Fatalf("backup = %+v", b)
@@ -99,23 +99,23 @@ func TestCreateBackup(t *testing.T) {
 		t.Errorf("a new backup is %v, want pending", p)
 	}
 	// An empty message is allowed.
-	if _, err := w.c.CreateBackup(context.Background(), w.ids.DatabaseID, "nightly", ""); err != nil {
-		t.Errorf("CreateBackup without a message: %v", err)
+	if _, err := w.c.Backups.Create(context.Background(), w.ids.DatabaseID, "nightly", ""); err != nil {
+		t.Errorf("Backups.Create without a message: %v", err)
 	}
 }
 
-func TestCreateBackupErrors(t *testing.T) {
+func TestBackupsCreateErrors(t *testing.T) {
 	w := newCBWorld(t)
 	ctx := context.Background()
 
-	_, err := w.c.CreateBackup(ctx, unknownID, "b", "m")
+	_, err := w.c.Backups.Create(ctx, unknownID, "b", "m")
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown database: err = %v, want ErrNotFound", err)
 	}
 
 	w.srv.ResetCounts()
 	w.inject("addBackupDatabase", 1, http.StatusConflict, "operation in progress")
-	_, err = w.c.CreateBackup(ctx, w.ids.DatabaseID, "b", "m")
+	_, err = w.c.Backups.Create(ctx, w.ids.DatabaseID, "b", "m")
 	if !errors.Is(err, ErrConflict) {
 		t.Errorf("409: err = %v, want ErrConflict", err)
 	}
@@ -126,7 +126,7 @@ func TestCreateBackupErrors(t *testing.T) {
 	// A 502 may hide a processed request: sent once, so no second backup.
 	w.srv.ResetCounts()
 	w.srv.InjectFault("addBackupDatabase", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: http.StatusBadGateway, Apply: true})
-	_, err = w.c.CreateBackup(ctx, w.ids.DatabaseID, "b2", "m")
+	_, err = w.c.Backups.Create(ctx, w.ids.DatabaseID, "b2", "m")
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != http.StatusBadGateway {
 		t.Errorf("502: err = %v, want the 502", err)
@@ -146,13 +146,14 @@ func TestBackupHelpersCheckArgumentsFirst(t *testing.T) {
 		call func() error
 		want string
 	}{
-		{"create: database id", func() error { _, err := w.c.CreateBackup(ctx, "db", "n", "m"); return err }, "databaseID"},
-		{"create: name", func() error { _, err := w.c.CreateBackup(ctx, db, "", "m"); return err }, "name"},
-		{"wait: database id", func() error { _, err := w.c.WaitBackup(ctx, "", b); return err }, "databaseID"},
-		{"wait: backup id", func() error { _, err := w.c.WaitBackup(ctx, db, "latest"); return err }, "backupID"},
-		{"delete: database id", func() error { return w.c.DeleteBackup(ctx, db+" ", b) }, "databaseID"},
-		{"delete: backup id", func() error { return w.c.DeleteBackup(ctx, db, strings.ToUpper(b)+"0") }, "backupID"},
-		{"latest: database id", func() error { _, err := w.c.LatestBackup(ctx, "primary"); return err }, "databaseID"},
+		{"create: database id", func() error { _, err := w.c.Backups.Create(ctx, "db", "n", "m"); return err }, "databaseID"},
+		{"create: name", func() error { _, err := w.c.Backups.Create(ctx, db, "", "m"); return err }, "name"},
+		{"create: blank name", func() error { _, err := w.c.Backups.Create(ctx, db, " \t", "m"); return err }, "name"},
+		{"wait: database id", func() error { _, err := w.c.Backups.Wait(ctx, "", b); return err }, "databaseID"},
+		{"wait: backup id", func() error { _, err := w.c.Backups.Wait(ctx, db, "latest"); return err }, "backupID"},
+		{"delete: database id", func() error { return w.c.Backups.Delete(ctx, db+" ", b) }, "databaseID"},
+		{"delete: backup id", func() error { return w.c.Backups.Delete(ctx, db, strings.ToUpper(b)+"0") }, "backupID"},
+		{"latest: database id", func() error { _, err := w.c.Backups.Latest(ctx, "primary"); return err }, "databaseID"},
 		{"list: database id", func() error {
 			for _, err := range w.c.Backups.ListIter(ctx, "primary", nil) {
 				return err
@@ -166,6 +167,10 @@ func TestBackupHelpersCheckArgumentsFirst(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want an error naming %s", err, tt.want)
 			}
+			var arg *ArgError
+			if !errors.As(err, &arg) || arg.Arg != tt.want {
+				t.Errorf("err = %v (%T), want an *ArgError for %s", err, err, tt.want)
+			}
 		})
 	}
 	if n := w.srv.Requests(); n != 0 {
@@ -173,37 +178,37 @@ func TestBackupHelpersCheckArgumentsFirst(t *testing.T) {
 	}
 }
 
-func TestWaitBackup(t *testing.T) {
+func TestBackupsWait(t *testing.T) {
 	w := newCBWorld(t, fixtures.WithSteps(2))
 	ctx := context.Background()
-	created, err := w.c.CreateBackup(ctx, w.ids.DatabaseID, "nightly", "")
+	created, err := w.c.Backups.Create(ctx, w.ids.DatabaseID, "nightly", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := w.c.WaitBackup(ctx, w.ids.DatabaseID, created.Id.String())
+	b, err := w.c.Backups.Wait(ctx, w.ids.DatabaseID, created.Id.String())
 	if err != nil {
-		t.Fatalf("WaitBackup: %v", err)
+		t.Fatalf("Backups.Wait: %v", err)
 	}
 	if BackupPhaseOf(b) != BackupDone || *b.Id != *created.Id {
-		t.Errorf("WaitBackup returned %s in phase %v", describeBackup(b), BackupPhaseOf(b))
+		t.Errorf("Backups.Wait returned %s in phase %v", describeBackup(b), BackupPhaseOf(b))
 	}
 	if n := w.srv.Received("listDatabaseBackup"); n < 3 {
 		t.Errorf("listDatabaseBackup received %d requests; the backup was not polled", n)
 	}
 }
 
-func TestWaitBackupFindsItOnALaterPage(t *testing.T) {
+func TestBackupsWaitFindsItOnALaterPage(t *testing.T) {
 	w := newCBWorld(t)
 	ctx := context.Background()
-	first, err := w.c.CreateBackup(ctx, w.ids.DatabaseID, "old", "")
+	first, err := w.c.Backups.Create(ctx, w.ids.DatabaseID, "old", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.srv.SeedBackups(w.ids.DatabaseID, 25) // pushes the first backup to page 2
 	w.srv.ResetCounts()
-	b, err := w.c.WaitBackup(ctx, w.ids.DatabaseID, first.Id.String())
+	b, err := w.c.Backups.Wait(ctx, w.ids.DatabaseID, first.Id.String())
 	if err != nil {
-		t.Fatalf("WaitBackup: %v", err)
+		t.Fatalf("Backups.Wait: %v", err)
 	}
 	if *b.Name != "old" {
 		t.Errorf("found %q", *b.Name)
@@ -215,15 +220,15 @@ func TestWaitBackupFindsItOnALaterPage(t *testing.T) {
 	}
 }
 
-func TestWaitBackupFails(t *testing.T) {
+func TestBackupsWaitFails(t *testing.T) {
 	w := newCBWorld(t)
 	ctx := context.Background()
 	w.srv.FailNext("addBackupDatabase", "pg_dump: connection refused")
-	created, err := w.c.CreateBackup(ctx, w.ids.DatabaseID, "nightly", "")
+	created, err := w.c.Backups.Create(ctx, w.ids.DatabaseID, "nightly", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := w.c.WaitBackup(ctx, w.ids.DatabaseID, created.Id.String())
+	b, err := w.c.Backups.Wait(ctx, w.ids.DatabaseID, created.Id.String())
 	var be *BackupError
 	if !errors.As(err, &be) {
 		t.Fatalf("err = %v, want a *BackupError", err)
@@ -242,26 +247,26 @@ func TestWaitBackupFails(t *testing.T) {
 	}
 }
 
-func TestWaitBackupNotFound(t *testing.T) {
+func TestBackupsWaitNotFound(t *testing.T) {
 	w := newCBWorld(t)
 	ctx := context.Background()
-	_, err := w.c.WaitBackup(ctx, w.ids.DatabaseID, unknownID)
+	_, err := w.c.Backups.Wait(ctx, w.ids.DatabaseID, unknownID)
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), unknownID) {
 		t.Errorf("unknown backup: err = %v, want ErrNotFound naming it", err)
 	}
 	if n := w.srv.Received("listDatabaseBackup"); n < 2 || n > 20 {
 		t.Errorf("listDatabaseBackup received %d requests; a missing backup is polled for during the 20 ms grace only", n)
 	}
-	_, err = w.c.WaitBackup(ctx, unknownID, unknownID)
+	_, err = w.c.Backups.Wait(ctx, unknownID, unknownID)
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown database: err = %v, want the API's 404", err)
 	}
 }
 
-func TestWaitBackupCancel(t *testing.T) {
+func TestBackupsWaitCancel(t *testing.T) {
 	w := newCBWorld(t, fixtures.WithSteps(1_000_000))
-	created, err := w.c.CreateBackup(context.Background(), w.ids.DatabaseID, "nightly", "")
+	created, err := w.c.Backups.Create(context.Background(), w.ids.DatabaseID, "nightly", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,24 +279,24 @@ func TestWaitBackupCancel(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err = w.c.WaitBackup(ctx, w.ids.DatabaseID, created.Id.String())
+	_, err = w.c.Backups.Wait(ctx, w.ids.DatabaseID, created.Id.String())
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("WaitBackup took %v to notice the cancellation", d)
+		t.Errorf("Backups.Wait took %v to notice the cancellation", d)
 	}
 }
 
-func TestWaitBackupTimeout(t *testing.T) {
+func TestBackupsWaitTimeout(t *testing.T) {
 	srv := fixtures.NewServer(t, fixtures.WithSteps(1_000_000))
 	ids := srv.Seed()
 	c, _ := newTestClient(t, srv.URL, WithWaitPolicy(WaitPolicy{MinInterval: time.Millisecond, MaxInterval: 2 * time.Millisecond, Timeout: 50 * time.Millisecond}))
-	created, err := c.CreateBackup(context.Background(), ids.DatabaseID, "nightly", "")
+	created, err := c.Backups.Create(context.Background(), ids.DatabaseID, "nightly", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.WaitBackup(context.Background(), ids.DatabaseID, created.Id.String())
+	_, err = c.Backups.Wait(context.Background(), ids.DatabaseID, created.Id.String())
 	if !errors.Is(err, ErrWaitTimeout) {
 		t.Fatalf("err = %v, want ErrWaitTimeout", err)
 	}
@@ -300,17 +305,17 @@ func TestWaitBackupTimeout(t *testing.T) {
 	}
 }
 
-func TestWaitBackupRidesOutServerErrors(t *testing.T) {
+func TestBackupsWaitRidesOutServerErrors(t *testing.T) {
 	w := newCBWorld(t)
-	created, err := w.c.CreateBackup(context.Background(), w.ids.DatabaseID, "nightly", "")
+	created, err := w.c.Backups.Create(context.Background(), w.ids.DatabaseID, "nightly", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// More 503s than the transport retries: the waiter polls again.
 	w.inject("listDatabaseBackup", 6, http.StatusServiceUnavailable, "maintenance")
-	b, err := w.c.WaitBackup(context.Background(), w.ids.DatabaseID, created.Id.String())
+	b, err := w.c.Backups.Wait(context.Background(), w.ids.DatabaseID, created.Id.String())
 	if err != nil || BackupPhaseOf(b) != BackupDone {
-		t.Fatalf("WaitBackup: %v", err)
+		t.Fatalf("Backups.Wait: %v", err)
 	}
 }
 
@@ -375,26 +380,26 @@ func TestBackupsErrors(t *testing.T) {
 	}
 }
 
-func TestDeleteBackup(t *testing.T) {
+func TestBackupsDelete(t *testing.T) {
 	w := newCBWorld(t)
 	ctx := context.Background()
 	ids := w.srv.SeedBackups(w.ids.DatabaseID, 2)
 
-	if err := w.c.DeleteBackup(ctx, w.ids.DatabaseID, ids[0]); err != nil {
-		t.Fatalf("DeleteBackup: %v", err)
+	if err := w.c.Backups.Delete(ctx, w.ids.DatabaseID, ids[0]); err != nil {
+		t.Fatalf("Backups.Delete: %v", err)
 	}
 	if w.srv.Exists(ids[0]) || !w.srv.Exists(ids[1]) {
 		t.Error("the wrong backup was deleted")
 	}
-	if err := w.c.DeleteBackup(ctx, w.ids.DatabaseID, ids[0]); !errors.Is(err, ErrNotFound) {
+	if err := w.c.Backups.Delete(ctx, w.ids.DatabaseID, ids[0]); !errors.Is(err, ErrNotFound) {
 		t.Errorf("deleting again: err = %v, want ErrNotFound", err)
 	}
-	if err := w.c.DeleteBackup(ctx, unknownID, ids[1]); !errors.Is(err, ErrNotFound) {
+	if err := w.c.Backups.Delete(ctx, unknownID, ids[1]); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown database: err = %v, want ErrNotFound", err)
 	}
 	w.srv.ResetCounts()
 	w.inject("removeDatabaseBackup", 1, http.StatusConflict, "backup in use by a restore")
-	if err := w.c.DeleteBackup(ctx, w.ids.DatabaseID, ids[1]); !errors.Is(err, ErrConflict) {
+	if err := w.c.Backups.Delete(ctx, w.ids.DatabaseID, ids[1]); !errors.Is(err, ErrConflict) {
 		t.Errorf("409: err = %v, want ErrConflict", err)
 	}
 	if n := w.srv.Received("removeDatabaseBackup"); n != 1 {
@@ -402,13 +407,13 @@ func TestDeleteBackup(t *testing.T) {
 	}
 }
 
-func TestDeleteBackupRetriedAfterProcessing(t *testing.T) {
+func TestBackupsDeleteRetriedAfterProcessing(t *testing.T) {
 	w := newCBWorld(t)
 	ids := w.srv.SeedBackups(w.ids.DatabaseID, 1)
 	// The API deletes the backup but the answer is lost: the retry gets 404.
 	w.srv.InjectFault("removeDatabaseBackup", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: http.StatusBadGateway, Apply: true})
-	if err := w.c.DeleteBackup(context.Background(), w.ids.DatabaseID, ids[0]); err != nil {
-		t.Fatalf("DeleteBackup: %v", err)
+	if err := w.c.Backups.Delete(context.Background(), w.ids.DatabaseID, ids[0]); err != nil {
+		t.Fatalf("Backups.Delete: %v", err)
 	}
 	if n := w.srv.Received("removeDatabaseBackup"); n != 2 {
 		t.Errorf("removeDatabaseBackup received %d requests, want 2", n)
@@ -418,7 +423,7 @@ func TestDeleteBackupRetriedAfterProcessing(t *testing.T) {
 	}
 }
 
-func TestLatestBackup(t *testing.T) {
+func TestBackupsLatest(t *testing.T) {
 	// A clock a minute ahead at each reading gives every backup its own
 	// creation time.
 	var tick atomic.Int64
@@ -429,32 +434,32 @@ func TestLatestBackup(t *testing.T) {
 
 	ids := w.srv.SeedBackups(w.ids.DatabaseID, 23) // all done; ids[22] is the newest
 	w.srv.SetState(ids[22], "DEPLOYMENT_ERROR")    // the newest failed,
-	pending, err := w.c.CreateBackup(ctx, w.ids.DatabaseID, "running", "")
+	pending, err := w.c.Backups.Create(ctx, w.ids.DatabaseID, "running", "")
 	if err != nil { // and a newer one is still running
 		t.Fatal(err)
 	}
 	w.srv.ResetCounts()
 
-	b, err := w.c.LatestBackup(ctx, w.ids.DatabaseID)
+	b, err := w.c.Backups.Latest(ctx, w.ids.DatabaseID)
 	if err != nil {
-		t.Fatalf("LatestBackup: %v", err)
+		t.Fatalf("Backups.Latest: %v", err)
 	}
 	if b.Id.String() != ids[21] {
-		t.Errorf("LatestBackup = %s (%s), want %s", b.Id, *b.Name, ids[21])
+		t.Errorf("Backups.Latest = %s (%s), want %s", b.Id, *b.Name, ids[21])
 	}
 	if *b.Id == *pending.Id {
-		t.Error("LatestBackup returned the pending backup")
+		t.Error("Backups.Latest returned the pending backup")
 	}
 	if n := w.srv.Received("listDatabaseBackup"); n != 2 {
 		t.Errorf("listDatabaseBackup received %d requests, want 2 (every page)", n)
 	}
 }
 
-func TestLatestBackupNone(t *testing.T) {
+func TestBackupsLatestNone(t *testing.T) {
 	w := newCBWorld(t)
 	ctx := context.Background()
 
-	_, err := w.c.LatestBackup(ctx, w.ids.DatabaseID)
+	_, err := w.c.Backups.Latest(ctx, w.ids.DatabaseID)
 	if !errors.Is(err, ErrNotFound) || !errors.Is(err, ErrNoBackup) {
 		t.Fatalf("no backups: err = %v, want ErrNotFound and ErrNoBackup", err)
 	}
@@ -465,12 +470,12 @@ func TestLatestBackupNone(t *testing.T) {
 	ids := w.srv.SeedBackups(w.ids.DatabaseID, 2)
 	w.srv.SetState(ids[0], "DEPLOYMENT_ERROR")
 	w.srv.SetState(ids[1], "QUEUED")
-	_, err = w.c.LatestBackup(ctx, w.ids.DatabaseID)
+	_, err = w.c.Backups.Latest(ctx, w.ids.DatabaseID)
 	if !errors.Is(err, ErrNoBackup) || !strings.Contains(err.Error(), "(1 pending, 1 failed)") {
 		t.Errorf("only failed and pending backups: err = %v", err)
 	}
 
-	_, err = w.c.LatestBackup(ctx, unknownID)
+	_, err = w.c.Backups.Latest(ctx, unknownID)
 	if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrNoBackup) {
 		t.Errorf("unknown database: err = %v, want the API's 404", err)
 	}
@@ -488,12 +493,12 @@ func TestBackupFlowOnFlakyAPI(t *testing.T) {
 	ctx := context.Background()
 	done := 0
 	for i := range 8 {
-		b, err := w.c.CreateBackup(ctx, w.ids.DatabaseID, fmt.Sprintf("b%d", i), "")
+		b, err := w.c.Backups.Create(ctx, w.ids.DatabaseID, fmt.Sprintf("b%d", i), "")
 		if err != nil {
 			continue // reported to the caller, not retried
 		}
-		if _, err := w.c.WaitBackup(ctx, w.ids.DatabaseID, b.Id.String()); err != nil {
-			t.Fatalf("WaitBackup: %v", err)
+		if _, err := w.c.Backups.Wait(ctx, w.ids.DatabaseID, b.Id.String()); err != nil {
+			t.Fatalf("Backups.Wait: %v", err)
 		}
 		done++
 	}
@@ -512,7 +517,7 @@ func TestBackupFlowOnFlakyAPI(t *testing.T) {
 			t.Errorf("backup %s was taken %d times", name, n)
 		}
 	}
-	if _, err := w.c.LatestBackup(ctx, w.ids.DatabaseID); err != nil {
-		t.Fatalf("LatestBackup: %v", err)
+	if _, err := w.c.Backups.Latest(ctx, w.ids.DatabaseID); err != nil {
+		t.Fatalf("Backups.Latest: %v", err)
 	}
 }

@@ -11,9 +11,9 @@ import (
 	"github.com/qoverykit/qovery-go/gen"
 )
 
-// CloneOption configures CloneDatabase, CloneApplication and
-// CloneEnvironment. Options that do not apply to the method they are given
-// to are reported as an error before anything is sent.
+// CloneOption configures Databases.Clone, Applications.Clone and
+// Environments.Clone. An option that does not apply to the method it is
+// given to is an *ArgError, returned before anything is sent.
 type CloneOption func(*cloneConfig)
 
 type cloneConfig struct {
@@ -25,30 +25,39 @@ type cloneConfig struct {
 
 // WithDeploy deploys the clone once it has been created and waits, as the
 // client's WaitPolicy says, until it is DEPLOYED. If it reaches a failure
-// state instead, the clone method returns the clone together with a
+// state instead, the Clone method returns the clone together with a
 // *StateError carrying that state and the API's message.
 func WithDeploy() CloneOption { return func(c *cloneConfig) { c.deploy = true } }
 
-// WithGitCommit sets the commit CloneApplication deploys the clone at. It
+// WithGitCommit sets the commit Applications.Clone deploys the clone at. It
 // requires WithDeploy. Without it, the commit the new application reports as
 // deployed is used, else the one the source application has deployed.
 func WithGitCommit(commitID string) CloneOption {
 	return func(c *cloneConfig) { c.commit = &commitID }
 }
 
-// WithCluster makes CloneEnvironment place the new environment on the given
-// cluster instead of the source's. CloneEnvironment only.
+// WithCluster makes Environments.Clone place the new environment on the
+// given cluster instead of the source's. Environments.Clone only.
 func WithCluster(clusterID string) CloneOption {
 	return func(c *cloneConfig) { c.clusterID = &clusterID }
 }
 
-// WithMode sets the mode of the environment CloneEnvironment creates:
+// WithMode sets the mode of the environment Environments.Clone creates:
 // "DEVELOPMENT", "PREVIEW", "PRODUCTION" or "STAGING". The default is the
-// source's mode. CloneEnvironment only.
+// source's mode. Environments.Clone only.
 func WithMode(mode string) CloneOption {
 	return func(c *cloneConfig) { c.mode = &mode }
 }
 
+// The clone methods, as their errors name them.
+const (
+	cloneDatabase    = "Databases.Clone"
+	cloneApplication = "Applications.Clone"
+	cloneEnvironment = "Environments.Clone"
+)
+
+// newCloneConfig applies opts for the clone method op, and refuses an
+// option that does not apply to it.
 func newCloneConfig(op string, opts []CloneOption) (*cloneConfig, error) {
 	cfg := &cloneConfig{}
 	for _, o := range opts {
@@ -56,22 +65,22 @@ func newCloneConfig(op string, opts []CloneOption) (*cloneConfig, error) {
 			o(cfg)
 		}
 	}
-	if op != "CloneEnvironment" {
+	if op != cloneEnvironment {
 		if cfg.clusterID != nil {
-			return nil, fmt.Errorf("qovery: %s: WithCluster applies to CloneEnvironment only", op)
+			return nil, argError("WithCluster", *cfg.clusterID, "applies to "+cloneEnvironment+" only")
 		}
 		if cfg.mode != nil {
-			return nil, fmt.Errorf("qovery: %s: WithMode applies to CloneEnvironment only", op)
+			return nil, argError("WithMode", *cfg.mode, "applies to "+cloneEnvironment+" only")
 		}
 	}
 	if cfg.commit != nil {
 		switch {
-		case op != "CloneApplication":
-			return nil, fmt.Errorf("qovery: %s: WithGitCommit applies to CloneApplication only", op)
+		case op != cloneApplication:
+			return nil, argError("WithGitCommit", *cfg.commit, "applies to "+cloneApplication+" only")
 		case !cfg.deploy:
-			return nil, fmt.Errorf("qovery: %s: WithGitCommit needs WithDeploy", op)
+			return nil, argError("WithGitCommit", *cfg.commit, "needs WithDeploy")
 		case strings.TrimSpace(*cfg.commit) == "":
-			return nil, fmt.Errorf("qovery: %s: the commit given to WithGitCommit is empty", op)
+			return nil, argError("WithGitCommit", *cfg.commit, "must not be empty")
 		}
 	}
 	return cfg, nil
@@ -84,7 +93,7 @@ func serviceCloneArgs(op, srcArg, srcID, name, environmentID string, opts []Clon
 	if src, err = parseID(srcArg, srcID); err != nil {
 		return
 	}
-	if err = checkName(op, "name", name); err != nil {
+	if err = checkName("name", name); err != nil {
 		return
 	}
 	if env, err = parseID("environmentID", environmentID); err != nil {
@@ -94,20 +103,27 @@ func serviceCloneArgs(op, srcArg, srcID, name, environmentID string, opts []Clon
 	return
 }
 
-// checkName refuses an empty or blank name.
-func checkName(op, arg, value string) error {
+// checkName refuses an empty or blank name with an *ArgError.
+func checkName(arg, value string) error {
 	if strings.TrimSpace(value) == "" {
-		return fmt.Errorf("qovery: %s: %s must not be empty", op, arg)
+		return argError(arg, value, "must not be empty")
 	}
 	return nil
 }
 
-// CloneDatabase copies a database's configuration into a new database called
+// argError is the *ArgError for the argument arg, whose value is cleaned
+// for printing as parseID does.
+func argError(arg, value, reason string) *ArgError {
+	return &ArgError{Arg: arg, Value: cleanRedacted(value, 80, redactAll), Reason: reason}
+}
+
+// Clone copies a database's configuration into a new database called
 // name, in the environment environmentID (which may be the source's own).
 // The data is not copied; restore a backup for that.
 //
 // The arguments are checked before any request is sent: an empty name or an
-// ID that is not a UUID gives an error naming the argument. A source that
+// ID that is not a UUID gives an *ArgError naming the argument, and so does
+// an option that does not apply to a database. A source that
 // does not exist gives an error matching ErrNotFound; a name already taken,
 // or an operation already running on the source, one matching ErrConflict.
 // Neither is retried.
@@ -118,8 +134,11 @@ func checkName(op, arg, value string) error {
 //
 // An answer that holds no ID for the new database is a *DecodeError,
 // returned with what was decoded; nothing is sent after it.
-func (c *Client) CloneDatabase(ctx context.Context, databaseID, name, environmentID string, opts ...CloneOption) (*gen.DatabaseResponse, error) {
-	src, env, cfg, err := serviceCloneArgs("CloneDatabase", "databaseID", databaseID, name, environmentID, opts)
+//
+// operationId: cloneDatabase (then deployDatabase and getDatabaseStatus)
+func (s *DatabasesService) Clone(ctx context.Context, databaseID, name, environmentID string, opts ...CloneOption) (*DatabaseResponse, error) {
+	c := s.c
+	src, env, cfg, err := serviceCloneArgs(cloneDatabase, "databaseID", databaseID, name, environmentID, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -145,14 +164,18 @@ func (c *Client) CloneDatabase(ctx context.Context, databaseID, name, environmen
 	return db, nil
 }
 
-// CloneApplication copies an application into a new application called name,
-// in the environment environmentID (which may be the source's own). It
-// checks its arguments and reports errors as CloneDatabase does.
+// Clone copies an application into a new application called name, in the
+// environment environmentID (which may be the source's own). It checks its
+// arguments and reports errors as Databases.Clone does.
 //
 // With WithDeploy the new application is deployed at a git commit (see
 // WithGitCommit) and waited for.
-func (c *Client) CloneApplication(ctx context.Context, applicationID, name, environmentID string, opts ...CloneOption) (*gen.ApplicationResponse, error) {
-	src, env, cfg, err := serviceCloneArgs("CloneApplication", "applicationID", applicationID, name, environmentID, opts)
+//
+// operationId: cloneApplication (then deployApplication and
+// getApplicationStatus)
+func (s *ApplicationsService) Clone(ctx context.Context, applicationID, name, environmentID string, opts ...CloneOption) (*ApplicationResponse, error) {
+	c := s.c
+	src, env, cfg, err := serviceCloneArgs(cloneApplication, "applicationID", applicationID, name, environmentID, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +206,7 @@ func (c *Client) CloneApplication(ctx context.Context, applicationID, name, envi
 	return app, nil
 }
 
-// errNoCommit is returned by CloneApplication with WithDeploy when no commit
+// errNoCommit is returned by Applications.Clone with WithDeploy when no commit
 // to deploy is known.
 var errNoCommit = errors.New("no git commit to deploy: neither the clone nor its source reports a deployed commit; use WithGitCommit")
 
@@ -205,24 +228,27 @@ func (c *Client) commitToDeploy(ctx context.Context, cfg *cloneConfig, clone *ge
 	return "", errNoCommit
 }
 
-// CloneEnvironment creates a new environment called name with the same
-// configuration, applications and databases as environmentID (database data
-// is not copied). WithCluster and WithMode choose the new environment's
-// cluster and mode; both default to the source's.
+// Clone creates a new environment called name with the same configuration,
+// applications and databases as environmentID (database data is not
+// copied). WithCluster and WithMode choose the new environment's cluster and
+// mode; both default to the source's.
 //
 // Arguments (name, IDs, mode) are checked before any request is sent, and
-// errors are reported as CloneDatabase does. With WithDeploy the new
+// errors are reported as Databases.Clone does. With WithDeploy the new
 // environment is deployed and waited for until DEPLOYED.
-func (c *Client) CloneEnvironment(ctx context.Context, environmentID, name string, opts ...CloneOption) (*gen.EnvironmentResponse, error) {
-	const op = "CloneEnvironment"
+//
+// operationId: cloneEnvironment (then deployEnvironment and
+// getEnvironmentStatus)
+func (s *EnvironmentsService) Clone(ctx context.Context, environmentID, name string, opts ...CloneOption) (*EnvironmentResponse, error) {
+	c := s.c
 	src, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkName(op, "name", name); err != nil {
+	if err := checkName("name", name); err != nil {
 		return nil, err
 	}
-	cfg, err := newCloneConfig(op, opts)
+	cfg, err := newCloneConfig(cloneEnvironment, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +262,7 @@ func (c *Client) CloneEnvironment(ctx context.Context, environmentID, name strin
 	}
 	if cfg.mode != nil {
 		if err := setEnum(&body.Mode, strings.ToUpper(strings.TrimSpace(*cfg.mode))); err != nil {
-			return nil, fmt.Errorf("qovery: %s: mode %q is not one the API accepts", op, *cfg.mode)
+			return nil, argError("mode", *cfg.mode, "is not one the API accepts (DEVELOPMENT, PREVIEW, PRODUCTION or STAGING)")
 		}
 	}
 
@@ -295,7 +321,8 @@ func (e *cloneDeployError) Error() string {
 
 func (e *cloneDeployError) Unwrap() error { return e.err }
 
-// missingID is the error for a clone answer without the new resource's ID:
+// missingID is the error for a clone answer without the new resource's ID
+// (op is the generated operation's name, as every *DecodeError gives it):
 // the answer does not fit the API's description, and nothing can be done
 // with the clone (no deploy, no wait), so nothing more is sent.
 func missingID(op, kind string) *DecodeError {

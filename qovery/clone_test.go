@@ -47,13 +47,13 @@ func (w *cbWorld) inject(op string, n, status int, message string) {
 
 const unknownID = "0b6c7a3e-93a4-4a51-9d4e-3f1c2a0b9d77"
 
-func TestCloneDatabase(t *testing.T) {
+func TestDatabasesClone(t *testing.T) {
 	w := newCBWorld(t)
 	staging := w.newEnv("staging")
 
-	db, err := w.c.CloneDatabase(context.Background(), w.ids.DatabaseID, "db-copy", staging)
+	db, err := w.c.Databases.Clone(context.Background(), w.ids.DatabaseID, "db-copy", staging)
 	if err != nil {
-		t.Fatalf("CloneDatabase: %v", err)
+		t.Fatalf("Databases.Clone: %v", err)
 	}
 	if db.Name != "db-copy" {
 		t.Errorf("name = %q, want db-copy", db.Name)
@@ -72,28 +72,28 @@ func TestCloneDatabase(t *testing.T) {
 	}
 }
 
-func TestCloneDatabaseWithDeploy(t *testing.T) {
+func TestDatabasesCloneWithDeploy(t *testing.T) {
 	w := newCBWorld(t, fixtures.WithSteps(2))
-	db, err := w.c.CloneDatabase(context.Background(), w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
+	db, err := w.c.Databases.Clone(context.Background(), w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
 	if err != nil {
-		t.Fatalf("CloneDatabase: %v", err)
+		t.Fatalf("Databases.Clone: %v", err)
 	}
 	if n := w.srv.Processed("deployDatabase"); n != 1 {
 		t.Errorf("deployDatabase processed %d times, want 1", n)
 	}
 	if st, _ := w.srv.State(db.Id.String()); st != string(StateDeployed) {
-		t.Errorf("state after CloneDatabase = %q, want DEPLOYED", st)
+		t.Errorf("state after Databases.Clone = %q, want DEPLOYED", st)
 	}
 	if n := w.srv.Received("getDatabaseStatus"); n < 2 {
 		t.Errorf("getDatabaseStatus received %d requests; the clone was not waited for", n)
 	}
 }
 
-func TestCloneDatabaseDeployFails(t *testing.T) {
+func TestDatabasesCloneDeployFails(t *testing.T) {
 	w := newCBWorld(t)
 	w.srv.FailNext("deployDatabase", "disk quota exceeded")
 
-	db, err := w.c.CloneDatabase(context.Background(), w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
+	db, err := w.c.Databases.Clone(context.Background(), w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
 	var se *StateError
 	if !errors.As(err, &se) {
 		t.Fatalf("err = %v, want a *StateError", err)
@@ -113,7 +113,7 @@ func TestCloneDeployRequestConflict(t *testing.T) {
 	w := newCBWorld(t)
 	w.inject("deployDatabase", 1, http.StatusConflict, "operation in progress")
 
-	db, err := w.c.CloneDatabase(context.Background(), w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
+	db, err := w.c.Databases.Clone(context.Background(), w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
 	if !errors.Is(err, ErrConflict) {
 		t.Fatalf("err = %v, want a conflict", err)
 	}
@@ -134,7 +134,7 @@ func TestCloneConflict(t *testing.T) {
 
 	// The API's "operation in progress" answer.
 	w.inject("cloneDatabase", 1, http.StatusConflict, "operation in progress")
-	_, err := w.c.CloneDatabase(ctx, w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID)
+	_, err := w.c.Databases.Clone(ctx, w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID)
 	if !errors.Is(err, ErrConflict) || !IsConflict(err) {
 		t.Fatalf("err = %v, want ErrConflict", err)
 	}
@@ -147,14 +147,14 @@ func TestCloneConflict(t *testing.T) {
 	}
 
 	// A name already taken in the target environment.
-	_, err = w.c.CloneApplication(ctx, w.ids.ApplicationID, "web", w.ids.EnvironmentID)
+	_, err = w.c.Applications.Clone(ctx, w.ids.ApplicationID, "web", w.ids.EnvironmentID)
 	if !errors.Is(err, ErrConflict) {
 		t.Errorf("cloning onto an existing name: err = %v, want ErrConflict", err)
 	}
 	w.inject("cloneEnvironment", 1, http.StatusConflict, "operation in progress")
-	_, err = w.c.CloneEnvironment(ctx, w.ids.EnvironmentID, "preview-1")
+	_, err = w.c.Environments.Clone(ctx, w.ids.EnvironmentID, "preview-1")
 	if !errors.Is(err, ErrConflict) {
-		t.Errorf("CloneEnvironment: err = %v, want ErrConflict", err)
+		t.Errorf("Environments.Clone: err = %v, want ErrConflict", err)
 	}
 	if n := w.srv.Received("cloneEnvironment"); n != 1 {
 		t.Errorf("cloneEnvironment received %d requests, want 1", n)
@@ -170,19 +170,19 @@ func TestCloneNotFound(t *testing.T) {
 		call func() error
 	}{
 		{"database", "cloneDatabase", func() error {
-			_, err := w.c.CloneDatabase(ctx, unknownID, "x", w.ids.EnvironmentID)
+			_, err := w.c.Databases.Clone(ctx, unknownID, "x", w.ids.EnvironmentID)
 			return err
 		}},
 		{"application", "cloneApplication", func() error {
-			_, err := w.c.CloneApplication(ctx, unknownID, "x", w.ids.EnvironmentID)
+			_, err := w.c.Applications.Clone(ctx, unknownID, "x", w.ids.EnvironmentID)
 			return err
 		}},
 		{"environment", "cloneEnvironment", func() error {
-			_, err := w.c.CloneEnvironment(ctx, unknownID, "x")
+			_, err := w.c.Environments.Clone(ctx, unknownID, "x")
 			return err
 		}},
 		{"target environment", "cloneDatabase", func() error {
-			_, err := w.c.CloneDatabase(ctx, w.ids.DatabaseID, "x", unknownID)
+			_, err := w.c.Databases.Clone(ctx, w.ids.DatabaseID, "x", unknownID)
 			return err
 		}},
 	}
@@ -210,42 +210,42 @@ func TestCloneChecksArgumentsFirst(t *testing.T) {
 		call func() error
 		want string // the argument or option the error must name
 	}{
-		{"database id", func() error { _, err := w.c.CloneDatabase(ctx, "db-1", "x", env); return err }, "databaseID"},
-		{"empty database id", func() error { _, err := w.c.CloneDatabase(ctx, "", "x", env); return err }, "databaseID"},
-		{"database name", func() error { _, err := w.c.CloneDatabase(ctx, db, "", env); return err }, "name"},
-		{"blank name", func() error { _, err := w.c.CloneDatabase(ctx, db, "  ", env); return err }, "name"},
-		{"target environment", func() error { _, err := w.c.CloneDatabase(ctx, db, "x", env+"0"); return err }, "environmentID"},
-		{"braced uuid", func() error { _, err := w.c.CloneDatabase(ctx, "{"+db+"}", "x", env); return err }, "databaseID"},
+		{"database id", func() error { _, err := w.c.Databases.Clone(ctx, "db-1", "x", env); return err }, "databaseID"},
+		{"empty database id", func() error { _, err := w.c.Databases.Clone(ctx, "", "x", env); return err }, "databaseID"},
+		{"database name", func() error { _, err := w.c.Databases.Clone(ctx, db, "", env); return err }, "name"},
+		{"blank name", func() error { _, err := w.c.Databases.Clone(ctx, db, "  ", env); return err }, "name"},
+		{"target environment", func() error { _, err := w.c.Databases.Clone(ctx, db, "x", env+"0"); return err }, "environmentID"},
+		{"braced uuid", func() error { _, err := w.c.Databases.Clone(ctx, "{"+db+"}", "x", env); return err }, "databaseID"},
 		{"cluster on a database", func() error {
-			_, err := w.c.CloneDatabase(ctx, db, "x", env, WithCluster(unknownID))
+			_, err := w.c.Databases.Clone(ctx, db, "x", env, WithCluster(unknownID))
 			return err
 		}, "WithCluster"},
 		{"mode on an application", func() error {
-			_, err := w.c.CloneApplication(ctx, app, "x", env, WithMode("PREVIEW"))
+			_, err := w.c.Applications.Clone(ctx, app, "x", env, WithMode("PREVIEW"))
 			return err
 		}, "WithMode"},
-		{"application id", func() error { _, err := w.c.CloneApplication(ctx, "web", "x", env); return err }, "applicationID"},
-		{"application name", func() error { _, err := w.c.CloneApplication(ctx, app, "", env); return err }, "name"},
+		{"application id", func() error { _, err := w.c.Applications.Clone(ctx, "web", "x", env); return err }, "applicationID"},
+		{"application name", func() error { _, err := w.c.Applications.Clone(ctx, app, "", env); return err }, "name"},
 		{"commit without deploy", func() error {
-			_, err := w.c.CloneApplication(ctx, app, "x", env, WithGitCommit("abc123"))
+			_, err := w.c.Applications.Clone(ctx, app, "x", env, WithGitCommit("abc123"))
 			return err
 		}, "WithDeploy"},
 		{"empty commit", func() error {
-			_, err := w.c.CloneApplication(ctx, app, "x", env, WithDeploy(), WithGitCommit(""))
+			_, err := w.c.Applications.Clone(ctx, app, "x", env, WithDeploy(), WithGitCommit(""))
 			return err
 		}, "WithGitCommit"},
 		{"commit on a database", func() error {
-			_, err := w.c.CloneDatabase(ctx, db, "x", env, WithDeploy(), WithGitCommit("abc123"))
+			_, err := w.c.Databases.Clone(ctx, db, "x", env, WithDeploy(), WithGitCommit("abc123"))
 			return err
 		}, "WithGitCommit"},
-		{"environment id", func() error { _, err := w.c.CloneEnvironment(ctx, "prod", "x"); return err }, "environmentID"},
-		{"environment name", func() error { _, err := w.c.CloneEnvironment(ctx, env, ""); return err }, "name"},
+		{"environment id", func() error { _, err := w.c.Environments.Clone(ctx, "prod", "x"); return err }, "environmentID"},
+		{"environment name", func() error { _, err := w.c.Environments.Clone(ctx, env, ""); return err }, "name"},
 		{"cluster id", func() error {
-			_, err := w.c.CloneEnvironment(ctx, env, "x", WithCluster("eks-1"))
+			_, err := w.c.Environments.Clone(ctx, env, "x", WithCluster("eks-1"))
 			return err
 		}, "clusterID"},
 		{"mode", func() error {
-			_, err := w.c.CloneEnvironment(ctx, env, "x", WithMode("TESTING"))
+			_, err := w.c.Environments.Clone(ctx, env, "x", WithMode("TESTING"))
 			return err
 		}, "mode"},
 	}
@@ -258,6 +258,12 @@ func TestCloneChecksArgumentsFirst(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q does not name %s", err, tt.want)
 			}
+			// The same typed error as the generated methods give for
+			// an argument, with the argument or option named.
+			var arg *ArgError
+			if !errors.As(err, &arg) || !strings.Contains(arg.Arg+" "+arg.Reason, tt.want) {
+				t.Errorf("error %q (%T) is not an *ArgError naming %s", err, err, tt.want)
+			}
 			var ae *APIError
 			if errors.As(err, &ae) {
 				t.Errorf("got an API error, want a local one: %v", err)
@@ -269,11 +275,11 @@ func TestCloneChecksArgumentsFirst(t *testing.T) {
 	}
 }
 
-func TestCloneApplication(t *testing.T) {
+func TestApplicationsClone(t *testing.T) {
 	w := newCBWorld(t)
-	app, err := w.c.CloneApplication(context.Background(), w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID)
+	app, err := w.c.Applications.Clone(context.Background(), w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID)
 	if err != nil {
-		t.Fatalf("CloneApplication: %v", err)
+		t.Fatalf("Applications.Clone: %v", err)
 	}
 	if app.Name != "web-copy" || app.Environment.Id == nil || app.Environment.Id.String() != w.ids.EnvironmentID {
 		t.Errorf("clone = %s in %v", app.Name, app.Environment.Id)
@@ -283,13 +289,13 @@ func TestCloneApplication(t *testing.T) {
 	}
 }
 
-func TestCloneApplicationWithDeploy(t *testing.T) {
+func TestApplicationsCloneWithDeploy(t *testing.T) {
 	ctx := context.Background()
 	t.Run("commit given", func(t *testing.T) {
 		w := newCBWorld(t)
-		app, err := w.c.CloneApplication(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy(), WithGitCommit("4f2a9c1"))
+		app, err := w.c.Applications.Clone(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy(), WithGitCommit("4f2a9c1"))
 		if err != nil {
-			t.Fatalf("CloneApplication: %v", err)
+			t.Fatalf("Applications.Clone: %v", err)
 		}
 		if got, want := w.rec.body("/application/"+app.Id.String()+"/deploy"), `{"git_commit_id":"4f2a9c1"}`; got != want {
 			t.Errorf("deploy body = %s, want %s", got, want)
@@ -309,9 +315,9 @@ func TestCloneApplicationWithDeploy(t *testing.T) {
 		w.srv.Set(w.ids.ApplicationID, map[string]any{"git_repository": map[string]any{
 			"url": "https://github.com/acme/web.git", "branch": "main", "deployed_commit_id": "9e1d3b7",
 		}})
-		app, err := w.c.CloneApplication(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy())
+		app, err := w.c.Applications.Clone(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy())
 		if err != nil {
-			t.Fatalf("CloneApplication: %v", err)
+			t.Fatalf("Applications.Clone: %v", err)
 		}
 		if got, want := w.rec.body("/application/"+app.Id.String()+"/deploy"), `{"git_commit_id":"9e1d3b7"}`; got != want {
 			t.Errorf("deploy body = %s, want %s", got, want)
@@ -325,7 +331,7 @@ func TestCloneApplicationWithDeploy(t *testing.T) {
 		w.srv.Set(w.ids.ApplicationID, map[string]any{"git_repository": map[string]any{
 			"url": "https://github.com/acme/web.git", "branch": "main", "deployed_commit_id": "",
 		}})
-		app, err := w.c.CloneApplication(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy())
+		app, err := w.c.Applications.Clone(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy())
 		if err == nil || !strings.Contains(err.Error(), "WithGitCommit") {
 			t.Fatalf("err = %v, want one pointing to WithGitCommit", err)
 		}
@@ -342,7 +348,7 @@ func TestCloneApplicationWithDeploy(t *testing.T) {
 	t.Run("deploy fails", func(t *testing.T) {
 		w := newCBWorld(t)
 		w.srv.FailNext("deployApplication", "build failed: exit status 1")
-		app, err := w.c.CloneApplication(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy(), WithGitCommit("4f2a9c1"))
+		app, err := w.c.Applications.Clone(ctx, w.ids.ApplicationID, "web-copy", w.ids.EnvironmentID, WithDeploy(), WithGitCommit("4f2a9c1"))
 		var se *StateError
 		if !errors.As(err, &se) || se.Message != "build failed: exit status 1" || !se.State.Failed() {
 			t.Fatalf("err = %v, want a *StateError with the API's message", err)
@@ -353,13 +359,13 @@ func TestCloneApplicationWithDeploy(t *testing.T) {
 	})
 }
 
-func TestCloneEnvironment(t *testing.T) {
+func TestEnvironmentsClone(t *testing.T) {
 	w := newCBWorld(t)
 	cluster := "5a0b3c7e-2f41-4c8e-9d12-6e7f8a9b0c1d"
-	env, err := w.c.CloneEnvironment(context.Background(), w.ids.EnvironmentID, "preview-42",
+	env, err := w.c.Environments.Clone(context.Background(), w.ids.EnvironmentID, "preview-42",
 		WithMode("preview"), WithCluster(cluster))
 	if err != nil {
-		t.Fatalf("CloneEnvironment: %v", err)
+		t.Fatalf("Environments.Clone: %v", err)
 	}
 	if env.Id == nil || env.Name == nil || *env.Name != "preview-42" {
 		t.Fatalf("clone = %+v", env)
@@ -379,13 +385,13 @@ func TestCloneEnvironment(t *testing.T) {
 	}
 }
 
-func TestCloneEnvironmentWithDeploy(t *testing.T) {
+func TestEnvironmentsCloneWithDeploy(t *testing.T) {
 	ctx := context.Background()
 	t.Run("deployed", func(t *testing.T) {
 		w := newCBWorld(t, fixtures.WithSteps(2))
-		env, err := w.c.CloneEnvironment(ctx, w.ids.EnvironmentID, "staging", WithDeploy())
+		env, err := w.c.Environments.Clone(ctx, w.ids.EnvironmentID, "staging", WithDeploy())
 		if err != nil {
-			t.Fatalf("CloneEnvironment: %v", err)
+			t.Fatalf("Environments.Clone: %v", err)
 		}
 		if st, _ := w.srv.State(env.Id.String()); st != string(StateDeployed) {
 			t.Errorf("state = %q, want DEPLOYED", st)
@@ -397,7 +403,7 @@ func TestCloneEnvironmentWithDeploy(t *testing.T) {
 	t.Run("deploy fails", func(t *testing.T) {
 		w := newCBWorld(t)
 		w.srv.FailNext("deployEnvironment", "cluster unreachable")
-		env, err := w.c.CloneEnvironment(ctx, w.ids.EnvironmentID, "staging", WithDeploy())
+		env, err := w.c.Environments.Clone(ctx, w.ids.EnvironmentID, "staging", WithDeploy())
 		var se *StateError
 		if !errors.As(err, &se) || se.Kind != "environment" || se.Message != "cluster unreachable" {
 			t.Fatalf("err = %v, want a *StateError for the environment", err)
@@ -420,12 +426,12 @@ func TestCloneCancelDuringWait(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	db, err := w.c.CloneDatabase(ctx, w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
+	db, err := w.c.Databases.Clone(ctx, w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("CloneDatabase returned %v after the cancellation", d)
+		t.Errorf("Databases.Clone returned %v after the cancellation", d)
 	}
 	if db == nil {
 		t.Error("the clone is not returned with the error")
@@ -437,7 +443,7 @@ func TestCloneRespectsCancelledContext(t *testing.T) {
 	w.srv.ResetCounts()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := w.c.CloneEnvironment(ctx, w.ids.EnvironmentID, "staging")
+	_, err := w.c.Environments.Clone(ctx, w.ids.EnvironmentID, "staging")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}

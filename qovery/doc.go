@@ -41,6 +41,16 @@
 // so a program imports qovery alone. c.API() still reaches the generated
 // client, with Result and Check to read its answers.
 //
+// A few operations take more than one call or a rule of their own, and
+// their method is written by hand rather than generated: c.Databases.Clone,
+// c.Applications.Clone and c.Environments.Clone take the new name and
+// target as arguments and, with WithDeploy, deploy the clone and wait for
+// it; c.Backups.Create refuses an empty name; c.Backups.Delete takes a 404
+// after an attempt that may have deleted the backup as success. Beside
+// them, c.Backups.Wait waits for a backup and c.Backups.Latest finds the
+// newest completed one. They check their arguments as the generated
+// methods do, with an *ArgError.
+//
 // # Authentication
 //
 // The token is sent as "Authorization: Token <token>", or as a Bearer token

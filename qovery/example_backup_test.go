@@ -8,21 +8,21 @@ import (
 	"github.com/qoverykit/qovery-go/qovery"
 )
 
-func ExampleClient_CreateBackup() {
+func ExampleBackupsService_Create() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
 	databaseID := ids.DatabaseID
 
 	// Take a backup and wait until it is done.
-	b, err := c.CreateBackup(ctx, databaseID, "before-migration", "schema v42")
+	b, err := c.Backups.Create(ctx, databaseID, "before-migration", "schema v42")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(*b.Name, qovery.BackupPhaseOf(b))
 
-	b, err = c.WaitBackup(ctx, databaseID, b.Id.String())
+	b, err = c.Backups.Wait(ctx, databaseID, b.Id.String())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -33,20 +33,20 @@ func ExampleClient_CreateBackup() {
 	// before-migration done
 }
 
-func ExampleClient_WaitBackup() {
+func ExampleBackupsService_Wait() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
 	databaseID := ids.DatabaseID
 
 	srv.FailNext("addBackupDatabase", "pg_dump failed") // make the fake fail this one
-	b, err := c.CreateBackup(ctx, databaseID, "nightly", "")
+	b, err := c.Backups.Create(ctx, databaseID, "nightly", "")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 
-	_, err = c.WaitBackup(ctx, databaseID, b.Id.String())
+	_, err = c.Backups.Wait(ctx, databaseID, b.Id.String())
 	var failed *qovery.BackupError
 	if errors.As(err, &failed) {
 		fmt.Println("backup failed:", failed.State, failed.Status)
@@ -54,17 +54,17 @@ func ExampleClient_WaitBackup() {
 	// Output: backup failed: DEPLOYMENT_ERROR ERROR
 }
 
-func ExampleClient_LatestBackup() {
+func ExampleBackupsService_Latest() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
 	databaseID := ids.DatabaseID
 
-	_, err := c.LatestBackup(ctx, databaseID)
+	_, err := c.Backups.Latest(ctx, databaseID)
 	fmt.Println("none yet:", errors.Is(err, qovery.ErrNotFound), errors.Is(err, qovery.ErrNoBackup))
 
 	srv.SeedBackups(databaseID, 3) // backup-001 to backup-003
-	b, err := c.LatestBackup(ctx, databaseID)
+	b, err := c.Backups.Latest(ctx, databaseID)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -75,7 +75,7 @@ func ExampleClient_LatestBackup() {
 	// latest: backup-003
 }
 
-func ExampleClient_DeleteBackup() {
+func ExampleBackupsService_Delete() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
@@ -97,7 +97,7 @@ func ExampleClient_DeleteBackup() {
 		}
 	}
 	for _, id := range old {
-		if err := c.DeleteBackup(ctx, databaseID, id); err != nil && !errors.Is(err, qovery.ErrNotFound) {
+		if err := c.Backups.Delete(ctx, databaseID, id); err != nil && !errors.Is(err, qovery.ErrNotFound) {
 			fmt.Println(err)
 			return
 		}
@@ -106,7 +106,7 @@ func ExampleClient_DeleteBackup() {
 	// Output: deleted 5
 }
 
-func ExampleClient_Backups_phases() {
+func ExampleBackupsService_ListIter_phases() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
@@ -130,7 +130,7 @@ func ExampleBackupPhaseOf() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	b, err := c.CreateBackup(ctx, ids.DatabaseID, "adhoc", "")
+	b, err := c.Backups.Create(ctx, ids.DatabaseID, "adhoc", "")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -141,7 +141,7 @@ func ExampleBackupPhaseOf() {
 	case qovery.BackupFailed:
 		fmt.Println("failed")
 	default:
-		fmt.Println("still running; see WaitBackup")
+		fmt.Println("still running; see Backups.Wait")
 	}
-	// Output: still running; see WaitBackup
+	// Output: still running; see Backups.Wait
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/qoverykit/qovery-go/qovery"
 )
 
-func ExampleClient_CloneDatabase() {
+func ExampleDatabasesService_Clone() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
@@ -16,7 +16,7 @@ func ExampleClient_CloneDatabase() {
 
 	// Copy the database's configuration into a new database of the same
 	// environment, deploy it and wait until it runs.
-	db, err := c.CloneDatabase(ctx, databaseID, "db-staging", environmentID, qovery.WithDeploy())
+	db, err := c.Databases.Clone(ctx, databaseID, "db-staging", environmentID, qovery.WithDeploy())
 	var failed *qovery.StateError
 	switch {
 	case errors.As(err, &failed):
@@ -31,22 +31,22 @@ func ExampleClient_CloneDatabase() {
 	// Output: db-staging POSTGRESQL deployed
 }
 
-func ExampleClient_CloneDatabase_errors() {
+func ExampleDatabasesService_Clone_errors() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
 
 	// Arguments are checked before anything is sent.
-	_, err := c.CloneDatabase(ctx, "db", "copy", ids.EnvironmentID)
+	_, err := c.Databases.Clone(ctx, "db", "copy", ids.EnvironmentID)
 	fmt.Println(err)
 
 	// A source that does not exist.
-	_, err = c.CloneDatabase(ctx, "0b6c7a3e-93a4-4a51-9d4e-3f1c2a0b9d77", "copy", ids.EnvironmentID)
+	_, err = c.Databases.Clone(ctx, "0b6c7a3e-93a4-4a51-9d4e-3f1c2a0b9d77", "copy", ids.EnvironmentID)
 	fmt.Println("not found:", errors.Is(err, qovery.ErrNotFound))
 
 	// A name already used in the target environment is a conflict, as is
 	// an operation already running on the source. Neither is retried.
-	_, err = c.CloneDatabase(ctx, ids.DatabaseID, "db", ids.EnvironmentID)
+	_, err = c.Databases.Clone(ctx, ids.DatabaseID, "db", ids.EnvironmentID)
 	fmt.Println("conflict:", errors.Is(err, qovery.ErrConflict))
 	// Output:
 	// qovery: databaseID "db" is not a UUID
@@ -54,7 +54,7 @@ func ExampleClient_CloneDatabase_errors() {
 	// conflict: true
 }
 
-func ExampleClient_CloneApplication() {
+func ExampleApplicationsService_Clone() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
@@ -62,7 +62,7 @@ func ExampleClient_CloneApplication() {
 	// Clone the application into the same environment and deploy the clone
 	// at a given commit. Without WithGitCommit the commit the source has
 	// deployed is used.
-	app, err := c.CloneApplication(ctx, ids.ApplicationID, "web-canary", ids.EnvironmentID,
+	app, err := c.Applications.Clone(ctx, ids.ApplicationID, "web-canary", ids.EnvironmentID,
 		qovery.WithDeploy(), qovery.WithGitCommit("4f2a9c1"))
 	if err != nil {
 		fmt.Println(err)
@@ -72,14 +72,14 @@ func ExampleClient_CloneApplication() {
 	// Output: web-canary deployed
 }
 
-func ExampleClient_CloneEnvironment() {
+func ExampleEnvironmentsService_Clone() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
 
 	// A preview environment with the same services as production. The
 	// cluster can be chosen too, with WithCluster.
-	preview, err := c.CloneEnvironment(ctx, ids.EnvironmentID, "preview-1234",
+	preview, err := c.Environments.Clone(ctx, ids.EnvironmentID, "preview-1234",
 		qovery.WithMode("PREVIEW"), qovery.WithDeploy())
 	if err != nil {
 		fmt.Println(err)

@@ -73,9 +73,9 @@ func ExampleBackupsService_ListIter() {
 	ctx := context.Background()
 	databaseID := ids.DatabaseID
 
-	b, err := c.CreateBackup(ctx, databaseID, "nightly", "before the upgrade")
+	b, err := c.Backups.Create(ctx, databaseID, "nightly", "before the upgrade")
 	if err == nil {
-		b, err = c.WaitBackup(ctx, databaseID, b.Id.String())
+		b, err = c.Backups.Wait(ctx, databaseID, b.Id.String())
 	}
 	if err != nil {
 		fmt.Println(err)
@@ -88,7 +88,7 @@ func ExampleBackupsService_ListIter() {
 		}
 		fmt.Println(*b.Name)
 	}
-	latest, err := c.LatestBackup(ctx, databaseID)
+	latest, err := c.Backups.Latest(ctx, databaseID)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -150,7 +150,7 @@ func ExampleApplicationsService_Update() {
 }
 
 // Clone a database into another environment and wait until the clone runs.
-func ExampleClient_CloneDatabase_anotherEnvironment() {
+func ExampleDatabasesService_Clone_anotherEnvironment() {
 	c, srv, ids := startFake()
 	defer srv.Close()
 	ctx := context.Background()
@@ -160,7 +160,7 @@ func ExampleClient_CloneDatabase_anotherEnvironment() {
 		fmt.Println(err)
 		return
 	}
-	clone, err := c.CloneDatabase(ctx, ids.DatabaseID, "db", staging.Id.String(), qovery.WithDeploy())
+	clone, err := c.Databases.Clone(ctx, ids.DatabaseID, "db", staging.Id.String(), qovery.WithDeploy())
 	if err != nil {
 		fmt.Println(err)
 		return

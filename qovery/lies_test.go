@@ -86,9 +86,9 @@ func TestPagersStopOnRepeatedItems(t *testing.T) {
 		})
 	}
 
-	t.Run("LatestBackup", func(t *testing.T) {
+	t.Run("Backups.Latest", func(t *testing.T) {
 		c, requests := lyingList(t, func(string) string { return backupPage(0) })
-		_, err := c.LatestBackup(context.Background(), lieDB)
+		_, err := c.Backups.Latest(context.Background(), lieDB)
 		var pe *PageError
 		if !errors.As(err, &pe) || requests.Load() != 2 {
 			t.Fatalf("err = %v after %d requests, want a *PageError after 2", err, requests.Load())
@@ -119,13 +119,13 @@ func TestCloneAnswerWithoutIDSendsNothingMore(t *testing.T) {
 	const env = "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"
 	calls := map[string]func(c *Client) (any, error){
 		"CloneDatabase": func(c *Client) (any, error) {
-			return c.CloneDatabase(context.Background(), lieDB, "copy", env, WithDeploy())
+			return c.Databases.Clone(context.Background(), lieDB, "copy", env, WithDeploy())
 		},
 		"CloneApplication": func(c *Client) (any, error) {
-			return c.CloneApplication(context.Background(), lieDB, "copy", env, WithDeploy(), WithGitCommit("abc"))
+			return c.Applications.Clone(context.Background(), lieDB, "copy", env, WithDeploy(), WithGitCommit("abc"))
 		},
 		"CloneEnvironment": func(c *Client) (any, error) {
-			return c.CloneEnvironment(context.Background(), env, "copy", WithDeploy())
+			return c.Environments.Clone(context.Background(), env, "copy", WithDeploy())
 		},
 	}
 	for op, call := range calls {

@@ -290,9 +290,9 @@ func TestTLSErrorWithoutHandshakeTraceIsMaybeSent(t *testing.T) {
 	}
 }
 
-// DeleteBackup takes a 404 for "deleted by an earlier attempt" only when an
+// Backups.Delete takes a 404 for "deleted by an earlier attempt" only when an
 // earlier attempt may have taken effect.
-func TestDeleteBackup404AfterAttemptsThatDidNothing(t *testing.T) {
+func TestBackupsDelete404AfterAttemptsThatDidNothing(t *testing.T) {
 	const db, backup = "3f1b6a7e-2c4d-4e8f-9a0b-1c2d3e4f5a6b", "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"
 	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
 	for _, tc := range []struct {
@@ -320,7 +320,7 @@ func TestDeleteBackup404AfterAttemptsThatDidNothing(t *testing.T) {
 				return http.DefaultTransport.RoundTrip(r)
 			})
 			c, _ := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Transport: rt}))
-			err := c.DeleteBackup(context.Background(), db, backup)
+			err := c.Backups.Delete(context.Background(), db, backup)
 			switch {
 			case tc.want == nil && err != nil:
 				t.Errorf("err = %v, want nil (the first attempt may have deleted it)", err)

@@ -17,11 +17,13 @@ const defaultPageSize = 20
 // server reported (0 if it did not).
 type pageFunc[T any] func(ctx context.Context, after *uuid.UUID) (items []T, pageSize int, err error)
 
-// pages walks a startId-paginated list lazily: one request per page, made
-// only when the previous page has been consumed, and one page in memory at a
-// time. It yields each item with a nil error. On the first failure it yields
-// the zero T with the error and stops. A page shorter than the page size, or
-// empty, is the last one.
+// listPages walks the startId-paginated list named list lazily: one request
+// per page, made only when the previous page has been consumed, and one page
+// in memory at a time. It yields each item with a nil error. On the first
+// failure it yields the zero T with the error and stops. A page shorter than
+// the page size, or empty, is the last one. list is what a *PageError
+// calls the list, e.g. "Backups.ListIter (listDatabaseBackup) of database
+// <id>" for the generated Iter methods.
 //
 // The rule that keeps a lying API from looping it: within one walk, every
 // item ID appears once. Each cursor is the last ID of a page, so a page
@@ -32,11 +34,6 @@ type pageFunc[T any] func(ctx context.Context, after *uuid.UUID) (items []T, pag
 // without the check; a full page whose last item has no ID also ends the
 // walk with a *PageError, as there is nothing to continue from. The IDs
 // seen cost about 30 bytes each for the length of the walk.
-func pages[T any](ctx context.Context, fetch pageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
-	return listPages(ctx, "a paginated list", fetch, idOf)
-}
-
-// listPages is pages for the list named list, which errors name.
 func listPages[T any](ctx context.Context, list string, fetch pageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T

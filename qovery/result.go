@@ -1,7 +1,6 @@
 package qovery
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -72,29 +71,17 @@ func result[T any, R Response](resp R, err error) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	code := hr.StatusCode
-	if code < 200 || code > 299 {
-		return nil, sh.statusError(hr, body)
-	}
-	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) && reflect.TypeFor[T]().Kind() != reflect.Interface {
-		return nil, sh.decodeError(hr, code, errNullBody)
-	}
-	if i, ok := sh.json[code]; ok {
+	var typed *T
+	if i, ok := sh.json[hr.StatusCode]; ok && hr.StatusCode >= 200 && hr.StatusCode <= 299 {
 		if f := v.Field(i); !f.IsNil() {
-			if p, ok := f.Interface().(*T); ok {
-				return p, nil
+			p, ok := f.Interface().(*T)
+			if !ok {
+				return nil, fmt.Errorf("qovery: Result[%s] used on %s, whose %d body is %s", reflect.TypeFor[T](), sh.op, hr.StatusCode, f.Type())
 			}
-			return nil, fmt.Errorf("qovery: Result[%s] used on %s, whose %d body is %s", reflect.TypeFor[T](), sh.op, code, f.Type())
+			typed = p
 		}
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, sh.decodeError(hr, code, errors.New("empty body"))
-	}
-	out := new(T)
-	if err := json.Unmarshal(body, out); err != nil {
-		return nil, sh.decodeError(hr, code, err)
-	}
-	return out, nil
+	return answer(sh, hr, body, typed)
 }
 
 // errNullBody: a success body of JSON null, where the operation promises a

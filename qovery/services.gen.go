@@ -10,7 +10,9 @@ import (
 )
 
 // Services are the operations of the API, one method each, grouped by the
-// resource they act on: 27 services, 311 methods. Client embeds them, so
+// resource they act on: 27 services, 311 methods, of which 306 are generated
+// here and 5 written by hand in package qovery (the list is
+// handwrittenMethods in cmd/regen/naming.go). Client embeds them, so
 // c.Databases.Get is a method of Client's Databases service.
 type Services struct {
 	APITokens                         *APITokensService
@@ -687,7 +689,7 @@ func (c *ApplicationVariablesService) Update(ctx context.Context, applicationID 
 	return decoded(&operationEditApplicationEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON200)
 }
 
-// ApplicationsService holds the 41 operations of Client.Applications.
+// ApplicationsService holds the 41 operations of Client.Applications, 1 of them written by hand.
 type ApplicationsService struct{ c *Client }
 
 // AttachDatabase calls POST /application/{applicationId}/database/{targetDatabaseId}: Link a database to the application.
@@ -730,21 +732,6 @@ func (c *ApplicationsService) AttachLogicalDatabase(ctx context.Context, applica
 		return nil, operationAttachLogicalDatabasetoApplication.failed(err)
 	}
 	return decoded(&operationAttachLogicalDatabasetoApplication, r.HTTPResponse, r.Body, r.JSON201)
-}
-
-// Clone calls POST /application/{applicationId}/clone: Clone application.
-//
-// operationId: cloneApplication
-func (c *ApplicationsService) Clone(ctx context.Context, applicationID string, body CloneApplicationRequest) (*ApplicationResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.c.api.CloneApplicationWithResponse(ctx, applicationUUID, body)
-	if err != nil {
-		return nil, operationCloneApplication.failed(err)
-	}
-	return decoded(&operationCloneApplication, r.HTTPResponse, r.Body, r.JSON202)
 }
 
 // Create calls POST /environment/{environmentId}/application: Create an application.
@@ -1162,7 +1149,7 @@ func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Applications.ListCommitsIter (listApplicationCommit) of application "+applicationID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -1274,7 +1261,7 @@ func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, app
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Applications.ListDeploymentHistoryIter (listApplicationDeploymentHistory) of application "+applicationID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -1329,7 +1316,7 @@ func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID 
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Applications.ListEventsIter (listApplicationEvent) of application "+applicationID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -1562,42 +1549,8 @@ func (c *ApplicationsService) UpdateNetwork(ctx context.Context, applicationID s
 	return decoded(&operationEditApplicationNetwork, r.HTTPResponse, r.Body, r.JSON201)
 }
 
-// BackupsService holds the 3 operations of Client.Backups.
+// BackupsService holds the 3 operations of Client.Backups, 2 of them written by hand.
 type BackupsService struct{ c *Client }
-
-// Create calls POST /database/{databaseId}/backup: Add a backup to the Database.
-//
-// operationId: addBackupDatabase
-func (c *BackupsService) Create(ctx context.Context, databaseID string, body BackupDatabaseRequest) (*BackupDatabaseResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.c.api.AddBackupDatabaseWithResponse(ctx, databaseUUID, body)
-	if err != nil {
-		return nil, operationAddBackupDatabase.failed(err)
-	}
-	return decoded(&operationAddBackupDatabase, r.HTTPResponse, r.Body, r.JSON201)
-}
-
-// Delete calls DELETE /database/{databaseId}/backup/{backupId}: Remove database backup.
-//
-// operationId: removeDatabaseBackup
-func (c *BackupsService) Delete(ctx context.Context, databaseID string, backupID string) error {
-	databaseUUID, err := parseID("databaseID", databaseID)
-	if err != nil {
-		return err
-	}
-	backupUUID, err := parseID("backupID", backupID)
-	if err != nil {
-		return err
-	}
-	r, err := c.c.api.RemoveDatabaseBackupWithResponse(ctx, databaseUUID, backupUUID)
-	if err != nil {
-		return operationRemoveDatabaseBackup.failed(err)
-	}
-	return checked(&operationRemoveDatabaseBackup, r.HTTPResponse, r.Body)
-}
 
 // List calls GET /database/{databaseId}/backup: List database backups.
 // It returns one page; ListIter walks them all.
@@ -1633,7 +1586,7 @@ func (c *BackupsService) ListIter(ctx context.Context, databaseID string, opts *
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]BackupDatabaseResponse, int, error) {
+	return listPages(ctx, "Backups.ListIter (listDatabaseBackup) of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]BackupDatabaseResponse, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -3050,23 +3003,8 @@ func (c *ContainersService) UpdateNetwork(ctx context.Context, containerID strin
 	return decoded(&operationEditContainerNetwork, r.HTTPResponse, r.Body, r.JSON201)
 }
 
-// DatabasesService holds the 23 operations of Client.Databases.
+// DatabasesService holds the 23 operations of Client.Databases, 1 of them written by hand.
 type DatabasesService struct{ c *Client }
-
-// Clone calls POST /database/{databaseId}/clone: Clone database.
-//
-// operationId: cloneDatabase
-func (c *DatabasesService) Clone(ctx context.Context, databaseID string, body CloneDatabaseRequest) (*DatabaseResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.c.api.CloneDatabaseWithResponse(ctx, databaseUUID, body)
-	if err != nil {
-		return nil, operationCloneDatabase.failed(err)
-	}
-	return decoded(&operationCloneDatabase, r.HTTPResponse, r.Body, r.JSON202)
-}
 
 // Create calls POST /environment/{environmentId}/database: Create a database.
 //
@@ -3371,7 +3309,7 @@ func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databa
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Databases.ListDeploymentHistoryIter (listDatabaseDeploymentHistory) of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -3426,7 +3364,7 @@ func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Databases.ListEventsIter (listDatabaseEvent) of database "+databaseID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -3808,7 +3746,7 @@ func (c *EnvironmentVariablesService) Update(ctx context.Context, environmentID 
 	return decoded(&operationEditEnvironmentEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON200)
 }
 
-// EnvironmentsService holds the 25 operations of Client.Environments.
+// EnvironmentsService holds the 25 operations of Client.Environments, 1 of them written by hand.
 type EnvironmentsService struct{ c *Client }
 
 // CancelDeployment calls POST /environment/{environmentId}/cancelDeployment: Cancel environment deployment.
@@ -3824,21 +3762,6 @@ func (c *EnvironmentsService) CancelDeployment(ctx context.Context, environmentI
 		return nil, operationCancelEnvironmentDeployment.failed(err)
 	}
 	return decoded(&operationCancelEnvironmentDeployment, r.HTTPResponse, r.Body, r.JSON202)
-}
-
-// Clone calls POST /environment/{environmentId}/clone: Clone environment.
-//
-// operationId: cloneEnvironment
-func (c *EnvironmentsService) Clone(ctx context.Context, environmentID string, body CloneEnvironmentRequest) (*EnvironmentResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.c.api.CloneEnvironmentWithResponse(ctx, environmentUUID, body)
-	if err != nil {
-		return nil, operationCloneEnvironment.failed(err)
-	}
-	return decoded(&operationCloneEnvironment, r.HTTPResponse, r.Body, r.JSON202)
 }
 
 // Create calls POST /project/{projectId}/environment: Create an environment.
@@ -4224,7 +4147,7 @@ func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, env
 	if opts != nil {
 		first = *opts
 	}
-	return pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
+	return listPages(ctx, "Environments.ListDeploymentHistoryIter (listEnvironmentDeploymentHistory) of environment "+environmentID, func(ctx context.Context, after *uuid.UUID) ([]map[string]any, int, error) {
 		p := first
 		if after != nil {
 			p.StartId = after
@@ -5944,7 +5867,6 @@ func (c *WebhooksService) Update(ctx context.Context, organizationID string, web
 
 // The operations, as errors name them.
 var (
-	operationAddBackupDatabase                            = operationInfo{"AddBackupDatabase", "201"}
 	operationAddCreditCard                                = operationInfo{"AddCreditCard", "201"}
 	operationAddCreditCode                                = operationInfo{"AddCreditCode", ""}
 	operationAttachDatabasetoApplication                  = operationInfo{"AttachDatabasetoApplication", "201"}
@@ -5953,9 +5875,6 @@ var (
 	operationAutoDeployContainerEnvironments              = operationInfo{"AutoDeployContainerEnvironments", "202"}
 	operationCancelEnvironmentDeployment                  = operationInfo{"CancelEnvironmentDeployment", "202"}
 	operationChangePlan                                   = operationInfo{"ChangePlan", "200"}
-	operationCloneApplication                             = operationInfo{"CloneApplication", "202"}
-	operationCloneDatabase                                = operationInfo{"CloneDatabase", "202"}
-	operationCloneEnvironment                             = operationInfo{"CloneEnvironment", "202"}
 	operationCreateAWSCredentials                         = operationInfo{"CreateAWSCredentials", "201"}
 	operationCreateApplication                            = operationInfo{"CreateApplication", "201"}
 	operationCreateApplicationCustomDomain                = operationInfo{"CreateApplicationCustomDomain", "201"}
@@ -6239,7 +6158,6 @@ var (
 	operationRemoveApplicationDependency                  = operationInfo{"RemoveApplicationDependency", ""}
 	operationRemoveApplicationFromDatabase                = operationInfo{"RemoveApplicationFromDatabase", ""}
 	operationRemoveContainerDependency                    = operationInfo{"RemoveContainerDependency", ""}
-	operationRemoveDatabaseBackup                         = operationInfo{"RemoveDatabaseBackup", ""}
 	operationRemoveDatabaseFromApplication                = operationInfo{"RemoveDatabaseFromApplication", ""}
 	operationRemoveLogicalDatabaseFromApplication         = operationInfo{"RemoveLogicalDatabaseFromApplication", ""}
 	operationRemoveLogicalDatabaseFromContainer           = operationInfo{"RemoveLogicalDatabaseFromContainer", ""}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 )
 
 // operationInfo names an operation for the errors of the generated
@@ -19,7 +20,7 @@ type operationInfo struct {
 func (o *operationInfo) shape() *respShape { return &respShape{op: o.name, statuses: o.statuses} }
 
 // failed explains an error returned by a generated method, as Result does.
-func (o *operationInfo) failed(err error) error { return o.shape().callError(err) }
+func (o *operationInfo) failed(err error) error { return scrubAll(o.shape().callError(err)) }
 
 // decoded is Result for one operation: typed is the answer the generated
 // client decoded (nil when it decoded none, for an undeclared 2xx status or
@@ -28,18 +29,34 @@ func decoded[T any](o *operationInfo, hr *http.Response, body []byte, typed *T) 
 	if hr == nil {
 		return nil, fmt.Errorf("qovery: %s: no HTTP response", o.name)
 	}
-	if hr.StatusCode < 200 || hr.StatusCode > 299 {
-		return nil, o.shape().statusError(hr, body)
+	v, err := answer(o.shape(), hr, body, typed)
+	return v, scrubAll(err)
+}
+
+// answer is the typed answer of a call, for Result and the generated
+// services alike: a status outside 2xx is an error (statusError); a 2xx
+// whose body is JSON null, empty or blank is a *DecodeError, even when the
+// generated client decoded it (it decodes null to a zero value); typed, the
+// answer the generated client decoded, is taken as is; failing that the
+// body is decoded here. The errors are not scrubbed: the callers do that.
+func answer[T any](sh *respShape, hr *http.Response, body []byte, typed *T) (*T, error) {
+	code := hr.StatusCode
+	if code < 200 || code > 299 {
+		return nil, sh.statusError(hr, body)
+	}
+	trimmed := bytes.TrimSpace(body)
+	if bytes.Equal(trimmed, []byte("null")) && reflect.TypeFor[T]().Kind() != reflect.Interface {
+		return nil, sh.decodeError(hr, code, errNullBody)
 	}
 	if typed != nil {
 		return typed, nil
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, o.shape().decodeError(hr, hr.StatusCode, errors.New("empty body"))
+	if len(trimmed) == 0 {
+		return nil, sh.decodeError(hr, code, errors.New("empty body"))
 	}
 	out := new(T)
 	if err := json.Unmarshal(body, out); err != nil {
-		return nil, o.shape().decodeError(hr, hr.StatusCode, err)
+		return nil, sh.decodeError(hr, code, err)
 	}
 	return out, nil
 }
@@ -50,7 +67,7 @@ func checked(o *operationInfo, hr *http.Response, body []byte) error {
 		return fmt.Errorf("qovery: %s: no HTTP response", o.name)
 	}
 	if hr.StatusCode < 200 || hr.StatusCode > 299 {
-		return o.shape().statusError(hr, body)
+		return scrubAll(o.shape().statusError(hr, body))
 	}
 	return nil
 }

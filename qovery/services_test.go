@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -152,5 +153,98 @@ func TestServiceActionWithBody(t *testing.T) {
 	}
 	if n := srv.Received("createApplicationEnvironmentVariable"); n != 1 {
 		t.Fatalf("%d creations sent, want 1", n)
+	}
+}
+
+// A 2xx whose body is JSON null or empty is not an answer, whatever the
+// content type, and whether or not the generated client decoded it.
+func TestServiceNullOrEmptyAnswerIsADecodeError(t *testing.T) {
+	for _, tc := range []struct{ name, contentType, body string }{
+		{"null JSON", "application/json", "null"},
+		{"null JSON with spaces", "application/json", " null\n"},
+		{"null, no content type", "text/plain", "null"},
+		{"empty JSON", "application/json", ""},
+		{"blank, no content type", "text/plain", " \n"},
+	} {
+		srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", tc.contentType)
+			_, _ = w.Write([]byte(tc.body))
+		}))
+		c, _ := newTestClient(t, srv.URL)
+		ctx := context.Background()
+
+		db, err := c.Databases.Get(ctx, "4b3e5e57-6c1b-4c3a-9a56-2b6f0d6b7c11")
+		var de *DecodeError
+		if !errors.As(err, &de) || de.Operation != "GetDatabase" || db != nil {
+			t.Errorf("%s: Get gave (%v, %v), want a *DecodeError for GetDatabase and no value", tc.name, db, err)
+		}
+		backups, err := c.Backups.List(ctx, "4b3e5e57-6c1b-4c3a-9a56-2b6f0d6b7c11", nil)
+		if !errors.As(err, &de) || backups != nil {
+			t.Errorf("%s: List gave (%v, %v), want a *DecodeError and no value", tc.name, backups, err)
+		}
+	}
+}
+
+// A token the server echoes in an error body never reaches the caller,
+// whichever way the generated method fails.
+func TestServiceErrorsDoNotShowTheToken(t *testing.T) {
+	for _, tc := range []struct {
+		name, contentType string
+		status            int
+		body              string
+	}{
+		{"401 JSON", "application/json", http.StatusUnauthorized, `{"status":401,"error":"Unauthorized","message":"token ` + testToken + ` is not valid"}`},
+		{"401 text", "text/plain", http.StatusUnauthorized, "bad token " + testToken},
+		{"403 undecodable JSON", "application/json", http.StatusForbidden, `{"message":"` + testToken},
+		// A date that does not parse is quoted in the decoding error.
+		{"200 with the token as a date", "application/json", http.StatusOK,
+			`{"created_at":"` + testToken + `","results":[{"created_at":"` + testToken + `"}]}`},
+	} {
+		srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", tc.contentType)
+			w.WriteHeader(tc.status)
+			_, _ = w.Write([]byte(tc.body))
+		}))
+		c, _ := newTestClient(t, srv.URL)
+		ctx := context.Background()
+		id := "4b3e5e57-6c1b-4c3a-9a56-2b6f0d6b7c11"
+
+		_, errGet := c.Databases.Get(ctx, id)
+		errDelete := c.Databases.Delete(ctx, id)
+		var errIter error
+		for _, err := range c.Backups.ListIter(ctx, id, nil) {
+			errIter = err
+		}
+		for name, err := range map[string]error{"Get": errGet, "Delete": errDelete, "ListIter": errIter} {
+			if tc.status == http.StatusOK && name == "Delete" {
+				continue // a 200 is a success for an operation without an answer
+			}
+			if err == nil {
+				t.Errorf("%s: %s succeeded", tc.name, name)
+				continue
+			}
+			if strings.Contains(err.Error(), testToken) {
+				t.Errorf("%s: %s: the error shows the token: %v", tc.name, name, err)
+			}
+			var ae *APIError
+			if errors.As(err, &ae) && (strings.Contains(ae.Message, testToken) || strings.Contains(string(ae.Body), testToken)) {
+				t.Errorf("%s: %s: the *APIError holds the token: %q %q", tc.name, name, ae.Message, ae.Body)
+			}
+		}
+	}
+}
+
+// A generated Iter over a list that repeats a page stops with a *PageError
+// that says which list, so a caller walking several can tell them apart.
+func TestServiceIterPageErrorNamesTheList(t *testing.T) {
+	c, _ := lyingList(t, func(string) string { return backupPage(0) })
+	_, err := collect(c.Backups.ListIter(context.Background(), lieDB, nil))
+	var pe *PageError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want a *PageError", err)
+	}
+	want := "Backups.ListIter (listDatabaseBackup) of database " + lieDB
+	if pe.List != want || !strings.Contains(err.Error(), "listing "+want+": page 2 repeats item") {
+		t.Fatalf("PageError names %q (%v), want %q", pe.List, err, want)
 	}
 }

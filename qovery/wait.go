@@ -52,9 +52,9 @@ type WaitPolicy struct {
 	// which no later poll will cure.
 	MaxTransientErrors int
 
-	// ListGrace is how long WaitBackup treats a backup missing from the
+	// ListGrace is how long Backups.Wait treats a backup missing from the
 	// list as not listed yet, counted from the start of the wait (default
-	// 30s): right after CreateBackup, the list may not show it for a
+	// 30s): right after Backups.Create, the list may not show it for a
 	// moment.
 	ListGrace time.Duration
 }

@@ -71,10 +71,10 @@ func backupLister(t *testing.T, script []string, grace time.Duration) (*Client, 
 	return c, &polls
 }
 
-func TestWaitBackupGraceForNotListedYet(t *testing.T) {
+func TestBackupsWaitGraceForNotListedYet(t *testing.T) {
 	t.Run("listed after a moment", func(t *testing.T) {
 		c, polls := backupLister(t, []string{"", "", "DEPLOYING", "DEPLOYED"}, time.Second)
-		b, err := c.WaitBackup(context.Background(), lieDB, graceBackup)
+		b, err := c.Backups.Wait(context.Background(), lieDB, graceBackup)
 		if err != nil || b == nil || polls.Load() != 4 {
 			t.Fatalf("(%v, %v) after %d polls, want the backup after 4", b, err, polls.Load())
 		}
@@ -82,7 +82,7 @@ func TestWaitBackupGraceForNotListedYet(t *testing.T) {
 	t.Run("never listed", func(t *testing.T) {
 		c, polls := backupLister(t, []string{""}, 30*time.Millisecond)
 		start := time.Now()
-		_, err := c.WaitBackup(context.Background(), lieDB, graceBackup)
+		_, err := c.Backups.Wait(context.Background(), lieDB, graceBackup)
 		if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrWaitTimeout) {
 			t.Fatalf("err = %v, want ErrNotFound once the grace is over", err)
 		}
@@ -92,7 +92,7 @@ func TestWaitBackupGraceForNotListedYet(t *testing.T) {
 	})
 	t.Run("gone after being seen", func(t *testing.T) {
 		c, polls := backupLister(t, []string{"DEPLOYING", ""}, time.Minute)
-		_, err := c.WaitBackup(context.Background(), lieDB, graceBackup)
+		_, err := c.Backups.Wait(context.Background(), lieDB, graceBackup)
 		if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "after being seen") || polls.Load() != 2 {
 			t.Fatalf("err = %v after %d polls, want a gone-after-seen error after 2", err, polls.Load())
 		}

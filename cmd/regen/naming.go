@@ -34,7 +34,8 @@ import (
 //     A List names a plural.
 //
 // Exceptions, where the rule gives a name that collides or misleads, are in
-// methodOverrides.
+// methodOverrides. The operations whose method is written by hand are in
+// handwrittenMethods.
 
 // resources maps "service/segment" to the service that segment names under
 // it; "/segment" is a first segment. Segments absent here are not resources
@@ -115,6 +116,30 @@ var methodOverrides = map[string]serviceMethod{
 	"getUserSignUp":    {"Account", "GetSignUp"},
 }
 
+// handwrittenMethods are the operations whose method package qovery writes
+// by hand, on the generated service type, because the job takes more than
+// one call or a rule of its own: the generator writes no method for them,
+// and fails if the method is not declared in package qovery. It is the
+// reviewed list of what a caller gets that the spec alone does not say;
+// TestEveryOperationHasOneMethod checks that each entry exists and that
+// every operation still has exactly one method. Each says why.
+var handwrittenMethods = map[string]handwritten{
+	// Clones take the new name and target as arguments, check them, and
+	// with WithDeploy deploy the clone and wait for it (clone.go).
+	"cloneDatabase":    {serviceMethod{"Databases", "Clone"}, "deploys and waits with WithDeploy"},
+	"cloneApplication": {serviceMethod{"Applications", "Clone"}, "deploys at a known commit and waits with WithDeploy"},
+	"cloneEnvironment": {serviceMethod{"Environments", "Clone"}, "takes the cluster and mode as options, deploys and waits with WithDeploy"},
+	// Backups (backup.go).
+	"addBackupDatabase":    {serviceMethod{"Backups", "Create"}, "refuses an empty name before sending"},
+	"removeDatabaseBackup": {serviceMethod{"Backups", "Delete"}, "a 404 after an attempt that may have deleted the backup is success"},
+}
+
+// handwritten is an entry of handwrittenMethods.
+type handwritten struct {
+	serviceMethod
+	why string
+}
+
 type serviceMethod struct {
 	Service, Method string
 }
@@ -141,6 +166,9 @@ func mapOperations(ops []routeInfo) (map[string]serviceMethod, error) {
 	var errs []string
 	for _, op := range ops {
 		sm, ok := methodOverrides[op.ID]
+		if hw, written := handwrittenMethods[op.ID]; written {
+			sm, ok = hw.serviceMethod, true
+		}
 		if !ok {
 			sm = ruleFor(op, paths)
 		}

@@ -227,6 +227,9 @@ func handwrittenNames(dir string) (map[string]bool, error) {
 					names[d.Name.Name] = true
 				case receiverName(d.Recv.List[0].Type) == "Client":
 					names["Client."+d.Name.Name] = true // hides a service of that name
+				case strings.HasSuffix(receiverName(d.Recv.List[0].Type), "Service"):
+					// A method written by hand on a generated service.
+					names[receiverName(d.Recv.List[0].Type)+"."+d.Name.Name] = true
 				}
 			case *ast.GenDecl:
 				for _, sp := range d.Specs {
@@ -275,14 +278,37 @@ func generateServices(s *spec, genSrc []byte, taken map[string]bool) (map[string
 	if err != nil {
 		return nil, err
 	}
+	var generated []*svcMethod
+	handwritten := map[string]int{} // service -> methods written by hand
 	for _, m := range methods {
 		m.serviceMethod = mapping[m.op.ID]
 		if taken["Client."+m.Service] {
 			return nil, fmt.Errorf("the method Client.%s hides the service c.%s; rename or remove the method", m.Service, m.Service)
 		}
+		recv := m.Service + "Service."
+		if _, ok := handwrittenMethods[m.op.ID]; ok {
+			if !taken[recv+m.Method] {
+				return nil, fmt.Errorf("%s: handwrittenMethods gives it the method %s.%s, which package qovery does not declare", m.op.ID, m.Service, m.Method)
+			}
+			handwritten[m.Service]++
+			continue
+		}
+		names := []string{m.Method}
+		if m.paged {
+			names = append(names, m.Method+"Iter")
+		}
+		if m.waitable() {
+			names = append(names, "Wait")
+		}
+		for _, n := range names {
+			if taken[recv+n] {
+				return nil, fmt.Errorf("%s: package qovery declares %s.%s by hand; list %s in handwrittenMethods in cmd/regen/naming.go, or rename the method", m.op.ID, m.Service, n, m.op.ID)
+			}
+		}
+		generated = append(generated, m)
 	}
 
-	svc, err := emitServices(methods)
+	svc, err := emitServices(generated, handwritten)
 	if err != nil {
 		return nil, err
 	}
@@ -418,20 +444,29 @@ func goParamName(n string) string {
 	return n
 }
 
-func emitServices(methods []*svcMethod) ([]byte, error) {
+// emitServices writes the services and their generated methods; handwritten
+// counts, by service, the methods package qovery writes by hand instead.
+func emitServices(methods []*svcMethod, handwritten map[string]int) ([]byte, error) {
 	byService := map[string][]*svcMethod{}
 	for _, m := range methods {
 		byService[m.Service] = append(byService[m.Service], m)
 	}
+	for name := range handwritten {
+		if byService[name] == nil {
+			byService[name] = []*svcMethod{}
+		}
+	}
 	services := sortedKeys(byService)
 
 	var b bytes.Buffer
-	total := 0
-	for _, ms := range byService {
-		total += len(ms)
+	written := 0
+	for _, n := range handwritten {
+		written += n
 	}
 	fmt.Fprintf(&b, "// Services are the operations of the API, one method each, grouped by the\n")
-	fmt.Fprintf(&b, "// resource they act on: %d services, %d methods. Client embeds them, so\n", len(services), total)
+	fmt.Fprintf(&b, "// resource they act on: %d services, %d methods, of which %d are generated\n", len(services), len(methods)+written, len(methods))
+	fmt.Fprintf(&b, "// here and %d written by hand in package qovery (the list is\n", written)
+	b.WriteString("// handwrittenMethods in cmd/regen/naming.go). Client embeds them, so\n")
 	b.WriteString("// c.Databases.Get is a method of Client's Databases service.\n")
 	b.WriteString("type Services struct {\n")
 	for _, name := range services {
@@ -447,7 +482,11 @@ func emitServices(methods []*svcMethod) ([]byte, error) {
 	for _, name := range services {
 		ms := byService[name]
 		sort.Slice(ms, func(i, j int) bool { return ms[i].Method < ms[j].Method })
-		fmt.Fprintf(&b, "\n// %sService holds the %d operations of Client.%s.\n", name, len(ms), name)
+		if n := handwritten[name]; n > 0 {
+			fmt.Fprintf(&b, "\n// %sService holds the %d operations of Client.%s, %d of them written by hand.\n", name, len(ms)+n, name, n)
+		} else {
+			fmt.Fprintf(&b, "\n// %sService holds the %d operations of Client.%s.\n", name, len(ms), name)
+		}
 		fmt.Fprintf(&b, "type %sService struct{ c *Client }\n", name)
 		for _, m := range ms {
 			emitMethod(&b, m)
@@ -620,6 +659,27 @@ func emitWait(b *bytes.Buffer, m *svcMethod) {
 	fmt.Fprintf(b, "\t\treturn c.%s(ctx, %s)\n\t})\n}\n", m.Method, id)
 }
 
+// listName is the expression naming the list an Iter method walks, for its
+// *PageError: the method, its operationId and the IDs that pick the list,
+// e.g. "Backups.ListIter (listDatabaseBackup) of database <id>". The IDs
+// are checked before the walk starts, so they print as given.
+func (m *svcMethod) listName(iter string) string {
+	text := m.Service + "." + iter + " (" + m.op.ID + ")"
+	var parts []string
+	sep := " of "
+	for _, a := range m.args {
+		if !a.uuid {
+			continue
+		}
+		parts = append(parts, strconv.Quote(text+sep+strings.TrimSuffix(a.name, "ID")+" "), a.name)
+		text, sep = "", ", "
+	}
+	if len(parts) == 0 {
+		return strconv.Quote(text)
+	}
+	return strings.Join(parts, " + ")
+}
+
 func emitIter(b *bytes.Buffer, m *svcMethod) {
 	name := m.Method + "Iter"
 	m.doc(b, name, "walks every page of", "It fetches a page at a time, as the loop advances; the first failure is",
@@ -634,7 +694,7 @@ func emitIter(b *bytes.Buffer, m *svcMethod) {
 		}
 	}
 	fmt.Fprintf(b, "\tvar first %s\n\tif opts != nil {\n\t\tfirst = *opts\n\t}\n", strings.TrimPrefix(opts.typ, "*"))
-	fmt.Fprintf(b, "\treturn pages(ctx, func(ctx context.Context, after *uuid.UUID) ([]%s, int, error) {\n", m.item)
+	fmt.Fprintf(b, "\treturn listPages(ctx, %s, func(ctx context.Context, after *uuid.UUID) ([]%s, int, error) {\n", m.listName(name), m.item)
 	b.WriteString("\t\tp := first\n\t\tif after != nil {\n\t\t\tp.StartId = after\n\t\t}\n")
 	fmt.Fprintf(b, "\t\tr, err := %s\n", m.callExpr(call, "&p"))
 	fmt.Fprintf(b, "\t\tif err != nil {\n\t\t\treturn nil, 0, operation%s.failed(err)\n\t\t}\n", m.goName)

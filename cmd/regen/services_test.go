@@ -64,12 +64,86 @@ func TestEveryOperationHasOneMethod(t *testing.T) {
 			methodsOf[m[1]] = append(methodsOf[m[1]], name)
 		}
 	}
+	// The operations package qovery covers by hand: each method of the
+	// table is declared there, on its service, and names its operation.
+	declared := handwrittenServiceMethods(t)
+	for id, hw := range handwrittenMethods {
+		name := hw.Service + "." + hw.Method
+		doc, ok := declared[name]
+		if !assert.True(t, ok, "handwrittenMethods: %s is covered by %s, which package qovery does not declare", id, name) {
+			continue
+		}
+		assert.False(t, seen[name], "%s is both generated and written by hand", name)
+		assert.Regexp(t, `(?m)^operationId: `+regexp.QuoteMeta(id)+`\b`, doc, "%s: its comment does not name %s", name, id)
+		assert.NotEmpty(t, hw.why, "handwrittenMethods: %s says not why", id)
+		methodsOf[id] = append(methodsOf[id], name+" (by hand)")
+	}
 	require.Len(t, s.ops, 311, "the spec has 311 operations")
 	for _, op := range s.ops {
 		assert.Len(t, methodsOf[op.ID], 1, "%s: methods %v", op, methodsOf[op.ID])
 		delete(methodsOf, op.ID)
 	}
 	assert.Empty(t, methodsOf, "methods for operations the spec does not have")
+}
+
+// handwrittenServiceMethods reads the methods that the non-generated files
+// of package qovery declare on the service types, with their comments.
+func handwrittenServiceMethods(t *testing.T) map[string]string {
+	t.Helper()
+	dir := filepath.Join(repoRoot(t), "qovery")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, ".gen.go") || strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.ParseComments|parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil || !strings.HasSuffix(receiverName(fd.Recv.List[0].Type), "Service") {
+				continue
+			}
+			out[strings.TrimSuffix(receiverName(fd.Recv.List[0].Type), "Service")+"."+fd.Name.Name] = fd.Doc.Text()
+		}
+	}
+	return out
+}
+
+// The generator refuses a handwritten method it is not told about, and an
+// entry of the table whose method is missing, rather than writing a package
+// that does not compile or an operation without a method.
+func TestHandwrittenMethodsAreChecked(t *testing.T) {
+	root := repoRoot(t)
+	raw, err := os.ReadFile(filepath.Join(root, "api", "openapi.yaml"))
+	require.NoError(t, err)
+	s, problems := parseSpec(raw)
+	require.Empty(t, problems)
+	genSrc, err := os.ReadFile(filepath.Join(root, "gen", "qovery.gen.go"))
+	require.NoError(t, err)
+	taken, err := handwrittenNames(filepath.Join(root, "qovery"))
+	require.NoError(t, err)
+	require.True(t, taken["DatabasesService.Clone"], "handwrittenNames reads the methods on services")
+
+	missing := map[string]bool{}
+	for k, v := range taken {
+		missing[k] = v
+	}
+	delete(missing, "DatabasesService.Clone")
+	_, err = generateServices(s, genSrc, missing)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cloneDatabase: handwrittenMethods gives it the method Databases.Clone, which package qovery does not declare")
+
+	extra := map[string]bool{"DatabasesService.Get": true}
+	for k, v := range taken {
+		extra[k] = v
+	}
+	_, err = generateServices(s, genSrc, extra)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "getDatabase: package qovery declares Databases.Get by hand")
 }
 
 // Every exception in the table is still needed: it names an operation of the

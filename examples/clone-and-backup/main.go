@@ -159,7 +159,7 @@ func steps(ctx context.Context, c *qovery.Client, cfg config, p *progress) error
 
 	// 1. Clone the database, deploy the clone and wait until it runs.
 	name := source.Name + cfg.suffix
-	clone, err := c.CloneDatabase(ctx, cfg.databaseID, name, target, qovery.WithDeploy())
+	clone, err := c.Databases.Clone(ctx, cfg.databaseID, name, target, qovery.WithDeploy())
 	var failed *qovery.StateError
 	switch {
 	case errors.As(err, &failed):
@@ -173,20 +173,20 @@ func steps(ctx context.Context, c *qovery.Client, cfg config, p *progress) error
 	cloneID := clone.Id.String()
 
 	// 2. Back the clone up and wait for the backup.
-	backup, err := c.CreateBackup(ctx, cloneID, clone.Name+"-backup", "taken by the clone-and-backup example")
+	backup, err := c.Backups.Create(ctx, cloneID, clone.Name+"-backup", "taken by the clone-and-backup example")
 	if err != nil {
 		return fmt.Errorf("starting a backup of %s: %w", clone.Name, err)
 	}
 	p.step("start backup", "%s (%s), %s", deref(backup.Name), deref(backup.Id), qovery.BackupPhaseOf(backup))
 
-	backup, err = c.WaitBackup(ctx, cloneID, backup.Id.String())
+	backup, err = c.Backups.Wait(ctx, cloneID, backup.Id.String())
 	if err != nil {
 		return fmt.Errorf("waiting for the backup: %w", err)
 	}
 	p.step("wait for backup", "%s is %s (%s)", deref(backup.Name), qovery.BackupPhaseOf(backup), backupState(backup))
 
 	// 3. Show the latest completed backup.
-	latest, err := c.LatestBackup(ctx, cloneID)
+	latest, err := c.Backups.Latest(ctx, cloneID)
 	if err != nil {
 		return fmt.Errorf("finding the latest backup: %w", err)
 	}
@@ -206,7 +206,7 @@ func steps(ctx context.Context, c *qovery.Client, cfg config, p *progress) error
 		opts = append(opts, qovery.WithMode(cfg.mode))
 	}
 	envName := deref(env.Name) + cfg.suffix
-	envClone, err := c.CloneEnvironment(ctx, cfg.environmentID, envName, opts...)
+	envClone, err := c.Environments.Clone(ctx, cfg.environmentID, envName, opts...)
 	if err != nil {
 		return fmt.Errorf("cloning environment %s: %w", deref(env.Name), err)
 	}

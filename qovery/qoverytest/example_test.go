@@ -18,7 +18,7 @@ import (
 // written against package qovery, that clones a database next to a review
 // environment and waits until the copy runs.
 func copyForReview(ctx context.Context, c *qovery.Client, databaseID, environmentID string) (string, error) {
-	clone, err := c.CloneDatabase(ctx, databaseID, "db-review", environmentID, qovery.WithDeploy())
+	clone, err := c.Databases.Clone(ctx, databaseID, "db-review", environmentID, qovery.WithDeploy())
 	if err != nil {
 		return "", fmt.Errorf("copying database %s: %w", databaseID, err)
 	}
@@ -92,7 +92,7 @@ func ExampleServer_Fail() {
 // backupAll is code under test that must back each database up once.
 func backupAll(ctx context.Context, c *qovery.Client, databaseIDs ...string) error {
 	for _, id := range databaseIDs {
-		if _, err := c.CreateBackup(ctx, id, "before-migration", "taken before the schema migration"); err != nil {
+		if _, err := c.Backups.Create(ctx, id, "before-migration", "taken before the schema migration"); err != nil {
 			return err
 		}
 	}

@@ -127,7 +127,7 @@ func (s *Server) Close() { s.fake.Close() }
 
 // Client returns a client of the server, authenticated with its token and
 // tuned for tests:
-//   - waits (c.Databases.Wait, CloneDatabase with WithDeploy, ...) poll
+//   - waits (c.Databases.Wait, c.Databases.Clone with WithDeploy, ...) poll
 //     every 1-5 ms and give up after 5 s;
 //   - retries back off 1-5 ms, with no retry budget, four attempts a call;
 //   - the Retry-After and X-RateLimit-Reset headers of this server read as

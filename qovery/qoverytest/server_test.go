@@ -253,7 +253,7 @@ func TestCloneAndWaitThroughFaults(t *testing.T) {
 	srv.Fail("getDatabaseStatus", qoverytest.ServiceUnavailable().Times(2))
 	c := srv.Client()
 	start := time.Now()
-	clone, err := c.CloneDatabase(ctxFor(t), srv.World.DatabaseID, "db-copy", srv.World.StagingEnvironmentID, qovery.WithDeploy())
+	clone, err := c.Databases.Clone(ctxFor(t), srv.World.DatabaseID, "db-copy", srv.World.StagingEnvironmentID, qovery.WithDeploy())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,14 +412,14 @@ func TestLifecycles(t *testing.T) {
 	}
 
 	// Clones of an application and of an environment.
-	app, err := c.CloneApplication(ctx, w.ApplicationID, "web-copy", w.StagingEnvironmentID, qovery.WithDeploy())
+	app, err := c.Applications.Clone(ctx, w.ApplicationID, "web-copy", w.StagingEnvironmentID, qovery.WithDeploy())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := srv.State(app.Id.String()); st != "DEPLOYED" {
 		t.Errorf("application clone: %s", st)
 	}
-	env, err := c.CloneEnvironment(ctx, w.EnvironmentID, "preview", qovery.WithMode("PREVIEW"))
+	env, err := c.Environments.Clone(ctx, w.EnvironmentID, "preview", qovery.WithMode("PREVIEW"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,14 +428,14 @@ func TestLifecycles(t *testing.T) {
 	}
 
 	// A backup, waited for, then the latest.
-	b, err := c.CreateBackup(ctx, w.DatabaseID, "nightly", "from the test")
+	b, err := c.Backups.Create(ctx, w.DatabaseID, "nightly", "from the test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, err = c.WaitBackup(ctx, w.DatabaseID, b.Id.String()); err != nil || qovery.BackupPhaseOf(b) != qovery.BackupDone {
+	if b, err = c.Backups.Wait(ctx, w.DatabaseID, b.Id.String()); err != nil || qovery.BackupPhaseOf(b) != qovery.BackupDone {
 		t.Fatalf("backup %v: %v", b, err)
 	}
-	latest, err := c.LatestBackup(ctx, w.DatabaseID)
+	latest, err := c.Backups.Latest(ctx, w.DatabaseID)
 	if err != nil || *latest.Id != *b.Id {
 		t.Errorf("latest %v: %v", latest, err)
 	}

@@ -3,8 +3,6 @@ package qoverytest_test
 import (
 	"testing"
 
-	"github.com/google/uuid"
-
 	"github.com/qoverykit/qovery-go/qovery"
 	"github.com/qoverykit/qovery-go/qovery/qoverytest"
 )
@@ -48,7 +46,7 @@ func TestSeededObjectsRoundTripThroughTheServices(t *testing.T) {
 		t.Errorf("Backups.ListIter: %v, seeded %v", backups, w.BackupIDs)
 	}
 
-	clone, err := c.Databases.Clone(ctx, w.DatabaseID, qovery.CloneDatabaseRequest{Name: "db-copy", EnvironmentId: uuid.MustParse(w.StagingEnvironmentID)})
+	clone, err := c.Databases.Clone(ctx, w.DatabaseID, "db-copy", w.StagingEnvironmentID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 // deploys the clone and waits until it runs, returning its ID. A name that
 // is taken gives an error matching qovery.ErrConflict.
 func Copy(ctx context.Context, c *qovery.Client, databaseID, environmentID, name string) (string, error) {
-	clone, err := c.CloneDatabase(ctx, databaseID, name, environmentID, qovery.WithDeploy())
+	clone, err := c.Databases.Clone(ctx, databaseID, name, environmentID, qovery.WithDeploy())
 	var failed *qovery.StateError
 	switch {
 	case errors.As(err, &failed):
