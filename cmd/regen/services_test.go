@@ -18,6 +18,17 @@ import (
 // generated client.
 func servicesOfRepo(t *testing.T) (*spec, map[string][]byte) {
 	t.Helper()
+	s, genSrc, taken := serviceInputs(t)
+	files, err := generateServices(s, genSrc, taken)
+	require.NoError(t, err)
+	return s, files
+}
+
+// serviceInputs reads what the service layer is generated from: the
+// repository's spec, its generated client, and the methods package qovery
+// writes by hand.
+func serviceInputs(t *testing.T) (*spec, []byte, map[string]bool) {
+	t.Helper()
 	root := repoRoot(t)
 	raw, err := os.ReadFile(filepath.Join(root, "api", "openapi.yaml"))
 	require.NoError(t, err)
@@ -27,9 +38,7 @@ func servicesOfRepo(t *testing.T) (*spec, map[string][]byte) {
 	require.NoError(t, err)
 	taken, err := handwrittenNames(filepath.Join(root, "qovery"))
 	require.NoError(t, err)
-	files, err := generateServices(s, genSrc, taken)
-	require.NoError(t, err)
-	return s, files
+	return s, genSrc, taken
 }
 
 var operationIDLine = regexp.MustCompile(`(?m)^operationId: (\S+)$`)
@@ -117,15 +126,7 @@ func handwrittenServiceMethods(t *testing.T) map[string]string {
 // entry of the table whose method is missing, rather than writing a package
 // that does not compile or an operation without a method.
 func TestHandwrittenMethodsAreChecked(t *testing.T) {
-	root := repoRoot(t)
-	raw, err := os.ReadFile(filepath.Join(root, "api", "openapi.yaml"))
-	require.NoError(t, err)
-	s, problems := parseSpec(raw)
-	require.Empty(t, problems)
-	genSrc, err := os.ReadFile(filepath.Join(root, "gen", "qovery.gen.go"))
-	require.NoError(t, err)
-	taken, err := handwrittenNames(filepath.Join(root, "qovery"))
-	require.NoError(t, err)
+	s, genSrc, taken := serviceInputs(t)
 	require.True(t, taken["DatabasesService.Clone"], "handwrittenNames reads the methods on services")
 
 	missing := map[string]bool{}
@@ -133,7 +134,7 @@ func TestHandwrittenMethodsAreChecked(t *testing.T) {
 		missing[k] = v
 	}
 	delete(missing, "DatabasesService.Clone")
-	_, err = generateServices(s, genSrc, missing)
+	_, err := generateServices(s, genSrc, missing)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "cloneDatabase: handwrittenMethods gives it the method Databases.Clone, which package qovery does not declare")
 
