@@ -18,16 +18,35 @@ const (
 	maxDrain     = 64 << 10 // bytes read from a discarded body to reuse its connection
 )
 
-// attemptRequest returns the request to send for attempt number attempt of
-// req: the first attempt sends req's own body, later ones a fresh copy from
+// replayable returns req with a body that every attempt can send again: a
+// request whose body has no GetBody has it read into memory first. With a
+// single attempt allowed, req is returned as it is.
+func (t *transport) replayable(req *http.Request) (*http.Request, error) {
+	if t.policy.MaxAttempts <= 1 || req.Body == nil || req.Body == http.NoBody || req.GetBody != nil {
+		return req, nil
+	}
+	b, err := io.ReadAll(req.Body)
+	_ = req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("qovery: reading request body: %w", err)
+	}
+	r := new(http.Request)
+	*r = *req
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return r, nil
+}
+
+// attemptRequest returns the request to send for attempt number n of req:
+// the first attempt sends req's own body, later ones a fresh copy from
 // GetBody. When seal is set (a request that is not idempotent), the attempt
 // cannot be resent by the transport below; see sealBody.
-func attemptRequest(req *http.Request, attempt int, seal bool) (*http.Request, error) {
-	if attempt == 1 && !seal {
+func attemptRequest(req *http.Request, n int, seal bool) (*http.Request, error) {
+	if n == 1 && !seal {
 		return req, nil
 	}
 	body := req.Body
-	if attempt > 1 && req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+	if n > 1 && req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
 		b, err := req.GetBody()
 		if err != nil {
 			return nil, fmt.Errorf("qovery: rewinding request body: %w", err)

@@ -7,85 +7,96 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strconv"
 	"syscall"
 	"time"
 )
 
-// shouldRetry reports whether the outcome of an attempt may be retried and
-// the wait the server asked for, if any.
-func (t *transport) shouldRetry(ctx context.Context, resp *http.Response, err error, idem bool, wire *wireTrace) (bool, time.Duration) {
-	if ctx.Err() != nil {
-		return false, 0
-	}
-	if err != nil {
-		switch classifyError(err, wire) {
-		case errNotSent:
-			return true, 0
-		case errMaybeSent:
-			return idem, 0
-		}
-		return false, 0
-	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
-		wait, _ := serverWait(resp.Header, time.Now(), true)
-		return true, wait
-	case http.StatusServiceUnavailable:
-		wait, _ := serverWait(resp.Header, time.Now(), false)
-		return idem, wait
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return idem, 0
-	}
-	return false, 0
+// outcome is what an attempt's result allows, before the policy has its say.
+type outcome struct {
+	retryable bool
+	wait      time.Duration // how long the server asked the client to wait
+	why       string        // why the outcome is final, when it is not retryable
 }
 
-type errClass int
+// classify sorts the result of an attempt. It does not look at the context:
+// a cancellation is handled before, by abandoned, and the policy after, by
+// decide.
+func classify(resp *http.Response, err error, wire *wireTrace, idem bool) outcome {
+	const notIdempotent = "the request is not idempotent and may have taken effect"
+	if err != nil {
+		switch classifyFailure(err, wire) {
+		case neverSent:
+			return outcome{retryable: true}
+		case maybeSent:
+			if idem {
+				return outcome{retryable: true}
+			}
+			return outcome{why: notIdempotent}
+		}
+		return outcome{why: "the error is final"}
+	}
+	switch code := resp.StatusCode; code {
+	case http.StatusTooManyRequests:
+		// The server refused the request without doing the work: whatever
+		// the method, it can be sent again.
+		wait, _ := serverWait(resp.Header, time.Now(), true)
+		return outcome{retryable: true, wait: wait}
+	case http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout:
+		if !idem {
+			return outcome{why: notIdempotent}
+		}
+		var wait time.Duration
+		if code == http.StatusServiceUnavailable {
+			wait, _ = serverWait(resp.Header, time.Now(), false)
+		}
+		return outcome{retryable: true, wait: wait}
+	default:
+		if code >= 400 {
+			return outcome{why: "status " + strconv.Itoa(code) + " is not retried"}
+		}
+		return outcome{}
+	}
+}
+
+// failureClass says how far a failed attempt may have gone.
+type failureClass int
 
 const (
-	errFatal     errClass = iota // never retried
-	errNotSent                   // the request surely did not reach the server
-	errMaybeSent                 // it may have: retried only when idempotent
+	failFatal failureClass = iota // never retried
+	neverSent                     // the request surely did not reach the server
+	maybeSent                     // it may have: retried only when idempotent
 )
 
-// classifyError sorts a failed attempt. Cancellation, certificate errors
-// and a request net/http refuses to send are final. Only a failure that proves no byte of the request left counts
-// as not sent: a dial, DNS or refused connection error, or a TLS handshake
-// that failed before the connection was handed to the request (wire says
-// so; without it, a TLS error may come from a record corrupted after the
-// request was written). Anything after the connection was handed over may
-// have reached the server.
-func classifyError(err error, wire *wireTrace) errClass {
+// classifyFailure sorts a failed attempt. Cancellation, certificate errors
+// and a request net/http refuses to send are final. Only a failure that
+// proves no byte of the request left counts as not sent: a dial, DNS or
+// refused connection error, or a TLS handshake that failed before the
+// connection was handed to the request (wire says so; without it, a TLS
+// error may come from a record corrupted after the request was written).
+// Anything after the connection was handed over may have reached the server.
+func classifyFailure(err error, wire *wireTrace) failureClass {
 	var (
 		opErr  *net.OpError
 		dnsErr *net.DNSError
 	)
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !isAttemptTimeout(err):
-		return errFatal
+		return failFatal
 	case isCertificateError(err):
-		return errFatal
+		return failFatal
 	case refusedByNetHTTP(err), errors.Is(err, ErrResponseTooLarge):
-		return errFatal
+		return failFatal
 	case wire != nil && wire.gotConn.Load():
-		return errMaybeSent
+		return maybeSent
 	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dnsErr),
 		errors.As(err, &opErr) && opErr.Op == "dial",
 		wire != nil && wire.handshakeFailed.Load():
-		return errNotSent
+		return neverSent
 	}
 	// Anything else (a reset, EOF, a timeout, a TLS record gone bad, a
 	// connection broken midway, a body cut off) may have reached the server.
-	return errMaybeSent
-}
-
-// mayHaveTakenEffect reports whether an attempt that is about to be retried
-// may have been processed: anything but a 429, which the server sends
-// instead of doing the work, and a failure that proves nothing was sent.
-func mayHaveTakenEffect(resp *http.Response, err error, wire *wireTrace) bool {
-	if err != nil {
-		return classifyError(err, wire) != errNotSent
-	}
-	return resp == nil || resp.StatusCode != http.StatusTooManyRequests
+	return maybeSent
 }
 
 // isCertificateError reports a server certificate that failed

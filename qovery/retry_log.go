@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
 )
 
 func (t *transport) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
@@ -13,27 +12,28 @@ func (t *transport) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
 	}
 }
 
-func (t *transport) logAttempt(ctx context.Context, r *http.Request, attempt int, resp *http.Response, err error, delay time.Duration, why string) {
+// logAttempt logs an attempt and the decision taken on it.
+func (t *transport) logAttempt(ctx context.Context, a *attempt, d decision) {
 	if t.logger == nil || !t.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, 7)
 	attrs = append(attrs,
-		slog.String("method", r.Method),
-		slog.String("url", redactURL(r)),
-		slog.Int("attempt", attempt),
+		slog.String("method", a.req.Method),
+		slog.String("url", redactURL(a.req)),
+		slog.Int("attempt", a.n),
 	)
-	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	if a.resp != nil {
+		attrs = append(attrs, slog.Int("status", a.resp.StatusCode))
 	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", t.auth.redact(err.Error())))
+	if a.err != nil {
+		attrs = append(attrs, slog.String("error", t.auth.redact(a.err.Error())))
 	}
-	if delay > 0 {
-		attrs = append(attrs, slog.Duration("retry_in", delay))
+	if d.delay > 0 {
+		attrs = append(attrs, slog.Duration("retry_in", d.delay))
 	}
-	if why != "" {
-		attrs = append(attrs, slog.String("no_retry", why))
+	if d.reason != "" {
+		attrs = append(attrs, slog.String("no_retry", d.reason))
 	}
 	t.logger.LogAttrs(ctx, slog.LevelDebug, "qovery: http attempt", attrs...)
 }
