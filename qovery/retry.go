@@ -10,6 +10,22 @@ import (
 
 // transport is the single layer under the generated client that adds
 // credentials (for the API origin only) and retries.
+//
+// It is our own rather than hashicorp/go-retryablehttp because that library
+// cannot keep the rules of RetryPolicy: its CheckRetry is given the context,
+// the response and the error but not the request, so on a failed exchange,
+// where there is no response, it cannot tell a POST from a GET; its Backoff
+// returns a duration and has no hook to refuse a Retry-After beyond a bound
+// (MaxRetryAfter) and hand the answer back instead; it never compares the
+// wait with the context's deadline before sleeping, so it sleeps until the
+// deadline and returns the cancellation instead of the last answer; and once
+// the retries are used up it closes the final response and returns an error
+// of its own, losing the status and body *APIError needs.
+//
+// A 500 is never retried, whatever the method: on a write it may have taken
+// effect, and on a GET, where a retry would be safe, it reports a failure of
+// the server on this request rather than a passing state, which 502, 503 and
+// 504 are for. 501 is final too. See classify.
 type transport struct {
 	next    http.RoundTripper
 	auth    *authorizer
