@@ -125,8 +125,9 @@ func IsRateLimited(err error) bool { return errors.Is(err, ErrRateLimited) }
 var requestIDHeaders = []string{"X-Qovery-Request-Id", "X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid"}
 
 // newAPIError builds the error for an error response whose body has been
-// read into body.
-func newAPIError(resp *http.Response, body []byte) *APIError {
+// read into body. x, when not nil, is what the transport reported about the
+// call: the attempts it took, and the credential to keep out of the error.
+func newAPIError(resp *http.Response, body []byte, x *exchange) *APIError {
 	e := &APIError{Attempts: 1}
 	if resp == nil {
 		e.Message = "no response"
@@ -139,13 +140,13 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 			e.Path = resp.Request.URL.Path
 		}
 	}
-	if eb, ok := resp.Body.(*bufferedBody); ok {
-		e.Attempts = eb.attempts
-		e.earlierEffect = eb.earlierEffect
-	}
 	redact := func(s string) string { return s }
-	if eb, ok := resp.Body.(*bufferedBody); ok && eb.auth != nil {
-		redact = eb.auth.redact
+	if x != nil {
+		e.Attempts = max(x.attempts, 1)
+		e.earlierEffect = x.earlierEffect
+		if x.auth != nil {
+			redact = x.auth.redact
+		}
 	}
 	for _, h := range requestIDHeaders {
 		if v := resp.Header.Get(h); v != "" {

@@ -2,6 +2,7 @@ package qovery
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -88,9 +89,8 @@ func TestNewAPIError(t *testing.T) {
 		StatusCode: 409,
 		Header:     http.Header{"X-Request-Id": {"req-123"}},
 		Request:    req,
-		Body:       &bufferedBody{attempts: 3},
 	}
-	e := newAPIError(resp, []byte(`{"message":"deployment in progress"}`))
+	e := newAPIError(resp, []byte(`{"message":"deployment in progress"}`), &exchange{attempts: 3})
 	if e.StatusCode != 409 || e.Method != "DELETE" || e.Path != "/database/abc" || e.RequestID != "req-123" ||
 		e.Message != "deployment in progress" || e.Attempts != 3 {
 		t.Fatalf("newAPIError = %+v", e)
@@ -134,5 +134,28 @@ func TestAPIErrorNeverHoldsTheToken(t *testing.T) {
 	}
 	if !strings.Contains(ae.Message, "[redacted]") || !strings.Contains(ae.RequestID, "[redacted]") {
 		t.Fatalf("message %q", ae.Message)
+	}
+}
+
+// The attempts an *APIError reports are those of the call that produced it,
+// retries included, through a service method as through Result.
+func TestAPIErrorReportsTheAttemptsOfTheCall(t *testing.T) {
+	h := &counter{script: []int{429, 429, 404}, body: `{"message":"no such database"}`}
+	c, _ := newTestClient(t, serve(t, h).URL)
+	_, err := c.Databases.Get(context.Background(), "6f1c7d39-8d57-4d6a-9a3b-2c1e0f9b8a77")
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 404 || ae.Attempts != 3 || h.hits.Load() != 3 {
+		t.Fatalf("err = %v (%+v) after %d hits, want a 404 *APIError after 3 attempts", err, ae, h.hits.Load())
+	}
+	if !strings.Contains(err.Error(), "after 3 attempts") {
+		t.Fatalf("err = %q does not tell the attempts", err)
+	}
+
+	// A later call on the same Client starts its own count.
+	h.hits.Store(0)
+	h.script = []int{404}
+	_, err = c.Databases.Get(context.Background(), "6f1c7d39-8d57-4d6a-9a3b-2c1e0f9b8a77")
+	if !errors.As(err, &ae) || ae.Attempts != 1 {
+		t.Fatalf("err = %v (%+v), want a 404 *APIError after 1 attempt", err, ae)
 	}
 }

@@ -29,13 +29,66 @@ func (c *Client) API() *gen.ClientWithResponses { return c.api }
 
 func (c *Client) initAPI() error {
 	api, err := gen.NewClientWithResponses(c.baseStr,
-		gen.WithHTTPClient(c.http),
+		gen.WithHTTPClient(answers{hc: c.http, auth: c.auth}),
 		gen.WithRequestEditorFn(c.auth.editRequest))
 	if err != nil {
 		return fmt.Errorf("qovery: %w", err)
 	}
 	c.api = api
 	return nil
+}
+
+// answers is how the generated client reaches the API: each call goes
+// through the Client's http.Client with an exchange of its own in its
+// context, which the errors built from the answer read.
+type answers struct {
+	hc   *http.Client
+	auth *authorizer
+}
+
+func (d answers) Do(req *http.Request) (*http.Response, error) {
+	req = req.WithContext(context.WithValue(req.Context(), exchangeKey{}, &exchange{auth: d.auth}))
+	resp, err := d.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Request == nil {
+		resp.Request = req
+	}
+	return resp, nil
+}
+
+// exchange is what the transport reports about one call, for the *APIError
+// built from its answer: how many attempts it took, and whether one before
+// the last may have taken effect.
+type exchange struct {
+	auth          *authorizer // the Client's credential, scrubbed from the error
+	attempts      int
+	earlierEffect bool
+}
+
+type exchangeKey struct{}
+
+// exchangeIn returns the exchange of the call ctx belongs to, or nil.
+func exchangeIn(ctx context.Context) *exchange {
+	x, _ := ctx.Value(exchangeKey{}).(*exchange)
+	return x
+}
+
+// exchangeOf returns the exchange of the call resp answers, or nil.
+func exchangeOf(resp *http.Response) *exchange {
+	if resp == nil || resp.Request == nil {
+		return nil
+	}
+	return exchangeIn(resp.Request.Context())
+}
+
+// record is called by the transport with the attempt whose answer it hands
+// back.
+func (x *exchange) record(attempts int, earlierEffect bool) {
+	if x != nil {
+		x.attempts, x.earlierEffect = attempts, earlierEffect
+	}
 }
 
 // Response is implemented by every response type of the generated client
@@ -281,7 +334,7 @@ func (s *respShape) onlyStatus() int {
 
 func (s *respShape) statusError(hr *http.Response, body []byte) error {
 	if hr.StatusCode >= 400 {
-		return newAPIError(hr, body)
+		return newAPIError(hr, body, exchangeOf(hr))
 	}
 	return s.decodeError(hr, hr.StatusCode, fmt.Errorf("unexpected status %d", hr.StatusCode))
 }

@@ -94,8 +94,9 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 type call struct {
 	req           *http.Request
 	ctx           context.Context
-	idem          bool // safe to send more than once
-	earlierEffect bool // an attempt before the current one may have taken effect
+	idem          bool      // safe to send more than once
+	earlierEffect bool      // an attempt before the current one may have taken effect
+	exchange      *exchange // where the answer's attempts are reported; nil outside the generated client
 }
 
 // begin checks and prepares a request before its first attempt: the
@@ -115,5 +116,5 @@ func (t *transport) begin(req *http.Request) (call, error) {
 	if err != nil {
 		return call{}, err
 	}
-	return call{req: req, ctx: ctx, idem: idempotentMethod(req.Method) || markedIdempotent(ctx)}, nil
+	return call{req: req, ctx: ctx, idem: idempotentMethod(req.Method) || markedIdempotent(ctx), exchange: exchangeIn(ctx)}, nil
 }

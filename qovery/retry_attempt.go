@@ -92,16 +92,19 @@ func (a *attempt) abandoned(ctx context.Context) error {
 }
 
 // keep reads the body of the response to be handed back within the attempt
-// (see buffer). A failed read becomes the outcome of the attempt.
+// (see buffer), and reports the attempts that led to it to the exchange of
+// the call. A failed read becomes the outcome of the attempt.
 func (t *transport) keep(c *call, a *attempt) {
 	if a.resp == nil || a.kept {
 		return
 	}
 	a.kept = true
-	if err := t.buffer(a.resp, a.n, c.earlierEffect); err != nil {
+	if err := t.buffer(a.resp); err != nil {
 		a.resp, a.err = nil, a.explain(err)
 		a.outcome = classify(nil, a.err, a.wire, c.idem)
+		return
 	}
+	c.exchange.record(a.n, c.earlierEffect)
 }
 
 // mayHaveTakenEffect reports whether an attempt that is about to be retried

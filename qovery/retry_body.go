@@ -68,7 +68,7 @@ func attemptRequest(req *http.Request, n int, seal bool) (*http.Request, error) 
 // error body cannot exhaust memory, and the credential is scrubbed from them
 // should the server echo it. A failed read is returned as a *DecodeError
 // carrying the status.
-func (t *transport) buffer(resp *http.Response, attempts int, earlierEffect bool) error {
+func (t *transport) buffer(resp *http.Response) error {
 	t.scrubHeader(resp.Header)
 	errStatus := resp.StatusCode >= 400
 	if (resp.Body == nil || resp.Body == http.NoBody) && !errStatus {
@@ -121,7 +121,7 @@ func (t *transport) buffer(resp *http.Response, attempts int, earlierEffect bool
 		}
 	}
 	resp.ContentLength = int64(buf.Len())
-	resp.Body = &bufferedBody{buf: buf, attempts: attempts, earlierEffect: earlierEffect, auth: t.auth}
+	resp.Body = &bufferedBody{buf: buf}
 	return nil
 }
 
@@ -160,14 +160,10 @@ func release(b *bytes.Buffer) {
 }
 
 // bufferedBody is a response body read ahead by the transport. Close
-// returns its buffer to the pool; it also carries the number of attempts
-// for *APIError.
+// returns its buffer to the pool.
 type bufferedBody struct {
-	mu            sync.Mutex
-	buf           *bytes.Buffer // nil once closed
-	attempts      int
-	earlierEffect bool        // an attempt before the last may have taken effect
-	auth          *authorizer // to scrub the credential from what the body decodes to
+	mu  sync.Mutex
+	buf *bytes.Buffer // nil once closed
 }
 
 func (b *bufferedBody) Read(p []byte) (int, error) {
