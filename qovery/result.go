@@ -40,7 +40,8 @@ func (c *Client) initAPI() error {
 
 // answers is how the generated client reaches the API: each call goes
 // through the Client's http.Client with an exchange of its own in its
-// context, which the errors built from the answer read.
+// context, which the errors built from the answer read, and each error
+// answer is made fit for the generated parser (see keepStatus).
 type answers struct {
 	hc   *http.Client
 	auth *authorizer
@@ -55,7 +56,38 @@ func (d answers) Do(req *http.Request) (*http.Response, error) {
 	if resp.Request == nil {
 		resp.Request = req
 	}
+	if err := keepStatus(resp); err != nil {
+		return nil, err
+	}
 	return resp, nil
+}
+
+// keepStatus makes sure the generated parser keeps the status of an error
+// answer. The parser decodes a JSON error body into the spec's Error schema
+// and, when that fails (a proxy's own JSON, a field of another type, a body
+// cut at 1 MiB), drops the whole response, status code included. Such a
+// body is labelled as text instead, so that the parser hands it over
+// untouched and Result, Check and the services turn it into an *APIError.
+func keepStatus(resp *http.Response) error {
+	if resp.StatusCode < 400 || resp.Body == nil || resp.Body == http.NoBody ||
+		!strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		e := &DecodeError{StatusCode: resp.StatusCode, Err: fmt.Errorf("reading body: %w", err)}
+		if resp.Request.URL != nil {
+			e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		}
+		return e
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	var e gen.Error
+	if json.Unmarshal(b, &e) != nil {
+		resp.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	return nil
 }
 
 // exchange is what the transport reports about one call, for the *APIError

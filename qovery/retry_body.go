@@ -2,15 +2,12 @@ package qovery
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
-
-	"github.com/qoverykit/qovery-go/gen"
 )
 
 const (
@@ -113,12 +110,6 @@ func (t *transport) buffer(resp *http.Response) error {
 			buf.Reset()
 			buf.Write(b)
 		}
-		if strings.Contains(resp.Header.Get("Content-Type"), "json") && !fitsErrorSchema(buf.Bytes()) {
-			// The generated parser would fail on this body and drop the
-			// whole response, status code included. Labelled as text, it
-			// is handed over untouched and becomes an *APIError.
-			resp.Header.Set("Content-Type", "text/plain; charset=utf-8")
-		}
 	}
 	resp.ContentLength = int64(buf.Len())
 	resp.Body = &bufferedBody{buf: buf}
@@ -140,11 +131,6 @@ func (t *transport) scrubHeader(h http.Header) {
 			}
 		}
 	}
-}
-
-func fitsErrorSchema(b []byte) bool {
-	var e gen.Error
-	return json.Unmarshal(b, &e) == nil
 }
 
 // maxPooled is the largest buffer kept for reuse.
