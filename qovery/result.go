@@ -182,11 +182,6 @@ func result[T any, R Response](resp R, err error) (*T, error) {
 	return out, nil
 }
 
-// errNullBody: a success body of JSON null, where the operation promises a
-// value (an object, for every operation of the API), decodes to a zero
-// value that would pass for a real one.
-var errNullBody = errors.New("the body is null where a value is expected")
-
 // Check is Result for operations whose success has no body worth decoding
 // (204 No Content, deletions, actions): it returns nil on any 2xx, and the
 // same errors as Result otherwise.
@@ -205,39 +200,6 @@ func check[R Response](resp R, err error) error {
 	}
 	return nil
 }
-
-// DecodeError reports a response that could not be read or decoded.
-type DecodeError struct {
-	Operation  string // generated operation name, e.g. "GetDatabase"
-	Method     string // request method, when known
-	Path       string // request path, when known
-	StatusCode int    // response status; 0 when the generated client did not say
-	Statuses   string // when StatusCode is 0, the statuses the operation decodes
-	Err        error  // underlying read or JSON error
-}
-
-func (e *DecodeError) Error() string {
-	var b strings.Builder
-	b.WriteString("qovery: ")
-	b.WriteString(e.Operation)
-	if e.Method != "" {
-		b.WriteString(" (" + e.Method + " " + e.Path + ")")
-	}
-	b.WriteString(": ")
-	switch {
-	case e.StatusCode != 0:
-		b.WriteString(strconv.Itoa(e.StatusCode) + " response")
-	case e.Statuses != "":
-		b.WriteString(e.Statuses + " response")
-	default:
-		b.WriteString("response")
-	}
-	b.WriteString(" body did not decode: ")
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
-
-func (e *DecodeError) Unwrap() error { return e.Err }
 
 // respShape caches, per generated response type, where its fields are.
 type respShape struct {

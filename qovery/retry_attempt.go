@@ -2,7 +2,6 @@ package qovery
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -133,22 +132,4 @@ func (a *attempt) result(d decision) (*http.Response, error) {
 		return nil, fmt.Errorf("qovery: gave up after %d attempts (%s): %w", a.n, d.reason, a.err)
 	}
 	return nil, a.err
-}
-
-// attemptTimeoutError reports that one attempt exceeded AttemptTimeout while
-// the caller's context was still live.
-type attemptTimeoutError struct {
-	d   time.Duration
-	err error
-}
-
-func (e *attemptTimeoutError) Error() string {
-	return "qovery: attempt timed out after " + e.d.String()
-}
-func (e *attemptTimeoutError) Timeout() bool   { return true }
-func (e *attemptTimeoutError) Temporary() bool { return true }
-
-func isAttemptTimeout(err error) bool {
-	var e *attemptTimeoutError
-	return errors.As(err, &e)
 }
