@@ -269,14 +269,23 @@ func (e *PageError) Error() string {
 }
 
 // ArgError reports an argument that is wrong before anything is sent, such
-// as an ID that is not a UUID. Callers can tell it with errors.As.
+// as an ID that is not a UUID, or a token or base URL given to New that it
+// cannot use. Callers can tell it with errors.As.
 type ArgError struct {
-	Arg    string // the argument's name, e.g. "databaseID"
-	Value  string // what was given, cleaned for printing and cut to 80 characters
+	Arg    string // the argument's name, e.g. "databaseID", "token" or "base URL"
+	Value  string // what was given, cleaned for printing and shortened; never a token
 	Reason string // what is wrong with it, e.g. "is not a UUID"
+
+	// msg, when set, is the whole message: for an argument whose value is
+	// not shown (a token), or whose message New has always worded its own
+	// way.
+	msg string
 }
 
 func (e *ArgError) Error() string {
+	if e.msg != "" {
+		return e.msg
+	}
 	return "qovery: " + e.Arg + " " + strconv.Quote(e.Value) + " " + e.Reason
 }
 
