@@ -246,24 +246,6 @@ func (a *authorizer) scrubError(err error) error {
 	return err
 }
 
-// redactedError stands for an error whose text showed the credential.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-
-// Is keeps errors.Is working through the replaced error without exposing
-// it.
-func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
-
-// Timeout keeps a timeout recognisable as one.
-func (e *redactedError) Timeout() bool {
-	var t interface{ Timeout() bool }
-	return errors.As(e.err, &t) && t.Timeout()
-}
-
 // The credentials of the Clients in use, so that Result and Check, which
 // are not tied to a Client, can clean the errors they return. A Client no
 // longer referenced drops out: the list holds weak pointers.

@@ -120,30 +120,6 @@ func backupStatus(b *Backup) (state, detail string) {
 	return state, detail
 }
 
-// BackupError is returned by Backups.Wait when a backup has failed (see
-// BackupPhaseOf).
-type BackupError struct {
-	DatabaseID string
-	BackupID   string
-	State      string  // status.state, e.g. "DEPLOYMENT_ERROR"
-	Status     string  // status.status_details.status, e.g. "ERROR"
-	Step       string  // the first step reported as failed, if any
-	Backup     *Backup // the backup as last read
-}
-
-func (e *BackupError) Error() string {
-	var b strings.Builder
-	b.WriteString("qovery: backup " + e.BackupID + " of database " + e.DatabaseID + " failed")
-	sep := ": "
-	for _, f := range [][2]string{{"state", e.State}, {"status", e.Status}, {"step", e.Step}} {
-		if f[1] != "" {
-			b.WriteString(sep + f[0] + " " + f[1])
-			sep = ", "
-		}
-	}
-	return b.String()
-}
-
 func newBackupError(databaseID, backupID string, b *Backup, redact func(string) string) *BackupError {
 	e := &BackupError{DatabaseID: databaseID, BackupID: backupID, Backup: b}
 	e.State, e.Status = backupStatus(b)
@@ -160,23 +136,6 @@ func newBackupError(databaseID, backupID string, b *Backup, redact func(string) 
 		}
 	}
 	return e
-}
-
-// ErrNoBackup is matched, like ErrNotFound, by the error Backups.Latest returns
-// when a database has no completed backup.
-var ErrNoBackup = errors.New("qovery: no completed backup")
-
-// notFoundError is a "not found" found by this package rather than reported
-// by the API. It matches ErrNotFound, and also extra when set.
-type notFoundError struct {
-	msg   string
-	extra error
-}
-
-func (e *notFoundError) Error() string { return e.msg }
-
-func (e *notFoundError) Is(target error) bool {
-	return target == ErrNotFound || (e.extra != nil && target == e.extra)
 }
 
 // Create starts a backup of a database and returns it as the API reports

@@ -131,10 +131,11 @@ func New(token string, opts ...Option) (*Client, error) {
 		}
 	}
 	if strings.TrimSpace(token) == "" {
-		return nil, errors.New("qovery: empty API token")
+		return nil, &ArgError{Arg: "token", Reason: "is empty", msg: "qovery: empty API token"}
 	}
 	if i := strings.IndexFunc(token, unicode.IsControl); i >= 0 {
-		return nil, fmt.Errorf("qovery: API token contains a control character (0x%02x at byte %d); no request could carry it", token[i], i)
+		why := fmt.Sprintf("contains a control character (0x%02x at byte %d)", token[i], i)
+		return nil, &ArgError{Arg: "token", Reason: why, msg: "qovery: API token " + why + "; no request could carry it"}
 	}
 	base, err := parseBaseURL(s.baseURL, s.insecure)
 	if err != nil {
@@ -150,7 +151,8 @@ func New(token string, opts ...Option) (*Client, error) {
 		next = http.DefaultTransport
 	}
 	if skipsVerify(next) {
-		return nil, errors.New("qovery: the HTTP client's transport skips TLS certificate verification; refusing to send credentials through it")
+		return nil, &ArgError{Arg: "HTTP client", Reason: "skips TLS certificate verification",
+			msg: "qovery: the HTTP client's transport skips TLS certificate verification; refusing to send credentials through it"}
 	}
 
 	auth := newAuthorizer(token, s.bearer, base, s.userAgent)
@@ -225,20 +227,25 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String(
 func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("qovery: invalid base URL %q", redactRawURL(raw))
+		shown := redactRawURL(raw)
+		return nil, &ArgError{Arg: "base URL", Value: shown, Reason: "does not parse", msg: fmt.Sprintf("qovery: invalid base URL %q", shown)}
 	}
-	shown := redactURLForError(u)
+	bad := func(reason string) *ArgError {
+		return &ArgError{Arg: "base URL", Value: redactURLForError(u), Reason: reason}
+	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("qovery: base URL %q must start with https:// (or http:// for a local server)", shown)
+		return nil, bad("must start with https:// (or http:// for a local server)")
 	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("qovery: base URL %q has no host", shown)
+		return nil, bad("has no host")
 	case u.User != nil:
-		return nil, fmt.Errorf("qovery: base URL %q must not carry user information", shown)
+		return nil, bad("must not carry user information")
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		return nil, fmt.Errorf("qovery: base URL %q must not have a query or fragment", shown)
+		return nil, bad("must not have a query or fragment")
 	case u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()):
-		return nil, fmt.Errorf("qovery: refusing plain http:// base URL on non-loopback host %q (use https, or WithInsecureHTTP)", u.Hostname())
+		e := bad("is plain http:// on a host other than loopback (use https, or WithInsecureHTTP)")
+		e.msg = fmt.Sprintf("qovery: refusing plain http:// base URL on non-loopback host %q (use https, or WithInsecureHTTP)", u.Hostname())
+		return nil, e
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""

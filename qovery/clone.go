@@ -310,17 +310,6 @@ func deployError(kind, id string, err error) error {
 	return &cloneDeployError{what: kind + " " + id, err: err}
 }
 
-type cloneDeployError struct {
-	what string
-	err  error
-}
-
-func (e *cloneDeployError) Error() string {
-	return "qovery: " + e.what + " was cloned, but deploying it failed: " + strings.TrimPrefix(e.err.Error(), "qovery: ")
-}
-
-func (e *cloneDeployError) Unwrap() error { return e.err }
-
 // missingID is the error for a clone answer without the new resource's ID
 // (op is the generated operation's name, as every *DecodeError gives it):
 // the answer does not fit the API's description, and nothing can be done

@@ -1,17 +1,49 @@
 package qovery
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"html"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
+
+// Errors
+//
+// Every error type and sentinel of the package is declared in this file.
+// What a call can return, and how to tell it:
+//
+//   - *APIError: the API answered with a status of 400 or more. errors.As
+//     gives the status, message, request ID, body and the number of
+//     attempts; errors.Is matches it against ErrUnauthorized (401),
+//     ErrForbidden (403), ErrNotFound (404), ErrConflict (409) and
+//     ErrRateLimited (429), as IsNotFound and the other helpers do. On a 429
+//     or 503 whose wait was too long to sleep, RetryAt says when to come
+//     back.
+//   - *DecodeError: an answer came but could not be read or decoded: a body
+//     cut off, JSON that does not fit the operation, an empty or null
+//     success body, or a success body larger than WithMaxResponseBody,
+//     which also matches ErrResponseTooLarge. It names the operation and,
+//     when known, the status.
+//   - *ArgError: an argument refused before anything was sent: an ID that
+//     is not a UUID, an empty state to wait for, a token or base URL New
+//     cannot use.
+//   - *PageError: a paginated list whose pages contradict each other, so
+//     that walking it would never end.
+//   - *StateError: a Wait method saw the resource reach a failure state.
+//     ErrWaitTimeout: WaitPolicy.Timeout ran out first.
+//   - *BackupError: Backups.Wait saw the backup fail. ErrNoBackup, which also
+//     matches ErrNotFound: Backups.Latest found no completed backup.
+//   - Errors met only through what they wrap or match, with errors.Is or
+//     errors.As on the inner error: a "not found" the package finds itself
+//     (a backup gone from its list) matches ErrNotFound; a deploy that fails
+//     after a clone wraps the deploy's *APIError; an attempt cut by
+//     RetryPolicy.AttemptTimeout is a net.Error whose Timeout is true; an
+//     error whose text showed the token is replaced by one without it, which
+//     errors.Is still matches against what the original matched
+//     (context.Canceled, syscall.ECONNRESET, ...) and errors.As no longer
+//     reaches.
+//   - A call stopped by its context: errors.Is(err, ctx.Err()) holds.
 
 // Sentinel errors matched by (*APIError).Is on the response status, so that
 // errors.Is(err, qovery.ErrNotFound) works on any error returned by this
@@ -28,6 +60,23 @@ var (
 // whose body, once decompressed, is larger than the limit (see
 // WithMaxResponseBody). Such an answer is not retried.
 var ErrResponseTooLarge = errors.New("qovery: response body too large")
+
+// ErrWaitTimeout is matched by the error a Wait* method returns when
+// WaitPolicy.Timeout runs out before the target state is reached.
+var ErrWaitTimeout = errors.New("qovery: timed out waiting")
+
+// ErrNoBackup is matched, like ErrNotFound, by the error Backups.Latest returns
+// when a database has no completed backup.
+var ErrNoBackup = errors.New("qovery: no completed backup")
+
+// errNullBody: a success body of JSON null, where the operation promises a
+// value (an object, for every operation of the API), decodes to a zero
+// value that would pass for a real one.
+var errNullBody = errors.New("the body is null where a value is expected")
+
+// errNoResend is what the refusing GetBody returns; the transport below
+// hands it back in place of the error that made it want to resend.
+var errNoResend = errors.New("qovery: the connection failed after the request was sent; the HTTP transport offered to send it again, but a request that is not idempotent is sent at most once per attempt, since the first may have taken effect")
 
 // APIError is a response with a status of 400 or more.
 type APIError struct {
@@ -125,8 +174,9 @@ func IsRateLimited(err error) bool { return errors.Is(err, ErrRateLimited) }
 var requestIDHeaders = []string{"X-Qovery-Request-Id", "X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid"}
 
 // newAPIError builds the error for an error response whose body has been
-// read into body.
-func newAPIError(resp *http.Response, body []byte) *APIError {
+// read into body. x, when not nil, is what the transport reported about the
+// call: the attempts it took, and the credential to keep out of the error.
+func newAPIError(resp *http.Response, body []byte, x *exchange) *APIError {
 	e := &APIError{Attempts: 1}
 	if resp == nil {
 		e.Message = "no response"
@@ -139,13 +189,13 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 			e.Path = resp.Request.URL.Path
 		}
 	}
-	if eb, ok := resp.Body.(*bufferedBody); ok {
-		e.Attempts = eb.attempts
-		e.earlierEffect = eb.earlierEffect
-	}
 	redact := func(s string) string { return s }
-	if eb, ok := resp.Body.(*bufferedBody); ok && eb.auth != nil {
-		redact = eb.auth.redact
+	if x != nil {
+		e.Attempts = max(x.attempts, 1)
+		e.earlierEffect = x.earlierEffect
+		if x.auth != nil {
+			redact = x.auth.redact
+		}
 	}
 	for _, h := range requestIDHeaders {
 		if v := resp.Header.Get(h); v != "" {
@@ -166,166 +216,45 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	return e
 }
 
-// errorMessage extracts a short, printable reason from an error body: the
-// message field of a JSON document, the title of an HTML page, or the first
-// line of text. It falls back to the status text. It looks at no more than
-// the first 64 KiB, so that a huge body costs no more than a small one.
-func errorMessage(body []byte, status int) string {
-	return messageOf(body, status, func(s string) string { return s })
+// DecodeError reports a response that could not be read or decoded.
+type DecodeError struct {
+	Operation  string // generated operation name, e.g. "GetDatabase"
+	Method     string // request method, when known
+	Path       string // request path, when known
+	StatusCode int    // response status; 0 when the generated client did not say
+	Statuses   string // when StatusCode is 0, the statuses the operation decodes
+	Err        error  // underlying read or JSON error
 }
 
-// messageOf is errorMessage with redact applied to the message once it is
-// decoded and cleaned, and before it is shortened: an escaped credential
-// (`\/`, `\u0072`, `&#114;`) only shows once decoded, and a shortened one
-// would no longer be recognised.
-func messageOf(body []byte, status int, redact func(string) string) string {
-	const scanLimit, lineLimit = 64 << 10, 1 << 10
-	b := bytes.TrimSpace(body)
-	var msg string
-	if len(b) > 0 {
-		head := b[:min(len(b), scanLimit)]
-		switch b[0] {
-		case '{', '[', '"':
-			if len(b) <= scanLimit {
-				msg = jsonMessage(b, 0)
-			}
-		case '<':
-			msg = htmlMessage(head)
-		}
-		if msg == "" && b[0] != '<' {
-			line, _, _ := bytes.Cut(head[:min(len(head), lineLimit)], []byte("\n"))
-			msg = string(line)
-		}
-	}
-	msg = cleanRedacted(msg, 300, redact)
-	if msg == "" {
-		msg = http.StatusText(status)
-	}
-	return msg
-}
-
-// messageKeys are the fields of a JSON error body that may hold the reason,
-// in order of preference.
-var messageKeys = []string{"message", "detail", "error_description", "error", "title", "description", "errors"}
-
-func jsonMessage(b []byte, depth int) string {
-	if depth > 3 {
-		return ""
-	}
-	switch b[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(b, &s) == nil {
-			return s
-		}
-	case '[':
-		var items []json.RawMessage
-		if json.Unmarshal(b, &items) == nil {
-			for _, it := range items {
-				if len(it) > 0 {
-					if m := jsonMessage(it, depth+1); m != "" {
-						return m
-					}
-				}
-			}
-		}
-	case '{':
-		var fields map[string]json.RawMessage
-		if json.Unmarshal(b, &fields) != nil {
-			return ""
-		}
-		for _, k := range messageKeys {
-			if v := bytes.TrimSpace(fields[k]); len(v) > 0 {
-				if m := jsonMessage(v, depth+1); m != "" {
-					return m
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// htmlMessage returns the text of the page's <title>, or of its first <h1>.
-func htmlMessage(b []byte) string {
-	lower := make([]byte, len(b))
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		lower[i] = c
-	}
-	for _, tag := range []string{"title", "h1"} {
-		start := bytes.Index(lower, []byte("<"+tag))
-		if start < 0 {
-			continue
-		}
-		open := bytes.IndexByte(lower[start:], '>')
-		if open < 0 {
-			continue
-		}
-		from := start + open + 1
-		end := bytes.Index(lower[from:], []byte("</"+tag))
-		if end < 0 {
-			continue
-		}
-		if text := html.UnescapeString(stripTags(string(b[from : from+end]))); strings.TrimSpace(text) != "" {
-			return text
-		}
-	}
-	return ""
-}
-
-func stripTags(s string) string {
+func (e *DecodeError) Error() string {
 	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			in = true
-		case r == '>':
-			in = false
-		case !in:
-			b.WriteRune(r)
-		}
+	b.WriteString("qovery: ")
+	b.WriteString(e.Operation)
+	if e.Method != "" {
+		b.WriteString(" (" + e.Method + " " + e.Path + ")")
 	}
+	b.WriteString(": ")
+	switch {
+	case e.StatusCode != 0:
+		b.WriteString(strconv.Itoa(e.StatusCode) + " response")
+	case e.Statuses != "":
+		b.WriteString(e.Statuses + " response")
+	default:
+		b.WriteString("response")
+	}
+	b.WriteString(" body did not decode: ")
+	b.WriteString(e.Err.Error())
 	return b.String()
 }
 
-// cleanText makes s safe to print on one line: valid UTF-8, no control
-// characters, collapsed spaces, at most limit runes.
-func cleanText(s string, limit int) string {
-	return cleanRedacted(s, limit, nil)
-}
-
-// cleanRedacted is cleanText with redact (when not nil) applied between
-// cleaning and shortening.
-func cleanRedacted(s string, limit int, redact func(string) string) string {
-	if s == "" {
-		return ""
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
-	if redact != nil {
-		s = redact(s)
-	}
-	if utf8.RuneCountInString(s) > limit {
-		n := 0
-		for i := range s {
-			if n == limit {
-				return s[:i] + "…"
-			}
-			n++
-		}
-	}
-	return s
-}
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 // PageError reports a paginated list whose pages contradict each other, so
 // that walking it could go on forever: an item ID met twice (a page served
 // again, a cursor that does not move or that cycles back), or a full page
 // whose last item has no ID to continue from. See Backups for the rule.
 type PageError struct {
-	List      string // the list, e.g. "backups of database <id>"
+	List      string // the list, e.g. "Backups.ListIter (listDatabaseBackup) of database <id>"
 	Page      int    // the page, counted from 1, on which the walk stopped
 	ItemID    string // the repeated ID; empty when the last item had none
 	FirstPage int    // the page ItemID was first seen on
@@ -340,13 +269,126 @@ func (e *PageError) Error() string {
 }
 
 // ArgError reports an argument that is wrong before anything is sent, such
-// as an ID that is not a UUID. Callers can tell it with errors.As.
+// as an ID that is not a UUID, or a token or base URL given to New that it
+// cannot use. Callers can tell it with errors.As.
 type ArgError struct {
-	Arg    string // the argument's name, e.g. "databaseID"
-	Value  string // what was given, cleaned for printing and cut to 80 characters
+	Arg    string // the argument's name, e.g. "databaseID", "token" or "base URL"
+	Value  string // what was given, cleaned for printing and shortened; never a token
 	Reason string // what is wrong with it, e.g. "is not a UUID"
+
+	// msg, when set, is the whole message: for an argument whose value is
+	// not shown (a token), or whose message New has always worded its own
+	// way.
+	msg string
 }
 
 func (e *ArgError) Error() string {
+	if e.msg != "" {
+		return e.msg
+	}
 	return "qovery: " + e.Arg + " " + strconv.Quote(e.Value) + " " + e.Reason
+}
+
+// StateError reports that the resource being waited on reached a failure
+// state (see State.Failed).
+type StateError struct {
+	Kind    string // "application", "container", "database" or "environment"
+	ID      string
+	Target  State  // the state that was waited for
+	State   State  // the failure state reached
+	Message string // the status message, when the API gives one
+}
+
+func (e *StateError) Error() string {
+	s := "qovery: " + e.Kind + " " + e.ID + " reached " + string(e.State) + " while waiting for " + string(e.Target)
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// BackupError is returned by Backups.Wait when a backup has failed (see
+// BackupPhaseOf).
+type BackupError struct {
+	DatabaseID string
+	BackupID   string
+	State      string  // status.state, e.g. "DEPLOYMENT_ERROR"
+	Status     string  // status.status_details.status, e.g. "ERROR"
+	Step       string  // the first step reported as failed, if any
+	Backup     *Backup // the backup as last read
+}
+
+func (e *BackupError) Error() string {
+	var b strings.Builder
+	b.WriteString("qovery: backup " + e.BackupID + " of database " + e.DatabaseID + " failed")
+	sep := ": "
+	for _, f := range [][2]string{{"state", e.State}, {"status", e.Status}, {"step", e.Step}} {
+		if f[1] != "" {
+			b.WriteString(sep + f[0] + " " + f[1])
+			sep = ", "
+		}
+	}
+	return b.String()
+}
+
+// notFoundError is a "not found" found by this package rather than reported
+// by the API. It matches ErrNotFound, and also extra when set.
+type notFoundError struct {
+	msg   string
+	extra error
+}
+
+func (e *notFoundError) Error() string { return e.msg }
+
+func (e *notFoundError) Is(target error) bool {
+	return target == ErrNotFound || (e.extra != nil && target == e.extra)
+}
+
+// cloneDeployError is the failure of the deploy that follows a clone; see
+// deployError.
+type cloneDeployError struct {
+	what string
+	err  error
+}
+
+func (e *cloneDeployError) Error() string {
+	return "qovery: " + e.what + " was cloned, but deploying it failed: " + strings.TrimPrefix(e.err.Error(), "qovery: ")
+}
+
+func (e *cloneDeployError) Unwrap() error { return e.err }
+
+// redactedError stands for an error whose text showed the credential.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+
+// Is keeps errors.Is working through the replaced error without exposing
+// it.
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// Timeout keeps a timeout recognisable as one.
+func (e *redactedError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.err, &t) && t.Timeout()
+}
+
+// attemptTimeoutError reports that one attempt exceeded AttemptTimeout while
+// the caller's context was still live.
+type attemptTimeoutError struct {
+	d   time.Duration
+	err error
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return "qovery: attempt timed out after " + e.d.String()
+}
+func (e *attemptTimeoutError) Timeout() bool   { return true }
+func (e *attemptTimeoutError) Temporary() bool { return true }
+
+func isAttemptTimeout(err error) bool {
+	var e *attemptTimeoutError
+	return errors.As(err, &e)
 }

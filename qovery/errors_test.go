@@ -2,13 +2,21 @@ package qovery
 
 import (
 	"bytes"
+	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/qoverykit/qovery-go/gen"
+	"github.com/qoverykit/qovery-go/internal/fixtures"
 )
 
 func TestErrorMessageParsing(t *testing.T) {
@@ -88,9 +96,8 @@ func TestNewAPIError(t *testing.T) {
 		StatusCode: 409,
 		Header:     http.Header{"X-Request-Id": {"req-123"}},
 		Request:    req,
-		Body:       &bufferedBody{attempts: 3},
 	}
-	e := newAPIError(resp, []byte(`{"message":"deployment in progress"}`))
+	e := newAPIError(resp, []byte(`{"message":"deployment in progress"}`), &exchange{attempts: 3})
 	if e.StatusCode != 409 || e.Method != "DELETE" || e.Path != "/database/abc" || e.RequestID != "req-123" ||
 		e.Message != "deployment in progress" || e.Attempts != 3 {
 		t.Fatalf("newAPIError = %+v", e)
@@ -134,5 +141,192 @@ func TestAPIErrorNeverHoldsTheToken(t *testing.T) {
 	}
 	if !strings.Contains(ae.Message, "[redacted]") || !strings.Contains(ae.RequestID, "[redacted]") {
 		t.Fatalf("message %q", ae.Message)
+	}
+}
+
+// The attempts an *APIError reports are those of the call that produced it,
+// retries included, through a service method as through Result.
+func TestAPIErrorReportsTheAttemptsOfTheCall(t *testing.T) {
+	h := &counter{script: []int{429, 429, 404}, body: `{"message":"no such database"}`}
+	c, _ := newTestClient(t, serve(t, h).URL)
+	_, err := c.Databases.Get(context.Background(), "6f1c7d39-8d57-4d6a-9a3b-2c1e0f9b8a77")
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 404 || ae.Attempts != 3 || h.hits.Load() != 3 {
+		t.Fatalf("err = %v (%+v) after %d hits, want a 404 *APIError after 3 attempts", err, ae, h.hits.Load())
+	}
+	if !strings.Contains(err.Error(), "after 3 attempts") {
+		t.Fatalf("err = %q does not tell the attempts", err)
+	}
+
+	// A later call on the same Client starts its own count.
+	h.hits.Store(0)
+	h.script = []int{404}
+	_, err = c.Databases.Get(context.Background(), "6f1c7d39-8d57-4d6a-9a3b-2c1e0f9b8a77")
+	if !errors.As(err, &ae) || ae.Attempts != 1 {
+		t.Fatalf("err = %v (%+v), want a 404 *APIError after 1 attempt", err, ae)
+	}
+}
+
+// The tests below check errors.As or errors.Is on an error of each type and
+// each sentinel, as a call of the package produces it.
+
+const someDB = "6f1c7d39-8d57-4d6a-9a3b-2c1e0f9b8a77"
+
+func TestErrorsSentinelsMatchAPIErrorsOfAService(t *testing.T) {
+	for code, sentinel := range map[int]error{401: ErrUnauthorized, 403: ErrForbidden, 404: ErrNotFound, 409: ErrConflict, 429: ErrRateLimited} {
+		c, _ := newTestClient(t, fixed(t, code, "application/json", `{"message":"no"}`))
+		_, err := c.Databases.Get(context.Background(), someDB)
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.StatusCode != code || !errors.Is(err, sentinel) {
+			t.Errorf("%d: err = %v, want an *APIError matching %v", code, err, sentinel)
+		}
+	}
+}
+
+func TestErrorsDecodeErrorAndResponseTooLarge(t *testing.T) {
+	c, _ := newTestClient(t, fixed(t, 200, "application/json", `{"id": `))
+	_, err := c.Databases.Get(context.Background(), someDB)
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Operation != "GetDatabase" {
+		t.Errorf("truncated body: err = %v, want a *DecodeError", err)
+	}
+
+	c, _ = newTestClient(t, fixed(t, 200, "application/json", `{"id":"`+someDB+`","name":"`+strings.Repeat("x", 200)+`"}`), WithMaxResponseBody(64))
+	_, err = c.Databases.Get(context.Background(), someDB)
+	if !errors.As(err, &de) || !errors.Is(err, ErrResponseTooLarge) {
+		t.Errorf("large body: err = %v, want a *DecodeError matching ErrResponseTooLarge", err)
+	}
+
+	c, _ = newTestClient(t, fixed(t, 200, "application/json", `null`))
+	_, err = Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(context.Background(), mustUUID(t, someDB)))
+	if !errors.As(err, &de) || !errors.Is(err, errNullBody) {
+		t.Errorf("null body: err = %v, want a *DecodeError matching errNullBody", err)
+	}
+}
+
+func TestErrorsArgError(t *testing.T) {
+	var ae *ArgError
+	if _, err := New(""); !errors.As(err, &ae) || ae.Arg != "token" || ae.Value != "" {
+		t.Errorf("New(\"\") = %v, want an *ArgError for the token", err)
+	}
+	if _, err := New("abc\x00def"); !errors.As(err, &ae) || ae.Arg != "token" || strings.Contains(ae.Value+ae.Reason, "abc") {
+		t.Errorf("New with a control character = %v, want an *ArgError that does not show the token", err)
+	}
+	for _, u := range []string{"http://[::1", "ftp://api.qovery.com", "https://", "https://u:p@api.qovery.com", "https://api.qovery.com/?a=b", "http://api.qovery.com"} {
+		if _, err := New(testToken, WithBaseURL(u)); !errors.As(err, &ae) || ae.Arg != "base URL" || ae.Reason == "" {
+			t.Errorf("New(WithBaseURL(%q)) = %v, want an *ArgError for the base URL", u, err)
+		}
+	}
+	insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	if _, err := New(testToken, WithHTTPClient(insecure)); !errors.As(err, &ae) || ae.Arg != "HTTP client" {
+		t.Errorf("New with TLS verification off = %v, want an *ArgError for the HTTP client", err)
+	}
+	c, _ := newTestClient(t, "http://127.0.0.1:1")
+	if _, err := c.Databases.Get(context.Background(), "db"); !errors.As(err, &ae) || ae.Arg != "databaseID" || ae.Value != "db" {
+		t.Errorf("Databases.Get(\"db\") = %v, want an *ArgError for databaseID", err)
+	}
+}
+
+func TestErrorsPageError(t *testing.T) {
+	c, _ := lyingList(t, func(string) string { return backupPage(0) })
+	_, err := c.Backups.Latest(context.Background(), lieDB)
+	var pe *PageError
+	if !errors.As(err, &pe) || pe.ItemID == "" {
+		t.Fatalf("err = %v, want a *PageError", err)
+	}
+}
+
+func TestErrorsStateErrorAndWaitTimeout(t *testing.T) {
+	srv := fixtures.NewServer(t)
+	ids := srv.Seed()
+	c, _ := newTestClient(t, srv.URL)
+	ctx := context.Background()
+	srv.FailNext(ids.ApplicationID, "no Dockerfile")
+	if _, err := c.Applications.Stop(ctx, ids.ApplicationID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Applications.Wait(ctx, ids.ApplicationID, StateStopped)
+	var se *StateError
+	if !errors.As(err, &se) || !se.State.Failed() {
+		t.Errorf("err = %v, want a *StateError", err)
+	}
+
+	srv.SetState(ids.DatabaseID, "DEPLOYING")
+	c, _ = newTestClient(t, srv.URL, WithWaitPolicy(WaitPolicy{MinInterval: time.Millisecond, MaxInterval: time.Millisecond, Timeout: 20 * time.Millisecond}))
+	if _, err := c.Databases.Wait(ctx, ids.DatabaseID, StateDeployed); !errors.Is(err, ErrWaitTimeout) {
+		t.Errorf("err = %v, want ErrWaitTimeout", err)
+	}
+}
+
+func TestErrorsBackupErrorAndNotFound(t *testing.T) {
+	w := newCBWorld(t)
+	ctx := context.Background()
+	_, err := w.c.Backups.Latest(ctx, w.ids.DatabaseID)
+	var nf *notFoundError
+	if !errors.As(err, &nf) || !errors.Is(err, ErrNotFound) || !errors.Is(err, ErrNoBackup) {
+		t.Errorf("no backup: err = %v, want a *notFoundError matching ErrNotFound and ErrNoBackup", err)
+	}
+
+	w.srv.FailNext("addBackupDatabase", "pg_dump: connection refused")
+	created, err := w.c.Backups.Create(ctx, w.ids.DatabaseID, "nightly", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.c.Backups.Wait(ctx, w.ids.DatabaseID, created.Id.String())
+	var be *BackupError
+	if !errors.As(err, &be) || be.BackupID != created.Id.String() {
+		t.Errorf("failed backup: err = %v, want a *BackupError", err)
+	}
+}
+
+func TestErrorsCloneDeployErrorWrapsTheAPIError(t *testing.T) {
+	w := newCBWorld(t)
+	w.inject("deployDatabase", 1, http.StatusConflict, "operation in progress")
+	_, err := w.c.Databases.Clone(context.Background(), w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
+	var cde *cloneDeployError
+	var ae *APIError
+	if !errors.As(err, &cde) || !errors.As(err, &ae) || ae.StatusCode != http.StatusConflict || !errors.Is(err, ErrConflict) {
+		t.Fatalf("err = %v, want a *cloneDeployError wrapping a 409 *APIError", err)
+	}
+}
+
+func TestErrorsRedactedErrorKeepsErrorsIs(t *testing.T) {
+	rt := rtFunc(func(*http.Request) (*http.Response, error) {
+		return nil, fmt.Errorf("proxy echoed %s: %w", testToken, syscall.ECONNRESET)
+	})
+	c, _ := newTestClient(t, "http://127.0.0.1:1", WithHTTPClient(&http.Client{Transport: rt}))
+	_, err := c.Databases.Get(context.Background(), someDB)
+	var re *redactedError
+	if !errors.As(err, &re) || !errors.Is(err, syscall.ECONNRESET) || strings.Contains(err.Error(), testToken) {
+		t.Fatalf("err = %v, want a *redactedError matching ECONNRESET, without the token", err)
+	}
+}
+
+func TestErrorsAttemptTimeout(t *testing.T) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	p := fastPolicy()
+	p.MaxAttempts, p.AttemptTimeout = 1, 20*time.Millisecond
+	c, _ := newTestClient(t, srv.URL, WithRetryPolicy(p))
+	_, err := c.Databases.Get(context.Background(), someDB)
+	var ate *attemptTimeoutError
+	var ne net.Error
+	if !errors.As(err, &ate) || !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("err = %v, want an *attemptTimeoutError that is a net.Error timeout", err)
+	}
+}
+
+func TestErrorsNoResend(t *testing.T) {
+	// A transport below that wants to send a POST again, as HTTP/2 does
+	// after a stream reset, gets errNoResend from the sealed body.
+	rt := rtFunc(func(r *http.Request) (*http.Response, error) {
+		if _, err := r.GetBody(); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("GetBody gave a body")
+	})
+	c, _ := newTestClient(t, "http://127.0.0.1:1", WithHTTPClient(&http.Client{Transport: rt}))
+	_, err := do(t, c, context.Background(), http.MethodPost, "/organization", strings.NewReader(`{"name":"x"}`))
+	if !errors.Is(err, errNoResend) {
+		t.Fatalf("err = %v, want errNoResend", err)
 	}
 }

@@ -2,7 +2,6 @@ package qovery
 
 import (
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,10 +18,6 @@ import (
 // such a request carries a body (empty when there is none) whose GetBody
 // refuses. The price is that HTTP/1.1 sends an empty body as chunked
 // ("Transfer-Encoding: chunked", then the empty last chunk).
-
-// errNoResend is what the refusing GetBody returns; the transport below
-// hands it back in place of the error that made it want to resend.
-var errNoResend = errors.New("qovery: the connection failed after the request was sent; the HTTP transport offered to send it again, but a request that is not idempotent is sent at most once per attempt, since the first may have taken effect")
 
 func refuseRewind() (io.ReadCloser, error) { return nil, errNoResend }
 

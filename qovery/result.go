@@ -1,6 +1,7 @@
 package qovery
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,13 +29,98 @@ func (c *Client) API() *gen.ClientWithResponses { return c.api }
 
 func (c *Client) initAPI() error {
 	api, err := gen.NewClientWithResponses(c.baseStr,
-		gen.WithHTTPClient(c.http),
+		gen.WithHTTPClient(answers{hc: c.http, auth: c.auth}),
 		gen.WithRequestEditorFn(c.auth.editRequest))
 	if err != nil {
 		return fmt.Errorf("qovery: %w", err)
 	}
 	c.api = api
 	return nil
+}
+
+// answers is how the generated client reaches the API: each call goes
+// through the Client's http.Client with an exchange of its own in its
+// context, which the errors built from the answer read, and each error
+// answer is made fit for the generated parser (see keepStatus).
+type answers struct {
+	hc   *http.Client
+	auth *authorizer
+}
+
+func (d answers) Do(req *http.Request) (*http.Response, error) {
+	req = req.WithContext(context.WithValue(req.Context(), exchangeKey{}, &exchange{auth: d.auth}))
+	resp, err := d.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Request == nil {
+		resp.Request = req
+	}
+	if err := keepStatus(resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// keepStatus makes sure the generated parser keeps the status of an error
+// answer. The parser decodes a JSON error body into the spec's Error schema
+// and, when that fails (a proxy's own JSON, a field of another type, a body
+// cut at 1 MiB), drops the whole response, status code included. Such a
+// body is labelled as text instead, so that the parser hands it over
+// untouched and Result, Check and the services turn it into an *APIError.
+func keepStatus(resp *http.Response) error {
+	if resp.StatusCode < 400 || resp.Body == nil || resp.Body == http.NoBody ||
+		!strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		e := &DecodeError{StatusCode: resp.StatusCode, Err: fmt.Errorf("reading body: %w", err)}
+		if resp.Request.URL != nil {
+			e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		}
+		return e
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	var e gen.Error
+	if json.Unmarshal(b, &e) != nil {
+		resp.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	return nil
+}
+
+// exchange is what the transport reports about one call, for the *APIError
+// built from its answer: how many attempts it took, and whether one before
+// the last may have taken effect.
+type exchange struct {
+	auth          *authorizer // the Client's credential, scrubbed from the error
+	attempts      int
+	earlierEffect bool
+}
+
+type exchangeKey struct{}
+
+// exchangeIn returns the exchange of the call ctx belongs to, or nil.
+func exchangeIn(ctx context.Context) *exchange {
+	x, _ := ctx.Value(exchangeKey{}).(*exchange)
+	return x
+}
+
+// exchangeOf returns the exchange of the call resp answers, or nil.
+func exchangeOf(resp *http.Response) *exchange {
+	if resp == nil || resp.Request == nil {
+		return nil
+	}
+	return exchangeIn(resp.Request.Context())
+}
+
+// record is called by the transport with the attempt whose answer it hands
+// back.
+func (x *exchange) record(attempts int, earlierEffect bool) {
+	if x != nil {
+		x.attempts, x.earlierEffect = attempts, earlierEffect
+	}
 }
 
 // Response is implemented by every response type of the generated client
@@ -84,11 +170,6 @@ func result[T any, R Response](resp R, err error) (*T, error) {
 	return answer(sh, hr, body, typed)
 }
 
-// errNullBody: a success body of JSON null, where the operation promises a
-// value (an object, for every operation of the API), decodes to a zero
-// value that would pass for a real one.
-var errNullBody = errors.New("the body is null where a value is expected")
-
 // Check is Result for operations whose success has no body worth decoding
 // (204 No Content, deletions, actions): it returns nil on any 2xx, and the
 // same errors as Result otherwise.
@@ -107,39 +188,6 @@ func check[R Response](resp R, err error) error {
 	}
 	return nil
 }
-
-// DecodeError reports a response that could not be read or decoded.
-type DecodeError struct {
-	Operation  string // generated operation name, e.g. "GetDatabase"
-	Method     string // request method, when known
-	Path       string // request path, when known
-	StatusCode int    // response status; 0 when the generated client did not say
-	Statuses   string // when StatusCode is 0, the statuses the operation decodes
-	Err        error  // underlying read or JSON error
-}
-
-func (e *DecodeError) Error() string {
-	var b strings.Builder
-	b.WriteString("qovery: ")
-	b.WriteString(e.Operation)
-	if e.Method != "" {
-		b.WriteString(" (" + e.Method + " " + e.Path + ")")
-	}
-	b.WriteString(": ")
-	switch {
-	case e.StatusCode != 0:
-		b.WriteString(strconv.Itoa(e.StatusCode) + " response")
-	case e.Statuses != "":
-		b.WriteString(e.Statuses + " response")
-	default:
-		b.WriteString("response")
-	}
-	b.WriteString(" body did not decode: ")
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
-
-func (e *DecodeError) Unwrap() error { return e.Err }
 
 // respShape caches, per generated response type, where its fields are.
 type respShape struct {
@@ -268,7 +316,7 @@ func (s *respShape) onlyStatus() int {
 
 func (s *respShape) statusError(hr *http.Response, body []byte) error {
 	if hr.StatusCode >= 400 {
-		return newAPIError(hr, body)
+		return newAPIError(hr, body, exchangeOf(hr))
 	}
 	return s.decodeError(hr, hr.StatusCode, fmt.Errorf("unexpected status %d", hr.StatusCode))
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -149,5 +150,26 @@ func TestResultTruncatedBody(t *testing.T) {
 	var de *DecodeError
 	if !errors.As(err, &de) || !errors.Is(err, io.ErrUnexpectedEOF) || de.Operation != "ListOrganization" {
 		t.Fatalf("err = %v, want a *DecodeError wrapping io.ErrUnexpectedEOF", err)
+	}
+}
+
+// An error answer whose JSON does not fit the spec's Error schema (status as
+// a string here) would make the generated parser fail and drop the status;
+// Result and the services must still return the *APIError with its message.
+func TestErrorJSONOutsideTheSchemaKeepsTheStatus(t *testing.T) {
+	const id = "6f1c7d39-8d57-4d6a-9a3b-2c1e0f9b8a77"
+	for _, code := range []int{401, 403, 404} {
+		t.Run(strconv.Itoa(code), func(t *testing.T) {
+			url := fixed(t, code, "application/json", `{"status":"`+strconv.Itoa(code)+`","message":"database gone"}`)
+			c, _ := newTestClient(t, url)
+			_, viaResult := Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(context.Background(), mustUUID(t, id)))
+			_, viaService := c.Databases.Get(context.Background(), id)
+			for name, err := range map[string]error{"Result": viaResult, "Databases.Get": viaService} {
+				var ae *APIError
+				if !errors.As(err, &ae) || ae.StatusCode != code || ae.Message != "database gone" {
+					t.Errorf("%s: err = %v, want a %d *APIError saying %q", name, err, code, "database gone")
+				}
+			}
+		})
 	}
 }

@@ -81,28 +81,6 @@ func (p WaitPolicy) withDefaults() WaitPolicy {
 	return p
 }
 
-// ErrWaitTimeout is matched by the error a Wait* method returns when
-// WaitPolicy.Timeout runs out before the target state is reached.
-var ErrWaitTimeout = errors.New("qovery: timed out waiting")
-
-// StateError reports that the resource being waited on reached a failure
-// state (see State.Failed).
-type StateError struct {
-	Kind    string // "application", "container", "database" or "environment"
-	ID      string
-	Target  State  // the state that was waited for
-	State   State  // the failure state reached
-	Message string // the status message, when the API gives one
-}
-
-func (e *StateError) Error() string {
-	s := "qovery: " + e.Kind + " " + e.ID + " reached " + string(e.State) + " while waiting for " + string(e.Target)
-	if e.Message != "" {
-		s += ": " + e.Message
-	}
-	return s
-}
-
 // waitStatus implements the generated Wait methods of the services
 // (c.Applications.Wait, c.Databases.Wait, ...); get reads the status.
 func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, get func(context.Context) (*gen.Status, error)) (*gen.Status, error) {
