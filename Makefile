@@ -28,14 +28,17 @@ USERMOD := qovery/qoverytest/testdata/usermod
 
 # golangci-lint with the linters of .golangci.yml. It is built from its own
 # module, tools/lint, so that its dependencies stay out of the library's
-# go.mod; the first run builds it, which takes a few minutes.
+# go.mod; the first run builds it, which takes a few minutes. `make test`
+# runs it too, right after vet; `make lint` runs it alone.
 LINT = $(GO) tool -modfile=tools/lint/go.mod golangci-lint
 
 lint:
 	$(LINT) run ./...
 
-# What CI runs (.ci/run).
+# What CI runs (.ci/run): vet, golangci-lint, the tests, the usermod
+# module and the check that the generated files are current.
 test: vet
+	$(LINT) run ./...
 	@$(if $(RACE),,echo "note: cgo is off (no C compiler?), so tests run without -race")
 	$(GO) test $(RACE) ./...
 	cd $(USERMOD) && $(GO) vet ./... && $(GO) test ./...

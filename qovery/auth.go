@@ -263,7 +263,8 @@ func (a *authorizer) register() {
 			kept = append(kept, p)
 		}
 	}
-	live.auths = append(kept, weak.Make(a))
+	kept = append(kept, weak.Make(a))
+	live.auths = kept
 }
 
 // eachLive calls f with the authorizer of every Client in use.

@@ -276,7 +276,7 @@ func BenchmarkGetDatabaseWire(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	req := []byte("GET " + u.Path + "/database/" + benchDBID + " HTTP/1.1\r\n" +
 		"Host: " + u.Host + "\r\n" +
 		"User-Agent: Go-http-client/1.1\r\n" +

@@ -36,7 +36,6 @@ type Client struct {
 	// Services are the operations of the API: c.Databases.Get and so on.
 	Services
 
-	base      *url.URL
 	baseStr   string
 	bearer    bool
 	http      *http.Client
@@ -175,7 +174,6 @@ func New(token string, opts ...Option) (*Client, error) {
 	hc.CheckRedirect = checkRedirect(src.CheckRedirect)
 
 	c := &Client{
-		base:      base,
 		baseStr:   base.String(),
 		bearer:    s.bearer,
 		http:      &hc,

@@ -87,7 +87,8 @@ func ExampleResult() {
 	// the typed body of a success, or an error.
 	db, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, uuid.MustParse(ids.DatabaseID)))
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	fmt.Println(db.Name, db.Type, db.Version)
 	// Output: db POSTGRESQL 16
@@ -115,7 +116,8 @@ func ExampleIsNotFound() {
 	case qovery.IsNotFound(err):
 		fmt.Println("no such database")
 	case err != nil:
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	// Output: no such database
 }
@@ -188,7 +190,8 @@ func ExampleClient_Backups() {
 	n := 0
 	for b, err := range c.Backups.ListIter(context.Background(), ids.DatabaseID, nil) {
 		if err != nil {
-			log.Fatal(err)
+			fmt.Println(err)
+			return
 		}
 		if n == 0 {
 			fmt.Println("newest:", *b.Name)
@@ -207,11 +210,13 @@ func ExampleDatabasesService_Wait() {
 	ctx := context.Background()
 
 	if err := qovery.Check(c.API().StopDatabaseWithResponse(ctx, uuid.MustParse(ids.DatabaseID))); err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	status, err := c.Databases.Wait(ctx, ids.DatabaseID, qovery.StateStopped)
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	fmt.Println(*status.State)
 	// Output: STOPPED
@@ -224,7 +229,8 @@ func ExampleApplicationsService_Wait_failure() {
 	srv.FailNext(ids.ApplicationID, "readiness probe failed")
 
 	if err := qovery.Check(c.API().StopApplicationWithResponse(ctx, uuid.MustParse(ids.ApplicationID))); err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	_, err := c.Applications.Wait(ctx, ids.ApplicationID, qovery.StateStopped)
 	var failed *qovery.StateError

@@ -107,7 +107,7 @@ func fuzzCall(c *Client, op byte, answers ...cannedAnswer) (method, path, opName
 // printable reports whether s is one line of valid UTF-8 without control
 // characters.
 func printable(s string) bool {
-	return utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) }) < 0
+	return utf8.ValidString(s) && strings.IndexFunc(s, unicode.IsControl) < 0
 }
 
 var (
@@ -187,7 +187,7 @@ func FuzzAPIErrorBody(f *testing.F) {
 		sentinels := map[int]error{401: ErrUnauthorized, 403: ErrForbidden, 404: ErrNotFound, 409: ErrConflict, 429: ErrRateLimited}
 		for status, sentinel := range sentinels {
 			if errors.Is(err, sentinel) != (status == code) {
-				t.Fatalf("errors.Is(%d error, %v) = %v", code, sentinel, !(status == code))
+				t.Fatalf("errors.Is(%d error, %v) = %v", code, sentinel, status != code)
 			}
 		}
 	})

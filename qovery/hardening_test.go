@@ -12,10 +12,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/qoverykit/qovery-go/gen"
@@ -292,7 +292,7 @@ func TestHardeningErrorBodyReadUpToOneMiB(t *testing.T) {
 	for _, status := range []int{http.StatusNotFound, http.StatusServiceUnavailable, http.StatusInternalServerError} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			h := &endlessBody{status: status, ctype: "application/json"}
-			srv, _ := countedServer(t, h)
+			srv := serve(t, h)
 			wire := &wireCounter{}
 			tr := &http.Transport{DialContext: wire.dial}
 			defer tr.CloseIdleConnections()
@@ -357,7 +357,9 @@ func (c *wireConn) Read(p []byte) (int, error) {
 // TestHardeningEndlessResponseBoundedByContext: a response that never ends
 // (headers and then a trickle, headers and then silence, a flood, or no
 // answer at all) holds the caller no longer than its context, and leaves
-// nothing running behind it.
+// nothing running behind it. Each case runs in a testing/synctest bubble,
+// on an in-memory network: the deadline and the pauses pass on the
+// bubble's clock, and the goroutines left are counted exactly.
 func TestHardeningEndlessResponseBoundedByContext(t *testing.T) {
 	const deadline = 300 * time.Millisecond
 	// The handlers read the request body first: until it is consumed, a
@@ -377,50 +379,55 @@ func TestHardeningEndlessResponseBoundedByContext(t *testing.T) {
 	})
 	cases := map[string]http.Handler{
 		"trickle": &endlessBody{status: http.StatusOK, ctype: "application/json", pause: 5 * time.Millisecond},
-		"flood":   &endlessBody{status: http.StatusOK, ctype: "application/json", pause: 200 * time.Microsecond},
+		// About 15 KB every 500µs: some 9 MB by the deadline, below
+		// DefaultMaxResponseBody, so the deadline is what ends it.
+		"flood": &endlessBody{status: http.StatusOK, ctype: "application/json", pause: 500 * time.Microsecond},
 		// An endless error answer ends at 1 MiB, before the deadline or at it.
 		"error flood": &endlessBody{status: http.StatusBadGateway, ctype: "text/html", pause: time.Millisecond},
 		"silence":     silent,
 		"no answer":   mute,
 	}
-	before := runtime.NumGoroutine()
 	for name, h := range cases {
 		for _, method := range []string{http.MethodGet, http.MethodPost} {
 			t.Run(name+"/"+method, func(t *testing.T) {
-				srv, conns := countedServer(t, h)
-				tr := &http.Transport{}
-				defer tr.CloseIdleConnections()
-				c, err := New(testToken, WithBaseURL(srv.URL), WithRetryPolicy(fastPolicy()), WithHTTPClient(&http.Client{Transport: tr}))
-				if err != nil {
-					t.Fatal(err)
-				}
-				ctx, cancel := context.WithTimeout(context.Background(), deadline)
-				defer cancel()
-				start := time.Now()
-				if method == http.MethodGet {
-					_, err = Result[gen.OrganizationResponseList](c.API().ListOrganizationWithResponse(ctx))
-				} else {
-					_, err = Result[gen.OrganizationResponse](c.API().CreateOrganizationWithResponse(ctx, gen.OrganizationRequest{Name: "x", Plan: "FREE"}))
-				}
-				took := time.Since(start)
-				var ae *APIError
-				switch {
-				case errors.Is(err, context.DeadlineExceeded):
-				case name == "error flood" && errors.As(err, &ae) && ae.StatusCode == http.StatusBadGateway && len(ae.Body) == maxErrorBody:
-				default:
-					t.Errorf("err = %.200v, want one wrapping context.DeadlineExceeded", err)
-				}
-				if took > deadline+100*time.Millisecond {
-					t.Errorf("returned after %v, deadline %v", took, deadline)
-				}
-				tr.CloseIdleConnections()
-				if !waitFor(2*time.Second, func() bool { return conns.open() == 0 }) {
-					t.Errorf("%d server connection(s) still open after the call gave up", conns.open())
-				}
+				synctest.Test(t, func(t *testing.T) {
+					conns := &connCounter{}
+					mem := serveMem(t, h, conns)
+					tr := memTransport(mem, &connCounter{})
+					defer tr.CloseIdleConnections()
+					before := len(bubbleStacks())
+					c, err := New(testToken, WithBaseURL(memBaseURL), WithRetryPolicy(fastPolicy()), WithHTTPClient(&http.Client{Transport: tr}))
+					if err != nil {
+						t.Fatal(err)
+					}
+					ctx, cancel := context.WithTimeout(context.Background(), deadline)
+					defer cancel()
+					start := time.Now()
+					if method == http.MethodGet {
+						_, err = Result[gen.OrganizationResponseList](c.API().ListOrganizationWithResponse(ctx))
+					} else {
+						_, err = Result[gen.OrganizationResponse](c.API().CreateOrganizationWithResponse(ctx, gen.OrganizationRequest{Name: "x", Plan: "FREE"}))
+					}
+					took := time.Since(start)
+					var ae *APIError
+					switch {
+					case errors.Is(err, context.DeadlineExceeded):
+					case name == "error flood" && errors.As(err, &ae) && ae.StatusCode == http.StatusBadGateway && len(ae.Body) == maxErrorBody:
+					default:
+						t.Errorf("err = %.200v, want one wrapping context.DeadlineExceeded", err)
+					}
+					if took > deadline+100*time.Millisecond {
+						t.Errorf("returned after %v, deadline %v", took, deadline)
+					}
+					tr.CloseIdleConnections()
+					if !waitFor(2*time.Second, func() bool { return conns.open() == 0 }) {
+						t.Errorf("%d server connection(s) still open after the call gave up", conns.open())
+					}
+					checkBubbleGoroutines(t, before)
+				})
 			})
 		}
 	}
-	checkGoroutines(t, before)
 }
 
 // TestHardeningEndlessResponseBoundedByAttemptTimeout: without a deadline
@@ -428,7 +435,7 @@ func TestHardeningEndlessResponseBoundedByContext(t *testing.T) {
 // so a GET against an endless answer still ends.
 func TestHardeningEndlessResponseBoundedByAttemptTimeout(t *testing.T) {
 	h := &endlessBody{status: http.StatusOK, ctype: "application/json", pause: 5 * time.Millisecond}
-	srv, _ := countedServer(t, h)
+	srv := serve(t, h)
 	policy := fastPolicy()
 	policy.AttemptTimeout = 100 * time.Millisecond
 	attempts := &countingRT{next: &http.Transport{}}

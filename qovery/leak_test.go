@@ -6,12 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 )
 
@@ -70,18 +66,6 @@ func (cc *countedConn) Close() error {
 	return err
 }
 
-// countedServer serves h on a loopback httptest server whose connections
-// are counted. It is closed when the test ends.
-func countedServer(t *testing.T, h http.Handler) (*httptest.Server, *connCounter) {
-	t.Helper()
-	cc := &connCounter{}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ConnState = cc.connState
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv, cc
-}
-
 // waitFor polls cond every few milliseconds until it holds or d passes.
 func waitFor(d time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(d)
@@ -94,29 +78,6 @@ func waitFor(d time.Duration, cond func() bool) bool {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-// checkGoroutines fails t when, after a settle period, more goroutines run
-// than before the code under test started. Goroutines of the test binary
-// come and go, so it waits for the count to drop back rather than
-// comparing once.
-func checkGoroutines(t *testing.T, before int) int {
-	t.Helper()
-	var now int
-	if waitFor(5*time.Second, func() bool { now = runtime.NumGoroutine(); return now <= before }) {
-		return now
-	}
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var leaked []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "qovery") || strings.Contains(g, "net/http") {
-			leaked = append(leaked, g)
-		}
-	}
-	t.Errorf("goroutine leak: %d running before, %d after settling; suspects:\n%s",
-		before, now, strings.Join(leaked, "\n\n"))
-	return now
 }
 
 // debugLogger logs everything the client says, below debug level included,

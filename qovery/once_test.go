@@ -73,7 +73,7 @@ func (h *rawH2) serve(c *tls.Conn) {
 	h.mu.Lock()
 	h.conns = append(h.conns, c)
 	h.mu.Unlock()
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	preface := make([]byte, len("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"))
 	if _, err := io.ReadFull(c, preface); err != nil {
 		return
@@ -199,7 +199,7 @@ func corruptAfterPOST(t *testing.T) (*httptest.Server, *atomic.Int32) {
 		if err != nil {
 			return
 		}
-		defer conn.Close()
+		defer func() { _ = conn.Close() }()
 		if tc, ok := conn.(*tls.Conn); ok {
 			_, _ = tc.NetConn().Write([]byte{0x17, 0x01, 0x01, 0x00, 0x05, 'h', 'e', 'l', 'l', 'o'})
 			_, _ = io.Copy(io.Discard, tc.NetConn()) // until the client hangs up

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/qoverykit/qovery-go/gen"
@@ -328,32 +329,38 @@ func TestServerWaitParsing(t *testing.T) {
 	}
 }
 
+// TestRetryAfterHonoured runs in a testing/synctest bubble, on an
+// in-memory network: the server's delay passes on the bubble's clock, so
+// the test waits for it in no real time.
 func TestRetryAfterHonoured(t *testing.T) {
 	for name, value := range map[string]func() string{
 		"seconds":   func() string { return "1" },
 		"http date": func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) },
 	} {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			var hits atomic.Int32
-			srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if hits.Add(1) == 1 {
-					w.Header().Set("Retry-After", value())
-					w.WriteHeader(429)
-					return
+			synctest.Test(t, func(t *testing.T) {
+				var hits atomic.Int32
+				mem := serveMem(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if hits.Add(1) == 1 {
+						w.Header().Set("Retry-After", value())
+						w.WriteHeader(429)
+						return
+					}
+					w.WriteHeader(200)
+				}), &connCounter{})
+				tr := memTransport(mem, &connCounter{})
+				t.Cleanup(tr.CloseIdleConnections)
+				c, _ := newTestClient(t, memBaseURL, WithHTTPClient(&http.Client{Transport: tr}))
+				start := time.Now()
+				resp, err := do(t, c, context.Background(), http.MethodGet, "/organization", nil)
+				if err != nil || resp.StatusCode != 200 {
+					t.Fatalf("resp %v err %v", resp, err)
 				}
-				w.WriteHeader(200)
-			}))
-			c, _ := newTestClient(t, srv.URL)
-			start := time.Now()
-			resp, err := do(t, c, context.Background(), http.MethodGet, "/organization", nil)
-			if err != nil || resp.StatusCode != 200 {
-				t.Fatalf("resp %v err %v", resp, err)
-			}
-			// An HTTP date has one-second resolution: "in 2s" may be 1.0x s.
-			if el := time.Since(start); el < 900*time.Millisecond || el > 4*time.Second {
-				t.Fatalf("retried after %s, want about the server's delay", el)
-			}
+				// An HTTP date has one-second resolution: "in 2s" may be 1.0x s.
+				if el := time.Since(start); el < 900*time.Millisecond || el > 4*time.Second {
+					t.Fatalf("retried after %s, want about the server's delay", el)
+				}
+			})
 		})
 	}
 }

@@ -153,7 +153,10 @@ func TestUnsendableRequestNeverRetried(t *testing.T) {
 	} {
 		req, _ := http.NewRequest(http.MethodGet, c.BaseURL()+"/organization", nil)
 		req.Header[h[0]] = []string{h[1]}
-		_, err := c.http.Do(req)
+		resp, err := c.http.Do(req)
+		if err == nil {
+			_ = resp.Body.Close()
+		}
 		if err == nil || !strings.Contains(err.Error(), "cannot be sent") {
 			t.Errorf("%s: err = %v, want one saying the request cannot be sent", name, err)
 		}

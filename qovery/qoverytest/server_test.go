@@ -156,7 +156,7 @@ func post(t *testing.T, url, body string) int {
 		t.Fatal(err)
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	return resp.StatusCode
 }
 
@@ -497,7 +497,7 @@ func TestOtherClientsSeeTheAnnouncedWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "2" || resp.Header.Get("X-Ratelimit-Reset") == "" {
 		t.Errorf("status %d, headers %v", resp.StatusCode, resp.Header)
 	}
