@@ -19,6 +19,11 @@ import (
 	"github.com/qoverykit/qovery-go/internal/fixtures"
 )
 
+// errorMessage is messageOf with nothing to redact.
+func errorMessage(body []byte, status int) string {
+	return messageOf(body, status, func(s string) string { return s })
+}
+
 func TestErrorMessageParsing(t *testing.T) {
 	cases := []struct {
 		name string

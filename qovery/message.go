@@ -10,18 +10,15 @@ import (
 	"unicode/utf8"
 )
 
-// errorMessage extracts a short, printable reason from an error body: the
+// messageOf extracts a short, printable reason from an error body: the
 // message field of a JSON document, the title of an HTML page, or the first
 // line of text. It falls back to the status text. It looks at no more than
 // the first 64 KiB, so that a huge body costs no more than a small one.
-func errorMessage(body []byte, status int) string {
-	return messageOf(body, status, func(s string) string { return s })
-}
-
-// messageOf is errorMessage with redact applied to the message once it is
-// decoded and cleaned, and before it is shortened: an escaped credential
-// (`\/`, `\u0072`, `&#114;`) only shows once decoded, and a shortened one
-// would no longer be recognised.
+//
+// redact is applied to the message once it is decoded and cleaned, and
+// before it is shortened: an escaped credential (`\/`, `\u0072`, `&#114;`)
+// only shows once decoded, and a shortened one would no longer be
+// recognised.
 func messageOf(body []byte, status int, redact func(string) string) string {
 	const scanLimit, lineLimit = 64 << 10, 1 << 10
 	b := bytes.TrimSpace(body)
