@@ -129,46 +129,23 @@ func New(token string, opts ...Option) (*Client, error) {
 			o(&s)
 		}
 	}
-	if strings.TrimSpace(token) == "" {
-		return nil, &ArgError{Arg: "token", Reason: "is empty", msg: "qovery: empty API token"}
-	}
-	if i := strings.IndexFunc(token, unicode.IsControl); i >= 0 {
-		why := fmt.Sprintf("contains a control character (0x%02x at byte %d)", token[i], i)
-		return nil, &ArgError{Arg: "token", Reason: why, msg: "qovery: API token " + why + "; no request could carry it"}
+	if err := checkToken(token); err != nil {
+		return nil, err
 	}
 	base, err := parseBaseURL(s.baseURL, s.insecure)
 	if err != nil {
 		return nil, err
 	}
-
 	src := s.hc
 	if src == nil {
 		src = &http.Client{}
 	}
-	next := src.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	if skipsVerify(next) {
-		return nil, &ArgError{Arg: "HTTP client", Reason: "skips TLS certificate verification",
-			msg: "qovery: the HTTP client's transport skips TLS certificate verification; refusing to send credentials through it"}
-	}
-
 	auth := newAuthorizer(token, s.bearer, base, s.userAgent)
+	t, err := newTransport(src.Transport, auth, &s)
+	if err != nil {
+		return nil, err
+	}
 	auth.register()
-	policy := s.policy.withDefaults()
-	t := &transport{
-		next:    next,
-		auth:    auth,
-		policy:  policy,
-		budget:  newBudget(policy.BudgetRatio, policy.BudgetBurst),
-		logger:  s.logger,
-		maxBody: s.maxBody,
-		limits:  &limiter{pacing: s.pacing},
-	}
-	if t.maxBody <= 0 {
-		t.maxBody = DefaultMaxResponseBody
-	}
 	hc := *src // a shallow copy: the caller's client is left as it was
 	hc.Transport = t
 	hc.CheckRedirect = checkRedirect(src.CheckRedirect)
@@ -187,6 +164,46 @@ func New(token string, opts ...Option) (*Client, error) {
 	}
 	c.initServices()
 	return c, nil
+}
+
+// checkToken refuses a token no request could carry: an empty one, or one
+// with a control character, which net/http refuses in a header.
+func checkToken(token string) error {
+	if strings.TrimSpace(token) == "" {
+		return &ArgError{Arg: "token", Reason: "is empty", msg: "qovery: empty API token"}
+	}
+	if i := strings.IndexFunc(token, unicode.IsControl); i >= 0 {
+		why := fmt.Sprintf("contains a control character (0x%02x at byte %d)", token[i], i)
+		return &ArgError{Arg: "token", Reason: why, msg: "qovery: API token " + why + "; no request could carry it"}
+	}
+	return nil
+}
+
+// newTransport builds the retrying transport over next (the caller's
+// transport, or http.DefaultTransport), refusing one that skips TLS
+// certificate verification, since every request carries the credential.
+func newTransport(next http.RoundTripper, auth *authorizer, s *settings) (*transport, error) {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if skipsVerify(next) {
+		return nil, &ArgError{Arg: "HTTP client", Reason: "skips TLS certificate verification",
+			msg: "qovery: the HTTP client's transport skips TLS certificate verification; refusing to send credentials through it"}
+	}
+	policy := s.policy.withDefaults()
+	t := &transport{
+		next:    next,
+		auth:    auth,
+		policy:  policy,
+		budget:  newBudget(policy.BudgetRatio, policy.BudgetBurst),
+		logger:  s.logger,
+		maxBody: s.maxBody,
+		limits:  &limiter{pacing: s.pacing},
+	}
+	if t.maxBody <= 0 {
+		t.maxBody = DefaultMaxResponseBody
+	}
+	return t, nil
 }
 
 // NewFromEnv is New with the token read from QOVERY_API_TOKEN and, when set,
