@@ -32,7 +32,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/qoverykit/qovery-go/gen"
 	"github.com/qoverykit/qovery-go/qovery"
 	"github.com/qoverykit/qovery-go/qovery/qoverytest"
 )
@@ -53,10 +52,48 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	cfg, useFake, code := parseFlags(args, stderr)
+	if code != 0 {
+		return code
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+	defer cancel()
+
+	p := &progress{w: stdout, start: time.Now()}
+	if useFake || os.Getenv(qovery.EnvToken) == "" {
+		c, stopFake, err := startFake(p, &cfg)
+		if err != nil {
+			fmt.Fprintln(stderr, "clone-and-backup:", err)
+			return 1
+		}
+		code = runSteps(ctx, c, cfg, p, stderr)
+		// The fake checks every request against the spec.
+		for _, m := range stopFake() {
+			fmt.Fprintln(stderr, "clone-and-backup: the API would refuse a request:", m)
+		}
+		return code
+	}
+	if cfg.suffix == "" {
+		cfg.suffix = "-copy-" + time.Now().Format("0102-1504")
+	}
+	c, err := qovery.NewFromEnv(qovery.WithUserAgent("clone-and-backup-example"),
+		qovery.WithWaitPolicy(qovery.WaitPolicy{MinInterval: cfg.poll, Timeout: cfg.timeout}))
+	if err != nil {
+		fmt.Fprintln(stderr, "clone-and-backup:", err)
+		return 1
+	}
+	p.step("connect", "talking to %s", c.BaseURL())
+	return runSteps(ctx, c, cfg, p, stderr)
+}
+
+// parseFlags reads the command line; a code other than 0 is the exit code
+// for a bad one.
+func parseFlags(args []string, stderr io.Writer) (cfg config, useFake bool, code int) {
 	fs := flag.NewFlagSet("clone-and-backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cfg config
-	useFake := fs.Bool("fake", false, "use the embedded fake API even when QOVERY_API_TOKEN is set")
+	fs.BoolVar(&useFake, "fake", false, "use the embedded fake API even when QOVERY_API_TOKEN is set")
 	fs.StringVar(&cfg.databaseID, "database", "", "ID of the database to clone and back up (real API)")
 	fs.StringVar(&cfg.environmentID, "environment", "", "ID of the environment to clone (real API)")
 	fs.StringVar(&cfg.targetID, "target", "", "ID of the environment to put the database clone in (default: the database's own)")
@@ -65,50 +102,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Minute, "give up after this long")
 	fs.DurationVar(&cfg.poll, "poll", 3*time.Second, "first poll interval while waiting (it grows up to 30s)")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return cfg, false, 2
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
-	defer cancel()
-
-	p := &progress{w: stdout, start: time.Now()}
-	var (
-		c   *qovery.Client
-		err error
-	)
-	if *useFake || os.Getenv(qovery.EnvToken) == "" {
-		var stopFake func() []string
-		c, stopFake, err = startFake(p, &cfg)
-		if err != nil {
-			fmt.Fprintln(stderr, "clone-and-backup:", err)
-			return 1
-		}
-		defer func() {
-			// The fake checks every request against the spec.
-			for _, m := range stopFake() {
-				fmt.Fprintln(stderr, "clone-and-backup: the API would refuse a request:", m)
-			}
-		}()
-	} else {
-		if cfg.databaseID == "" || cfg.environmentID == "" {
-			fmt.Fprintln(stderr, "clone-and-backup: with QOVERY_API_TOKEN set, -database and -environment are required (or use -fake)")
-			fs.Usage()
-			return 2
-		}
-		if cfg.suffix == "" {
-			cfg.suffix = "-copy-" + time.Now().Format("0102-1504")
-		}
-		c, err = qovery.NewFromEnv(qovery.WithUserAgent("clone-and-backup-example"),
-			qovery.WithWaitPolicy(qovery.WaitPolicy{MinInterval: cfg.poll, Timeout: cfg.timeout}))
-		if err != nil {
-			fmt.Fprintln(stderr, "clone-and-backup:", err)
-			return 1
-		}
-		p.step("connect", "talking to %s", c.BaseURL())
+	if !useFake && os.Getenv(qovery.EnvToken) != "" && (cfg.databaseID == "" || cfg.environmentID == "") {
+		fmt.Fprintln(stderr, "clone-and-backup: with QOVERY_API_TOKEN set, -database and -environment are required (or use -fake)")
+		fs.Usage()
+		return cfg, false, 2
 	}
+	return cfg, useFake, 0
+}
 
+// runSteps runs the steps and reports how they ended.
+func runSteps(ctx context.Context, c *qovery.Client, cfg config, p *progress, stderr io.Writer) int {
 	if err := steps(ctx, c, cfg, p); err != nil {
 		fmt.Fprintln(stderr, "clone-and-backup:", err)
 		return 1
@@ -140,39 +145,49 @@ func startFake(p *progress, cfg *config) (*qovery.Client, func() []string, error
 
 // steps runs the scenario.
 func steps(ctx context.Context, c *qovery.Client, cfg config, p *progress) error {
-	dbID, err := parseFlagID("database", cfg.databaseID)
+	if err := checkFlagIDs(cfg); err != nil {
+		return err
+	}
+	clone, err := cloneDatabase(ctx, c, cfg, p)
 	if err != nil {
 		return err
 	}
-	envID, err := parseFlagID("environment", cfg.environmentID)
-	if err != nil {
+	if err := backUp(ctx, c, clone, p); err != nil {
 		return err
 	}
-	source, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, dbID))
+	return cloneEnvironment(ctx, c, cfg, p)
+}
+
+// cloneDatabase clones the database, deploys the clone and waits until it
+// runs.
+func cloneDatabase(ctx context.Context, c *qovery.Client, cfg config, p *progress) (*qovery.DatabaseResponse, error) {
+	source, err := c.Databases.Get(ctx, cfg.databaseID)
 	if err != nil {
-		return fmt.Errorf("reading database %s: %w", cfg.databaseID, err)
+		return nil, fmt.Errorf("reading database %s: %w", cfg.databaseID, err)
 	}
 	target := cfg.targetID
 	if target == "" && source.Environment.Id != nil {
 		target = source.Environment.Id.String()
 	}
-
-	// 1. Clone the database, deploy the clone and wait until it runs.
 	name := source.Name + cfg.suffix
 	clone, err := c.Databases.Clone(ctx, cfg.databaseID, name, target, qovery.WithDeploy())
 	var failed *qovery.StateError
 	switch {
 	case errors.As(err, &failed):
-		return fmt.Errorf("the clone %s (%s) did not deploy: %w", name, clone.Id, err)
+		return nil, fmt.Errorf("the clone %s (%s) did not deploy: %w", name, clone.Id, err)
 	case errors.Is(err, qovery.ErrConflict):
-		return fmt.Errorf("cloning %s: %w (is another operation running, or is %q taken? try another -suffix)", source.Name, err, name)
+		return nil, fmt.Errorf("cloning %s: %w (is another operation running, or is %q taken? try another -suffix)", source.Name, err, name)
 	case err != nil:
-		return fmt.Errorf("cloning %s: %w", source.Name, err)
+		return nil, fmt.Errorf("cloning %s: %w", source.Name, err)
 	}
 	p.step("clone database", "%s -> %s (%s), deployed", source.Name, clone.Name, clone.Id)
-	cloneID := clone.Id.String()
+	return clone, nil
+}
 
-	// 2. Back the clone up and wait for the backup.
+// backUp backs the clone up, waits for the backup, and shows the latest
+// completed backup.
+func backUp(ctx context.Context, c *qovery.Client, clone *qovery.DatabaseResponse, p *progress) error {
+	cloneID := clone.Id.String()
 	backup, err := c.Backups.Create(ctx, cloneID, clone.Name+"-backup", "taken by the clone-and-backup example")
 	if err != nil {
 		return fmt.Errorf("starting a backup of %s: %w", clone.Name, err)
@@ -185,7 +200,6 @@ func steps(ctx context.Context, c *qovery.Client, cfg config, p *progress) error
 	}
 	p.step("wait for backup", "%s is %s (%s)", deref(backup.Name), qovery.BackupPhaseOf(backup), backupState(backup))
 
-	// 3. Show the latest completed backup.
 	latest, err := c.Backups.Latest(ctx, cloneID)
 	if err != nil {
 		return fmt.Errorf("finding the latest backup: %w", err)
@@ -195,9 +209,12 @@ func steps(ctx context.Context, c *qovery.Client, cfg config, p *progress) error
 		taken = "taken " + latest.CreatedAt.UTC().Format(time.RFC3339)
 	}
 	p.step("latest backup", "%s (%s), %s", deref(latest.Name), deref(latest.Id), taken)
+	return nil
+}
 
-	// 4. Clone the environment.
-	env, err := qovery.Result[gen.EnvironmentResponse](c.API().GetEnvironmentWithResponse(ctx, envID))
+// cloneEnvironment clones the environment, in the mode asked for.
+func cloneEnvironment(ctx context.Context, c *qovery.Client, cfg config, p *progress) error {
+	env, err := c.Environments.Get(ctx, cfg.environmentID)
 	if err != nil {
 		return fmt.Errorf("reading environment %s: %w", cfg.environmentID, err)
 	}
@@ -259,10 +276,13 @@ func deref[T any](p *T) string {
 	return fmt.Sprint(*p)
 }
 
-func parseFlagID(flag, value string) (uuid.UUID, error) {
-	id, err := uuid.Parse(value)
-	if err != nil || len(value) != 36 {
-		return uuid.UUID{}, fmt.Errorf("-%s %q is not a UUID", flag, value)
+// checkFlagIDs says which flag is not a UUID, before anything is sent (the
+// client would refuse it too, naming its own argument).
+func checkFlagIDs(cfg config) error {
+	for _, f := range [][2]string{{"database", cfg.databaseID}, {"environment", cfg.environmentID}} {
+		if _, err := uuid.Parse(f[1]); err != nil || len(f[1]) != 36 {
+			return fmt.Errorf("-%s %q is not a UUID", f[0], f[1])
+		}
 	}
-	return id, nil
+	return nil
 }
