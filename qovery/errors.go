@@ -8,42 +8,9 @@ import (
 	"time"
 )
 
-// Errors
-//
 // Every error type and sentinel of the package is declared in this file.
-// What a call can return, and how to tell it:
-//
-//   - *APIError: the API answered with a status of 400 or more. errors.As
-//     gives the status, message, request ID, body and the number of
-//     attempts; errors.Is matches it against ErrUnauthorized (401),
-//     ErrForbidden (403), ErrNotFound (404), ErrConflict (409) and
-//     ErrRateLimited (429), as IsNotFound and the other helpers do. On a 429
-//     or 503 whose wait was too long to sleep, RetryAt says when to come
-//     back.
-//   - *DecodeError: an answer came but could not be read or decoded: a body
-//     cut off, JSON that does not fit the operation, an empty or null
-//     success body, or a success body larger than WithMaxResponseBody,
-//     which also matches ErrResponseTooLarge. It names the operation and,
-//     when known, the status.
-//   - *ArgError: an argument refused before anything was sent: an ID that
-//     is not a UUID, an empty state to wait for, a token or base URL New
-//     cannot use.
-//   - *PageError: a paginated list whose pages contradict each other, so
-//     that walking it would never end.
-//   - *StateError: a Wait method saw the resource reach a failure state.
-//     ErrWaitTimeout: WaitPolicy.Timeout ran out first.
-//   - *BackupError: Backups.Wait saw the backup fail. ErrNoBackup, which also
-//     matches ErrNotFound: Backups.Latest found no completed backup.
-//   - Errors met only through what they wrap or match, with errors.Is or
-//     errors.As on the inner error: a "not found" the package finds itself
-//     (a backup gone from its list) matches ErrNotFound; a deploy that fails
-//     after a clone wraps the deploy's *APIError; an attempt cut by
-//     RetryPolicy.AttemptTimeout is a net.Error whose Timeout is true; an
-//     error whose text showed the token is replaced by one without it, which
-//     errors.Is still matches against what the original matched
-//     (context.Canceled, syscall.ECONNRESET, ...) and errors.As no longer
-//     reaches.
-//   - A call stopped by its context: errors.Is(err, ctx.Err()) holds.
+// The package documentation (doc.go, section Errors) describes them
+// together: what each means and how to tell it with errors.Is or errors.As.
 
 // Sentinel errors matched by (*APIError).Is on the response status, so that
 // errors.Is(err, qovery.ErrNotFound) works on any error returned by this
