@@ -329,6 +329,23 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 	if ft == nil {
 		return nil, fmt.Errorf("%s: the generated client has no method %sWithResponse", op, m.goName)
 	}
+	describeArgs(g, namer, m, ft)
+	m.paged = takesStartID(g, m.args)
+	if err := describeAnswer(g, namer, m); err != nil {
+		return nil, err
+	}
+	if m.paged && (m.item == "" || m.itemID == "") {
+		return nil, fmt.Errorf("%s takes startId, but its items have no id to page from", op)
+	}
+	return m, nil
+}
+
+// describeArgs fills in the arguments of m from ft, the signature of gen's
+// method: callArgs in gen's order, to call it with, and args in the order
+// of the signature package qovery gives, path IDs first (a UUID taken as a
+// string, to be checked), then the body, then the options. gen's request
+// editors (the variadic parameter) stay out: the client sets its own.
+func describeArgs(g *genAPI, namer *typeNamer, m *svcMethod, ft *ast.FuncType) {
 	var ids, rest []svcArg
 	for _, p := range ft.Params.List[1:] { // after ctx
 		if _, variadic := p.Type.(*ast.Ellipsis); variadic {
@@ -357,17 +374,31 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 		}
 	}
 	m.args = append(append(m.args, ids...), rest...)
-	for _, a := range m.args {
-		if a.name == "opts" {
-			if st := g.structOf(strings.TrimPrefix(strings.TrimPrefix(a.typ, "*"), "gen.")); field(st, "StartId") != nil {
-				m.paged = true
-			}
+}
+
+// takesStartID reports whether the options among args have a StartId field,
+// the cursor of a paged list: such a method returns one page, and gets an
+// Iter method that walks them all.
+func takesStartID(g *genAPI, args []svcArg) bool {
+	for _, a := range args {
+		if a.name != "opts" {
+			continue
+		}
+		if st := g.structOf(strings.TrimPrefix(strings.TrimPrefix(a.typ, "*"), "gen.")); field(st, "StartId") != nil {
+			return true
 		}
 	}
+	return false
+}
 
+// describeAnswer fills in what m returns from gen's response type: the 2xx
+// statuses it decodes, for the errors to name, and, from the first of them
+// with a JSON body, the result type, the field holding it and, when the
+// answer is a list, its parts.
+func describeAnswer(g *genAPI, namer *typeNamer, m *svcMethod) error {
 	resp := g.structOf(m.goName + "Response")
 	if resp == nil {
-		return nil, fmt.Errorf("%s: the generated client has no type %sResponse", op, m.goName)
+		return fmt.Errorf("%s: the generated client has no type %sResponse", m.op, m.goName)
 	}
 	var codes []string
 	for _, f := range resp.Fields.List {
@@ -385,10 +416,7 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 		}
 	}
 	m.statuses = strings.Join(codes, " or ")
-	if m.paged && (m.item == "" || m.itemID == "") {
-		return nil, fmt.Errorf("%s takes startId, but its items have no id to page from", op)
-	}
-	return m, nil
+	return nil
 }
 
 // describeList fills in the list part of m when the answer is a list: an
