@@ -256,17 +256,47 @@ func generateServices(s *spec, genSrc []byte, taken map[string]bool) (map[string
 	if err != nil {
 		return nil, fmt.Errorf("reading the generated client: %w", err)
 	}
+	aliased := aliasedTypes(g, taken)
+	methods, err := describeMethods(g, &typeNamer{g: g, aliased: aliased}, s.ops)
+	if err != nil {
+		return nil, err
+	}
+	generated, handwritten, err := splitHandwritten(methods, taken)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := emitServices(generated, handwritten)
+	if err != nil {
+		return nil, err
+	}
+	types, err := emitTypes(g, aliased, taken)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{servicesFile: svc, typesFile: types}, nil
+}
+
+// aliasedTypes are the types of gen that package qovery gives an alias: the
+// exported types of the API's data, so that a program needs no import of
+// gen, but not the HTTP client's own, nor a name package qovery declares by
+// hand.
+func aliasedTypes(g *genAPI, taken map[string]bool) map[string]bool {
 	aliased := map[string]bool{}
 	for name := range g.types {
 		if ast.IsExported(name) && !g.isClientMachinery(name) && !taken[name] {
 			aliased[name] = true
 		}
 	}
-	namer := &typeNamer{g: g, aliased: aliased}
+	return aliased
+}
 
+// describeMethods describes the method of every operation in ops, in their
+// order, and gives each its service and name by the naming rules of
+// mapOperations, which need to know which operations answer with a list.
+func describeMethods(g *genAPI, namer *typeNamer, ops []operation) ([]*svcMethod, error) {
 	var methods []*svcMethod
-	routes := make([]routeInfo, 0, len(s.ops))
-	for _, op := range s.ops {
+	routes := make([]routeInfo, 0, len(ops))
+	for _, op := range ops {
 		m, err := describeMethod(g, namer, op)
 		if err != nil {
 			return nil, err
@@ -278,45 +308,70 @@ func generateServices(s *spec, genSrc []byte, taken map[string]bool) (map[string
 	if err != nil {
 		return nil, err
 	}
+	for _, m := range methods {
+		m.serviceMethod = mapping[m.op.ID]
+	}
+	return methods, nil
+}
+
+// splitHandwritten parts methods into those regen generates and, counted by
+// service, those package qovery writes by hand (the operations that
+// handwrittenMethods lists). It fails on the first method whose names clash
+// with package qovery's, as checkTaken tells.
+func splitHandwritten(methods []*svcMethod, taken map[string]bool) ([]*svcMethod, map[string]int, error) {
 	var generated []*svcMethod
 	handwritten := map[string]int{} // service -> methods written by hand
 	for _, m := range methods {
-		m.serviceMethod = mapping[m.op.ID]
-		if taken["Client."+m.Service] {
-			return nil, fmt.Errorf("the method Client.%s hides the service c.%s; rename or remove the method", m.Service, m.Service)
+		byHand, err := checkTaken(m, taken)
+		if err != nil {
+			return nil, nil, err
 		}
-		recv := m.Service + "Service."
-		if _, ok := handwrittenMethods[m.op.ID]; ok {
-			if !taken[recv+m.Method] {
-				return nil, fmt.Errorf("%s: handwrittenMethods gives it the method %s.%s, which package qovery does not declare", m.op.ID, m.Service, m.Method)
-			}
+		if byHand {
 			handwritten[m.Service]++
 			continue
 		}
-		names := []string{m.Method}
-		if m.paged {
-			names = append(names, m.Method+"Iter")
-		}
-		if m.waitable() {
-			names = append(names, "Wait")
-		}
-		for _, n := range names {
-			if taken[recv+n] {
-				return nil, fmt.Errorf("%s: package qovery declares %s.%s by hand; list %s in handwrittenMethods in cmd/regen/naming.go, or rename the method", m.op.ID, m.Service, n, m.op.ID)
-			}
-		}
 		generated = append(generated, m)
 	}
+	return generated, handwritten, nil
+}
 
-	svc, err := emitServices(generated, handwritten)
-	if err != nil {
-		return nil, err
+// checkTaken reports whether package qovery writes m by hand, and refuses
+// the clashes that would otherwise hide a method or break the build: a
+// method of Client named like m's service (it hides the service), an
+// operation listed in handwrittenMethods whose method package qovery does
+// not declare, and a generated method (or its Iter or Wait) that package
+// qovery declares by hand without listing it (declared twice).
+func checkTaken(m *svcMethod, taken map[string]bool) (byHand bool, err error) {
+	if taken["Client."+m.Service] {
+		return false, fmt.Errorf("the method Client.%s hides the service c.%s; rename or remove the method", m.Service, m.Service)
 	}
-	types, err := emitTypes(g, aliased, taken)
-	if err != nil {
-		return nil, err
+	recv := m.Service + "Service."
+	if _, ok := handwrittenMethods[m.op.ID]; ok {
+		if !taken[recv+m.Method] {
+			return false, fmt.Errorf("%s: handwrittenMethods gives it the method %s.%s, which package qovery does not declare", m.op.ID, m.Service, m.Method)
+		}
+		return true, nil
 	}
-	return map[string][]byte{servicesFile: svc, typesFile: types}, nil
+	for _, n := range m.generatedNames() {
+		if taken[recv+n] {
+			return false, fmt.Errorf("%s: package qovery declares %s.%s by hand; list %s in handwrittenMethods in cmd/regen/naming.go, or rename the method", m.op.ID, m.Service, n, m.op.ID)
+		}
+	}
+	return false, nil
+}
+
+// generatedNames are the names of the methods regen writes for m on its
+// service: the method itself, its Iter when it is paged, and Wait when it
+// reads a status.
+func (m *svcMethod) generatedNames() []string {
+	names := []string{m.Method}
+	if m.paged {
+		names = append(names, m.Method+"Iter")
+	}
+	if m.waitable() {
+		names = append(names, "Wait")
+	}
+	return names
 }
 
 // describeMethod reads the generated method and response type of op.
