@@ -530,6 +530,25 @@ func goParamName(n string) string {
 // emitServices writes the services and their generated methods; handwritten
 // counts, by service, the methods package qovery writes by hand instead.
 func emitServices(methods []*svcMethod, handwritten map[string]int) ([]byte, error) {
+	byService := groupByService(methods, handwritten)
+	services := sortedKeys(byService)
+	var b bytes.Buffer
+	emitServiceSet(&b, services, len(methods), handwritten)
+	for _, name := range services {
+		emitService(&b, name, byService[name], handwritten[name])
+	}
+	emitOperations(&b, methods)
+	out, err := format.Source(withImports(b.Bytes()))
+	if err != nil {
+		return nil, fmt.Errorf("generated services do not parse: %w", err)
+	}
+	return out, nil
+}
+
+// groupByService groups the generated methods by their service. A service
+// whose methods are all written by hand is there too, with none, since it
+// still needs its type and its place in Services.
+func groupByService(methods []*svcMethod, handwritten map[string]int) map[string][]*svcMethod {
 	byService := map[string][]*svcMethod{}
 	for _, m := range methods {
 		byService[m.Service] = append(byService[m.Service], m)
@@ -539,58 +558,67 @@ func emitServices(methods []*svcMethod, handwritten map[string]int) ([]byte, err
 			byService[name] = []*svcMethod{}
 		}
 	}
-	services := sortedKeys(byService)
+	return byService
+}
 
-	var b bytes.Buffer
+// emitServiceSet writes the Services struct, which Client embeds so that
+// every service is a field of the client, and initServices, which gives
+// each its client. Its comment counts the services and their methods:
+// generated ones (generated of them) and those written by hand.
+func emitServiceSet(b *bytes.Buffer, services []string, generated int, handwritten map[string]int) {
 	written := 0
 	for _, n := range handwritten {
 		written += n
 	}
-	fmt.Fprintf(&b, "// Services are the operations of the API, one method each, grouped by the\n")
-	fmt.Fprintf(&b, "// resource they act on: %d services, %d methods, of which %d are generated\n", len(services), len(methods)+written, len(methods))
-	fmt.Fprintf(&b, "// here and %d written by hand in package qovery (the list is\n", written)
+	fmt.Fprintf(b, "// Services are the operations of the API, one method each, grouped by the\n")
+	fmt.Fprintf(b, "// resource they act on: %d services, %d methods, of which %d are generated\n", len(services), generated+written, generated)
+	fmt.Fprintf(b, "// here and %d written by hand in package qovery (the list is\n", written)
 	b.WriteString("// handwrittenMethods in cmd/regen/naming.go). Client embeds them, so\n")
 	b.WriteString("// c.Databases.Get is a method of Client's Databases service.\n")
 	b.WriteString("type Services struct {\n")
 	for _, name := range services {
-		fmt.Fprintf(&b, "\t%s *%sService\n", name, name)
+		fmt.Fprintf(b, "\t%s *%sService\n", name, name)
 	}
 	b.WriteString("}\n\n")
 	b.WriteString("func (c *Client) initServices() {\n\tc.Services = Services{\n")
 	for _, name := range services {
-		fmt.Fprintf(&b, "\t\t%s: &%sService{c},\n", name, name)
+		fmt.Fprintf(b, "\t\t%s: &%sService{c},\n", name, name)
 	}
 	b.WriteString("\t}\n}\n")
+}
 
-	for _, name := range services {
-		ms := byService[name]
-		sort.Slice(ms, func(i, j int) bool { return ms[i].Method < ms[j].Method })
-		if n := handwritten[name]; n > 0 {
-			fmt.Fprintf(&b, "\n// %sService holds the %d operations of Client.%s, %d of them written by hand.\n", name, len(ms)+n, name, n)
-		} else {
-			fmt.Fprintf(&b, "\n// %sService holds the %d operations of Client.%s.\n", name, len(ms), name)
+// emitService writes the type of the service name and its generated methods
+// ms, in the order of their names, each followed by its Iter or Wait when
+// it has one; byHand is the number of its methods written by hand, which
+// its comment counts too.
+func emitService(b *bytes.Buffer, name string, ms []*svcMethod, byHand int) {
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Method < ms[j].Method })
+	if byHand > 0 {
+		fmt.Fprintf(b, "\n// %sService holds the %d operations of Client.%s, %d of them written by hand.\n", name, len(ms)+byHand, name, byHand)
+	} else {
+		fmt.Fprintf(b, "\n// %sService holds the %d operations of Client.%s.\n", name, len(ms), name)
+	}
+	fmt.Fprintf(b, "type %sService struct{ c *Client }\n", name)
+	for _, m := range ms {
+		emitMethod(b, m)
+		if m.paged {
+			emitIter(b, m)
 		}
-		fmt.Fprintf(&b, "type %sService struct{ c *Client }\n", name)
-		for _, m := range ms {
-			emitMethod(&b, m)
-			if m.paged {
-				emitIter(&b, m)
-			}
-			if m.waitable() {
-				emitWait(&b, m)
-			}
+		if m.waitable() {
+			emitWait(b, m)
 		}
 	}
+}
+
+// emitOperations writes one operationInfo per generated method, in the
+// order of gen's names: the operation's name and the statuses it succeeds
+// decodes, which the method's errors report.
+func emitOperations(b *bytes.Buffer, methods []*svcMethod) {
 	b.WriteString("\n// The operations, as errors name them.\nvar (\n")
 	for _, m := range sortedMethods(methods) {
-		fmt.Fprintf(&b, "\toperation%s = operationInfo{%q, %q}\n", m.goName, m.goName, m.statuses)
+		fmt.Fprintf(b, "\toperation%s = operationInfo{%q, %q}\n", m.goName, m.goName, m.statuses)
 	}
 	b.WriteString(")\n")
-	out, err := format.Source(withImports(b.Bytes()))
-	if err != nil {
-		return nil, fmt.Errorf("generated services do not parse: %w", err)
-	}
-	return out, nil
 }
 
 // withImports puts the header, the package clause and the imports the code
