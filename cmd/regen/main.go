@@ -27,6 +27,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 func main() {
@@ -184,13 +186,61 @@ func (r *result) Timing() string {
 // back in result.Problems.
 func regenerate(ctx context.Context, root, specPath, configPath string) (*result, error) {
 	res := &result{SpecName: relName(root, specPath)}
-	clock := time.Now()
-	lap := func(name string) {
-		now := time.Now()
-		res.Phases = append(res.Phases, phase{name, now.Sub(clock)})
-		clock = now
+	watch := startStopwatch(res)
+	in, err := readInputs(root, specPath, configPath)
+	if err != nil {
+		return nil, err
 	}
+	s, doc := checkSpec(ctx, in.raw, res, watch)
+	if doc == nil {
+		return res, nil
+	}
+	code, err := generate(doc, in.cfg, in.version)
+	if err != nil {
+		return nil, fmt.Errorf("generating from %s: %w", res.SpecName, err)
+	}
+	watch.lap("generate+gofmt")
+	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(in.cfg.Output)): code}
+	if err := addServices(res, root, s, code); err != nil {
+		return nil, err
+	}
+	watch.lap("services")
+	return res, nil
+}
 
+// stopwatch times the phases of one regeneration: each lap adds to the
+// result the time since the previous lap (or the start), so that the
+// summary line can say where the time went.
+type stopwatch struct {
+	res   *result
+	clock time.Time
+}
+
+// startStopwatch starts timing the phases of res from now.
+func startStopwatch(res *result) *stopwatch {
+	return &stopwatch{res: res, clock: time.Now()}
+}
+
+// lap records the phase that ends now under name.
+func (w *stopwatch) lap(name string) {
+	now := time.Now()
+	w.res.Phases = append(w.res.Phases, phase{name, now.Sub(w.clock)})
+	w.clock = now
+}
+
+// inputs are the files a regeneration reads besides the handwritten code:
+// the oapi-codegen configuration, the version of oapi-codegen in use (which
+// the generated header names), and the spec's bytes.
+type inputs struct {
+	cfg     config
+	version string
+	raw     []byte
+}
+
+// readInputs reads the inputs of a regeneration, failing on the first one
+// that cannot be read: without any of them there is nothing to check or
+// generate.
+func readInputs(root, specPath, configPath string) (*inputs, error) {
 	cfg, err := loadConfig(configPath)
 	if err != nil {
 		return nil, err
@@ -203,16 +253,24 @@ func regenerate(ctx context.Context, root, specPath, configPath string) (*result
 	if err != nil {
 		return nil, err
 	}
+	return &inputs{cfg: cfg, version: version, raw: raw}, nil
+}
 
+// checkSpec parses, lints and validates the spec raw, putting into res every
+// problem found (sorted), the number of operations and, once the spec is
+// sound, the number of schemas. It returns the parsed spec and the loaded
+// document to generate from, or a nil document when there is nothing to
+// generate: the spec cannot be parsed or loaded, or it has problems.
+func checkSpec(ctx context.Context, raw []byte, res *result, watch *stopwatch) (*spec, *openapi3.T) {
 	s, problems := parseSpec(raw)
 	if s == nil {
 		res.Problems = problems
-		return res, nil
+		return nil, nil
 	}
 	res.Operations = len(s.ops)
 	var brokenRefs bool
 	res.Problems, brokenRefs = s.lint()
-	lap("lint")
+	watch.lap("lint")
 
 	doc, err := loadDoc(raw)
 	if err != nil {
@@ -221,37 +279,36 @@ func regenerate(ctx context.Context, root, specPath, configPath string) (*result
 			res.Problems = append(res.Problems, s.loadProblems(err)...)
 		}
 		res.Problems = sortProblems(res.Problems)
-		return res, nil
+		return nil, nil
 	}
 	res.Problems = sortProblems(append(res.Problems, s.validate(ctx, doc)...))
-	lap("load+validate")
+	watch.lap("load+validate")
 	if len(res.Problems) > 0 {
-		return res, nil
+		return nil, nil
 	}
 	if doc.Components != nil {
 		res.Schemas = len(doc.Components.Schemas)
 	}
+	return s, doc
+}
 
-	code, err := generate(doc, cfg, version)
-	if err != nil {
-		return nil, fmt.Errorf("generating from %s: %w", res.SpecName, err)
-	}
-	lap("generate+gofmt")
-	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(cfg.Output)): code}
-
+// addServices generates the service layer of package qovery from s and
+// code, the generated client, and adds its files to res. It reads the
+// handwritten files of package qovery under root first, since the
+// generated names must keep clear of the names declared there.
+func addServices(res *result, root string, s *spec, code []byte) error {
 	taken, err := handwrittenNames(filepath.Join(root, "qovery"))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	services, err := generateServices(s, code, taken)
 	if err != nil {
-		return nil, fmt.Errorf("generating the services from %s: %w", res.SpecName, err)
+		return fmt.Errorf("generating the services from %s: %w", res.SpecName, err)
 	}
 	for name, src := range services {
 		res.Files[name] = src
 	}
-	lap("services")
-	return res, nil
+	return nil
 }
 
 // compare returns one message per generated file whose committed copy under

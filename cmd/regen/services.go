@@ -256,17 +256,47 @@ func generateServices(s *spec, genSrc []byte, taken map[string]bool) (map[string
 	if err != nil {
 		return nil, fmt.Errorf("reading the generated client: %w", err)
 	}
+	aliased := aliasedTypes(g, taken)
+	methods, err := describeMethods(g, &typeNamer{g: g, aliased: aliased}, s.ops)
+	if err != nil {
+		return nil, err
+	}
+	generated, handwritten, err := splitHandwritten(methods, taken)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := emitServices(generated, handwritten)
+	if err != nil {
+		return nil, err
+	}
+	types, err := emitTypes(g, aliased, taken)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{servicesFile: svc, typesFile: types}, nil
+}
+
+// aliasedTypes are the types of gen that package qovery gives an alias: the
+// exported types of the API's data, so that a program needs no import of
+// gen, but not the HTTP client's own, nor a name package qovery declares by
+// hand.
+func aliasedTypes(g *genAPI, taken map[string]bool) map[string]bool {
 	aliased := map[string]bool{}
 	for name := range g.types {
 		if ast.IsExported(name) && !g.isClientMachinery(name) && !taken[name] {
 			aliased[name] = true
 		}
 	}
-	namer := &typeNamer{g: g, aliased: aliased}
+	return aliased
+}
 
+// describeMethods describes the method of every operation in ops, in their
+// order, and gives each its service and name by the naming rules of
+// mapOperations, which need to know which operations answer with a list.
+func describeMethods(g *genAPI, namer *typeNamer, ops []operation) ([]*svcMethod, error) {
 	var methods []*svcMethod
-	routes := make([]routeInfo, 0, len(s.ops))
-	for _, op := range s.ops {
+	routes := make([]routeInfo, 0, len(ops))
+	for _, op := range ops {
 		m, err := describeMethod(g, namer, op)
 		if err != nil {
 			return nil, err
@@ -278,45 +308,70 @@ func generateServices(s *spec, genSrc []byte, taken map[string]bool) (map[string
 	if err != nil {
 		return nil, err
 	}
+	for _, m := range methods {
+		m.serviceMethod = mapping[m.op.ID]
+	}
+	return methods, nil
+}
+
+// splitHandwritten parts methods into those regen generates and, counted by
+// service, those package qovery writes by hand (the operations that
+// handwrittenMethods lists). It fails on the first method whose names clash
+// with package qovery's, as checkTaken tells.
+func splitHandwritten(methods []*svcMethod, taken map[string]bool) ([]*svcMethod, map[string]int, error) {
 	var generated []*svcMethod
 	handwritten := map[string]int{} // service -> methods written by hand
 	for _, m := range methods {
-		m.serviceMethod = mapping[m.op.ID]
-		if taken["Client."+m.Service] {
-			return nil, fmt.Errorf("the method Client.%s hides the service c.%s; rename or remove the method", m.Service, m.Service)
+		byHand, err := checkTaken(m, taken)
+		if err != nil {
+			return nil, nil, err
 		}
-		recv := m.Service + "Service."
-		if _, ok := handwrittenMethods[m.op.ID]; ok {
-			if !taken[recv+m.Method] {
-				return nil, fmt.Errorf("%s: handwrittenMethods gives it the method %s.%s, which package qovery does not declare", m.op.ID, m.Service, m.Method)
-			}
+		if byHand {
 			handwritten[m.Service]++
 			continue
 		}
-		names := []string{m.Method}
-		if m.paged {
-			names = append(names, m.Method+"Iter")
-		}
-		if m.waitable() {
-			names = append(names, "Wait")
-		}
-		for _, n := range names {
-			if taken[recv+n] {
-				return nil, fmt.Errorf("%s: package qovery declares %s.%s by hand; list %s in handwrittenMethods in cmd/regen/naming.go, or rename the method", m.op.ID, m.Service, n, m.op.ID)
-			}
-		}
 		generated = append(generated, m)
 	}
+	return generated, handwritten, nil
+}
 
-	svc, err := emitServices(generated, handwritten)
-	if err != nil {
-		return nil, err
+// checkTaken reports whether package qovery writes m by hand, and refuses
+// the clashes that would otherwise hide a method or break the build: a
+// method of Client named like m's service (it hides the service), an
+// operation listed in handwrittenMethods whose method package qovery does
+// not declare, and a generated method (or its Iter or Wait) that package
+// qovery declares by hand without listing it (declared twice).
+func checkTaken(m *svcMethod, taken map[string]bool) (byHand bool, err error) {
+	if taken["Client."+m.Service] {
+		return false, fmt.Errorf("the method Client.%s hides the service c.%s; rename or remove the method", m.Service, m.Service)
 	}
-	types, err := emitTypes(g, aliased, taken)
-	if err != nil {
-		return nil, err
+	recv := m.Service + "Service."
+	if _, ok := handwrittenMethods[m.op.ID]; ok {
+		if !taken[recv+m.Method] {
+			return false, fmt.Errorf("%s: handwrittenMethods gives it the method %s.%s, which package qovery does not declare", m.op.ID, m.Service, m.Method)
+		}
+		return true, nil
 	}
-	return map[string][]byte{servicesFile: svc, typesFile: types}, nil
+	for _, n := range m.generatedNames() {
+		if taken[recv+n] {
+			return false, fmt.Errorf("%s: package qovery declares %s.%s by hand; list %s in handwrittenMethods in cmd/regen/naming.go, or rename the method", m.op.ID, m.Service, n, m.op.ID)
+		}
+	}
+	return false, nil
+}
+
+// generatedNames are the names of the methods regen writes for m on its
+// service: the method itself, its Iter when it is paged, and Wait when it
+// reads a status.
+func (m *svcMethod) generatedNames() []string {
+	names := []string{m.Method}
+	if m.paged {
+		names = append(names, m.Method+"Iter")
+	}
+	if m.waitable() {
+		names = append(names, "Wait")
+	}
+	return names
 }
 
 // describeMethod reads the generated method and response type of op.
@@ -329,6 +384,23 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 	if ft == nil {
 		return nil, fmt.Errorf("%s: the generated client has no method %sWithResponse", op, m.goName)
 	}
+	describeArgs(g, namer, m, ft)
+	m.paged = takesStartID(g, m.args)
+	if err := describeAnswer(g, namer, m); err != nil {
+		return nil, err
+	}
+	if m.paged && (m.item == "" || m.itemID == "") {
+		return nil, fmt.Errorf("%s takes startId, but its items have no id to page from", op)
+	}
+	return m, nil
+}
+
+// describeArgs fills in the arguments of m from ft, the signature of gen's
+// method: callArgs in gen's order, to call it with, and args in the order
+// of the signature package qovery gives, path IDs first (a UUID taken as a
+// string, to be checked), then the body, then the options. gen's request
+// editors (the variadic parameter) stay out: the client sets its own.
+func describeArgs(g *genAPI, namer *typeNamer, m *svcMethod, ft *ast.FuncType) {
 	var ids, rest []svcArg
 	for _, p := range ft.Params.List[1:] { // after ctx
 		if _, variadic := p.Type.(*ast.Ellipsis); variadic {
@@ -357,17 +429,31 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 		}
 	}
 	m.args = append(append(m.args, ids...), rest...)
-	for _, a := range m.args {
-		if a.name == "opts" {
-			if st := g.structOf(strings.TrimPrefix(strings.TrimPrefix(a.typ, "*"), "gen.")); field(st, "StartId") != nil {
-				m.paged = true
-			}
+}
+
+// takesStartID reports whether the options among args have a StartId field,
+// the cursor of a paged list: such a method returns one page, and gets an
+// Iter method that walks them all.
+func takesStartID(g *genAPI, args []svcArg) bool {
+	for _, a := range args {
+		if a.name != "opts" {
+			continue
+		}
+		if st := g.structOf(strings.TrimPrefix(strings.TrimPrefix(a.typ, "*"), "gen.")); field(st, "StartId") != nil {
+			return true
 		}
 	}
+	return false
+}
 
+// describeAnswer fills in what m returns from gen's response type: the 2xx
+// statuses it decodes, for the errors to name, and, from the first of them
+// with a JSON body, the result type, the field holding it and, when the
+// answer is a list, its parts.
+func describeAnswer(g *genAPI, namer *typeNamer, m *svcMethod) error {
 	resp := g.structOf(m.goName + "Response")
 	if resp == nil {
-		return nil, fmt.Errorf("%s: the generated client has no type %sResponse", op, m.goName)
+		return fmt.Errorf("%s: the generated client has no type %sResponse", m.op, m.goName)
 	}
 	var codes []string
 	for _, f := range resp.Fields.List {
@@ -385,10 +471,7 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 		}
 	}
 	m.statuses = strings.Join(codes, " or ")
-	if m.paged && (m.item == "" || m.itemID == "") {
-		return nil, fmt.Errorf("%s takes startId, but its items have no id to page from", op)
-	}
-	return m, nil
+	return nil
 }
 
 // describeList fills in the list part of m when the answer is a list: an
@@ -447,6 +530,25 @@ func goParamName(n string) string {
 // emitServices writes the services and their generated methods; handwritten
 // counts, by service, the methods package qovery writes by hand instead.
 func emitServices(methods []*svcMethod, handwritten map[string]int) ([]byte, error) {
+	byService := groupByService(methods, handwritten)
+	services := sortedKeys(byService)
+	var b bytes.Buffer
+	emitServiceSet(&b, services, len(methods), handwritten)
+	for _, name := range services {
+		emitService(&b, name, byService[name], handwritten[name])
+	}
+	emitOperations(&b, methods)
+	out, err := format.Source(withImports(b.Bytes()))
+	if err != nil {
+		return nil, fmt.Errorf("generated services do not parse: %w", err)
+	}
+	return out, nil
+}
+
+// groupByService groups the generated methods by their service. A service
+// whose methods are all written by hand is there too, with none, since it
+// still needs its type and its place in Services.
+func groupByService(methods []*svcMethod, handwritten map[string]int) map[string][]*svcMethod {
 	byService := map[string][]*svcMethod{}
 	for _, m := range methods {
 		byService[m.Service] = append(byService[m.Service], m)
@@ -456,58 +558,67 @@ func emitServices(methods []*svcMethod, handwritten map[string]int) ([]byte, err
 			byService[name] = []*svcMethod{}
 		}
 	}
-	services := sortedKeys(byService)
+	return byService
+}
 
-	var b bytes.Buffer
+// emitServiceSet writes the Services struct, which Client embeds so that
+// every service is a field of the client, and initServices, which gives
+// each its client. Its comment counts the services and their methods:
+// generated ones (generated of them) and those written by hand.
+func emitServiceSet(b *bytes.Buffer, services []string, generated int, handwritten map[string]int) {
 	written := 0
 	for _, n := range handwritten {
 		written += n
 	}
-	fmt.Fprintf(&b, "// Services are the operations of the API, one method each, grouped by the\n")
-	fmt.Fprintf(&b, "// resource they act on: %d services, %d methods, of which %d are generated\n", len(services), len(methods)+written, len(methods))
-	fmt.Fprintf(&b, "// here and %d written by hand in package qovery (the list is\n", written)
+	fmt.Fprintf(b, "// Services are the operations of the API, one method each, grouped by the\n")
+	fmt.Fprintf(b, "// resource they act on: %d services, %d methods, of which %d are generated\n", len(services), generated+written, generated)
+	fmt.Fprintf(b, "// here and %d written by hand in package qovery (the list is\n", written)
 	b.WriteString("// handwrittenMethods in cmd/regen/naming.go). Client embeds them, so\n")
 	b.WriteString("// c.Databases.Get is a method of Client's Databases service.\n")
 	b.WriteString("type Services struct {\n")
 	for _, name := range services {
-		fmt.Fprintf(&b, "\t%s *%sService\n", name, name)
+		fmt.Fprintf(b, "\t%s *%sService\n", name, name)
 	}
 	b.WriteString("}\n\n")
 	b.WriteString("func (c *Client) initServices() {\n\tc.Services = Services{\n")
 	for _, name := range services {
-		fmt.Fprintf(&b, "\t\t%s: &%sService{c},\n", name, name)
+		fmt.Fprintf(b, "\t\t%s: &%sService{c},\n", name, name)
 	}
 	b.WriteString("\t}\n}\n")
+}
 
-	for _, name := range services {
-		ms := byService[name]
-		sort.Slice(ms, func(i, j int) bool { return ms[i].Method < ms[j].Method })
-		if n := handwritten[name]; n > 0 {
-			fmt.Fprintf(&b, "\n// %sService holds the %d operations of Client.%s, %d of them written by hand.\n", name, len(ms)+n, name, n)
-		} else {
-			fmt.Fprintf(&b, "\n// %sService holds the %d operations of Client.%s.\n", name, len(ms), name)
+// emitService writes the type of the service name and its generated methods
+// ms, in the order of their names, each followed by its Iter or Wait when
+// it has one; byHand is the number of its methods written by hand, which
+// its comment counts too.
+func emitService(b *bytes.Buffer, name string, ms []*svcMethod, byHand int) {
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Method < ms[j].Method })
+	if byHand > 0 {
+		fmt.Fprintf(b, "\n// %sService holds the %d operations of Client.%s, %d of them written by hand.\n", name, len(ms)+byHand, name, byHand)
+	} else {
+		fmt.Fprintf(b, "\n// %sService holds the %d operations of Client.%s.\n", name, len(ms), name)
+	}
+	fmt.Fprintf(b, "type %sService struct{ c *Client }\n", name)
+	for _, m := range ms {
+		emitMethod(b, m)
+		if m.paged {
+			emitIter(b, m)
 		}
-		fmt.Fprintf(&b, "type %sService struct{ c *Client }\n", name)
-		for _, m := range ms {
-			emitMethod(&b, m)
-			if m.paged {
-				emitIter(&b, m)
-			}
-			if m.waitable() {
-				emitWait(&b, m)
-			}
+		if m.waitable() {
+			emitWait(b, m)
 		}
 	}
+}
+
+// emitOperations writes one operationInfo per generated method, in the
+// order of gen's names: the operation's name and the statuses it succeeds
+// decodes, which the method's errors report.
+func emitOperations(b *bytes.Buffer, methods []*svcMethod) {
 	b.WriteString("\n// The operations, as errors name them.\nvar (\n")
 	for _, m := range sortedMethods(methods) {
-		fmt.Fprintf(&b, "\toperation%s = operationInfo{%q, %q}\n", m.goName, m.goName, m.statuses)
+		fmt.Fprintf(b, "\toperation%s = operationInfo{%q, %q}\n", m.goName, m.goName, m.statuses)
 	}
 	b.WriteString(")\n")
-	out, err := format.Source(withImports(b.Bytes()))
-	if err != nil {
-		return nil, fmt.Errorf("generated services do not parse: %w", err)
-	}
-	return out, nil
 }
 
 // withImports puts the header, the package clause and the imports the code
