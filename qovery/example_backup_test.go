@@ -4,15 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 
 	"github.com/qoverykit/qovery-go/qovery"
+	"github.com/qoverykit/qovery-go/qovery/qoverytest"
 )
 
 func ExampleBackupsService_Create() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
-	databaseID := ids.DatabaseID
+	databaseID := srv.World.DatabaseID
 
 	// Take a backup and wait until it is done.
 	b, err := c.Backups.Create(ctx, databaseID, "before-migration", "schema v42")
@@ -34,12 +40,16 @@ func ExampleBackupsService_Create() {
 }
 
 func ExampleBackupsService_Wait() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
-	databaseID := ids.DatabaseID
+	databaseID := srv.World.DatabaseID
 
-	srv.FailNext("addBackupDatabase", "pg_dump failed") // make the fake fail this one
+	srv.FailNextAction("addBackupDatabase", "pg_dump failed") // make the fake fail this one
 	b, err := c.Backups.Create(ctx, databaseID, "nightly", "")
 	if err != nil {
 		fmt.Println(err)
@@ -55,15 +65,19 @@ func ExampleBackupsService_Wait() {
 }
 
 func ExampleBackupsService_Latest() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
-	databaseID := ids.DatabaseID
+	databaseID := srv.AddDatabase(srv.World.EnvironmentID, "analytics") // a database with no backup yet
 
-	_, err := c.Backups.Latest(ctx, databaseID)
+	_, err = c.Backups.Latest(ctx, databaseID)
 	fmt.Println("none yet:", errors.Is(err, qovery.ErrNotFound), errors.Is(err, qovery.ErrNoBackup))
 
-	srv.SeedBackups(databaseID, 3) // backup-001 to backup-003
+	srv.AddBackups(databaseID, 3) // backup-001 to backup-003
 	b, err := c.Backups.Latest(ctx, databaseID)
 	if err != nil {
 		fmt.Println(err)
@@ -76,11 +90,15 @@ func ExampleBackupsService_Latest() {
 }
 
 func ExampleBackupsService_Delete() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
-	databaseID := ids.DatabaseID
-	srv.SeedBackups(databaseID, 30)
+	databaseID := srv.World.DatabaseID
+	srv.AddBackups(databaseID, 27) // 30, with the three the fake starts with
 
 	// Keep the 25 newest backups. Backups lists them newest first; the IDs
 	// are collected before deleting, so that the list does not shift under
@@ -107,14 +125,18 @@ func ExampleBackupsService_Delete() {
 }
 
 func ExampleBackupsService_ListIter_phases() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
-	srv.SeedBackups(ids.DatabaseID, 45)
+	srv.AddBackups(srv.World.DatabaseID, 42) // 45, with the three the fake starts with
 
 	// Every backup, across pages of 20, counted by phase.
 	count := map[qovery.BackupPhase]int{}
-	for b, err := range c.Backups.ListIter(ctx, ids.DatabaseID, nil) {
+	for b, err := range c.Backups.ListIter(ctx, srv.World.DatabaseID, nil) {
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -126,11 +148,15 @@ func ExampleBackupsService_ListIter_phases() {
 }
 
 func ExampleBackupPhaseOf() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
-	b, err := c.Backups.Create(ctx, ids.DatabaseID, "adhoc", "")
+	b, err := c.Backups.Create(ctx, srv.World.DatabaseID, "adhoc", "")
 	if err != nil {
 		fmt.Println(err)
 		return

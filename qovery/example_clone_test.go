@@ -4,15 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 
 	"github.com/qoverykit/qovery-go/qovery"
+	"github.com/qoverykit/qovery-go/qovery/qoverytest"
 )
 
 func ExampleDatabasesService_Clone() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
-	databaseID, environmentID := ids.DatabaseID, ids.EnvironmentID
+	databaseID, environmentID := srv.World.DatabaseID, srv.World.EnvironmentID
 
 	// Copy the database's configuration into a new database of the same
 	// environment, deploy it and wait until it runs.
@@ -32,21 +38,25 @@ func ExampleDatabasesService_Clone() {
 }
 
 func ExampleDatabasesService_Clone_errors() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
 	// Arguments are checked before anything is sent.
-	_, err := c.Databases.Clone(ctx, "db", "copy", ids.EnvironmentID)
+	_, err = c.Databases.Clone(ctx, "db", "copy", srv.World.EnvironmentID)
 	fmt.Println(err)
 
 	// A source that does not exist.
-	_, err = c.Databases.Clone(ctx, "0b6c7a3e-93a4-4a51-9d4e-3f1c2a0b9d77", "copy", ids.EnvironmentID)
+	_, err = c.Databases.Clone(ctx, "0b6c7a3e-93a4-4a51-9d4e-3f1c2a0b9d77", "copy", srv.World.EnvironmentID)
 	fmt.Println("not found:", errors.Is(err, qovery.ErrNotFound))
 
 	// A name already used in the target environment is a conflict, as is
 	// an operation already running on the source. Neither is retried.
-	_, err = c.Databases.Clone(ctx, ids.DatabaseID, "db", ids.EnvironmentID)
+	_, err = c.Databases.Clone(ctx, srv.World.DatabaseID, "db", srv.World.EnvironmentID)
 	fmt.Println("conflict:", errors.Is(err, qovery.ErrConflict))
 	// Output:
 	// qovery: databaseID "db" is not a UUID
@@ -55,14 +65,18 @@ func ExampleDatabasesService_Clone_errors() {
 }
 
 func ExampleApplicationsService_Clone() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
 	// Clone the application into the same environment and deploy the clone
 	// at a given commit. Without WithGitCommit the commit the source has
 	// deployed is used.
-	app, err := c.Applications.Clone(ctx, ids.ApplicationID, "web-canary", ids.EnvironmentID,
+	app, err := c.Applications.Clone(ctx, srv.World.ApplicationID, "web-canary", srv.World.EnvironmentID,
 		qovery.WithDeploy(), qovery.WithGitCommit("4f2a9c1"))
 	if err != nil {
 		fmt.Println(err)
@@ -73,13 +87,17 @@ func ExampleApplicationsService_Clone() {
 }
 
 func ExampleEnvironmentsService_Clone() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
 	// A preview environment with the same services as production. The
 	// cluster can be chosen too, with WithCluster.
-	preview, err := c.Environments.Clone(ctx, ids.EnvironmentID, "preview-1234",
+	preview, err := c.Environments.Clone(ctx, srv.World.EnvironmentID, "preview-1234",
 		qovery.WithMode("PREVIEW"), qovery.WithDeploy())
 	if err != nil {
 		fmt.Println(err)

@@ -3,14 +3,20 @@ package qovery_test
 import (
 	"context"
 	"fmt"
+	"log"
 
 	"github.com/qoverykit/qovery-go/qovery"
+	"github.com/qoverykit/qovery-go/qovery/qoverytest"
 )
 
 // List the organizations, their projects and the projects' environments.
 func ExampleOrganizationsService_List() {
-	c, srv, _ := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
 	orgs, err := c.Organizations.List(ctx)
@@ -41,15 +47,20 @@ func ExampleOrganizationsService_List() {
 	// acme
 	//   shop
 	//     production
+	//     staging
 }
 
 // Get a database, and tell "not found" from other failures.
 func ExampleDatabasesService_Get() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
-	for _, id := range []string{ids.DatabaseID, "0b6c7a3e-93a4-4a51-9d4e-3f1c2a0b9d77", "db"} {
+	for _, id := range []string{srv.World.DatabaseID, "0b6c7a3e-93a4-4a51-9d4e-3f1c2a0b9d77", "db"} {
 		db, err := c.Databases.Get(ctx, id)
 		switch {
 		case qovery.IsNotFound(err):
@@ -68,10 +79,14 @@ func ExampleDatabasesService_Get() {
 
 // Take a backup, wait for it, then list every backup and get the latest.
 func ExampleBackupsService_ListIter() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
-	databaseID := ids.DatabaseID
+	databaseID := srv.AddDatabase(srv.World.EnvironmentID, "analytics") // a database with no backup yet
 
 	b, err := c.Backups.Create(ctx, databaseID, "nightly", "before the upgrade")
 	if err == nil {
@@ -102,12 +117,16 @@ func ExampleBackupsService_ListIter() {
 // Add an environment variable to an application, deploy it at a commit and
 // wait until it runs.
 func ExampleApplicationsService_Deploy() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
-	appID := ids.ApplicationID
+	appID := srv.World.ApplicationID
 
-	_, err := c.ApplicationVariables.Create(ctx, appID, qovery.ApplicationEnvironmentVariableRequest{Key: "LOG_LEVEL", Value: "debug"})
+	_, err = c.ApplicationVariables.Create(ctx, appID, qovery.ApplicationEnvironmentVariableRequest{Key: "LOG_LEVEL", Value: "debug"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -128,11 +147,15 @@ func ExampleApplicationsService_Deploy() {
 
 // Change an application's settings and read them back.
 func ExampleApplicationsService_Update() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
-	_, err := c.Applications.Update(ctx, ids.ApplicationID, qovery.ApplicationEditRequest{
+	_, err = c.Applications.Update(ctx, srv.World.ApplicationID, qovery.ApplicationEditRequest{
 		Description:         qovery.Ptr("storefront"),
 		MinRunningInstances: qovery.Ptr(2),
 	})
@@ -140,7 +163,7 @@ func ExampleApplicationsService_Update() {
 		fmt.Println(err)
 		return
 	}
-	app, err := c.Applications.Get(ctx, ids.ApplicationID)
+	app, err := c.Applications.Get(ctx, srv.World.ApplicationID)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -151,16 +174,20 @@ func ExampleApplicationsService_Update() {
 
 // Clone a database into another environment and wait until the clone runs.
 func ExampleDatabasesService_Clone_anotherEnvironment() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
-	staging, err := c.Environments.Create(ctx, ids.ProjectID, qovery.EnvironmentRequest{Name: "staging"})
+	staging, err := c.Environments.Get(ctx, srv.World.StagingEnvironmentID)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	clone, err := c.Databases.Clone(ctx, ids.DatabaseID, "db", staging.Id.String(), qovery.WithDeploy())
+	clone, err := c.Databases.Clone(ctx, srv.World.DatabaseID, "db", staging.Id.String(), qovery.WithDeploy())
 	if err != nil {
 		fmt.Println(err)
 		return

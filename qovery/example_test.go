@@ -13,27 +13,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/qoverykit/qovery-go/gen"
-	"github.com/qoverykit/qovery-go/internal/fixtures"
 	"github.com/qoverykit/qovery-go/qovery"
+	"github.com/qoverykit/qovery-go/qovery/qoverytest"
 )
-
-// startFake starts the fake API of internal/fixtures, seeded with an
-// organization, a project, an environment, and in it a deployed
-// application, container and database; it returns a client for it.
-func startFake() (*qovery.Client, *fixtures.Server, fixtures.Seeded) {
-	srv, err := fixtures.Start()
-	if err != nil {
-		log.Fatal(err)
-	}
-	ids := srv.Seed()
-	c, err := qovery.New("example-token",
-		qovery.WithBaseURL(srv.URL),
-		qovery.WithWaitPolicy(qovery.WaitPolicy{MinInterval: time.Millisecond, MaxInterval: 10 * time.Millisecond}))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return c, srv, ids
-}
 
 func ExampleNew() {
 	c, err := qovery.New("my-api-token",
@@ -79,13 +61,17 @@ func ExampleWithBearer() {
 }
 
 func ExampleResult() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
 	// Any operation of the API, through the generated client: Result gives
 	// the typed body of a success, or an error.
-	db, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, uuid.MustParse(ids.DatabaseID)))
+	db, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, uuid.MustParse(srv.World.DatabaseID)))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -95,23 +81,31 @@ func ExampleResult() {
 }
 
 func ExampleCheck() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
 	// Operations without a useful body: only the error matters.
-	err := qovery.Check(c.API().StopContainerWithResponse(ctx, uuid.MustParse(ids.ContainerID)))
+	err = qovery.Check(c.API().StopContainerWithResponse(ctx, uuid.MustParse(srv.World.ContainerID)))
 	fmt.Println(err)
 	// Output: <nil>
 }
 
 func ExampleIsNotFound() {
-	c, srv, _ := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
 	missing := uuid.MustParse("0f8fad5b-d9cb-469f-a165-70867728950e")
-	_, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, missing))
+	_, err = qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, missing))
 	switch {
 	case qovery.IsNotFound(err):
 		fmt.Println("no such database")
@@ -123,54 +117,52 @@ func ExampleIsNotFound() {
 }
 
 func ExampleAPIError() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
-	srv.InjectFault("getDatabase", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: 409, Message: "deployment in progress"})
 
-	_, err := qovery.Result[gen.DatabaseResponse](c.API().GetDatabaseWithResponse(ctx, uuid.MustParse(ids.DatabaseID)))
+	// The organization already has a project named "shop".
+	_, err = c.Projects.Create(ctx, srv.World.OrganizationID, qovery.ProjectRequest{Name: "shop"})
 	var apiErr *qovery.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.StatusCode, apiErr.Method, apiErr.Message)
 		fmt.Println(errors.Is(err, qovery.ErrConflict))
 	}
 	// Output:
-	// 409 GET deployment in progress
+	// 409 POST a project named "shop" already exists
 	// true
 }
 
 func ExampleWithIdempotent() {
-	srv, err := fixtures.Start()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
 	if err != nil {
-		log.Fatal(err)
-	}
-	c, err := qovery.New("example-token", qovery.WithBaseURL(srv.URL),
-		qovery.WithRetryPolicy(qovery.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}))
-	if err != nil {
-		srv.Close()
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	ids := srv.Seed()
-	app := uuid.MustParse(ids.ApplicationID)
+	c := srv.Client()
+	app := uuid.MustParse(srv.World.ApplicationID)
 	deploy := gen.DeployApplicationRequest{GitCommitId: "0123456789abcdef0123456789abcdef01234567"}
 
 	// A POST that may have reached the server (here a 503) is sent once:
 	// the caller sees the error.
-	srv.InjectFault("deployApplication", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: http.StatusServiceUnavailable})
+	srv.Fail("deployApplication", qoverytest.ServiceUnavailable())
 	_, err = qovery.Result[gen.Status](c.API().DeployApplicationWithResponse(context.Background(), app, deploy))
 	var apiErr *qovery.APIError
 	if errors.As(err, &apiErr) {
-		fmt.Println("plain:", apiErr.StatusCode, srv.Received("deployApplication"), "request(s)")
+		fmt.Println("plain:", apiErr.StatusCode, srv.Calls("deployApplication"), "request(s)")
 	}
 
 	// Deploying the same commit twice does no harm: say so, and the POST is
 	// retried like a GET.
-	srv.ResetCounts()
-	srv.InjectFault("deployApplication", 1, fixtures.Fault{Kind: fixtures.FaultStatus, Status: http.StatusServiceUnavailable})
+	srv.ResetRecord()
+	srv.Fail("deployApplication", qoverytest.ServiceUnavailable())
 	ctx := qovery.WithIdempotent(context.Background())
 	_, err = qovery.Result[gen.Status](c.API().DeployApplicationWithResponse(ctx, app, deploy))
-	fmt.Println("idempotent:", err, srv.Received("deployApplication"), "request(s)")
+	fmt.Println("idempotent:", err, srv.Calls("deployApplication"), "request(s)")
 	// Output:
 	// plain: 503 1 request(s)
 	// idempotent: <nil> 2 request(s)
@@ -183,12 +175,17 @@ func ExampleRetryPolicy() {
 }
 
 func ExampleClient_Backups() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
-	srv.SeedBackups(ids.DatabaseID, 45) // three pages of 20
+	c := srv.Client()
+	databaseID := srv.AddDatabase(srv.World.EnvironmentID, "analytics")
+	srv.AddBackups(databaseID, 45) // three pages of 20
 
 	n := 0
-	for b, err := range c.Backups.ListIter(context.Background(), ids.DatabaseID, nil) {
+	for b, err := range c.Backups.ListIter(context.Background(), databaseID, nil) {
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -205,15 +202,19 @@ func ExampleClient_Backups() {
 }
 
 func ExampleDatabasesService_Wait() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
 
-	if err := qovery.Check(c.API().StopDatabaseWithResponse(ctx, uuid.MustParse(ids.DatabaseID))); err != nil {
+	if err := qovery.Check(c.API().StopDatabaseWithResponse(ctx, uuid.MustParse(srv.World.DatabaseID))); err != nil {
 		fmt.Println(err)
 		return
 	}
-	status, err := c.Databases.Wait(ctx, ids.DatabaseID, qovery.StateStopped)
+	status, err := c.Databases.Wait(ctx, srv.World.DatabaseID, qovery.StateStopped)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -223,16 +224,20 @@ func ExampleDatabasesService_Wait() {
 }
 
 func ExampleApplicationsService_Wait_failure() {
-	c, srv, ids := startFake()
+	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
+	c := srv.Client()
 	ctx := context.Background()
-	srv.FailNext(ids.ApplicationID, "readiness probe failed")
+	srv.FailNextAction(srv.World.ApplicationID, "readiness probe failed")
 
-	if err := qovery.Check(c.API().StopApplicationWithResponse(ctx, uuid.MustParse(ids.ApplicationID))); err != nil {
+	if err := qovery.Check(c.API().StopApplicationWithResponse(ctx, uuid.MustParse(srv.World.ApplicationID))); err != nil {
 		fmt.Println(err)
 		return
 	}
-	_, err := c.Applications.Wait(ctx, ids.ApplicationID, qovery.StateStopped)
+	_, err = c.Applications.Wait(ctx, srv.World.ApplicationID, qovery.StateStopped)
 	var failed *qovery.StateError
 	if errors.As(err, &failed) {
 		fmt.Println(failed.State, "-", failed.Message)
