@@ -96,24 +96,31 @@ func (l *limiter) wait(ctx context.Context) error {
 	for {
 		at, window := l.turn(time.Now())
 		if at.IsZero() {
-			break
+			return nil
 		}
 		if err := sleep(ctx, time.Until(at)); err != nil {
 			return fmt.Errorf("qovery: waiting for a turn under the rate limit: %w", err)
 		}
-		l.mu.Lock()
-		moved := !l.seen.Reset.Equal(window) && time.Now().Before(l.seen.Reset)
-		l.mu.Unlock()
-		if !moved {
-			break
+		if l.admit(window) {
+			return nil
 		}
 		// A new window was reported while waiting: the turn was counted
 		// against the old one, so take one in the new.
 	}
+}
+
+// admit lets through a request that waited for its turn in window, unless
+// a new window was reported meanwhile. It counts the request in flight in
+// the same critical section as the decision, so that a response observed
+// in between, opening a new window, cannot miss it (see observe).
+func (l *limiter) admit(window time.Time) bool {
 	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.seen.Reset.Equal(window) && time.Now().Before(l.seen.Reset) {
+		return false
+	}
 	l.inflight++
-	l.mu.Unlock()
-	return nil
+	return true
 }
 
 // done ends a request that wait let through.
@@ -130,9 +137,20 @@ func (l *limiter) done() {
 // when it comes (the zero time for at once) and the window's reset. A turn
 // never falls after the reset: with none left, the request waits for the
 // reset, and then for a turn in the new window.
+//
+// A request let through at once is counted in flight under the same lock.
 func (l *limiter) turn(now time.Time) (at, window time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	at, window = l.reserve(now)
+	if at.IsZero() {
+		l.inflight++
+	}
+	return at, window
+}
+
+// reserve is turn's decision; l.mu is held.
+func (l *limiter) reserve(now time.Time) (at, window time.Time) {
 	s := l.seen
 	if s.Observed.IsZero() || s.Reset.IsZero() || !now.Before(s.Reset) {
 		return time.Time{}, time.Time{} // nothing known of the current window
