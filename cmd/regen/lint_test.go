@@ -408,16 +408,7 @@ func packageNames(t *testing.T, src []byte) map[string]bool {
 				names[d.Name.Name] = true
 			}
 		case *ast.GenDecl:
-			for _, sp := range d.Specs {
-				switch sp := sp.(type) {
-				case *ast.TypeSpec:
-					names[sp.Name.Name] = true
-				case *ast.ValueSpec:
-					for _, n := range sp.Names {
-						names[n.Name] = true
-					}
-				}
-			}
+			addDeclaredNames(names, d)
 		}
 	}
 	return names

@@ -232,16 +232,7 @@ func handwrittenNames(dir string) (map[string]bool, error) {
 					names[receiverName(d.Recv.List[0].Type)+"."+d.Name.Name] = true
 				}
 			case *ast.GenDecl:
-				for _, sp := range d.Specs {
-					switch sp := sp.(type) {
-					case *ast.TypeSpec:
-						names[sp.Name.Name] = true
-					case *ast.ValueSpec:
-						for _, id := range sp.Names {
-							names[id.Name] = true
-						}
-					}
-				}
+				addDeclaredNames(names, d)
 			}
 		}
 	}
@@ -846,4 +837,18 @@ func emitTypes(g *genAPI, aliased, taken map[string]bool) ([]byte, error) {
 		return nil, fmt.Errorf("generated aliases do not parse: %w", err)
 	}
 	return out, nil
+}
+
+// addDeclaredNames adds the types, constants and variables d declares.
+func addDeclaredNames(names map[string]bool, d *ast.GenDecl) {
+	for _, sp := range d.Specs {
+		switch sp := sp.(type) {
+		case *ast.TypeSpec:
+			names[sp.Name.Name] = true
+		case *ast.ValueSpec:
+			for _, id := range sp.Names {
+				names[id.Name] = true
+			}
+		}
+	}
 }
