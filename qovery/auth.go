@@ -3,6 +3,7 @@ package qovery
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"weak"
@@ -26,6 +28,7 @@ type authorizer struct {
 	ua      []string // {"qovery-go/<version> [extra]"}
 	secret  string   // the bare token, used to scrub error bodies
 	cleaned string   // the token as cleanText prints it
+	encoded []string // the token as a server may echo it encoded (see encodings)
 	scheme  string
 	host    string // lower-case host name, without port
 	port    string // explicit or default port
@@ -46,6 +49,7 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 		ua:      []string{ua},
 		secret:  token,
 		cleaned: cleanText(token, len(token)),
+		encoded: encodings(token),
 		scheme:  base.Scheme,
 		host:    strings.ToLower(base.Hostname()),
 		port:    portOf(base),
@@ -147,7 +151,56 @@ func (a *authorizer) redact(s string) string {
 	if a.cleaned != a.secret && a.cleaned != "" && strings.Contains(s, a.cleaned) {
 		s = strings.ReplaceAll(s, a.cleaned, redacted)
 	}
+	for _, e := range a.encoded {
+		if strings.Contains(s, e) {
+			s = strings.ReplaceAll(s, e, redacted)
+		}
+	}
 	return s
+}
+
+// encodings are the forms, other than the token itself, in which a server
+// or a proxy may echo it: percent-encoded as in a query or a path (with
+// upper- or lower-case hex), and in base64, padded or not, standard or
+// URL-safe. The padded forms come before the unpadded ones, which are
+// their prefixes. Forms shorter than 8 characters are left out, since
+// they would also match unrelated text.
+func encodings(token string) []string {
+	forms := []string{url.QueryEscape(token), url.PathEscape(token)}
+	for _, f := range forms[:2] {
+		forms = append(forms, lowerHexEscapes(f))
+	}
+	forms = append(forms,
+		base64.StdEncoding.EncodeToString([]byte(token)),
+		base64.URLEncoding.EncodeToString([]byte(token)),
+		base64.RawStdEncoding.EncodeToString([]byte(token)),
+		base64.RawURLEncoding.EncodeToString([]byte(token)))
+	var out []string
+	for _, f := range forms {
+		if len(f) >= 8 && f != token && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// lowerHexEscapes writes the hex digits of each %XX escape in lower case.
+func lowerHexEscapes(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = toLowerASCII(b[i+1]), toLowerASCII(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+func toLowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 const redacted = "[redacted]"
@@ -162,6 +215,11 @@ func (a *authorizer) scrubBody(b []byte) []byte {
 	}
 	if bytes.Contains(b, []byte(a.secret)) {
 		b = bytes.ReplaceAll(b, []byte(a.secret), []byte(redacted))
+	}
+	for _, e := range a.encoded {
+		if bytes.Contains(b, []byte(e)) {
+			b = bytes.ReplaceAll(b, []byte(e), []byte(redacted))
+		}
 	}
 	if bytes.IndexByte(b, '\\') >= 0 {
 		if out, ok := a.scrubJSON(b); ok {

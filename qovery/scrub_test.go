@@ -2,12 +2,14 @@ package qovery
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -175,5 +177,41 @@ func TestUnsendableRequestNeverRetried(t *testing.T) {
 	c2, _ := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Transport: refusing}))
 	if _, err := do(t, c2, context.Background(), http.MethodGet, "/organization", nil); err == nil || calls != 1 {
 		t.Errorf("err %v after %d attempts, want an error after 1", err, calls)
+	}
+}
+
+// A token the server echoes encoded, as it would appear in a URL or in
+// base64, is scrubbed like the token itself.
+func TestEncodedTokenScrubbed(t *testing.T) {
+	const token = "qov/Slash+Tok3n=xyz"
+	for name, echoed := range map[string]string{
+		"query escape":      url.QueryEscape(token),
+		"lower-case escape": "qov%2fSlash%2bTok3n%3dxyz",
+		"path escape":       url.PathEscape(token),
+		"base64":            base64.StdEncoding.EncodeToString([]byte(token)),
+		"base64url raw":     base64.RawURLEncoding.EncodeToString([]byte(token)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("X-Request-Id", "req-"+echoed)
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = io.WriteString(w, `{"message":"rejected https://api/?token=`+echoed+` (`+echoed+`)"}`)
+			}))
+			c, err := New(token, WithBaseURL(srv.URL), WithRetryPolicy(fastPolicy()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Organizations.List(context.Background())
+			var ae *APIError
+			if !errors.As(err, &ae) {
+				t.Fatalf("err = %v, want an *APIError", err)
+			}
+			for what, text := range map[string]string{"error": err.Error(), "message": ae.Message, "request ID": ae.RequestID, "body": string(ae.Body)} {
+				if strings.Contains(text, echoed) {
+					t.Errorf("the %s shows the token as %s: %s", what, name, text)
+				}
+			}
+		})
 	}
 }
