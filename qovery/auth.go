@@ -24,15 +24,14 @@ import (
 // The credential lives only here. authorizer has no exported fields and a
 // redacting String, and Client.Format never reaches it.
 type authorizer struct {
-	header  []string // {"Token <t>"} or {"Bearer <t>"}
-	ua      []string // {"qovery-go/<version> [extra]"}
-	secret  string   // the bare token, used to scrub error bodies
-	cleaned string   // the token as cleanText prints it
-	encoded []string // the token as a server may echo it encoded (see encodings)
-	scheme  string
-	host    string // lower-case host name, without port
-	port    string // explicit or default port
-	exact   string // the base URL's host and port as written, for sameOrigin's fast path
+	header []string // {"Token <t>"} or {"Bearer <t>"}
+	ua     []string // {"qovery-go/<version> [extra]"}
+	secret string   // the bare token
+	forms  []string // the token, then how it may be printed or echoed (see tokenForms)
+	scheme string
+	host   string // lower-case host name, without port
+	port   string // explicit or default port
+	exact  string // the base URL's host and port as written, for sameOrigin's fast path
 }
 
 func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *authorizer {
@@ -45,15 +44,14 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 		ua += " " + strings.NewReplacer("\r", " ", "\n", " ").Replace(extraUA)
 	}
 	return &authorizer{
-		header:  []string{kind + token},
-		ua:      []string{ua},
-		secret:  token,
-		cleaned: cleanText(token, len(token)),
-		encoded: encodings(token),
-		scheme:  base.Scheme,
-		host:    strings.ToLower(base.Hostname()),
-		port:    portOf(base),
-		exact:   base.Host,
+		header: []string{kind + token},
+		ua:     []string{ua},
+		secret: token,
+		forms:  tokenForms(token),
+		scheme: base.Scheme,
+		host:   strings.ToLower(base.Hostname()),
+		port:   portOf(base),
+		exact:  base.Host,
 	}
 }
 
@@ -139,49 +137,44 @@ func cloneWithHeader(req *http.Request) *http.Request {
 	return r
 }
 
-// redact removes every occurrence of the credential from s, as sent and as
-// cleanText would print it.
+// redact removes every occurrence of the credential from s, in every form
+// of tokenForms.
 func (a *authorizer) redact(s string) string {
 	if a == nil || a.secret == "" {
 		return s
 	}
-	if strings.Contains(s, a.secret) {
-		s = strings.ReplaceAll(s, a.secret, redacted)
-	}
-	if a.cleaned != a.secret && a.cleaned != "" && strings.Contains(s, a.cleaned) {
-		s = strings.ReplaceAll(s, a.cleaned, redacted)
-	}
-	for _, e := range a.encoded {
-		if strings.Contains(s, e) {
-			s = strings.ReplaceAll(s, e, redacted)
+	for _, f := range a.forms {
+		if strings.Contains(s, f) {
+			s = strings.ReplaceAll(s, f, redacted)
 		}
 	}
 	return s
 }
 
-// encodings are the forms, other than the token itself, in which a server
-// or a proxy may echo it: percent-encoded as in a query or a path (with
-// upper- or lower-case hex), and in base64, padded or not, standard or
+// tokenForms are the forms of the token scrubbed from what errors, logs and
+// response headers show: the token itself; as cleanText prints it; and as a
+// server or a proxy may echo it, percent-encoded as in a query or a path
+// (with upper- or lower-case hex) and in base64, padded or not, standard or
 // URL-safe. The padded forms come before the unpadded ones, which are
-// their prefixes. Forms shorter than 8 characters are left out, since
-// they would also match unrelated text.
-func encodings(token string) []string {
-	forms := []string{url.QueryEscape(token), url.PathEscape(token)}
-	for _, f := range forms[:2] {
-		forms = append(forms, lowerHexEscapes(f))
-	}
-	forms = append(forms,
+// their prefixes. Encoded forms shorter than 8 characters are left out,
+// since they would also match unrelated text.
+func tokenForms(token string) []string {
+	q, p := url.QueryEscape(token), url.PathEscape(token)
+	encoded := []string{q, p, lowerHexEscapes(q), lowerHexEscapes(p),
 		base64.StdEncoding.EncodeToString([]byte(token)),
 		base64.URLEncoding.EncodeToString([]byte(token)),
 		base64.RawStdEncoding.EncodeToString([]byte(token)),
-		base64.RawURLEncoding.EncodeToString([]byte(token)))
-	var out []string
-	for _, f := range forms {
-		if len(f) >= 8 && f != token && !slices.Contains(out, f) {
-			out = append(out, f)
+		base64.RawURLEncoding.EncodeToString([]byte(token))}
+	forms := []string{token}
+	if c := cleanText(token, len(token)); c != "" && c != token {
+		forms = append(forms, c)
+	}
+	for _, f := range encoded {
+		if len(f) >= 8 && !slices.Contains(forms, f) {
+			forms = append(forms, f)
 		}
 	}
-	return out
+	return forms
 }
 
 // lowerHexEscapes writes the hex digits of each %XX escape in lower case.
@@ -213,12 +206,9 @@ func (a *authorizer) scrubBody(b []byte) []byte {
 	if a == nil || a.secret == "" {
 		return b
 	}
-	if bytes.Contains(b, []byte(a.secret)) {
-		b = bytes.ReplaceAll(b, []byte(a.secret), []byte(redacted))
-	}
-	for _, e := range a.encoded {
-		if bytes.Contains(b, []byte(e)) {
-			b = bytes.ReplaceAll(b, []byte(e), []byte(redacted))
+	for _, f := range a.forms {
+		if bytes.Contains(b, []byte(f)) {
+			b = bytes.ReplaceAll(b, []byte(f), []byte(redacted))
 		}
 	}
 	if bytes.IndexByte(b, '\\') >= 0 {

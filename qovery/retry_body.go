@@ -123,12 +123,9 @@ func (t *transport) tooLarge() error {
 // scrubHeader removes the credential from response headers, should the
 // server echo it (in a request ID, say).
 func (t *transport) scrubHeader(h http.Header) {
-	secret := t.auth.secret
 	for _, vs := range h {
 		for i, v := range vs {
-			if len(v) >= len(secret) && strings.Contains(v, secret) {
-				vs[i] = strings.ReplaceAll(v, secret, "[redacted]")
-			}
+			vs[i] = t.auth.redact(v)
 		}
 	}
 }

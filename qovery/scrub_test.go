@@ -215,3 +215,26 @@ func TestEncodedTokenScrubbed(t *testing.T) {
 		})
 	}
 }
+
+// Response headers are scrubbed of the token in the same forms as errors
+// are, on success answers too.
+func TestEncodedTokenScrubbedFromHeaders(t *testing.T) {
+	const token = "qov/Slash+Tok3n=xyz"
+	echoed := base64.StdEncoding.EncodeToString([]byte(token))
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Echo", "seen "+echoed)
+		_, _ = io.WriteString(w, `{"results":[]}`)
+	}))
+	c, err := New(token, WithBaseURL(srv.URL), WithRetryPolicy(fastPolicy()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.API().ListOrganizationWithResponse(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := resp.HTTPResponse.Header.Get("X-Echo"); got != "seen [redacted]" {
+		t.Errorf("X-Echo = %q, want the token's base64 redacted", got)
+	}
+}
