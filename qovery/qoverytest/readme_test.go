@@ -10,18 +10,21 @@ import (
 	"testing"
 )
 
-// goBlocks returns the ```go code blocks of the repository's README.
-func goBlocks(t *testing.T) []string {
+// goBlock returns the first ```go code block of the repository's README
+// that is, and fails the test when there is none.
+func goBlock(t *testing.T, what string, is func(string) bool) string {
 	t.Helper()
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var blocks []string
 	for _, m := range regexp.MustCompile("(?ms)^```go\n(.*?)^```$").FindAllStringSubmatch(string(readme), -1) {
-		blocks = append(blocks, m[1])
+		if is(m[1]) {
+			return m[1]
+		}
 	}
-	return blocks
+	t.Fatalf("the README has no %s", what)
+	return ""
 }
 
 // goWithOverlay runs the go command in the module root, with the given
@@ -63,16 +66,8 @@ func goWithOverlay(t *testing.T, files map[string]string, args ...string) {
 
 // The README's quick start is a whole program: it builds.
 func TestReadmeQuickStartBuilds(t *testing.T) {
-	var main string
-	for _, b := range goBlocks(t) {
-		if strings.HasPrefix(b, "package main\n") {
-			main = b
-			break
-		}
-	}
-	if main == "" {
-		t.Fatal("the README has no Go program (a ```go block starting with package main)")
-	}
+	main := goBlock(t, "a Go program (a ```go block starting with package main)",
+		func(b string) bool { return strings.HasPrefix(b, "package main\n") })
 	goWithOverlay(t, map[string]string{"internal/readmecheck/quickstart/main.go": main},
 		"build", "-o", os.DevNull, "./internal/readmecheck/quickstart")
 }
@@ -80,16 +75,8 @@ func TestReadmeQuickStartBuilds(t *testing.T) {
 // The README's "Testing your code" test passes, with a Copy written as a
 // user would write it.
 func TestReadmeTestingExamplePasses(t *testing.T) {
-	var test string
-	for _, b := range goBlocks(t) {
-		if strings.Contains(b, "qoverytest.NewServer(t)") {
-			test = b
-			break
-		}
-	}
-	if test == "" {
-		t.Fatal("the README has no test built on qoverytest.NewServer")
-	}
+	test := goBlock(t, "test built on qoverytest.NewServer",
+		func(b string) bool { return strings.Contains(b, "qoverytest.NewServer(t)") })
 	const copyFn = `package readme
 
 import (
