@@ -111,12 +111,6 @@ func checkName(arg, value string) error {
 	return nil
 }
 
-// argError is the *ArgError for the argument arg, whose value is cleaned
-// for printing as parseID does.
-func argError(arg, value, reason string) *ArgError {
-	return &ArgError{Arg: arg, Value: cleanRedacted(value, 80, redactAll), Reason: reason}
-}
-
 // Clone copies a database's configuration into a new database called
 // name, in the environment environmentID (which may be the source's own).
 // The data is not copied; restore a backup for that.

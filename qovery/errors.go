@@ -256,6 +256,12 @@ func (e *ArgError) Error() string {
 	return "qovery: " + e.Arg + " " + strconv.Quote(e.Value) + " " + e.Reason
 }
 
+// argError is the *ArgError for the argument arg, with its value cleaned
+// for printing, scrubbed of any token and shortened.
+func argError(arg, value, reason string) *ArgError {
+	return &ArgError{Arg: arg, Value: cleanRedacted(value, 80, redactAll), Reason: reason}
+}
+
 // StateError reports that the resource being waited on reached a failure
 // state (see State.Failed).
 type StateError struct {

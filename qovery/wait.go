@@ -200,7 +200,7 @@ func isTransient(err error) bool {
 func parseID(name, value string) (uuid.UUID, error) {
 	id, err := uuid.Parse(value)
 	if err != nil || len(value) != 36 {
-		return uuid.UUID{}, &ArgError{Arg: name, Value: cleanRedacted(value, 80, redactAll), Reason: "is not a UUID"}
+		return uuid.UUID{}, argError(name, value, "is not a UUID")
 	}
 	return id, nil
 }
