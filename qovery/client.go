@@ -71,8 +71,11 @@ const DefaultMaxResponseBody = 16 << 20
 // WithMaxResponseBody sets how many bytes a success body may take once
 // decompressed (default DefaultMaxResponseBody). A larger answer fails the
 // call, without a retry, with a *DecodeError matching ErrResponseTooLarge;
-// its excess is never read into memory. n <= 0 keeps the default. Error
-// bodies are kept to 1 MiB whatever the setting.
+// its excess is never read into memory, and reading it costs at most about
+// twice n in allocations, however far it inflates. n <= 0 keeps the
+// default. Any larger value works: one beyond what the machine can hold,
+// up to math.MaxInt64, means no limit but memory, each answer read to its
+// end. Error bodies are kept to 1 MiB whatever the setting.
 func WithMaxResponseBody(n int64) Option {
 	return func(s *settings) { s.maxBody = n }
 }

@@ -43,7 +43,11 @@ var errNullBody = errors.New("the body is null where a value is expected")
 
 // errNoResend is what the refusing GetBody returns; the transport below
 // hands it back in place of the error that made it want to resend.
-var errNoResend = errors.New("qovery: the connection failed after the request was sent; the HTTP transport offered to send it again, but a request that is not idempotent is sent at most once per attempt, since the first may have taken effect")
+var errNoResend = errors.New("qovery: the HTTP transport offered to send the request again on its own, but each attempt reaches the server at most once, so that the retry policy decides, and counts, every request the server sees")
+
+// errNoResponse is the outcome of an attempt whose RoundTripper returned
+// neither a response nor an error.
+var errNoResponse = errors.New("qovery: the HTTP transport returned neither a response nor an error")
 
 // APIError is a response with a status of 400 or more.
 type APIError struct {

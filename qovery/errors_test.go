@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"syscall"
@@ -321,17 +322,27 @@ func TestErrorsAttemptTimeout(t *testing.T) {
 }
 
 func TestErrorsNoResend(t *testing.T) {
-	// A transport below that wants to send a POST again, as HTTP/2 does
-	// after a stream reset, gets errNoResend from the sealed body.
+	// A transport below that wants to send a request again, as HTTP/2 does
+	// after a stream reset, gets errNoResend from the sealed body: a POST
+	// once its headers were written (before, a resend is still the one
+	// request of the attempt), a GET, which is not traced, at once.
 	rt := rtFunc(func(r *http.Request) (*http.Response, error) {
+		if trace := httptrace.ContextClientTrace(r.Context()); trace != nil && trace.WroteHeaders != nil {
+			if _, err := r.GetBody(); err != nil {
+				return nil, fmt.Errorf("GetBody before writing: %w", err)
+			}
+			trace.WroteHeaders()
+		}
 		if _, err := r.GetBody(); err != nil {
 			return nil, err
 		}
-		return nil, errors.New("GetBody gave a body")
+		return nil, errors.New("GetBody gave a body after the headers were written")
 	})
 	c, _ := newTestClient(t, "http://127.0.0.1:1", WithHTTPClient(&http.Client{Transport: rt}))
-	_, err := do(t, c, context.Background(), http.MethodPost, "/organization", strings.NewReader(`{"name":"x"}`))
-	if !errors.Is(err, errNoResend) {
-		t.Fatalf("err = %v, want errNoResend", err)
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		_, err := do(t, c, context.Background(), method, "/organization", strings.NewReader(`{"name":"x"}`))
+		if !errors.Is(err, errNoResend) || strings.Contains(err.Error(), "before writing") {
+			t.Fatalf("%s: err = %v, want errNoResend", method, err)
+		}
 	}
 }

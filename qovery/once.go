@@ -10,14 +10,21 @@ import (
 	"sync/atomic"
 )
 
-// A request that is not idempotent must reach the server at most once per
-// attempt of this transport. net/http does not promise that on its own: its
-// HTTP/2 transport resends a request whose stream was reset with
-// PROTOCOL_ERROR or REFUSED_STREAM, rewinding the body with GetBody, and
-// resends a body-less request without asking anyone. So every attempt of
-// such a request carries a body (empty when there is none) whose GetBody
-// refuses. The price is that HTTP/1.1 sends an empty body as chunked
-// ("Transfer-Encoding: chunked", then the empty last chunk).
+// Every request must reach the server at most once per attempt of this
+// transport, so that MaxAttempts, the retry budget and the logs count what
+// the server saw. net/http does not promise that on its own: its HTTP/2
+// transport resends a request whose stream was reset with PROTOCOL_ERROR or
+// REFUSED_STREAM, rewinding the body with GetBody, and resends a body-less
+// request without asking anyone, again and again until the context ends; its
+// HTTP/1.1 transport resends an idempotent request when a reused connection
+// fails. So every attempt carries a body (empty when there is none) whose
+// GetBody rewinds only while no header of the attempt has been written: a
+// resend on another connection of a request that never left is still one
+// request on the wire, and anything after that is for this transport to
+// decide. The price is that HTTP/1.1 sends an empty body of a POST, PATCH
+// or PUT as chunked ("Transfer-Encoding: chunked", then the empty last
+// chunk); for a GET, HEAD or DELETE it first looks whether the body is
+// empty and then sends none.
 
 func refuseRewind() (io.ReadCloser, error) { return nil, errNoResend }
 
@@ -29,16 +36,35 @@ type emptyBody struct{}
 func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
 func (emptyBody) Close() error             { return nil }
 
-// sealBody makes r, an attempt of a request that is not idempotent,
-// impossible to resend below this transport. body is the attempt's body,
-// nil when the request has none.
-func sealBody(r *http.Request, body io.ReadCloser) {
-	if body == nil || body == http.NoBody {
+// sealBody makes r, an attempt, impossible to resend below this transport
+// once any of it has been written. body is the attempt's body, nil when
+// the request has none; rewind is the request's own GetBody, if any.
+//
+// Without a trace (wire is nil), the body never rewinds: the resends of a
+// request that never left are then made by this transport, as attempts.
+// That is what a GET costs (see traceable), sparing it the trace.
+func sealBody(r *http.Request, body io.ReadCloser, rewind func() (io.ReadCloser, error), wire *wireTrace) {
+	empty := body == nil || body == http.NoBody
+	if empty {
 		body = emptyBody{}
 		r.ContentLength = 0
 	}
 	r.Body = body
-	r.GetBody = refuseRewind
+	if wire == nil {
+		r.GetBody = refuseRewind
+		return
+	}
+	r.GetBody = func() (io.ReadCloser, error) {
+		switch {
+		case wire.wroteHeaders.Load():
+			return nil, errNoResend
+		case empty:
+			return emptyBody{}, nil
+		case rewind != nil:
+			return rewind()
+		}
+		return nil, errNoResend
+	}
 }
 
 // wireTrace records what an attempt did on the network, so that a failure
@@ -46,6 +72,7 @@ func sealBody(r *http.Request, body io.ReadCloser) {
 // of it can have been written; after, any of it may have been.
 type wireTrace struct {
 	gotConn         atomic.Bool // a connection was handed to the request
+	wroteHeaders    atomic.Bool // its headers were written to one
 	handshakeFailed atomic.Bool // a TLS handshake made for it failed
 }
 
@@ -53,7 +80,8 @@ type wireTrace struct {
 // caller's context carries.
 func (w *wireTrace) traced(r *http.Request) *http.Request {
 	ctx := httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { w.gotConn.Store(true) },
+		GotConn:      func(httptrace.GotConnInfo) { w.gotConn.Store(true) },
+		WroteHeaders: func() { w.wroteHeaders.Store(true) },
 		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
 			if err != nil {
 				w.handshakeFailed.Store(true)
@@ -61,18 +89,6 @@ func (w *wireTrace) traced(r *http.Request) *http.Request {
 		},
 	})
 	return r.WithContext(ctx)
-}
-
-// traceable reports whether the outcome of a request with this method needs
-// to be told apart: whether it was sent at all decides whether a POST or a
-// PATCH is retried, and whether a DELETE or a PUT may have taken effect
-// already. A GET, retried either way, needs no trace.
-func traceable(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, "":
-		return false
-	}
-	return true
 }
 
 // unsendable reports a request that no attempt could ever send: a header
@@ -121,4 +137,16 @@ func refusedByNetHTTP(err error) bool {
 		}
 	}
 	return false
+}
+
+// traceable reports whether the outcome of a request with this method needs
+// to be told apart: whether it was sent at all decides whether a POST or a
+// PATCH is retried, and whether a DELETE or a PUT may have taken effect
+// already. A GET, retried either way, needs no trace.
+func traceable(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, "":
+		return false
+	}
+	return true
 }

@@ -28,20 +28,20 @@ type attempt struct {
 // send makes attempt number n of the call and classifies its outcome. An
 // error means the attempt could not even be made.
 func (t *transport) send(c *call, n int) (attempt, error) {
-	r, err := attemptRequest(c.req, n, !c.idem)
+	a := attempt{n: n}
+	if traceable(c.req.Method) {
+		a.wire = new(wireTrace)
+	}
+	r, err := attemptRequest(c.req, n, a.wire)
 	if err != nil {
 		return attempt{}, err
-	}
-	a := attempt{n: n}
-	if traceable(r.Method) {
-		a.wire = new(wireTrace)
-		r = a.wire.traced(r)
 	}
 	if err := t.limits.wait(c.ctx); err != nil {
 		return attempt{}, err
 	}
 	a.start(r, t.policy.AttemptTimeout)
 	a.resp, a.err = t.next.RoundTrip(a.req)
+	a.checkContract()
 	if a.resp != nil {
 		t.limits.observe(a.resp.Header, time.Now())
 	}
@@ -51,6 +51,20 @@ func (t *transport) send(c *call, n int) (attempt, error) {
 	}
 	a.outcome = classify(a.resp, a.err, a.wire, c.idem)
 	return a, nil
+}
+
+// checkContract holds the RoundTripper below to its contract: exactly one
+// of a response and an error. A response given with an error is closed and
+// the error kept; neither is a broken transport, reported as a final error
+// rather than a nil response for the layers above to trip on.
+func (a *attempt) checkContract() {
+	switch {
+	case a.resp != nil && a.err != nil:
+		discard(a.resp)
+		a.resp = nil
+	case a.resp == nil && a.err == nil:
+		a.err = errNoResponse
+	}
 }
 
 func (a *attempt) start(r *http.Request, timeout time.Duration) {

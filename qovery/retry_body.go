@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
 )
 
@@ -34,14 +33,10 @@ func (t *transport) replayable(req *http.Request) (*http.Request, error) {
 	return r, nil
 }
 
-// attemptRequest returns the request to send for attempt number n of req:
-// the first attempt sends req's own body, later ones a fresh copy from
-// GetBody. When seal is set (a request that is not idempotent), the attempt
-// cannot be resent by the transport below; see sealBody.
-func attemptRequest(req *http.Request, n int, seal bool) (*http.Request, error) {
-	if n == 1 && !seal {
-		return req, nil
-	}
+// attemptRequest returns the request to send for attempt number n of req,
+// traced into wire when not nil, and sealed (see sealBody): the first attempt sends req's
+// own body, later ones a fresh copy from GetBody.
+func attemptRequest(req *http.Request, n int, wire *wireTrace) (*http.Request, error) {
 	body := req.Body
 	if n > 1 && req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
 		b, err := req.GetBody()
@@ -50,12 +45,14 @@ func attemptRequest(req *http.Request, n int, seal bool) (*http.Request, error) 
 		}
 		body = b
 	}
-	r := new(http.Request)
-	*r = *req
-	r.Body = body
-	if seal {
-		sealBody(r, body)
+	var r *http.Request
+	if wire != nil {
+		r = wire.traced(req)
+	} else {
+		r = new(http.Request)
+		*r = *req
 	}
+	sealBody(r, body, req.GetBody, wire)
 	return r, nil
 }
 
@@ -74,23 +71,17 @@ func (t *transport) buffer(resp *http.Response) error {
 	buf := bufPool.Get().(*bytes.Buffer)
 	var err error
 	if resp.Body != nil && resp.Body != http.NoBody {
-		var src io.Reader = resp.Body
 		switch n := resp.ContentLength; {
 		case errStatus:
-			src = io.LimitReader(resp.Body, maxErrorBody)
+			_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxErrorBody))
 		case n > t.maxBody:
-			src = strings.NewReader("")
 			err = t.tooLarge()
-		case n < 0: // unknown, or decompressed on the fly: it may inflate
-			src = io.LimitReader(resp.Body, t.maxBody+1)
-		case n > 0 && n <= maxPooled:
-			buf.Grow(int(n) + bytes.MinRead)
-		}
-		if err == nil {
-			_, err = buf.ReadFrom(src)
-		}
-		if err == nil && !errStatus && int64(buf.Len()) > t.maxBody {
-			err = t.tooLarge()
+		default: // n < 0 when unknown, or decompressed on the fly: it may inflate
+			var over bool
+			buf, over, err = readCapped(buf, resp.Body, t.maxBody, n)
+			if over {
+				err = t.tooLarge()
+			}
 		}
 		_ = resp.Body.Close()
 	}
@@ -114,6 +105,67 @@ func (t *transport) buffer(resp *http.Response) error {
 	resp.ContentLength = int64(buf.Len())
 	resp.Body = &bufferedBody{buf: buf}
 	return nil
+}
+
+// readCapped reads r to its end into buf, which holds at most limit bytes;
+// over reports that r held more. size, when positive, is the length r
+// announced. The memory it takes is bounded by the limit, not by r: the
+// buffer grows by doubling but never past the limit, and the byte that
+// tells a body of exactly limit bytes from a larger one is read aside. So
+// an answer that inflates far past the limit costs about twice the limit
+// in allocations, rather than the doubling of a buffer past it. It returns
+// the buffer holding the body, which may be a new one.
+func readCapped(buf *bytes.Buffer, r io.Reader, limit, size int64) (_ *bytes.Buffer, over bool, err error) {
+	if n := min(size, limit); n > int64(buf.Cap()) {
+		buf = resized(buf, n)
+	}
+	for {
+		if int64(buf.Len()) >= limit {
+			var one [1]byte
+			n, err := io.ReadAtLeast(r, one[:], 1)
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return buf, n > 0, err
+		}
+		if buf.Available() == 0 {
+			buf = growCapped(buf, limit)
+		}
+		p := buf.AvailableBuffer()
+		p = p[:min(int64(cap(p)), limit-int64(buf.Len()))]
+		n, err := r.Read(p)
+		buf.Write(p[:n])
+		if errors.Is(err, io.EOF) {
+			return buf, false, nil
+		}
+		if err != nil {
+			return buf, false, err
+		}
+	}
+}
+
+// growCapped makes room in buf, a full buffer holding less than limit
+// bytes: it doubles it while a second doubling would stay within the
+// limit, and otherwise moves to a buffer of exactly limit bytes (which is
+// at most four times the current one, so it can be allocated). The
+// doublings then add up to at most the limit, and the whole read to twice
+// the limit.
+func growCapped(buf *bytes.Buffer, limit int64) *bytes.Buffer {
+	c := int64(max(buf.Cap(), bytes.MinRead))
+	if 4*c <= limit {
+		return resized(buf, 2*c)
+	}
+	return resized(buf, limit)
+}
+
+// resized returns a buffer of capacity n holding buf's bytes, and releases
+// buf. It allocates exactly n bytes, where bytes.Buffer.Grow, built with
+// the race detector, allocates twice what it keeps.
+func resized(buf *bytes.Buffer, n int64) *bytes.Buffer {
+	b := make([]byte, buf.Len(), n)
+	copy(b, buf.Bytes())
+	release(buf)
+	return bytes.NewBuffer(b)
 }
 
 func (t *transport) tooLarge() error {

@@ -68,8 +68,8 @@ const (
 	maybeSent                     // it may have: retried only when idempotent
 )
 
-// classifyFailure sorts a failed attempt. Cancellation, certificate errors
-// and a request net/http refuses to send are final. Only a failure that
+// classifyFailure sorts a failed attempt. Cancellation, certificate errors,
+// a request net/http refuses to send and a broken transport are final. Only a failure that
 // proves no byte of the request left counts as not sent: a dial, DNS or
 // refused connection error, or a TLS handshake that failed before the
 // connection was handed to the request (wire says so; without it, a TLS
@@ -85,7 +85,7 @@ func classifyFailure(err error, wire *wireTrace) failureClass {
 		return failFatal
 	case isCertificateError(err):
 		return failFatal
-	case refusedByNetHTTP(err), errors.Is(err, ErrResponseTooLarge):
+	case refusedByNetHTTP(err), errors.Is(err, ErrResponseTooLarge), errors.Is(err, errNoResponse):
 		return failFatal
 	case wire != nil && wire.gotConn.Load():
 		return maybeSent

@@ -20,10 +20,14 @@ import (
 //     429. Any failure after that (a reset, EOF, a TLS record gone bad) may
 //     have reached the server. WithIdempotent lifts this restriction for a
 //     call.
-//   - The transport below cannot resend a POST or PATCH either: the body of
-//     each attempt refuses to be rewound, so HTTP/2 does not send it again
-//     after a stream reset, and a request without a body is given an empty
-//     one for the same reason (HTTP/1.1 sends it as an empty chunked body).
+//   - Every request that reaches the server is an attempt: the transport
+//     below cannot send one again on its own. The body of each attempt
+//     refuses to be rewound once its headers are written, so HTTP/2 does
+//     not resend it after a stream reset, nor HTTP/1.1 after a reused
+//     connection fails, and a request without a body is given an empty one
+//     for the same reason (HTTP/1.1 sends it as an empty chunked body for a
+//     POST, PATCH or PUT, and none for a GET, HEAD or DELETE). So the server
+//     sees at most MaxAttempts requests per call.
 //   - Other 4xx statuses, 501, certificate errors and a cancelled context are
 //     never retried.
 //   - Every attempt sends the same body bytes: the request's GetBody is used
