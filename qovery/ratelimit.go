@@ -54,13 +54,20 @@ func (c *Client) RateLimit() RateLimit { return c.transport.limits.last() }
 // perhaps of another route to the API, and holding calls on it could hold
 // them until the reset; a 429 that comes instead is handled by the
 // RetryPolicy. A call already waiting for its turn keeps it.
-// A cancelled context ends a wait at once.
+//
+// A turn is never waited for beyond what the call can use: when it comes
+// after the context's deadline, or further off than
+// RetryPolicy.MaxRetryAfter (the bound on a wait a 429 asks for), the call
+// fails at once, nothing sent, with a *PacingError that says when the turn
+// would come and matches ErrRateLimited. A cancelled context ends a wait at
+// once.
 func WithPacing() Option { return func(s *settings) { s.pacing = true } }
 
 // limiter records the rate limit headers and, when pacing, hands out
 // turns.
 type limiter struct {
-	pacing bool
+	pacing  bool
+	maxWait time.Duration // RetryPolicy.MaxRetryAfter
 
 	mu   sync.Mutex
 	seen RateLimit
@@ -121,15 +128,20 @@ func readRateLimit(h http.Header, now time.Time) (said RateLimit, limitSaid, ok 
 	return said, limitSaid, true
 }
 
-// wait blocks until the request may be sent, when pacing says so. When it
+// wait blocks until the request r may be sent, when pacing says so. When it
 // returns nil, done must be called once the request is answered.
-func (l *limiter) wait(ctx context.Context) error {
+func (l *limiter) wait(ctx context.Context, r *http.Request) error {
 	if !l.pacing {
 		return nil
 	}
 	for {
-		at, window := l.turn(time.Now())
-		if at.IsZero() {
+		now := time.Now()
+		h := newHorizon(ctx, now, l.maxWait)
+		at, window, ok := l.turn(now, h)
+		switch {
+		case !ok:
+			return h.refusal(r, at)
+		case at.IsZero():
 			return nil
 		}
 		if err := sleep(ctx, time.Until(at)); err != nil {
@@ -170,46 +182,87 @@ func (l *limiter) done() {
 // turn reserves a turn for one request in the current window and returns
 // when it comes (the zero time for at once) and the window's reset. A turn
 // never falls after the reset: with none left, the request waits for the
-// reset, and then for a turn in the new window.
+// reset, and then for a turn in the new window. A turn beyond the horizon
+// is not reserved, and ok is false.
 //
 // A request let through at once is counted in flight under the same lock.
-func (l *limiter) turn(now time.Time) (at, window time.Time) {
+func (l *limiter) turn(now time.Time, h horizon) (at, window time.Time, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	at, window = l.reserve(now)
-	if at.IsZero() {
+	at, window, ok = l.reserve(now, h)
+	if ok && at.IsZero() {
 		l.inflight++
 	}
-	return at, window
+	return at, window, ok
 }
 
 // reserve is turn's decision; l.mu is held.
-func (l *limiter) reserve(now time.Time) (at, window time.Time) {
+func (l *limiter) reserve(now time.Time, h horizon) (at, window time.Time, ok bool) {
 	s := l.seen
 	if !s.RemainingKnown || s.Reset.IsZero() || !now.Before(s.Reset) {
-		return time.Time{}, time.Time{} // nothing known of the current window
+		return time.Time{}, time.Time{}, true // nothing known of the current window
 	}
 	left := s.Remaining - l.spent
 	switch {
 	case left > s.Limit/4:
 		l.spent++
-		return time.Time{}, s.Reset
+		return time.Time{}, s.Reset, true
 	case left <= 0:
-		return s.Reset, s.Reset
+		return s.Reset, s.Reset, h.allows(s.Reset)
 	}
 	at = now
 	if l.next.After(now) {
 		at = l.next
 	}
-	if !at.Before(s.Reset) {
-		return s.Reset, s.Reset
+	switch {
+	case !at.Before(s.Reset):
+		return s.Reset, s.Reset, h.allows(s.Reset)
+	case at.After(now) && !h.allows(at):
+		return at, s.Reset, false
 	}
 	l.spent++
 	l.next = at.Add(s.Reset.Sub(now) / time.Duration(left))
 	if !at.After(now) {
 		at = time.Time{}
 	}
-	return at, s.Reset
+	return at, s.Reset, true
+}
+
+// horizon bounds a call's wait for its turn. A turn at or after the
+// context's deadline would end the wait with nothing sent; one further off
+// than MaxRetryAfter is refused as a 429 asking for that wait is, rather
+// than held in silence for up to the hour of a window.
+type horizon struct {
+	deadline time.Time // zero without one
+	latest   time.Time // MaxRetryAfter from when the turn is taken
+	maxWait  time.Duration
+}
+
+func newHorizon(ctx context.Context, now time.Time, maxWait time.Duration) horizon {
+	dl, _ := ctx.Deadline()
+	return horizon{deadline: dl, latest: now.Add(maxWait), maxWait: maxWait}
+}
+
+func (h horizon) allows(at time.Time) bool {
+	ok, _ := h.check(at)
+	return ok
+}
+
+// check decides whether a turn at is worth waiting for, and says why not.
+func (h horizon) check(at time.Time) (ok bool, reason string) {
+	switch {
+	case !h.deadline.IsZero() && !at.Before(h.deadline):
+		return false, "after the context's deadline"
+	case at.After(h.latest):
+		return false, "more than RetryPolicy.MaxRetryAfter (" + h.maxWait.String() + ") away"
+	}
+	return true, ""
+}
+
+// refusal is the error of the request r whose turn, at, is beyond h.
+func (h horizon) refusal(r *http.Request, at time.Time) *PacingError {
+	_, reason := h.check(at)
+	return &PacingError{Method: r.Method, Path: r.URL.Path, RetryAt: at, Reason: reason}
 }
 
 // headerCount reads a header holding a count: one value, a plain

@@ -2,8 +2,10 @@ package qovery
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -142,6 +144,117 @@ func TestPacingStopsWhenRemainingGoesUnsaid(t *testing.T) {
 			if took, err := timedCall(t.Context(), c); err != nil || took != want {
 				t.Fatalf("call %d: err = %v after %v; want nil after %v", i+1, err, took, want)
 			}
+		}
+	})
+}
+
+// With none left and the reset 35 minutes away, in either form, a call
+// fails at once with the reset in the error and sends nothing, as a 429
+// asking for a wait beyond MaxRetryAfter does; a MaxRetryAfter that allows
+// the wait lets the call wait for the reset.
+func TestPacingFarResetFailsAtOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		reset func(now time.Time) string
+	}{
+		{"seconds from now", func(time.Time) string { return "2100" }},
+		{"Unix seconds", func(now time.Time) string { return strconv.FormatInt(now.Unix()+2100, 10) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				toUnixEra()
+				api := &limitAPI{script: always(func() http.Header { return limitHeaders([]string{"0"}, tc.reset(time.Now())) })}
+				c := limitClient(t, api, WithPacing())
+				reset := time.Now().Add(35 * time.Minute)
+				if err := listOrganizations(t.Context(), c); err != nil {
+					t.Fatal(err)
+				}
+				took, err := timedCall(t.Context(), c)
+				var pe *PacingError
+				if !errors.As(err, &pe) || !pe.RetryAt.Equal(reset) || !errors.Is(err, ErrRateLimited) || took != 0 || api.sent.Load() != 1 {
+					t.Fatalf("err = %v after %v, %d requests; want a *PacingError for %v at once, 1 request", err, took, api.sent.Load(), reset)
+				}
+
+				long := DefaultRetryPolicy()
+				long.MaxRetryAfter = time.Hour
+				c = limitClient(t, api, WithPacing(), WithRetryPolicy(long))
+				if err := listOrganizations(t.Context(), c); err != nil {
+					t.Fatal(err)
+				}
+				if took, err := timedCall(t.Context(), c); err != nil || took != 35*time.Minute {
+					t.Fatalf("MaxRetryAfter 1h: err = %v after %v; want nil after the 35 minutes to the reset", err, took)
+				}
+			})
+		})
+	}
+}
+
+// A turn that comes after the call's context deadline is not waited for:
+// the call fails at once with the turn in the error, whether it waits for
+// the reset (none left) or for a turn spread before it. The turn it did not
+// take is left for the next call.
+func TestPacingTurnAfterDeadlineFailsAtOnce(t *testing.T) {
+	t.Run("none left", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			api := &limitAPI{script: always(func() http.Header { return limitHeaders([]string{"0"}, "30") })}
+			c := limitClient(t, api, WithPacing())
+			if err := listOrganizations(t.Context(), c); err != nil {
+				t.Fatal(err)
+			}
+			reset := time.Now().Add(30 * time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			took, err := timedCall(ctx, c)
+			var pe *PacingError
+			if !errors.As(err, &pe) || !pe.RetryAt.Equal(reset) || took != 0 || api.sent.Load() != 1 {
+				t.Fatalf("err = %v after %v, %d requests; want a *PacingError for %v at once, 1 request", err, took, api.sent.Load(), reset)
+			}
+		})
+	})
+	t.Run("spread", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			// 2 left of 1000 for 50 s: turns 25 s apart.
+			api := &limitAPI{script: func(n int) http.Header {
+				return limitHeaders([]string{strconv.Itoa(max(2-n+1, 1))}, "50")
+			}}
+			c := limitClient(t, api, WithPacing())
+			for range 2 {
+				if took, err := timedCall(t.Context(), c); err != nil || took != 0 {
+					t.Fatalf("err = %v after %v; want nil at once", err, took)
+				}
+			}
+			turn := time.Now().Add(25 * time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			took, err := timedCall(ctx, c)
+			var pe *PacingError
+			if !errors.As(err, &pe) || !pe.RetryAt.Equal(turn) || took != 0 || api.sent.Load() != 2 {
+				t.Fatalf("err = %v after %v, %d requests; want a *PacingError for %v at once, 2 requests", err, took, api.sent.Load(), turn)
+			}
+			if took, err := timedCall(t.Context(), c); err != nil || took != 25*time.Second {
+				t.Fatalf("next call: err = %v after %v; want nil after 25s, the turn the refused call left", err, took)
+			}
+		})
+	})
+}
+
+func TestErrorsPacingError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		api := &limitAPI{script: always(func() http.Header { return limitHeaders([]string{"0"}, "3600") })}
+		c := limitClient(t, api, WithPacing())
+		_ = listOrganizations(t.Context(), c)
+		err := listOrganizations(t.Context(), c)
+		var pe *PacingError
+		var ae *APIError
+		switch {
+		case !errors.As(err, &pe) || pe.Method != http.MethodGet || pe.Path != "/organization" || pe.RetryAt.IsZero() || pe.Reason == "":
+			t.Fatalf("err = %v, want a *PacingError naming the request, the turn and why", err)
+		case !errors.Is(err, ErrRateLimited) || !IsRateLimited(err) || errors.Is(err, ErrNotFound):
+			t.Errorf("err = %v: want it to match ErrRateLimited alone", err)
+		case errors.As(err, &ae):
+			t.Errorf("err = %v: an *APIError, though no answer came", err)
+		case !strings.Contains(err.Error(), pe.RetryAt.UTC().Format(time.RFC3339)):
+			t.Errorf("err = %q: does not say when the turn comes", err)
 		}
 	})
 }

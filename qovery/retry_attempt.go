@@ -37,7 +37,7 @@ func (t *transport) send(c *call, n int) (attempt, error) {
 		a.wire = new(wireTrace)
 		r = a.wire.traced(r)
 	}
-	if err := t.limits.wait(c.ctx); err != nil {
+	if err := t.limits.wait(c.ctx, r); err != nil {
 		return attempt{}, err
 	}
 	a.start(r, t.policy.AttemptTimeout)
