@@ -201,7 +201,7 @@ func newTransport(next http.RoundTripper, auth *authorizer, s *settings) (*trans
 		budget:  newBudget(policy.BudgetRatio, policy.BudgetBurst),
 		logger:  s.logger,
 		maxBody: s.maxBody,
-		limits:  &limiter{pacing: s.pacing},
+		limits:  &limiter{pacing: s.pacing, maxWait: policy.MaxRetryAfter},
 	}
 	if t.maxBody <= 0 {
 		t.maxBody = DefaultMaxResponseBody

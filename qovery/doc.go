@@ -65,6 +65,11 @@
 //     ErrRateLimited (429), as IsNotFound and the other helpers do. On a 429
 //     or 503 whose wait was too long to sleep, RetryAt says when to come
 //     back.
+//   - *PacingError: with WithPacing, a request whose turn under the rate
+//     limit came after its context's deadline or further off than
+//     RetryPolicy.MaxRetryAfter, and which was not sent. It matches
+//     ErrRateLimited, as IsRateLimited does, and RetryAt says when the turn
+//     would come.
 //   - *DecodeError: an answer came but could not be read or decoded: a body
 //     cut off, JSON that does not fit the operation, an empty or null
 //     success body, or a success body larger than WithMaxResponseBody,

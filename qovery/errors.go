@@ -20,7 +20,7 @@ var (
 	ErrForbidden    = errors.New("qovery: forbidden")         // 403
 	ErrNotFound     = errors.New("qovery: not found")         // 404
 	ErrConflict     = errors.New("qovery: conflict")          // 409
-	ErrRateLimited  = errors.New("qovery: too many requests") // 429
+	ErrRateLimited  = errors.New("qovery: too many requests") // 429, and *PacingError
 )
 
 // ErrResponseTooLarge is matched by the *DecodeError of a success answer
@@ -137,7 +137,8 @@ func IsForbidden(err error) bool { return errors.Is(err, ErrForbidden) }
 // IsConflict reports whether err is, or wraps, a 409 response.
 func IsConflict(err error) bool { return errors.Is(err, ErrConflict) }
 
-// IsRateLimited reports whether err is, or wraps, a 429 response.
+// IsRateLimited reports whether err is, or wraps, a 429 response or a
+// *PacingError.
 func IsRateLimited(err error) bool { return errors.Is(err, ErrRateLimited) }
 
 // requestIDHeaders are the response headers that may carry a request ID,
@@ -186,6 +187,26 @@ func newAPIError(resp *http.Response, body []byte, x *exchange) *APIError {
 	e.Message = messageOf(body, resp.StatusCode, redact)
 	return e
 }
+
+// PacingError is returned, with WithPacing, for a request whose turn under
+// the token's rate limit comes too late to wait for: after its context's
+// deadline, or further off than RetryPolicy.MaxRetryAfter, the bound that
+// also refuses a long wait asked for by a 429. The request was not sent.
+// It matches ErrRateLimited, as that 429 would.
+type PacingError struct {
+	Method  string    // method of the request
+	Path    string    // URL path of the request, without query string
+	RetryAt time.Time // when its turn would come: the window's reset, or a turn spread before it
+	Reason  string    // why the turn was not waited for, e.g. "after the context's deadline"
+}
+
+func (e *PacingError) Error() string {
+	return "qovery: " + e.Method + " " + e.Path + ": not sent: its turn under the rate limit comes at " +
+		e.RetryAt.UTC().Format(time.RFC3339) + ", " + e.Reason
+}
+
+// Is matches ErrRateLimited.
+func (e *PacingError) Is(target error) bool { return target == ErrRateLimited }
 
 // DecodeError reports a response that could not be read or decoded.
 type DecodeError struct {

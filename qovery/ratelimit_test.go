@@ -133,13 +133,13 @@ func TestRateLimitRecordedWithoutPacing(t *testing.T) {
 }
 
 // A call waiting for its turn returns at once when its context is
-// cancelled.
+// cancelled. The reset is within MaxRetryAfter, so the call waits for it.
 func TestPacingWaitEndsWithContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var calls atomic.Int32
 		rt := rtFunc(func(r *http.Request) (*http.Response, error) {
 			calls.Add(1)
-			h := http.Header{"Content-Type": {"application/json"}, "X-Ratelimit-Limit": {"1000"}, "X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {"3600"}}
+			h := http.Header{"Content-Type": {"application/json"}, "X-Ratelimit-Limit": {"1000"}, "X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {"30"}}
 			return &http.Response{StatusCode: 200, Header: h, Body: io.NopCloser(strings.NewReader(`{"results":[]}`)), Request: r}, nil
 		})
 		c, _ := New(testToken, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(&http.Client{Transport: rt}), WithPacing())

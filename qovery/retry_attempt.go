@@ -36,7 +36,7 @@ func (t *transport) send(c *call, n int) (attempt, error) {
 	if err != nil {
 		return attempt{}, err
 	}
-	if err := t.limits.wait(c.ctx); err != nil {
+	if err := t.limits.wait(c.ctx, r); err != nil {
 		return attempt{}, err
 	}
 	a.start(r, t.policy.AttemptTimeout)
