@@ -45,11 +45,10 @@
 // their method is written by hand rather than generated: c.Databases.Clone,
 // c.Applications.Clone and c.Environments.Clone take the new name and
 // target as arguments and, with WithDeploy, deploy the clone and wait for
-// it; c.Backups.Create refuses an empty name; c.Backups.Delete takes a 404
-// after an attempt that may have deleted the backup as success. Beside
-// them, c.Backups.Wait waits for a backup and c.Backups.Latest finds the
-// newest completed one. They check their arguments as the generated
-// methods do, with an *ArgError.
+// it; c.Backups.Create refuses an empty name. Beside them, c.Backups.Wait
+// waits for a backup and c.Backups.Latest finds the newest completed one.
+// They check their arguments as the generated methods do, with an
+// *ArgError.
 //
 // # Errors
 //
@@ -64,7 +63,10 @@
 //     ErrForbidden (403), ErrNotFound (404), ErrConflict (409) and
 //     ErrRateLimited (429), as IsNotFound and the other helpers do. On a 429
 //     or 503 whose wait was too long to sleep, RetryAt says when to come
-//     back.
+//     back. A DELETE is the exception: a 404 to its retry, after an attempt
+//     that may have taken effect, means that attempt deleted the object,
+//     and the call succeeds (see RetryPolicy); a 404 to the first attempt,
+//     or after a 429, still matches ErrNotFound.
 //   - *DecodeError: an answer came but could not be read or decoded: a body
 //     cut off, JSON that does not fit the operation, an empty or null
 //     success body, or a success body larger than WithMaxResponseBody,

@@ -60,11 +60,6 @@ type APIError struct {
 	// longer than RetryPolicy.MaxRetryAfter is reported here instead of
 	// being slept.
 	RetryAt time.Time
-
-	// earlierEffect: an attempt before the one answered may have been
-	// processed (it was answered with a 5xx, or failed after the request
-	// may have left), so a 404 may mean that attempt did the work.
-	earlierEffect bool
 }
 
 // Error returns "qovery: METHOD /path: 404 Not Found: message (request id ...)".
@@ -159,7 +154,6 @@ func newAPIError(resp *http.Response, body []byte, x *exchange) *APIError {
 	redact := func(s string) string { return s }
 	if x != nil {
 		e.Attempts = max(x.attempts, 1)
-		e.earlierEffect = x.earlierEffect
 		if x.auth != nil {
 			redact = x.auth.redact
 		}

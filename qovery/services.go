@@ -61,15 +61,13 @@ func answer[T any](sh *respShape, hr *http.Response, body []byte, typed *T) (*T,
 	return out, nil
 }
 
-// checked is Check for one operation.
+// checked is Check for one operation: a DELETE among them takes a 404 after
+// an attempt that may have deleted the object as success (deletedEarlier).
 func checked(o *operationInfo, hr *http.Response, body []byte) error {
 	if hr == nil {
 		return fmt.Errorf("qovery: %s: no HTTP response", o.name)
 	}
-	if hr.StatusCode < 200 || hr.StatusCode > 299 {
-		return scrubAll(o.shape().statusError(hr, body))
-	}
-	return nil
+	return scrubAll(o.shape().bodiless(hr, body))
 }
 
 // Ptr returns a pointer to v, for the optional fields of request bodies:

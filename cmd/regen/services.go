@@ -714,6 +714,10 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	if m.paged {
 		more = append(more, "It returns one page; "+m.Method+"Iter walks them all.")
 	}
+	if m.op.Method == "DELETE" && m.result == "" {
+		more = append(more, "A 404 to a retry, after an attempt that may have deleted it, is success:",
+			"see RetryPolicy.")
+	}
 	m.doc(b, m.Method, "calls", more...)
 	fmt.Fprintf(b, "func (c *%sService) %s(%s) %s {\n", m.Service, m.Method, m.params(), sig)
 	call := emitIDs(b, m, fail+"err")
