@@ -63,7 +63,8 @@
 //     ErrForbidden (403), ErrNotFound (404), ErrConflict (409) and
 //     ErrRateLimited (429), as IsNotFound and the other helpers do. On a 429
 //     or 503 whose wait was too long to sleep, RetryAt says when to come
-//     back. A DELETE is the exception: a 404 to its retry, after an attempt
+//     back; a Wait method told to come back after its end fails at once
+//     with an error wrapping that *APIError. A DELETE is the exception: a 404 to its retry, after an attempt
 //     that may have taken effect, means that attempt deleted the object,
 //     and the call succeeds (see RetryPolicy); a 404 to the first attempt,
 //     or after a 429, still matches ErrNotFound.

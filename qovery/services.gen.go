@@ -1098,6 +1098,9 @@ func (c *ApplicationsService) GetStatus(ctx context.Context, applicationID strin
 //     with a *StateError naming the state and its message.
 //   - 404 ends the wait with success, and a nil status, only when target is
 //     StateDeleted; otherwise it is returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not
+//     repeated before it; a time past the end of the wait ends it at once
+//     with an error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout, never nil.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
@@ -2811,6 +2814,9 @@ func (c *ContainersService) GetStatus(ctx context.Context, containerID string) (
 //     with a *StateError naming the state and its message.
 //   - 404 ends the wait with success, and a nil status, only when target is
 //     StateDeleted; otherwise it is returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not
+//     repeated before it; a time past the end of the wait ends it at once
+//     with an error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout, never nil.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
@@ -3284,6 +3290,9 @@ func (c *DatabasesService) GetStatus(ctx context.Context, databaseID string) (*S
 //     with a *StateError naming the state and its message.
 //   - 404 ends the wait with success, and a nil status, only when target is
 //     StateDeleted; otherwise it is returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not
+//     repeated before it; a time past the end of the wait ends it at once
+//     with an error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout, never nil.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
@@ -4109,6 +4118,9 @@ func (c *EnvironmentsService) GetStatus(ctx context.Context, environmentID strin
 //     with a *StateError naming the state and its message.
 //   - 404 ends the wait with success, and a nil status, only when target is
 //     StateDeleted; otherwise it is returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not
+//     repeated before it; a time past the end of the wait ends it at once
+//     with an error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout, never nil.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().

@@ -50,6 +50,13 @@ type WaitPolicy struct {
 	// server-side or network error before the wait gives up (default 5).
 	// Other errors end the wait at once, and so does a certificate error,
 	// which no later poll will cure.
+	//
+	// A poll answered 429 or 503 with a wait longer than the transport
+	// sleeps (RetryPolicy.MaxRetryAfter) gives an *APIError whose RetryAt
+	// says when to come back: the next poll waits until then. When RetryAt
+	// is past Timeout, or past the context's deadline, the wait fails at
+	// once with an error wrapping that *APIError, so IsRateLimited and
+	// RetryAt still tell what happened; it does not match ErrWaitTimeout.
 	MaxTransientErrors int
 
 	// ListGrace is how long Backups.Wait treats a backup missing from the
@@ -125,7 +132,9 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 // poll calls check until it reports done or fails, sleeping between calls
 // as the client's WaitPolicy says. what and target only word the errors.
 // Server-side and network errors are tolerated MaxTransientErrors times in
-// a row; any other error from check ends the wait and is returned as is.
+// a row; any other error from check ends the wait and is returned as is. A
+// failed poll whose answer says when to come back (RetryAt) is not repeated
+// before then, and ends the wait at once when that is past its end.
 func (c *Client) poll(ctx context.Context, what, target string, check func(context.Context) (state string, done bool, err error)) error {
 	p := c.wait
 	start := time.Now()
@@ -159,10 +168,14 @@ func (c *Client) poll(ctx context.Context, what, target string, check func(conte
 		default:
 			return err
 		}
-		if c.logger != nil {
-			c.logger.DebugContext(ctx, "qovery: waiting", "for", what, "target", target, "state", state, "next_poll_in", interval)
+		delay, ok := nextPoll(wctx, interval, err)
+		if !ok {
+			return fmt.Errorf("qovery: waiting for %s to be %s: the API asks to be called again after the wait ends: %w", what, target, err)
 		}
-		if err := sleep(wctx, interval); err != nil {
+		if c.logger != nil {
+			c.logger.DebugContext(ctx, "qovery: waiting", "for", what, "target", target, "state", state, "next_poll_in", delay)
+		}
+		if err := sleep(wctx, delay); err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("qovery: waiting for %s to be %s: %w", what, target, ctx.Err())
 			}
@@ -170,6 +183,23 @@ func (c *Client) poll(ctx context.Context, what, target string, check func(conte
 		}
 		interval = min(interval+interval/2, p.MaxInterval)
 	}
+}
+
+// nextPoll is how long to sleep before the next poll: interval, or until
+// the RetryAt of a failed poll's *APIError (a 429 or 503 that said when to
+// come back, later than the transport sleeps for) when that is later, since
+// a poll before it would be refused again. ok is false when RetryAt is past
+// the end of the wait (its timeout, or its context's deadline): sleeping
+// until then would end in a timeout that hides the rate limit.
+func nextPoll(wctx context.Context, interval time.Duration, err error) (delay time.Duration, ok bool) {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.RetryAt.IsZero() {
+		return interval, true
+	}
+	if end, has := wctx.Deadline(); has && ae.RetryAt.After(end) {
+		return 0, false
+	}
+	return max(interval, time.Until(ae.RetryAt)), true
 }
 
 func (c *Client) timeoutError(what, target, state string, start time.Time, lastErr error) error {
