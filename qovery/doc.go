@@ -78,7 +78,9 @@
 //     cannot use.
 //   - *PageError: a paginated list whose pages contradict each other, so
 //     that walking it would never end.
-//   - *StateError: a Wait method saw the resource reach a failure state.
+//   - *StateError: a Wait method saw the resource reach a failure state
+//     (State.Failed: a state ending in _ERROR, or CANCELED, read without
+//     regard to case, as the target is).
 //     ErrWaitTimeout: WaitPolicy.Timeout ran out first.
 //   - *BackupError: Backups.Wait saw the backup fail. ErrNoBackup, which also
 //     matches ErrNotFound: Backups.Latest found no completed backup.

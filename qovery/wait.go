@@ -16,6 +16,12 @@ import (
 // State is the deployment state of a service or an environment, as in the
 // "state" field of its status: DEPLOYED, DEPLOYING, DEPLOYMENT_ERROR,
 // STOPPED, ...
+//
+// The API writes states in upper case, but a state is read without regard
+// to case: "deployment_error" is DEPLOYMENT_ERROR to Failed, and the Wait
+// methods match the target, and report it and the state reached in a
+// *StateError, in upper case. The *Status they return is the API's, as
+// written.
 type State string
 
 // States commonly waited for.
@@ -28,10 +34,15 @@ const (
 
 // Failed reports whether s is a failure state: any state ending in _ERROR
 // (DEPLOYMENT_ERROR, STOP_ERROR, DELETE_ERROR, BUILD_ERROR, ...) and
-// CANCELED.
+// CANCELED, whatever their case.
 func (s State) Failed() bool {
-	return strings.HasSuffix(string(s), "_ERROR") || s == "CANCELED"
+	u := s.upper()
+	return strings.HasSuffix(string(u), "_ERROR") || u == "CANCELED"
 }
+
+// upper is s as the API writes states, so that states compare by their
+// name alone: new states appear, and a state in another case is no new one.
+func (s State) upper() State { return State(strings.ToUpper(string(s))) }
 
 // WaitPolicy says how the Wait* methods poll. Zero fields take the default
 // shown beside them.
@@ -94,6 +105,7 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 	if strings.TrimSpace(string(target)) == "" {
 		return nil, &ArgError{Arg: "target", Value: string(target), Reason: "is empty: there is no state to wait for"}
 	}
+	target = target.upper()
 	var last *gen.Status
 	err := c.poll(ctx, kind+" "+id, string(target), func(ctx context.Context) (string, bool, error) {
 		st, err := get(ctx)
@@ -106,7 +118,7 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 		last = st
 		var state State
 		if st.State != nil {
-			state = State(*st.State)
+			state = State(*st.State).upper()
 		}
 		switch {
 		case state == target:
@@ -123,7 +135,7 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 	if err != nil {
 		return nil, err
 	}
-	if target == StateDeleted && (last == nil || last.State == nil || State(*last.State) != StateDeleted) {
+	if target == StateDeleted && (last == nil || last.State == nil || State(*last.State).upper() != StateDeleted) {
 		return nil, nil
 	}
 	return last, nil
