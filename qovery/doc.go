@@ -33,7 +33,9 @@
 //
 // A method takes the context, then the path IDs as strings, then the
 // request body and the query options when the operation has them. An ID that
-// is not a UUID fails with an *ArgError before anything is sent. A method
+// is not a UUID, or is the nil UUID (00000000-0000-0000-0000-000000000000),
+// which no resource of the API has, fails with an *ArgError before
+// anything is sent. A method
 // returns (*T, error), ([]T, error) for a list, or error; any status that is
 // not 2xx is an *APIError, and a body that does not decode a *DecodeError.
 // Its comment gives the operation's HTTP method, path, summary and
@@ -74,7 +76,7 @@
 //     which also matches ErrResponseTooLarge. It names the operation and,
 //     when known, the status.
 //   - *ArgError: an argument refused before anything was sent: an ID that
-//     is not a UUID, an empty state to wait for, a token or base URL New
+//     is not a UUID or is the nil UUID, an empty state to wait for, a token or base URL New
 //     cannot use.
 //   - *PageError: a paginated list whose pages contradict each other, so
 //     that walking it would never end.

@@ -237,12 +237,18 @@ func isTransient(err error) bool {
 	return !errors.As(err, &se) && !isCertificateError(err)
 }
 
-// parseID checks that value, the argument called name, is a UUID; when it
-// is not, the error is an *ArgError.
+// parseID checks that value, the argument called name, is a UUID that
+// can name a resource; when it is not, the error is an *ArgError. The nil
+// UUID is refused too: the API gives it to nothing, so it can only be a
+// zero value passed on by mistake, and sent it would act on nothing or,
+// worse, on whatever the API makes of it.
 func parseID(name, value string) (uuid.UUID, error) {
 	id, err := uuid.Parse(value)
-	if err != nil || len(value) != 36 {
+	switch {
+	case err != nil || len(value) != 36:
 		return uuid.UUID{}, argError(name, value, "is not a UUID")
+	case id == uuid.Nil:
+		return uuid.UUID{}, argError(name, value, "is the nil UUID, which no Qovery resource has")
 	}
 	return id, nil
 }
