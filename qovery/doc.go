@@ -72,8 +72,10 @@
 //     or after a 429, still matches ErrNotFound.
 //   - *DecodeError: an answer came but could not be read or decoded: a body
 //     cut off, JSON that does not fit the operation, an empty or null
-//     success body, or a success body larger than WithMaxResponseBody,
-//     which also matches ErrResponseTooLarge. It names the operation and,
+//     success body, a success answer without the id its schema requires or
+//     with the nil UUID as id ("the answer has no id"; DatabaseResponse and
+//     ApplicationResponse require one), or a success body larger than
+//     WithMaxResponseBody, which also matches ErrResponseTooLarge. It names the operation and,
 //     when known, the status.
 //   - *ArgError: an argument refused before anything was sent: an ID that
 //     is not a UUID or is the nil UUID, an empty state to wait for, a token or base URL New

@@ -41,6 +41,10 @@ var ErrNoBackup = errors.New("qovery: no completed backup")
 // value that would pass for a real one.
 var errNullBody = errors.New("the body is null where a value is expected")
 
+// errNoID: a success answer whose schema requires the resource's id came
+// without one, or with the nil UUID, which names no resource.
+var errNoID = errors.New("the answer has no id")
+
 // errNoResend is what the refusing GetBody returns; the transport below
 // hands it back in place of the error that made it want to resend.
 var errNoResend = errors.New("qovery: the connection failed after the request was sent; the HTTP transport offered to send it again, but a request that is not idempotent is sent at most once per attempt, since the first may have taken effect")

@@ -756,7 +756,11 @@ func (c *ApplicationsService) Create(ctx context.Context, environmentID string, 
 	if err != nil {
 		return nil, operationCreateApplication.failed(err)
 	}
-	return decoded(&operationCreateApplication, r.HTTPResponse, r.Body, r.JSON201)
+	v, err := decoded(&operationCreateApplication, r.HTTPResponse, r.Body, r.JSON201)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationCreateApplication, r.HTTPResponse, v, v.Id)
 }
 
 // CreateDependency calls POST /application/{applicationId}/dependency/{targetApplicationId}: Add application dependency to this application.
@@ -868,7 +872,11 @@ func (c *ApplicationsService) Get(ctx context.Context, applicationID string) (*A
 	if err != nil {
 		return nil, operationGetApplication.failed(err)
 	}
-	return decoded(&operationGetApplication, r.HTTPResponse, r.Body, r.JSON200)
+	v, err := decoded(&operationGetApplication, r.HTTPResponse, r.Body, r.JSON200)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationGetApplication, r.HTTPResponse, v, v.Id)
 }
 
 // GetAdvancedSettings calls GET /application/{applicationId}/advancedSettings: Get advanced settings.
@@ -1539,7 +1547,11 @@ func (c *ApplicationsService) Update(ctx context.Context, applicationID string, 
 	if err != nil {
 		return nil, operationEditApplication.failed(err)
 	}
-	return decoded(&operationEditApplication, r.HTTPResponse, r.Body, r.JSON200)
+	v, err := decoded(&operationEditApplication, r.HTTPResponse, r.Body, r.JSON200)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationEditApplication, r.HTTPResponse, v, v.Id)
 }
 
 // UpdateAdvancedSettings calls PUT /application/{applicationId}/advancedSettings: Edit advanced settings.
@@ -3081,7 +3093,11 @@ func (c *DatabasesService) Create(ctx context.Context, environmentID string, bod
 	if err != nil {
 		return nil, operationCreateDatabase.failed(err)
 	}
-	return decoded(&operationCreateDatabase, r.HTTPResponse, r.Body, r.JSON201)
+	v, err := decoded(&operationCreateDatabase, r.HTTPResponse, r.Body, r.JSON201)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationCreateDatabase, r.HTTPResponse, v, v.Id)
 }
 
 // Delete calls DELETE /database/{databaseId}: Delete a database.
@@ -3128,7 +3144,11 @@ func (c *DatabasesService) Get(ctx context.Context, databaseID string) (*Databas
 	if err != nil {
 		return nil, operationGetDatabase.failed(err)
 	}
-	return decoded(&operationGetDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	v, err := decoded(&operationGetDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationGetDatabase, r.HTTPResponse, v, v.Id)
 }
 
 // GetCurrentMetric calls GET /database/{databaseId}/currentMetric: Get current metric consumption of the database.
@@ -3533,7 +3553,11 @@ func (c *DatabasesService) Update(ctx context.Context, databaseID string, body D
 	if err != nil {
 		return nil, operationEditDatabase.failed(err)
 	}
-	return decoded(&operationEditDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	v, err := decoded(&operationEditDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationEditDatabase, r.HTTPResponse, v, v.Id)
 }
 
 // UpdateCredentials calls PUT /database/{databaseId}/masterCredentials: Edit database master credentials.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+
+	"github.com/google/uuid"
 )
 
 // operationInfo names an operation for the errors of the generated
@@ -31,6 +33,18 @@ func decoded[T any](o *operationInfo, hr *http.Response, body []byte, typed *T) 
 	}
 	v, err := answer(o.shape(), hr, body, typed)
 	return v, scrubAll(err)
+}
+
+// identified is the answer v of an operation whose schema requires the
+// resource's id, id being v's: the nil UUID means the field was missing,
+// null or zero, and the answer is a *DecodeError, since the API gives that
+// id to nothing and the caller's next call would act on no resource. The
+// generated methods pass the id themselves, with no reflection.
+func identified[T any](o *operationInfo, hr *http.Response, v *T, id uuid.UUID) (*T, error) {
+	if id == uuid.Nil {
+		return nil, scrubAll(o.shape().decodeError(hr, hr.StatusCode, errNoID))
+	}
+	return v, nil
 }
 
 // answer is the typed answer of a call, for Result and the generated
