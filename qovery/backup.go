@@ -2,9 +2,7 @@ package qovery
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -249,37 +247,6 @@ func (c *Client) findBackup(ctx context.Context, databaseID string, id uuid.UUID
 		}
 	}
 	return nil, nil
-}
-
-// Delete deletes a backup. An ID that is not a UUID is an *ArgError,
-// returned before anything is sent. A backup or database that does not
-// exist gives an error matching ErrNotFound, and a backup in use (a restore
-// running from it, say) one matching ErrConflict.
-//
-// A DELETE is retried on server errors and lost connections. When an
-// attempt that may have been processed (answered with a 5xx, or cut off
-// after the request may have left) is followed by a 404, the earlier
-// attempt is taken to have deleted the backup, and Delete returns nil. A
-// 404 after attempts that surely did nothing (a 429, a refused connection)
-// is the API's answer, and matches ErrNotFound.
-//
-// operationId: removeDatabaseBackup
-func (s *BackupsService) Delete(ctx context.Context, databaseID, backupID string) error {
-	c := s.c
-	db, err := parseID("databaseID", databaseID)
-	if err != nil {
-		return err
-	}
-	id, err := parseID("backupID", backupID)
-	if err != nil {
-		return err
-	}
-	err = Check(c.api.RemoveDatabaseBackupWithResponse(ctx, db, id))
-	var ae *APIError
-	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && ae.earlierEffect {
-		return nil
-	}
-	return err
 }
 
 // Latest returns the most recent completed backup of a database: the done

@@ -41,6 +41,10 @@ var ErrNoBackup = errors.New("qovery: no completed backup")
 // value that would pass for a real one.
 var errNullBody = errors.New("the body is null where a value is expected")
 
+// errNoID: a success answer whose schema requires the resource's id came
+// without one, or with the nil UUID, which names no resource.
+var errNoID = errors.New("the answer has no id")
+
 // errNoResend is what the refusing GetBody returns; the transport below
 // hands it back in place of the error that made it want to resend.
 var errNoResend = errors.New("qovery: the HTTP transport offered to send the request again on its own, but each attempt reaches the server at most once, so that the retry policy decides, and counts, every request the server sees")
@@ -64,11 +68,6 @@ type APIError struct {
 	// longer than RetryPolicy.MaxRetryAfter is reported here instead of
 	// being slept.
 	RetryAt time.Time
-
-	// earlierEffect: an attempt before the one answered may have been
-	// processed (it was answered with a 5xx, or failed after the request
-	// may have left), so a 404 may mean that attempt did the work.
-	earlierEffect bool
 }
 
 // Error returns "qovery: METHOD /path: 404 Not Found: message (request id ...)".
@@ -164,7 +163,6 @@ func newAPIError(resp *http.Response, body []byte, x *exchange) *APIError {
 	redact := func(s string) string { return s }
 	if x != nil {
 		e.Attempts = max(x.attempts, 1)
-		e.earlierEffect = x.earlierEffect
 		if x.auth != nil {
 			redact = x.auth.redact
 		}

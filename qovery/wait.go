@@ -16,6 +16,12 @@ import (
 // State is the deployment state of a service or an environment, as in the
 // "state" field of its status: DEPLOYED, DEPLOYING, DEPLOYMENT_ERROR,
 // STOPPED, ...
+//
+// The API writes states in upper case, but a state is read without regard
+// to case: "deployment_error" is DEPLOYMENT_ERROR to Failed, and the Wait
+// methods match the target, and report it and the state reached in a
+// *StateError, in upper case. The *Status they return is the API's, as
+// written.
 type State string
 
 // States commonly waited for.
@@ -28,10 +34,15 @@ const (
 
 // Failed reports whether s is a failure state: any state ending in _ERROR
 // (DEPLOYMENT_ERROR, STOP_ERROR, DELETE_ERROR, BUILD_ERROR, ...) and
-// CANCELED.
+// CANCELED, whatever their case.
 func (s State) Failed() bool {
-	return strings.HasSuffix(string(s), "_ERROR") || s == "CANCELED"
+	u := s.upper()
+	return strings.HasSuffix(string(u), "_ERROR") || u == "CANCELED"
 }
+
+// upper is s as the API writes states, so that states compare by their
+// name alone: new states appear, and a state in another case is no new one.
+func (s State) upper() State { return State(strings.ToUpper(string(s))) }
 
 // WaitPolicy says how the Wait* methods poll. Zero fields take the default
 // shown beside them.
@@ -50,6 +61,13 @@ type WaitPolicy struct {
 	// server-side or network error before the wait gives up (default 5).
 	// Other errors end the wait at once, and so does a certificate error,
 	// which no later poll will cure.
+	//
+	// A poll answered 429 or 503 with a wait longer than the transport
+	// sleeps (RetryPolicy.MaxRetryAfter) gives an *APIError whose RetryAt
+	// says when to come back: the next poll waits until then. When RetryAt
+	// is past Timeout, or past the context's deadline, the wait fails at
+	// once with an error wrapping that *APIError, so IsRateLimited and
+	// RetryAt still tell what happened; it does not match ErrWaitTimeout.
 	MaxTransientErrors int
 
 	// ListGrace is how long Backups.Wait treats a backup missing from the
@@ -87,6 +105,7 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 	if strings.TrimSpace(string(target)) == "" {
 		return nil, &ArgError{Arg: "target", Value: string(target), Reason: "is empty: there is no state to wait for"}
 	}
+	target = target.upper()
 	var last *gen.Status
 	err := c.poll(ctx, kind+" "+id, string(target), func(ctx context.Context) (string, bool, error) {
 		st, err := get(ctx)
@@ -99,7 +118,7 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 		last = st
 		var state State
 		if st.State != nil {
-			state = State(*st.State)
+			state = State(*st.State).upper()
 		}
 		switch {
 		case state == target:
@@ -116,7 +135,7 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 	if err != nil {
 		return nil, err
 	}
-	if target == StateDeleted && (last == nil || last.State == nil || State(*last.State) != StateDeleted) {
+	if target == StateDeleted && (last == nil || last.State == nil || State(*last.State).upper() != StateDeleted) {
 		return nil, nil
 	}
 	return last, nil
@@ -125,7 +144,9 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 // poll calls check until it reports done or fails, sleeping between calls
 // as the client's WaitPolicy says. what and target only word the errors.
 // Server-side and network errors are tolerated MaxTransientErrors times in
-// a row; any other error from check ends the wait and is returned as is.
+// a row; any other error from check ends the wait and is returned as is. A
+// failed poll whose answer says when to come back (RetryAt) is not repeated
+// before then, and ends the wait at once when that is past its end.
 func (c *Client) poll(ctx context.Context, what, target string, check func(context.Context) (state string, done bool, err error)) error {
 	p := c.wait
 	start := time.Now()
@@ -159,10 +180,14 @@ func (c *Client) poll(ctx context.Context, what, target string, check func(conte
 		default:
 			return err
 		}
-		if c.logger != nil {
-			c.logger.DebugContext(ctx, "qovery: waiting", "for", what, "target", target, "state", state, "next_poll_in", interval)
+		delay, ok := nextPoll(wctx, interval, err)
+		if !ok {
+			return fmt.Errorf("qovery: waiting for %s to be %s: the API asks to be called again after the wait ends: %w", what, target, err)
 		}
-		if err := sleep(wctx, interval); err != nil {
+		if c.logger != nil {
+			c.logger.DebugContext(ctx, "qovery: waiting", "for", what, "target", target, "state", state, "next_poll_in", delay)
+		}
+		if err := sleep(wctx, delay); err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("qovery: waiting for %s to be %s: %w", what, target, ctx.Err())
 			}
@@ -170,6 +195,23 @@ func (c *Client) poll(ctx context.Context, what, target string, check func(conte
 		}
 		interval = min(interval+interval/2, p.MaxInterval)
 	}
+}
+
+// nextPoll is how long to sleep before the next poll: interval, or until
+// the RetryAt of a failed poll's *APIError (a 429 or 503 that said when to
+// come back, later than the transport sleeps for) when that is later, since
+// a poll before it would be refused again. ok is false when RetryAt is past
+// the end of the wait (its timeout, or its context's deadline): sleeping
+// until then would end in a timeout that hides the rate limit.
+func nextPoll(wctx context.Context, interval time.Duration, err error) (delay time.Duration, ok bool) {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.RetryAt.IsZero() {
+		return interval, true
+	}
+	if end, has := wctx.Deadline(); has && ae.RetryAt.After(end) {
+		return 0, false
+	}
+	return max(interval, time.Until(ae.RetryAt)), true
 }
 
 func (c *Client) timeoutError(what, target, state string, start time.Time, lastErr error) error {
@@ -195,12 +237,18 @@ func isTransient(err error) bool {
 	return !errors.As(err, &se) && !isCertificateError(err)
 }
 
-// parseID checks that value, the argument called name, is a UUID; when it
-// is not, the error is an *ArgError.
+// parseID checks that value, the argument called name, is a UUID that
+// can name a resource; when it is not, the error is an *ArgError. The nil
+// UUID is refused too: the API gives it to nothing, so it can only be a
+// zero value passed on by mistake, and sent it would act on nothing or,
+// worse, on whatever the API makes of it.
 func parseID(name, value string) (uuid.UUID, error) {
 	id, err := uuid.Parse(value)
-	if err != nil || len(value) != 36 {
+	switch {
+	case err != nil || len(value) != 36:
 		return uuid.UUID{}, argError(name, value, "is not a UUID")
+	case id == uuid.Nil:
+		return uuid.UUID{}, argError(name, value, "is the nil UUID, which no Qovery resource has")
 	}
 	return id, nil
 }

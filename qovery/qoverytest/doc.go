@@ -51,6 +51,13 @@
 //	qoverytest: the API would refuse this request: addBackupDatabase (POST /database/{databaseId}/backup): 400
 //	    body.message: property "message" is missing
 //
+// A mistake in the test itself stops it (t.Fatal): an operationId the spec
+// does not have, given to Fail, Calls, Processed, Requests or
+// FailNextAction, names the operationIds nearest to it; an ID given to
+// FailNextAction or an Add method that names no stored object says so.
+//
+//	qoverytest: the API has no operation "getDatabse" (operations are named by their operationId, as in the spec); did you mean getDatabase?
+//
 // # Faults and records
 //
 // Fail makes one call, n calls or every call of an operation fail with a

@@ -3,7 +3,6 @@ package qoverytest
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -196,16 +195,7 @@ func (s *Server) checkOperation(id string) {
 	if _, _, ok := fixtures.Operation(id); ok {
 		return
 	}
-	var near []string
-	for _, known := range fixtures.OperationIDs() {
-		if strings.EqualFold(known, id) || strings.Contains(strings.ToLower(known), strings.ToLower(id)) {
-			near = append(near, known)
-		}
-	}
-	sort.Strings(near)
-	if len(near) > 5 {
-		near = near[:5]
-	}
+	near := nearOperations(id)
 	hint := ""
 	if len(near) > 0 {
 		hint = "; did you mean " + strings.Join(near, ", ") + "?"
