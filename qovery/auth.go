@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -28,6 +26,7 @@ type authorizer struct {
 	ua     []string // {"qovery-go/<version> [extra]"}
 	secret string   // the bare token
 	forms  []string // the token, then how it may be printed or echoed (see tokenForms)
+	reach  int      // the most bytes one of forms takes with every character escaped
 	scheme string
 	host   string // lower-case host name, without port
 	port   string // explicit or default port
@@ -43,11 +42,13 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 	if extraUA = strings.TrimSpace(extraUA); extraUA != "" {
 		ua += " " + strings.NewReplacer("\r", " ", "\n", " ").Replace(extraUA)
 	}
+	forms := tokenForms(token)
 	return &authorizer{
 		header: []string{kind + token},
 		ua:     []string{ua},
 		secret: token,
-		forms:  tokenForms(token),
+		forms:  forms,
+		reach:  escapedReach(forms),
 		scheme: base.Scheme,
 		host:   strings.ToLower(base.Hostname()),
 		port:   portOf(base),
@@ -138,7 +139,7 @@ func cloneWithHeader(req *http.Request) *http.Request {
 }
 
 // redact removes every occurrence of the credential from s, in every form
-// of tokenForms.
+// of tokenForms, written as it is or escaped (see escapedSpans).
 func (a *authorizer) redact(s string) string {
 	if a == nil || a.secret == "" {
 		return s
@@ -146,6 +147,11 @@ func (a *authorizer) redact(s string) string {
 	for _, f := range a.forms {
 		if strings.Contains(s, f) {
 			s = strings.ReplaceAll(s, f, redacted)
+		}
+	}
+	if mayHoldEscape(s) {
+		if spans := escapedSpans(s, a.forms, false); spans != nil {
+			s = redactStringSpans(s, spans)
 		}
 	}
 	return s
@@ -198,11 +204,13 @@ func toLowerASCII(c byte) byte {
 
 const redacted = "[redacted]"
 
-// scrubBody removes the credential from an error body, also where the body
-// escapes it: a JSON string may write any character as \uXXXX and "/" as
-// "\/", an HTML page may use character references. The raw bytes are
-// checked first; decoding is tried only when the body holds an escape.
-func (a *authorizer) scrubBody(b []byte) []byte {
+// scrubBody removes the credential from an error body, in every form of
+// tokenForms, written as it is or escaped (see escapedSpans). When cut is
+// set, the body was cut short, and whatever it ends with that reads as the
+// start of the token goes too. Forms written as they are, the common case,
+// are found by bytes.Contains; the byte-by-byte scan for escaped ones runs
+// only on a body with an escape in it, or cut.
+func (a *authorizer) scrubBody(b []byte, cut bool) []byte {
 	if a == nil || a.secret == "" {
 		return b
 	}
@@ -211,59 +219,20 @@ func (a *authorizer) scrubBody(b []byte) []byte {
 			b = bytes.ReplaceAll(b, []byte(f), []byte(redacted))
 		}
 	}
-	if bytes.IndexByte(b, '\\') >= 0 {
-		if out, ok := a.scrubJSON(b); ok {
-			b = out
+	switch {
+	case mayHoldEscape(b):
+		if spans := escapedSpans(b, a.forms, cut); spans != nil {
+			b = redactSpans(b, spans)
 		}
-	}
-	if bytes.IndexByte(b, '&') >= 0 {
-		if text := html.UnescapeString(string(b)); text != string(b) && a.redact(text) != text {
-			b = []byte(a.redact(text))
+	case cut:
+		// Without escapes, only the start of a token cut off at the end is
+		// left to find, within the last reach bytes.
+		from := max(len(b)-a.reach, 0)
+		if spans := escapedSpans(b[from:], a.forms, true); spans != nil {
+			b = append(b[:from:from], redactSpans(b[from:], spans)...)
 		}
 	}
 	return b
-}
-
-// scrubJSON re-encodes a JSON document whose decoded strings (keys
-// included) hold the credential, with it removed. ok is false when the
-// document is not JSON or does not hold the credential once decoded.
-func (a *authorizer) scrubJSON(b []byte) (out []byte, ok bool) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var v any
-	if d.Decode(&v) != nil {
-		return nil, false
-	}
-	found := false
-	v = mapStrings(v, func(s string) string {
-		r := a.redact(s)
-		found = found || r != s
-		return r
-	})
-	if !found {
-		return nil, false
-	}
-	out, err := json.Marshal(v)
-	return out, err == nil
-}
-
-// mapStrings applies f to every string of a decoded JSON value.
-func mapStrings(v any, f func(string) string) any {
-	switch x := v.(type) {
-	case string:
-		return f(x)
-	case []any:
-		for i := range x {
-			x[i] = mapStrings(x[i], f)
-		}
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[f(k)] = mapStrings(e, f)
-		}
-		return m
-	}
-	return v
 }
 
 // scrubError returns err with the credential removed from its text. An
@@ -279,7 +248,7 @@ func (a *authorizer) scrubError(err error) error {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		ae.Message, ae.RequestID, ae.Path = a.redact(ae.Message), a.redact(ae.RequestID), a.redact(ae.Path)
-		ae.Body = a.scrubBody(ae.Body)
+		ae.Body = a.scrubBody(ae.Body, ae.bodyCut)
 	}
 	var de *DecodeError
 	if errors.As(err, &de) && de.Err != nil {

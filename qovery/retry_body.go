@@ -77,7 +77,7 @@ func (t *transport) buffer(resp *http.Response) error {
 		var src io.Reader = resp.Body
 		switch n := resp.ContentLength; {
 		case errStatus:
-			src = io.LimitReader(resp.Body, maxErrorBody)
+			src = io.LimitReader(resp.Body, t.errorBodyRead())
 		case n > t.maxBody:
 			src = strings.NewReader("")
 			err = t.tooLarge()
@@ -106,14 +106,33 @@ func (t *transport) buffer(resp *http.Response) error {
 		return e
 	}
 	if errStatus {
-		if b := t.auth.scrubBody(buf.Bytes()); !bytes.Equal(b, buf.Bytes()) {
-			buf.Reset()
-			buf.Write(b)
-		}
+		t.keepErrorBody(buf)
 	}
 	resp.ContentLength = int64(buf.Len())
 	resp.Body = &bufferedBody{buf: buf}
 	return nil
+}
+
+// errorBodyRead is how much of an error body is read: maxErrorBody, and
+// past it as many bytes as the token can take escaped, so that a token
+// straddling maxErrorBody is read whole, and scrubbed, before the body is
+// cut there.
+func (t *transport) errorBodyRead() int64 {
+	return maxErrorBody + int64(t.auth.reach)
+}
+
+// keepErrorBody scrubs the credential from the error body in buf and cuts
+// it to maxErrorBody. A body that filled the read was cut short there, and
+// may end in part of a token, which goes too.
+func (t *transport) keepErrorBody(buf *bytes.Buffer) {
+	cut := int64(buf.Len()) >= t.errorBodyRead()
+	if b := t.auth.scrubBody(buf.Bytes(), cut); !bytes.Equal(b, buf.Bytes()) {
+		buf.Reset()
+		buf.Write(b)
+	}
+	if buf.Len() > maxErrorBody {
+		buf.Truncate(maxErrorBody)
+	}
 }
 
 func (t *transport) tooLarge() error {

@@ -2,10 +2,14 @@ package qovery
 
 import (
 	"bytes"
+	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -18,6 +22,58 @@ import (
 // slashToken has the characters JSON encoders like to escape: PHP and
 // Java write "/" as "\/", and any encoder may write a character as \u00XX.
 const slashToken = "rt3/T0KEN-9f2a71c4e0b5+Qz"
+
+// Ways a server may echo the token in an error body.
+func slashEscaped(tok string) string { return strings.ReplaceAll(tok, "/", `\/`) }
+
+// uEscaped writes every character of slashToken as \u00XX, the hex
+// digits in upper case when upper is set.
+func uEscaped(upper bool) string {
+	var b strings.Builder
+	for _, r := range slashToken {
+		s := fmt.Sprintf(`\u%04x`, r)
+		if upper {
+			s = `\u` + strings.ToUpper(s[2:])
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// mixedEscaped writes slashToken with the escapes mixed: every third
+// character as \u00XX (as Go writes <, > and &), "/" as "\/", the rest as
+// they are.
+func mixedEscaped() string {
+	var b strings.Builder
+	for i, r := range slashToken {
+		switch {
+		case r == '/':
+			b.WriteString(`\/`)
+		case i%3 == 0:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// htmlRefs writes every other character of slashToken as an HTML
+// character reference, decimal and hexadecimal in turn.
+func htmlRefs() string {
+	var b strings.Builder
+	for i, r := range slashToken {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&b, "&#%d;", r)
+		case 2:
+			fmt.Fprintf(&b, "&#x%X;", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 var (
 	jsonUnicodeEscape = regexp.MustCompile(`\\u([0-9a-fA-F]{4})`)
@@ -58,6 +114,18 @@ func answering(t testing.TB, status int, ctype string, body []byte) *Client {
 	return c
 }
 
+// apiErrorOf makes a call that must fail with status, and returns its
+// *APIError and the error as returned.
+func apiErrorOf(t *testing.T, c *Client, status int) (*APIError, error) {
+	t.Helper()
+	_, err := c.Organizations.List(context.Background())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != status {
+		t.Fatalf("err = %.300v, want a %d *APIError", err, status)
+	}
+	return ae, err
+}
+
 // checkNoneShows fails t when one of the texts shows one of the leaks,
 // as it is or once read as JSON and HTML.
 func checkNoneShows(t *testing.T, texts map[string][]byte, leaks ...string) {
@@ -72,6 +140,58 @@ func checkNoneShows(t *testing.T, texts map[string][]byte, leaks ...string) {
 			}
 		}
 	}
+}
+
+func errorTexts(err error, ae *APIError) map[string][]byte {
+	return map[string][]byte{"body": ae.Body, "message": []byte(ae.Message),
+		"request ID": []byte(ae.RequestID), "error": []byte(err.Error())}
+}
+
+// An error body longer than the 1 MiB kept is cut; a token that straddles
+// the cut, in any form the scrub knows, must not leave its first half in
+// the body.
+func TestTokenStraddlingErrorBodyCapScrubbed(t *testing.T) {
+	for name, echoed := range map[string]string{
+		"as is":           slashToken,
+		"JSON \\/":        slashEscaped(slashToken),
+		"JSON \\u00XX":    uEscaped(false),
+		"JSON mixed":      mixedEscaped(),
+		"HTML references": htmlRefs(),
+		"query escape":    url.QueryEscape(slashToken),
+		"base64":          base64.StdEncoding.EncodeToString([]byte(slashToken)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			half := len(echoed) / 2
+			body := bytes.Repeat([]byte("x"), maxErrorBody-half)
+			body = append(body, echoed+strings.Repeat("y", 100)...)
+			c := answering(t, http.StatusBadRequest, "text/plain", body)
+			ae, err := apiErrorOf(t, c, http.StatusBadRequest)
+			if len(ae.Body) > maxErrorBody {
+				t.Errorf("kept %d bytes, more than %d", len(ae.Body), maxErrorBody)
+			}
+			checkNoneShows(t, errorTexts(err, ae), echoed[:half], slashToken[:len(slashToken)/2])
+		})
+	}
+}
+
+// Result and Check also build errors from answers that did not come
+// through a Client's transport (a generated client of the caller's own);
+// the body is then cut by newAPIError, after which only a part of the
+// token is left to find.
+func TestTokenStraddlingCutOfForeignAnswerScrubbed(t *testing.T) {
+	c := answering(t, http.StatusOK, "application/json", nil)
+	half := len(slashToken) / 2
+	body := append(bytes.Repeat([]byte("x"), maxErrorBody-half), slashToken...)
+	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/organization", nil)
+	resp := &gen.ListOrganizationResponse{Body: body, HTTPResponse: &http.Response{
+		StatusCode: http.StatusBadRequest, Header: http.Header{"Content-Type": {"text/plain"}}, Request: req}}
+	_, err := Result[gen.OrganizationResponseList](resp, nil)
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest {
+		t.Fatalf("err = %.300v, want a 400 *APIError", err)
+	}
+	checkNoneShows(t, errorTexts(err, ae), slashToken[:half])
+	runtime.KeepAlive(c) // its credential is the one Result scrubs
 }
 
 // A message is taken from the first line of a body, cut at 1 KiB before
@@ -90,4 +210,136 @@ func TestTokenStraddlingMessageLineCutScrubbed(t *testing.T) {
 	}
 	checkNoneShows(t, map[string][]byte{"message": []byte(ae.Message), "error": []byte(err.Error())}, slashToken[:8])
 	runtime.KeepAlive(c)
+}
+
+// A JSON error body over 1 MiB no longer decodes once cut, so the token it
+// holds escaped cannot be found by decoding the document: it must be found
+// in the raw bytes.
+func TestEscapedTokenInHugeJSONBodyScrubbed(t *testing.T) {
+	for name, echoed := range map[string]string{
+		"\\/":           slashEscaped(slashToken),
+		"\\u00xx":       uEscaped(false),
+		"\\u00XX":       uEscaped(true),
+		"mixed":         mixedEscaped(),
+		"HTML in JSON":  htmlRefs(),
+		"query escaped": strings.ReplaceAll(url.QueryEscape(slashToken), "%", `\u0025`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			body := `{"message":"token ` + echoed + ` is not allowed","detail":"` +
+				strings.Repeat("z", maxErrorBody+4096) + `"}`
+			c := answering(t, http.StatusForbidden, "application/json", []byte(body))
+			ae, err := apiErrorOf(t, c, http.StatusForbidden)
+			checkNoneShows(t, errorTexts(err, ae), echoed, slashToken)
+		})
+	}
+}
+
+// A proxy may put a line of its own before the API's JSON: the body as a
+// whole is then not JSON, and an escaped token in it must still go, from
+// the body and from the message (the banner line).
+func TestEscapedTokenAfterProxyBannerScrubbed(t *testing.T) {
+	for name, echoed := range map[string]string{
+		"\\/":    slashEscaped(slashToken),
+		"\\u00":  uEscaped(false),
+		"mixed":  mixedEscaped(),
+		"HTML":   htmlRefs(),
+		"as is":  slashToken,
+		"base64": base64.RawURLEncoding.EncodeToString([]byte(slashToken)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			body := "upstream 403 for key " + echoed + "\r\n" +
+				`{"status":403,"message":"token ` + echoed + ` rejected","` + echoed + `":true}`
+			c := answering(t, http.StatusForbidden, "application/json", []byte(body))
+			ae, err := apiErrorOf(t, c, http.StatusForbidden)
+			checkNoneShows(t, errorTexts(err, ae), echoed, slashToken)
+			if !bytes.Contains(ae.Body, []byte(`"status":403`)) {
+				t.Errorf("the body lost what surrounds the token: %s", ae.Body)
+			}
+		})
+	}
+}
+
+// A header echoing the token escaped (a request ID, say) is scrubbed like
+// one echoing it as it is.
+func TestEscapedTokenInHeadersScrubbed(t *testing.T) {
+	echoed := mixedEscaped()
+	rt := rtFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusUnauthorized, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{"Content-Type": {"text/plain"}, "X-Request-Id": {`{"key":"` + echoed + `"}`},
+				"X-Echo": {"seen " + htmlRefs()}},
+			Body: io.NopCloser(strings.NewReader("no")), Request: r}, nil
+	})
+	c, err := New(slashToken, WithBaseURL("https://api.example.test"), WithHTTPClient(&http.Client{Transport: rt}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.API().ListOrganizationWithResponse(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Result[gen.OrganizationResponseList](resp, nil)
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v, want an *APIError", err)
+	}
+	texts := errorTexts(err, ae)
+	texts["X-Echo header"] = []byte(resp.HTTPResponse.Header.Get("X-Echo"))
+	checkNoneShows(t, texts, echoed, slashToken)
+}
+
+// escapeMix writes tok with each character written as choose says: as it
+// is, as \uXXXX in either case, as an HTML reference, decimal or hex, or
+// (for "/") as \/.
+func escapeMix(tok string, choose []byte) string {
+	var b strings.Builder
+	for i, r := range tok {
+		c := byte(0)
+		if len(choose) > 0 {
+			c = choose[i%len(choose)]
+		}
+		switch c % 6 {
+		case 1:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case 2:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		case 3:
+			fmt.Fprintf(&b, "&#%d;", r)
+		case 4:
+			fmt.Fprintf(&b, "&#x%x;", r)
+		case 5:
+			if r == '/' {
+				b.WriteString(`\/`)
+				continue
+			}
+			fallthrough
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Whatever surrounds it, a token written with any mix of escapes leaves
+// an error body, and so does any form of it; a body without one is left
+// as it is.
+func FuzzScrubEscapedToken(f *testing.F) {
+	f.Add("upstream said\n{\"message\":\"", []byte{1, 5, 0, 3}, "\"}", uint8(0))
+	f.Add(`\`, []byte{1}, `&#`, uint8(3))
+	f.Add("&#1", []byte{3, 4}, "5;", uint8(1))
+	f.Add(`\u00`, []byte{0, 2}, `\u`, uint8(6))
+	f.Add("", []byte{}, "", uint8(2))
+	c := answering(f, http.StatusOK, "application/json", nil)
+	forms := tokenForms(slashToken)
+	f.Fuzz(func(t *testing.T, before string, choose []byte, after string, form uint8) {
+		echoed := escapeMix(forms[int(form)%len(forms)], choose)
+		out := string(c.auth.scrubBody([]byte(before+echoed+after), false))
+		if strings.Contains(out, echoed) || strings.Contains(out, slashToken) {
+			t.Fatalf("the token, written %q, is still in %q", echoed, out)
+		}
+		if plain := []byte(before + after); escapedSpans(plain, forms, false) == nil {
+			if got := c.auth.scrubBody(plain, false); !bytes.Equal(got, plain) {
+				t.Fatalf("a body without the token changed: %q became %q", plain, got)
+			}
+		}
+	})
 }
