@@ -18,19 +18,29 @@ import (
 // authorizer holds the precomputed Authorization and User-Agent header values
 // and the API origin they belong to. Its values are built once, so that a
 // request costs no formatting.
-//
-// The credential lives only here. authorizer has no exported fields and a
-// redacting String, and Client.Format never reaches it.
 type authorizer struct {
-	header []string // {"Token <t>"} or {"Bearer <t>"}
+	cred   *credential
 	ua     []string // {"qovery-go/<version> [extra]"}
-	secret string   // the bare token
-	forms  []string // the token, then how it may be printed or echoed (see tokenForms)
-	reach  int      // the most bytes one of forms takes with every character escaped
 	scheme string
 	host   string // lower-case host name, without port
 	port   string // explicit or default port
 	exact  string // the base URL's host and port as written, for sameOrigin's fast path
+}
+
+// credential is where the token lives, and only there. It is a pointer
+// away from authorizer, itself a pointer away from whatever holds it (the
+// Client, its transport, the generated client's doer, a call's exchange),
+// because Format methods do not settle what fmt prints: fmt ignores them
+// on values it reaches through unexported fields, and when it reports a
+// bad verb (%w outside Errorf, %p or %d on a struct) it prints the value
+// raw, following the first pointer it meets. Past that pointer it prints
+// addresses, so two pointers keep the token out of anything a user can
+// print, whatever the verb.
+type credential struct {
+	header []string // {"Token <t>"} or {"Bearer <t>"}
+	secret string   // the bare token
+	forms  []string // the token, then how it may be printed or echoed (see tokenForms)
+	reach  int      // the most bytes one of forms takes with every character escaped
 }
 
 func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *authorizer {
@@ -44,11 +54,13 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 	}
 	forms := tokenForms(token)
 	return &authorizer{
-		header: []string{kind + token},
+		cred: &credential{
+			header: []string{kind + token},
+			secret: token,
+			forms:  forms,
+			reach:  escapedReach(forms),
+		},
 		ua:     []string{ua},
-		secret: token,
-		forms:  forms,
-		reach:  escapedReach(forms),
 		scheme: base.Scheme,
 		host:   strings.ToLower(base.Hostname()),
 		port:   portOf(base),
@@ -56,9 +68,14 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 	}
 }
 
-// Format hides the credential whatever the verb.
+// Format hides the credential whatever the verb, when fmt calls it.
 func (a authorizer) Format(f fmt.State, _ rune) {
 	_, _ = io.WriteString(f, "qovery.authorizer{[redacted]}")
+}
+
+// Format hides the token whatever the verb, when fmt calls it.
+func (c credential) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "qovery.credential{[redacted]}")
 }
 
 func portOf(u *url.URL) string {
@@ -98,7 +115,7 @@ func (a *authorizer) editRequest(_ context.Context, req *http.Request) error {
 	if req.Header == nil {
 		req.Header = make(http.Header, 2)
 	}
-	req.Header["Authorization"] = a.header
+	req.Header["Authorization"] = a.cred.header
 	req.Header["User-Agent"] = a.ua
 	return nil
 }
@@ -113,7 +130,7 @@ func (a *authorizer) prepare(req *http.Request) (out *http.Request, stripped boo
 			return req, false
 		}
 		r := cloneWithHeader(req)
-		r.Header["Authorization"] = a.header
+		r.Header["Authorization"] = a.cred.header
 		if _, ok := r.Header["User-Agent"]; !ok {
 			r.Header["User-Agent"] = a.ua
 		}
@@ -141,16 +158,16 @@ func cloneWithHeader(req *http.Request) *http.Request {
 // redact removes every occurrence of the credential from s, in every form
 // of tokenForms, written as it is or escaped (see escapedSpans).
 func (a *authorizer) redact(s string) string {
-	if a == nil || a.secret == "" {
+	if a == nil || a.cred.secret == "" {
 		return s
 	}
-	for _, f := range a.forms {
+	for _, f := range a.cred.forms {
 		if strings.Contains(s, f) {
 			s = strings.ReplaceAll(s, f, redacted)
 		}
 	}
 	if mayHoldEscape(s) {
-		if spans := escapedSpans(s, a.forms, false); spans != nil {
+		if spans := escapedSpans(s, a.cred.forms, false); spans != nil {
 			s = redactStringSpans(s, spans)
 		}
 	}
@@ -211,24 +228,24 @@ const redacted = "[redacted]"
 // are found by bytes.Contains; the byte-by-byte scan for escaped ones runs
 // only on a body with an escape in it, or cut.
 func (a *authorizer) scrubBody(b []byte, cut bool) []byte {
-	if a == nil || a.secret == "" {
+	if a == nil || a.cred.secret == "" {
 		return b
 	}
-	for _, f := range a.forms {
+	for _, f := range a.cred.forms {
 		if bytes.Contains(b, []byte(f)) {
 			b = bytes.ReplaceAll(b, []byte(f), []byte(redacted))
 		}
 	}
 	switch {
 	case mayHoldEscape(b):
-		if spans := escapedSpans(b, a.forms, cut); spans != nil {
+		if spans := escapedSpans(b, a.cred.forms, cut); spans != nil {
 			b = redactSpans(b, spans)
 		}
 	case cut:
 		// Without escapes, only the start of a token cut off at the end is
 		// left to find, within the last reach bytes.
-		from := max(len(b)-a.reach, 0)
-		if spans := escapedSpans(b[from:], a.forms, true); spans != nil {
+		from := max(len(b)-a.cred.reach, 0)
+		if spans := escapedSpans(b[from:], a.cred.forms, true); spans != nil {
 			b = append(b[:from:from], redactSpans(b[from:], spans)...)
 		}
 	}
@@ -242,7 +259,7 @@ func (a *authorizer) scrubBody(b []byte, cut bool) []byte {
 // (context.Canceled, syscall.ECONNREFUSED, ...) but which no longer hands
 // out the original through errors.As or Unwrap.
 func (a *authorizer) scrubError(err error) error {
-	if err == nil || a == nil || a.secret == "" {
+	if err == nil || a == nil || a.cred.secret == "" {
 		return err
 	}
 	var ae *APIError

@@ -118,7 +118,7 @@ func (t *transport) buffer(resp *http.Response) error {
 // straddling maxErrorBody is read whole, and scrubbed, before the body is
 // cut there.
 func (t *transport) errorBodyRead() int64 {
-	return maxErrorBody + int64(t.auth.reach)
+	return maxErrorBody + int64(t.auth.cred.reach)
 }
 
 // keepErrorBody scrubs the credential from the error body in buf and cuts

@@ -4,17 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/qoverykit/qovery-go/gen"
 )
@@ -285,6 +289,185 @@ func TestEscapedTokenInHeadersScrubbed(t *testing.T) {
 	texts := errorTexts(err, ae)
 	texts["X-Echo header"] = []byte(resp.HTTPResponse.Header.Get("X-Echo"))
 	checkNoneShows(t, texts, echoed, slashToken)
+}
+
+// printToken is distinctive, so that no other text of the process holds
+// it, and has a character (/) that encoders escape.
+const printToken = "qvtok/PR1NT-4d8e0b27c6a9"
+
+// printVerbs are the verbs a user may print a value with, the valid ones
+// and some that fmt reports as bad (%d on a struct, %t, %p and %w outside
+// Errorf), whose report prints the value in full.
+var printVerbs = []string{"%s", "%v", "%+v", "%#v", "%q", "%x", "%X", "%d", "%t", "%p", "%w"}
+
+// printedForms are the ways fmt may show tok: as it is, quoted, in hex
+// (%x, %X), as decimal bytes (%d and %v of a []byte) and in every form the
+// scrub knows.
+func printedForms(tok string) []string {
+	forms := append(tokenForms(tok), strconv.Quote(tok), hex.EncodeToString([]byte(tok)),
+		strings.ToUpper(hex.EncodeToString([]byte(tok))), slashEscaped(tok))
+	dec := make([]string, len(tok))
+	for i := range len(tok) {
+		dec[i] = strconv.Itoa(int(tok[i]))
+	}
+	return append(forms, strings.Join(dec, " "))
+}
+
+// printWalker formats, with every verb, each value reachable from a root:
+// through pointers, interfaces, struct fields (unexported ones too), slices,
+// arrays and maps; func values and channels are printed but not entered.
+// A value reached through an unexported field is made printable with
+// unsafe, as if a user had been handed it. The one exception is where the
+// token lives, credential: its fields are the token by design, so it is
+// neither printed nor entered; what is checked is that nothing else shows
+// what it holds.
+type printWalker struct {
+	t     *testing.T
+	forms []string
+	seen  map[visit]bool
+	types map[reflect.Type]bool // of the values printed
+}
+
+type visit struct {
+	p unsafe.Pointer
+	t reflect.Type
+}
+
+func newPrintWalker(t *testing.T, token string) *printWalker {
+	return &printWalker{t: t, forms: printedForms(token), seen: map[visit]bool{}, types: map[reflect.Type]bool{}}
+}
+
+func (w *printWalker) walk(v reflect.Value, path string) {
+	if !v.IsValid() || v.Type() == reflect.TypeFor[credential]() || v.Type() == reflect.TypeFor[*credential]() {
+		return
+	}
+	if v.Kind() == reflect.Struct && !v.CanAddr() && v.CanInterface() {
+		c := reflect.New(v.Type()).Elem() // addressable, so its fields can be exposed
+		c.Set(v)
+		v = c
+	}
+	if e := exposed(v); e.IsValid() {
+		w.print(e, path)
+		v = e
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || w.seen[visit{v.UnsafePointer(), v.Type()}] {
+			return
+		}
+		w.seen[visit{v.UnsafePointer(), v.Type()}] = true
+		w.walk(v.Elem(), "(*"+path+")")
+	case reflect.Interface:
+		w.walk(v.Elem(), path)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			w.walk(v.Field(i), path+"."+v.Type().Field(i).Name)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			w.walk(v.Index(i), path+"["+strconv.Itoa(i)+"]")
+		}
+	case reflect.Map:
+		if !v.CanInterface() {
+			return // MapRange refuses a map it cannot expose
+		}
+		for it := v.MapRange(); it.Next(); {
+			w.walk(it.Key(), path+"{key}")
+			w.walk(it.Value(), path+"{"+fmt.Sprint(it.Key())+"}")
+		}
+	}
+}
+
+// exposed is v as a value that can be handed to fmt, or the zero Value
+// when it cannot be had.
+func exposed(v reflect.Value) reflect.Value {
+	switch {
+	case v.CanInterface():
+		return v
+	case v.CanAddr():
+		return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
+	}
+	return reflect.Value{}
+}
+
+// print formats v, and a pointer to it when it has an address (so that
+// methods on either receiver are used), with every verb.
+func (w *printWalker) print(v reflect.Value, path string) {
+	w.t.Helper()
+	vals := []any{v.Interface()}
+	if v.CanAddr() {
+		vals = append(vals, v.Addr().Interface())
+	}
+	for _, x := range vals {
+		w.types[reflect.TypeOf(x)] = true
+		for _, verb := range printVerbs {
+			out := fmt.Sprintf(verb, x)
+			for _, f := range w.forms {
+				if i := strings.Index(out, f); i >= 0 {
+					w.t.Errorf("%s (%T) printed with %s shows the token: ...%s", path, x, verb, out[max(i-80, 0):min(i+len(f)+20, len(out))])
+					return
+				}
+			}
+		}
+	}
+}
+
+// Nothing a Client holds prints its token, with any verb, whether printed
+// itself or reached from it: the Client, its generated client and the
+// HTTP client it wraps, its services, and everything they point to.
+func TestNothingReachablePrintsToken(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	canned := rtFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{"Content-Type": {"application/json"}, "X-Ratelimit-Remaining": {"7"}},
+			Body:   io.NopCloser(strings.NewReader(`{"results":[]}`)), Request: r}, nil
+	})
+	for name, opts := range map[string][]Option{
+		// A transport of its own that has opened no connection, rather
+		// than http.DefaultTransport, whose connections other tests use
+		// (reading them here would race with their goroutines).
+		"default transport": {WithHTTPClient(&http.Client{Transport: &http.Transport{}})},
+		"bearer, logger, after a call": {WithBearer(), WithLogger(logger),
+			WithHTTPClient(&http.Client{Transport: canned}), WithUserAgent("edge-test")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := New(printToken, append([]Option{WithBaseURL("https://api.example.test/api")}, opts...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if name != "default transport" {
+				if _, err := c.Organizations.List(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			roots := map[string]any{
+				"c": c, "*c": *c, "c.API()": c.API(), "*c.API()": *c.API(),
+				"c.API().ClientInterface": c.API().ClientInterface, "c.Services": c.Services,
+				"c.http": c.http, "c.transport": c.transport, "c.auth": c.auth,
+				"a call's exchange": &exchange{Context: context.Background(), auth: c.auth},
+			}
+			sv := reflect.ValueOf(c.Services)
+			for i := range sv.NumField() {
+				roots["c."+sv.Type().Field(i).Name] = sv.Field(i).Interface()
+			}
+			for path, root := range roots {
+				w := newPrintWalker(t, printToken)
+				w.walk(reflect.ValueOf(root), path)
+				if path != "c" {
+					continue
+				}
+				// The walk reaches what holds the credential, or it proves
+				// nothing.
+				for _, want := range []reflect.Type{reflect.TypeFor[*authorizer](), reflect.TypeFor[answers](),
+					reflect.TypeFor[*transport](), reflect.TypeFor[*http.Client](), reflect.TypeFor[*gen.Client]()} {
+					if !w.types[want] {
+						t.Errorf("the walk from c never printed a %s", want)
+					}
+				}
+				t.Logf("%d types printed from c", len(w.types))
+			}
+		})
+	}
 }
 
 // escapeMix writes tok with each character written as choose says: as it
