@@ -117,9 +117,12 @@
 // New refuses a token holding a control character, which no request could
 // carry. The token is scrubbed from every error the client returns,
 // whatever produced it (the API, net/http, the caller's own RoundTripper
-// or redirect policy): from an error body also where it is escaped (JSON
-// "\/" or "\u0072", HTML character references), and from a message once
-// it is decoded and cleaned. An error whose text showed the token is
+// or redirect policy), and from response headers: from an error body also
+// where it is escaped, in any mix of JSON escapes ("\/", "\u0072") and
+// HTML character references, whether or not the body decodes as a whole,
+// and where the 1 MiB of the body kept would cut it short; and from a
+// message once it is decoded and cleaned. Nothing a Client holds prints
+// the token, whatever the fmt verb. An error whose text showed the token is
 // replaced by one with the token removed; errors.Is still matches what the
 // original matched, but errors.As no longer reaches it. A base URL shows up
 // in an error with its user information replaced and without its query or

@@ -68,6 +68,11 @@ type APIError struct {
 	// longer than RetryPolicy.MaxRetryAfter is reported here instead of
 	// being slept.
 	RetryAt time.Time
+
+	// bodyCut: Body was cut at maxErrorBody here, from an answer that did
+	// not come through a Client's transport (which cuts and scrubs its own),
+	// so it may end in the first part of a token.
+	bodyCut bool
 }
 
 // Error returns "qovery: METHOD /path: 404 Not Found: message (request id ...)".
@@ -179,7 +184,7 @@ func newAPIError(resp *http.Response, body []byte, x *exchange) *APIError {
 		}
 	}
 	if len(body) > maxErrorBody {
-		body = body[:maxErrorBody]
+		body, e.bodyCut = body[:maxErrorBody], true
 	}
 	e.Body = body
 	e.Message = messageOf(body, resp.StatusCode, redact)

@@ -47,6 +47,10 @@ type answers struct {
 	auth *authorizer
 }
 
+// Format keeps the Client's HTTP client and credential out of any printed
+// form of the generated client, which holds answers as its doer.
+func (d answers) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "qovery.answers") }
+
 func (d answers) Do(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(&exchange{Context: req.Context(), auth: d.auth})
 	resp, err := d.hc.Do(req)
