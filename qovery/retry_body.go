@@ -155,10 +155,16 @@ func growCapped(buf *bytes.Buffer, limit int64) *bytes.Buffer {
 	return resized(buf, limit)
 }
 
-// resized returns a buffer of capacity n holding buf's bytes, and releases
-// buf. It allocates exactly n bytes, where bytes.Buffer.Grow, built with
-// the race detector, allocates twice what it keeps.
+// resized returns a buffer of capacity n holding buf's bytes. Up to
+// maxPooled, it is buf grown in place, so that the pool keeps buffers of
+// the sizes answers have. Past it, it is a new buffer, of exactly n bytes
+// (bytes.Buffer.Grow, built with the race detector, allocates twice what
+// it keeps), and buf goes back to the pool.
 func resized(buf *bytes.Buffer, n int64) *bytes.Buffer {
+	if n <= maxPooled {
+		buf.Grow(int(n) - buf.Len())
+		return buf
+	}
 	b := make([]byte, buf.Len(), n)
 	copy(b, buf.Bytes())
 	release(buf)
