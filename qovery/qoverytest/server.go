@@ -1,6 +1,7 @@
 package qoverytest
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -39,6 +40,8 @@ type config struct {
 	steps   int
 	token   string
 	lenient bool
+	// live holds the live API's behaviours asked for (behaviours.go).
+	live []fixtures.Option
 }
 
 // WithEmptyWorld starts the server with nothing in it: add what the test
@@ -96,6 +99,7 @@ func start(t testing.TB, opts []Option) (*Server, error) {
 		fixtures.WithRequestLog(),
 		fixtures.WithToken(cfg.token),
 	}
+	fopts = append(fopts, cfg.live...)
 	if t != nil {
 		fopts = append(fopts, fixtures.WithMismatchHandler(func(err error) {
 			t.Errorf("qoverytest: the fake answered what the spec does not allow (a bug in qoverytest): %v", err)
@@ -111,7 +115,7 @@ func start(t testing.TB, opts []Option) (*Server, error) {
 	}))
 	fake, err := fixtures.Start(fopts...)
 	if err != nil {
-		return nil, err
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "fixtures: "))
 	}
 	s.fake, s.URL = fake, fake.URL
 	if !cfg.empty {

@@ -112,7 +112,8 @@ func (s *Server) Set(id string, fields map[string]any) {
 }
 
 // State returns the state of an environment, a service or a backup
-// ("DEPLOYED", "STOPPING", ...) without counting as a read of it; ok is
+// ("DEPLOYED", "STOPPING", ...) without counting as a read of it, even
+// while reads still show the state from before (WithStaleStatus); ok is
 // false when the object does not exist, or no longer does.
 func (s *Server) State(id string) (state string, ok bool) { return s.fake.State(id) }
 
