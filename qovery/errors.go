@@ -149,6 +149,17 @@ func IsRateLimited(err error) bool { return errors.Is(err, ErrRateLimited) }
 // most specific first.
 var requestIDHeaders = []string{"X-Qovery-Request-Id", "X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid"}
 
+// requestIDOf is the request ID among h, cleaned for printing and with
+// redact applied, or "".
+func requestIDOf(h http.Header, redact func(string) string) string {
+	for _, name := range requestIDHeaders {
+		if v := h.Get(name); v != "" {
+			return cleanRedacted(v, 128, redact)
+		}
+	}
+	return ""
+}
+
 // newAPIError builds the error for an error response whose body has been
 // read into body. x, when not nil, is what the transport reported about the
 // call: the attempts it took, and the credential to keep out of the error.
@@ -172,12 +183,7 @@ func newAPIError(resp *http.Response, body []byte, x *exchange) *APIError {
 			redact = x.auth.redact
 		}
 	}
-	for _, h := range requestIDHeaders {
-		if v := resp.Header.Get(h); v != "" {
-			e.RequestID = cleanRedacted(v, 128, redact)
-			break
-		}
-	}
+	e.RequestID = requestIDOf(resp.Header, redact)
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		if at, ok := resetTime(resp.Header, time.Now(), resp.StatusCode == http.StatusTooManyRequests); ok {
 			e.RetryAt = at

@@ -101,7 +101,8 @@ func keepStatus(resp *http.Response) error {
 // allocation per call over context.WithValue.
 type exchange struct {
 	context.Context
-	auth          *authorizer // the Client's credential, scrubbed from the error
+	auth          *authorizer  // the Client's credential, scrubbed from the error
+	policy        *RetryPolicy // the call's own retry policy; nil for the Client's
 	attempts      int
 	earlierEffect bool
 }

@@ -75,7 +75,7 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		if !a.retryable {
 			t.keep(&c, &a) // a final answer; a body cut off midway may make it retryable
 		}
-		d := t.decide(c.ctx, &a)
+		d := t.decide(c.ctx, c.policy, &a)
 		if !d.retry {
 			t.keep(&c, &a) // the answer handed back, when a retry was refused
 			t.logAttempt(c.ctx, &a, d)
@@ -94,9 +94,10 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 type call struct {
 	req           *http.Request
 	ctx           context.Context
-	idem          bool      // safe to send more than once
-	earlierEffect bool      // an attempt before the current one may have taken effect
-	exchange      *exchange // where the answer's attempts are reported; nil outside the generated client
+	idem          bool         // safe to send more than once
+	earlierEffect bool         // an attempt before the current one may have taken effect
+	exchange      *exchange    // where the answer's attempts are reported; nil outside the generated client
+	policy        *RetryPolicy // the call's own (CallRetryPolicy), or the Client's
 }
 
 // begin checks and prepares a request before its first attempt: the
@@ -112,9 +113,14 @@ func (t *transport) begin(req *http.Request) (call, error) {
 		t.debug(ctx, "qovery: authorization removed for a request outside the API origin", slog.String("url", redactURL(req)))
 	}
 	t.budget.deposit()
-	req, err := t.replayable(req)
+	x := exchangeIn(ctx)
+	policy := &t.policy
+	if x != nil && x.policy != nil {
+		policy = x.policy
+	}
+	req, err := replayable(req, policy.MaxAttempts)
 	if err != nil {
 		return call{}, err
 	}
-	return call{req: req, ctx: ctx, idem: idempotentMethod(req.Method) || markedIdempotent(ctx), exchange: exchangeIn(ctx)}, nil
+	return call{req: req, ctx: ctx, idem: idempotentMethod(req.Method) || markedIdempotent(ctx), exchange: x, policy: policy}, nil
 }

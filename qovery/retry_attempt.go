@@ -39,7 +39,7 @@ func (t *transport) send(c *call, n int) (attempt, error) {
 	if err := t.limits.wait(c.ctx, r); err != nil {
 		return attempt{}, err
 	}
-	a.start(r, t.policy.AttemptTimeout)
+	a.start(r, c.policy.AttemptTimeout)
 	a.resp, a.err = t.next.RoundTrip(a.req)
 	a.checkContract()
 	if a.resp != nil {

@@ -17,8 +17,8 @@ const (
 // replayable returns req with a body that every attempt can send again: a
 // request whose body has no GetBody has it read into memory first. With a
 // single attempt allowed, req is returned as it is.
-func (t *transport) replayable(req *http.Request) (*http.Request, error) {
-	if t.policy.MaxAttempts <= 1 || req.Body == nil || req.Body == http.NoBody || req.GetBody != nil {
+func replayable(req *http.Request, maxAttempts int) (*http.Request, error) {
+	if maxAttempts <= 1 || req.Body == nil || req.Body == http.NoBody || req.GetBody != nil {
 		return req, nil
 	}
 	b, err := io.ReadAll(req.Body)
@@ -236,6 +236,17 @@ func (b *bufferedBody) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	return b.buf.Read(p)
+}
+
+// bytes returns what is left to read, without copying it: valid until
+// Close.
+func (b *bufferedBody) bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf == nil {
+		return nil
+	}
+	return b.buf.Bytes()
 }
 
 func (b *bufferedBody) Close() error {

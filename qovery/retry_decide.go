@@ -16,18 +16,18 @@ type decision struct {
 // retried unless the attempts are used up, the server asks for a wait beyond
 // MaxRetryAfter, the wait would end after the context's deadline, or the
 // retry budget is empty. A retry it allows is paid for from the budget.
-func (t *transport) decide(ctx context.Context, a *attempt) decision {
+func (t *transport) decide(ctx context.Context, p *RetryPolicy, a *attempt) decision {
 	switch {
 	case !a.retryable:
 		return decision{reason: a.why}
 	case ctx.Err() != nil:
 		return decision{reason: "the caller gave up"}
-	case a.n >= t.policy.MaxAttempts:
+	case a.n >= p.MaxAttempts:
 		return decision{reason: "attempts exhausted"}
-	case a.wait > t.policy.MaxRetryAfter:
+	case a.wait > p.MaxRetryAfter:
 		return decision{reason: "server asks to wait longer than the policy allows"}
 	}
-	delay := max(a.wait, t.policy.backoff(a.n))
+	delay := max(a.wait, p.backoff(a.n))
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
 		return decision{reason: "context deadline comes before the next attempt"}
 	}

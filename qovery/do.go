@@ -1,0 +1,196 @@
+package qovery
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Do sends any request to the API, for an operation the services do not
+// have: the live API has more than this package describes. It keeps every
+// guarantee of a service method: authentication, retries that never send a
+// write twice, pacing, the response size limit, the token scrubbed from
+// errors, an *APIError for a status of 400 or more (matching ErrNotFound
+// and the other sentinels) and a *DecodeError for an answer that does not
+// decode.
+//
+// path is relative to the base URL, with its IDs in it and an optional
+// query: "/deploymentStage/" + qovery.PathEscape(id) + "/service". A path
+// that is not a clean absolute path (a scheme or host, an empty, "." or
+// ".." segment, a fragment, a backslash, a control character) is an
+// *ArgError, before anything is sent.
+//
+// body is sent as JSON: a []byte or json.RawMessage as it is, anything
+// else marshalled; nil sends no body. out, when not nil, receives the
+// answer decoded from JSON; a 2xx with an empty or null body is then a
+// *DecodeError, except a 204, which leaves out as it was. out nil discards
+// the answer.
+//
+// Whether a failed request is sent again follows RetryPolicy: GET, PUT and
+// DELETE are retried, POST and PATCH only when they surely were not
+// processed, unless ctx comes from WithIdempotent.
+func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...CallOption) error {
+	req, s, cancel, err := c.newRequest(ctx, method, path, body, opts)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return c.auth.scrubError(fmt.Errorf("qovery: %s %s: %w", method, cleanText(path, 200), unwrapURLError(err)))
+	}
+	defer func() { _ = resp.Body.Close() }()
+	x := exchangeIn(req.Context())
+	s.capture(resp, x)
+	return c.auth.scrubError(readAnswer(resp, x, out))
+}
+
+// PathEscape escapes s, an ID or a name, for a segment of a path given to
+// Do, so that a "/" or a "?" in it cannot change the path.
+func PathEscape(s string) string { return url.PathEscape(s) }
+
+// newRequest checks Do's arguments and builds its request, with the call's
+// options applied. cancel releases the call's timeout.
+func (c *Client) newRequest(ctx context.Context, method, path string, body any, opts []CallOption) (*http.Request, callSettings, context.CancelFunc, error) {
+	s, err := callSettingsOf(opts)
+	if err != nil {
+		return nil, s, nil, err
+	}
+	if !validHeaderName(method) { // a method is a token, as a header name is
+		return nil, s, nil, argError("method", method, "is not an HTTP method")
+	}
+	u, err := c.requestURL(path)
+	if err != nil {
+		return nil, s, nil, err
+	}
+	payload, err := encodeBody(body)
+	if err != nil {
+		return nil, s, nil, err
+	}
+	x, cancel := s.context(ctx, c.auth)
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(x, method, u, rd)
+	if err != nil {
+		cancel()
+		return nil, s, nil, argError("path", path, "does not make a request: "+err.Error())
+	}
+	for k, vs := range s.header {
+		req.Header[http.CanonicalHeaderKey(k)] = vs
+	}
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	_ = c.auth.editRequest(x, req)
+	return req, s, cancel, nil
+}
+
+// requestURL joins path to the base URL, refusing a path that could leave
+// it or that means something else once a server or proxy normalises it.
+func (c *Client) requestURL(path string) (string, error) {
+	bad := func(reason string) error { return argError("path", path, reason) }
+	p, _, _ := strings.Cut(path, "?")
+	switch {
+	case !strings.HasPrefix(path, "/"):
+		return "", bad("must start with \"/\", relative to the base URL")
+	case strings.ContainsAny(path, "#\\"):
+		return "", bad("must not hold a fragment or a backslash")
+	case strings.IndexFunc(path, func(r rune) bool { return r < ' ' || r == 0x7f || r == ' ' }) >= 0:
+		return "", bad("must not hold a space or a control character (escape it with PathEscape)")
+	}
+	for _, seg := range strings.Split(p, "/")[1:] {
+		dec, err := url.PathUnescape(seg)
+		switch {
+		case err != nil:
+			return "", bad("holds a malformed escape")
+		case seg == "" && p != "/":
+			return "", bad("must not hold an empty segment (\"//\" or a trailing \"/\")")
+		case dec == "." || dec == "..":
+			return "", bad("must not hold a \".\" or \"..\" segment")
+		}
+	}
+	u := c.baseStr + path
+	if parsed, err := url.Parse(u); err != nil || parsed.Host != c.auth.exact {
+		return "", bad("does not stay on the API's host")
+	}
+	return u, nil
+}
+
+// encodeBody is Do's body as bytes: nil for none.
+func encodeBody(body any) ([]byte, error) {
+	switch b := body.(type) {
+	case nil:
+		return nil, nil
+	case []byte:
+		return b, nil
+	case json.RawMessage:
+		return b, nil
+	case io.Reader:
+		return nil, &ArgError{Arg: "body", Value: fmt.Sprintf("%T", body), Reason: "is a reader; pass the bytes ([]byte) or a value to marshal"}
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, &ArgError{Arg: "body", Value: fmt.Sprintf("%T", body), Reason: "does not marshal to JSON: " + err.Error()}
+	}
+	return b, nil
+}
+
+// readAnswer turns the answer to a Do into out, or an error. It decodes
+// from the buffer the transport filled, without copying it.
+func readAnswer(resp *http.Response, x *exchange, out any) error {
+	body, err := answerBytes(resp)
+	if err != nil {
+		return &DecodeError{Operation: "Do", Method: resp.Request.Method, Path: resp.Request.URL.Path, StatusCode: resp.StatusCode, Err: fmt.Errorf("reading body: %w", err)}
+	}
+	code := resp.StatusCode
+	decodeErr := func(err error) error {
+		return &DecodeError{Operation: "Do", Method: resp.Request.Method, Path: resp.Request.URL.Path, StatusCode: code, Err: err}
+	}
+	switch {
+	case code >= 400:
+		return newAPIError(resp, bytes.Clone(body), x)
+	case code < 200 || code > 299:
+		return decodeErr(fmt.Errorf("unexpected status %d", code))
+	case out == nil || code == http.StatusNoContent:
+		return nil
+	}
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		return decodeErr(errors.New("empty body"))
+	case bytes.Equal(trimmed, []byte("null")):
+		return decodeErr(errNullBody)
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return decodeErr(err)
+	}
+	return nil
+}
+
+// answerBytes is the body of resp: the transport's buffer itself when it is
+// still in hand, valid until the body is closed.
+func answerBytes(resp *http.Response) ([]byte, error) {
+	if b, ok := resp.Body.(*bufferedBody); ok {
+		return b.bytes(), nil
+	}
+	return io.ReadAll(resp.Body)
+}
+
+// unwrapURLError drops the *url.Error net/http wraps around a failure,
+// whose text repeats the whole URL, query included.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err
+	}
+	return err
+}
