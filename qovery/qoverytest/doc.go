@@ -67,7 +67,8 @@
 //
 // A mistake in the test itself stops it (t.Fatal): an operationId the spec
 // does not have, given to Fail, Calls, Processed, Requests or
-// FailNextAction, names the operationIds nearest to it; an ID given to
+// FailNextAction, names the operationIds nearest to it; a route not given
+// to Handle names those that were; an ID given to
 // FailNextAction or an Add method that names no stored object says so.
 //
 //	qoverytest: the API has no operation "getDatabse" (operations are named by their operationId, as in the spec); did you mean getDatabase?
@@ -78,6 +79,37 @@
 // 429 and Retry-After, a 5xx, a connection reset, a slow answer or a
 // truncated body. Calls, Processed and Requests tell what the code sent:
 // "exactly one POST" is srv.Calls("cloneDatabase") == 1.
+//
+// # Operations the description lacks
+//
+// The live API has operations the description does not list, which code
+// reaches with raw requests. A request for one answers the API's 404 (405
+// for another method on a path the description has), and fails the test
+// with the call that would serve it:
+//
+//	qoverytest: a request outside the API description: POST /deploymentStage/<id>/service/<id>: 404
+//	    path: no operation of the API description matches POST /deploymentStage/<id>/service/<id>; serve it in a test with srv.Handle("POST", "/deploymentStage/{deploymentStageId}/service/{serviceId}", handler)
+//
+// Handle serves it with a handler of the test's, in the same server: a
+// pattern in http.ServeMux syntax, relative to the base path, whose
+// wildcards the handler reads with r.PathValue. The route checks the token
+// as every operation does, takes the faults given to Fail under its name
+// "METHOD pattern" (or "*"), and shows in Calls, Processed and Requests
+// under that name:
+//
+//	const move = "POST /deploymentStage/{id}/service/{serviceId}"
+//	srv.Handle("POST", "/deploymentStage/{id}/service/{serviceId}", func(w http.ResponseWriter, r *http.Request) {
+//		w.WriteHeader(http.StatusNoContent)
+//	})
+//	srv.Fail(move, qoverytest.ServiceUnavailable())
+//	// ... the code under test retries the move ...
+//	if n := srv.Calls(move); n != 2 {
+//		t.Errorf("%d calls", n)
+//	}
+//
+// Neither the request nor the handler's answer is checked, since the
+// description says nothing of them. Handle for an operation the
+// description has stops the test: the server serves it already.
 //
 // # Speed
 //

@@ -11,7 +11,8 @@ import (
 // Fault is a way for the server to fail a call, given to Server.Fail. A
 // fault fails one call unless Times or Always says otherwise. Faults are
 // injected only into requests the spec accepts, so they never hide a
-// mistake in the request.
+// mistake in the request (into a route given to Handle, which the spec
+// does not describe, only into requests that carry the server's token).
 type Fault struct {
 	f     fixtures.Fault
 	times int
@@ -84,10 +85,11 @@ func (f Fault) AfterProcessing() Fault {
 func (f Fault) String() string { return f.f.String() }
 
 // Fail makes calls of operationID (an operationId of the spec, such as
-// "cloneDatabase" or "getDatabaseStatus"; "*" for any operation) fail with
-// f. Faults given for one operation are used in the order given; those
-// for the operation come before those for "*". An operationId the spec does
-// not have fails the test.
+// "cloneDatabase" or "getDatabaseStatus"; a route given to Handle, as
+// "METHOD pattern"; "*" for any of them) fail with f. Faults given for one
+// operation are used in the order given; those for the operation come
+// before those for "*". An operationId the spec does not have, or a route
+// not given to Handle (yet), fails the test.
 func (s *Server) Fail(operationID string, f Fault) {
 	if s.t != nil {
 		s.t.Helper()

@@ -11,8 +11,9 @@ import (
 // Request is a request the server received. It is its own type, not the
 // fake's record, so that this package's API shows no internal type.
 type Request struct {
-	// Operation is the operationId it was routed to, "" when the API has
-	// no such path or method.
+	// Operation is the operationId it was routed to, or the route given to
+	// Handle that served it ("POST /deploymentStage/{id}/service/{serviceId}"),
+	// "" when neither has its path and method.
 	Operation string
 	Method    string
 	// Path is the path without the base path ("/database/<id>/clone");
@@ -39,7 +40,7 @@ func (r Request) Decode(v any) error {
 }
 
 // Requests returns the requests received, oldest first: all of them, or
-// those of the given operationIds.
+// those of the given operationIds (or routes given to Handle).
 func (s *Server) Requests(operationIDs ...string) []Request {
 	if s.t != nil {
 		s.t.Helper()
@@ -67,8 +68,9 @@ func (s *Server) Requests(operationIDs ...string) []Request {
 	return out
 }
 
-// Calls returns how many requests operationID received: every attempt,
-// the refused and the faulted ones included.
+// Calls returns how many requests operationID (or a route given to
+// Handle) received: every attempt, the refused and the faulted ones
+// included.
 func (s *Server) Calls(operationID string) int {
 	if s.t != nil {
 		s.t.Helper()
@@ -78,7 +80,9 @@ func (s *Server) Calls(operationID string) int {
 }
 
 // Processed returns how many requests of operationID took effect (were
-// answered with success by the model, or processed before a fault).
+// answered with success by the model, or processed before a fault). For a
+// route given to Handle, they are the requests its handler answered with
+// a 2xx.
 func (s *Server) Processed(operationID string) int {
 	if s.t != nil {
 		s.t.Helper()

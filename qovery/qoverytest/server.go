@@ -68,7 +68,8 @@ func WithInvalidRequests() Option { return func(c *config) { c.lenient = true } 
 //
 // A request the spec rejects fails t with t.Errorf, naming the operation,
 // each offending field and why (unless WithInvalidRequests); so does a
-// request on a path the API does not have.
+// request the API description does not have, unless a route given to
+// Handle serves it: the failure gives the Handle call to write.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s, err := start(t, opts)
@@ -110,7 +111,7 @@ func start(t testing.TB, opts []Option) (*Server, error) {
 		s.rejected = append(s.rejected, r.String())
 		s.mu.Unlock()
 		if t != nil && !cfg.lenient {
-			t.Errorf("qoverytest: the API would refuse this request: %s", r)
+			t.Errorf("qoverytest: %s: %s", refusal(r), r)
 		}
 	}))
 	fake, err := fixtures.Start(fopts...)
@@ -179,6 +180,15 @@ func (n nowRetry) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// refusal says what is wrong with a refused request: the API would refuse
+// it, or the API description does not have it, which Handle remedies.
+func refusal(r fixtures.Rejection) string {
+	if r.OperationID == "" {
+		return "a request outside the API description"
+	}
+	return "the API would refuse this request"
+}
+
 // fatalf fails the test, or panics outside of one: it is called only for a
 // mistake in the test itself (an unknown operation, a missing object).
 func (s *Server) fatalf(format string, args ...any) {
@@ -191,10 +201,15 @@ func (s *Server) fatalf(format string, args ...any) {
 }
 
 // checkOperation fails the test when the spec has no such operation,
-// suggesting the names it might have meant.
+// suggesting the names it might have meant, and when id, written as a
+// route, names none given to Handle.
 func (s *Server) checkOperation(id string) {
 	if s.t != nil {
 		s.t.Helper()
+	}
+	if isRouteKey(id) {
+		s.checkRoute(id)
+		return
 	}
 	if _, _, ok := fixtures.Operation(id); ok {
 		return

@@ -188,7 +188,7 @@ func TestInvalidRequestFailsTheTestReadably(t *testing.T) {
 	// A path the API does not have fails the test too.
 	rec.errors = nil
 	post(t, srv.URL+"/database/"+srv.World.DatabaseID+"/snapshot", `{}`)
-	if msg := rec.reported(); !strings.Contains(msg, "no operation for POST /database/") {
+	if msg := rec.reported(); !strings.Contains(msg, "no operation of the API description matches POST /database/") {
 		t.Errorf("unknown path reported as %q", msg)
 	}
 

@@ -152,6 +152,8 @@ func (s *Server) checkActionKey(key string) {
 	case s.fake.Exists(key):
 	case isID(key):
 		s.fatalf("FailNextAction(%q): no object %s is stored (never added, or deleted)", key, key)
+	case s.fake.Handles(key):
+		s.fatalf("FailNextAction(%q): a route given to Handle has no action of the server's to fail; its handler answers what the test writes, a failure included", key)
 	default:
 		s.checkOperation(key)
 	}
