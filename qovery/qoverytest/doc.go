@@ -83,7 +83,7 @@
 // # Operations the description lacks
 //
 // The live API has operations the description does not list, which code
-// reaches with raw requests. A request for one answers the API's 404 (405
+// reaches with qovery's Client.Do. A request for one answers the API's 404 (405
 // for another method on a path the description has), and fails the test
 // with the call that would serve it:
 //
