@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -20,18 +18,29 @@ import (
 // authorizer holds the precomputed Authorization and User-Agent header values
 // and the API origin they belong to. Its values are built once, so that a
 // request costs no formatting.
-//
-// The credential lives only here. authorizer has no exported fields and a
-// redacting String, and Client.Format never reaches it.
 type authorizer struct {
-	header []string // {"Token <t>"} or {"Bearer <t>"}
+	cred   *credential
 	ua     []string // {"qovery-go/<version> [extra]"}
-	secret string   // the bare token
-	forms  []string // the token, then how it may be printed or echoed (see tokenForms)
 	scheme string
 	host   string // lower-case host name, without port
 	port   string // explicit or default port
 	exact  string // the base URL's host and port as written, for sameOrigin's fast path
+}
+
+// credential is where the token lives, and only there. It is a pointer
+// away from authorizer, itself a pointer away from whatever holds it (the
+// Client, its transport, the generated client's doer, a call's exchange),
+// because Format methods do not settle what fmt prints: fmt ignores them
+// on values it reaches through unexported fields, and when it reports a
+// bad verb (%w outside Errorf, %p or %d on a struct) it prints the value
+// raw, following the first pointer it meets. Past that pointer it prints
+// addresses, so two pointers keep the token out of anything a user can
+// print, whatever the verb.
+type credential struct {
+	header []string // {"Token <t>"} or {"Bearer <t>"}
+	secret string   // the bare token
+	forms  []string // the token, then how it may be printed or echoed (see tokenForms)
+	reach  int      // the most bytes one of forms takes with every character escaped
 }
 
 func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *authorizer {
@@ -43,11 +52,15 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 	if extraUA = strings.TrimSpace(extraUA); extraUA != "" {
 		ua += " " + strings.NewReplacer("\r", " ", "\n", " ").Replace(extraUA)
 	}
+	forms := tokenForms(token)
 	return &authorizer{
-		header: []string{kind + token},
+		cred: &credential{
+			header: []string{kind + token},
+			secret: token,
+			forms:  forms,
+			reach:  escapedReach(forms),
+		},
 		ua:     []string{ua},
-		secret: token,
-		forms:  tokenForms(token),
 		scheme: base.Scheme,
 		host:   strings.ToLower(base.Hostname()),
 		port:   portOf(base),
@@ -55,9 +68,14 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 	}
 }
 
-// Format hides the credential whatever the verb.
+// Format hides the credential whatever the verb, when fmt calls it.
 func (a authorizer) Format(f fmt.State, _ rune) {
 	_, _ = io.WriteString(f, "qovery.authorizer{[redacted]}")
+}
+
+// Format hides the token whatever the verb, when fmt calls it.
+func (c credential) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "qovery.credential{[redacted]}")
 }
 
 func portOf(u *url.URL) string {
@@ -97,7 +115,7 @@ func (a *authorizer) editRequest(_ context.Context, req *http.Request) error {
 	if req.Header == nil {
 		req.Header = make(http.Header, 2)
 	}
-	req.Header["Authorization"] = a.header
+	req.Header["Authorization"] = a.cred.header
 	req.Header["User-Agent"] = a.ua
 	return nil
 }
@@ -112,7 +130,7 @@ func (a *authorizer) prepare(req *http.Request) (out *http.Request, stripped boo
 			return req, false
 		}
 		r := cloneWithHeader(req)
-		r.Header["Authorization"] = a.header
+		r.Header["Authorization"] = a.cred.header
 		if _, ok := r.Header["User-Agent"]; !ok {
 			r.Header["User-Agent"] = a.ua
 		}
@@ -138,14 +156,19 @@ func cloneWithHeader(req *http.Request) *http.Request {
 }
 
 // redact removes every occurrence of the credential from s, in every form
-// of tokenForms.
+// of tokenForms, written as it is or escaped (see escapedSpans).
 func (a *authorizer) redact(s string) string {
-	if a == nil || a.secret == "" {
+	if a == nil || a.cred.secret == "" {
 		return s
 	}
-	for _, f := range a.forms {
+	for _, f := range a.cred.forms {
 		if strings.Contains(s, f) {
 			s = strings.ReplaceAll(s, f, redacted)
+		}
+	}
+	if mayHoldEscape(s) {
+		if spans := escapedSpans(s, a.cred.forms, false); spans != nil {
+			s = redactStringSpans(s, spans)
 		}
 	}
 	return s
@@ -198,72 +221,35 @@ func toLowerASCII(c byte) byte {
 
 const redacted = "[redacted]"
 
-// scrubBody removes the credential from an error body, also where the body
-// escapes it: a JSON string may write any character as \uXXXX and "/" as
-// "\/", an HTML page may use character references. The raw bytes are
-// checked first; decoding is tried only when the body holds an escape.
-func (a *authorizer) scrubBody(b []byte) []byte {
-	if a == nil || a.secret == "" {
+// scrubBody removes the credential from an error body, in every form of
+// tokenForms, written as it is or escaped (see escapedSpans). When cut is
+// set, the body was cut short, and whatever it ends with that reads as the
+// start of the token goes too. Forms written as they are, the common case,
+// are found by bytes.Contains; the byte-by-byte scan for escaped ones runs
+// only on a body with an escape in it, or cut.
+func (a *authorizer) scrubBody(b []byte, cut bool) []byte {
+	if a == nil || a.cred.secret == "" {
 		return b
 	}
-	for _, f := range a.forms {
+	for _, f := range a.cred.forms {
 		if bytes.Contains(b, []byte(f)) {
 			b = bytes.ReplaceAll(b, []byte(f), []byte(redacted))
 		}
 	}
-	if bytes.IndexByte(b, '\\') >= 0 {
-		if out, ok := a.scrubJSON(b); ok {
-			b = out
+	switch {
+	case mayHoldEscape(b):
+		if spans := escapedSpans(b, a.cred.forms, cut); spans != nil {
+			b = redactSpans(b, spans)
 		}
-	}
-	if bytes.IndexByte(b, '&') >= 0 {
-		if text := html.UnescapeString(string(b)); text != string(b) && a.redact(text) != text {
-			b = []byte(a.redact(text))
+	case cut:
+		// Without escapes, only the start of a token cut off at the end is
+		// left to find, within the last reach bytes.
+		from := max(len(b)-a.cred.reach, 0)
+		if spans := escapedSpans(b[from:], a.cred.forms, true); spans != nil {
+			b = append(b[:from:from], redactSpans(b[from:], spans)...)
 		}
 	}
 	return b
-}
-
-// scrubJSON re-encodes a JSON document whose decoded strings (keys
-// included) hold the credential, with it removed. ok is false when the
-// document is not JSON or does not hold the credential once decoded.
-func (a *authorizer) scrubJSON(b []byte) (out []byte, ok bool) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var v any
-	if d.Decode(&v) != nil {
-		return nil, false
-	}
-	found := false
-	v = mapStrings(v, func(s string) string {
-		r := a.redact(s)
-		found = found || r != s
-		return r
-	})
-	if !found {
-		return nil, false
-	}
-	out, err := json.Marshal(v)
-	return out, err == nil
-}
-
-// mapStrings applies f to every string of a decoded JSON value.
-func mapStrings(v any, f func(string) string) any {
-	switch x := v.(type) {
-	case string:
-		return f(x)
-	case []any:
-		for i := range x {
-			x[i] = mapStrings(x[i], f)
-		}
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[f(k)] = mapStrings(e, f)
-		}
-		return m
-	}
-	return v
 }
 
 // scrubError returns err with the credential removed from its text. An
@@ -273,13 +259,13 @@ func mapStrings(v any, f func(string) string) any {
 // (context.Canceled, syscall.ECONNREFUSED, ...) but which no longer hands
 // out the original through errors.As or Unwrap.
 func (a *authorizer) scrubError(err error) error {
-	if err == nil || a == nil || a.secret == "" {
+	if err == nil || a == nil || a.cred.secret == "" {
 		return err
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {
 		ae.Message, ae.RequestID, ae.Path = a.redact(ae.Message), a.redact(ae.RequestID), a.redact(ae.Path)
-		ae.Body = a.scrubBody(ae.Body)
+		ae.Body = a.scrubBody(ae.Body, ae.bodyCut)
 	}
 	var de *DecodeError
 	if errors.As(err, &de) && de.Err != nil {

@@ -2,9 +2,7 @@ package qovery
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -251,58 +249,41 @@ func (c *Client) findBackup(ctx context.Context, databaseID string, id uuid.UUID
 	return nil, nil
 }
 
-// Delete deletes a backup. An ID that is not a UUID is an *ArgError,
-// returned before anything is sent. A backup or database that does not
-// exist gives an error matching ErrNotFound, and a backup in use (a restore
-// running from it, say) one matching ErrConflict.
-//
-// A DELETE is retried on server errors and lost connections. When an
-// attempt that may have been processed (answered with a 5xx, or cut off
-// after the request may have left) is followed by a 404, the earlier
-// attempt is taken to have deleted the backup, and Delete returns nil. A
-// 404 after attempts that surely did nothing (a 429, a refused connection)
-// is the API's answer, and matches ErrNotFound.
-//
-// operationId: removeDatabaseBackup
-func (s *BackupsService) Delete(ctx context.Context, databaseID, backupID string) error {
-	c := s.c
-	db, err := parseID("databaseID", databaseID)
-	if err != nil {
-		return err
-	}
-	id, err := parseID("backupID", backupID)
-	if err != nil {
-		return err
-	}
-	err = Check(c.api.RemoveDatabaseBackupWithResponse(ctx, db, id))
-	var ae *APIError
-	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && ae.earlierEffect {
-		return nil
-	}
-	return err
-}
-
 // Latest returns the most recent completed backup of a database: the done
 // one (see BackupPhaseOf) with the latest creation time. Pending and failed
-// backups are skipped. Since the API does not promise an order, every page
-// is read.
+// backups are skipped.
+//
+// The API lists backups newest first, so Latest reads pages only until one
+// holds a completed backup, and returns the newest completed backup of that
+// page: one request when the last backups include a completed one,
+// whatever the length of the list. It relies on that order: a completed
+// backup newer than those of the page it stopped at, listed on a later page
+// against the order, is not seen.
 //
 // A database ID that is not a UUID is an *ArgError. When the database has
 // no completed backup the error matches both ErrNotFound and ErrNoBackup; a
 // database that does not exist gives an *APIError matching ErrNotFound
 // only.
 //
-// operationId: listDatabaseBackup, every page
+// operationId: listDatabaseBackup, until a page holds a completed backup
 func (s *BackupsService) Latest(ctx context.Context, databaseID string) (*Backup, error) {
-	c := s.c
-	if _, err := parseID("databaseID", databaseID); err != nil {
+	db, err := parseID("databaseID", databaseID)
+	if err != nil {
 		return nil, err
 	}
 	var (
 		best             *Backup
 		pending, nFailed int
 	)
-	for b, err := range c.Backups.ListIter(ctx, databaseID, nil) {
+	fetch := s.pageFetcher(db)
+	untilFound := func(ctx context.Context, after *uuid.UUID) ([]Backup, int, error) {
+		if best != nil { // the page before held a completed backup
+			return nil, 0, nil
+		}
+		return fetch(ctx, after)
+	}
+	list := "Backups.Latest (listDatabaseBackup) of database " + databaseID
+	for b, err := range listPages(ctx, list, untilFound, func(b *Backup) *uuid.UUID { return b.Id }) {
 		if err != nil {
 			return nil, err
 		}
@@ -324,6 +305,21 @@ func (s *BackupsService) Latest(ctx context.Context, databaseID string) (*Backup
 		}
 	}
 	return best, nil
+}
+
+// pageFetcher reads the pages of a database's backups, for listPages.
+func (s *BackupsService) pageFetcher(db uuid.UUID) pageFunc[Backup] {
+	return func(ctx context.Context, after *uuid.UUID) ([]Backup, int, error) {
+		r, err := s.c.api.ListDatabaseBackupWithResponse(ctx, db, &ListDatabaseBackupParams{StartId: after})
+		if err != nil {
+			return nil, 0, operationListDatabaseBackup.failed(err)
+		}
+		l, err := decoded(&operationListDatabaseBackup, r.HTTPResponse, r.Body, r.JSON200)
+		if err != nil {
+			return nil, 0, err
+		}
+		return l.Results, pageSize(&l.PageSize), nil
+	}
 }
 
 // backupTime is when a backup was taken, for ordering: its creation time,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -451,8 +452,80 @@ func TestBackupsLatest(t *testing.T) {
 	if *b.Id == *pending.Id {
 		t.Error("Backups.Latest returned the pending backup")
 	}
-	if n := w.srv.Received("listDatabaseBackup"); n != 2 {
-		t.Errorf("listDatabaseBackup received %d requests, want 2 (every page)", n)
+	if n := w.srv.Received("listDatabaseBackup"); n != 1 {
+		t.Errorf("listDatabaseBackup received %d requests, want 1 (the first page holds a completed backup)", n)
+	}
+}
+
+// Latest reads pages only until one holds a completed backup: the list is
+// newest first.
+func TestBackupsLatestReadsUntilAPageHoldsACompletedBackup(t *testing.T) {
+	var tick atomic.Int64
+	base := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return base.Add(time.Duration(tick.Add(1)) * time.Minute) }
+	ctx := context.Background()
+
+	t.Run("95 backups", func(t *testing.T) {
+		w := newCBWorld(t, fixtures.WithClock(clock))
+		ids := w.srv.SeedBackups(w.ids.DatabaseID, 95)
+		w.srv.ResetCounts()
+		b, err := w.c.Backups.Latest(ctx, w.ids.DatabaseID)
+		if err != nil || b.Id.String() != ids[94] {
+			t.Fatalf("Latest = %v, %v; want %s", b, err, ids[94])
+		}
+		if n := w.srv.Received("listDatabaseBackup"); n != 1 {
+			t.Errorf("%d requests for 95 backups, want 1", n)
+		}
+	})
+	t.Run("first page failed or pending", func(t *testing.T) {
+		w := newCBWorld(t, fixtures.WithClock(clock))
+		ids := w.srv.SeedBackups(w.ids.DatabaseID, 45)
+		for _, id := range ids[23:] { // the 22 newest: more than a page
+			w.srv.SetState(id, "DEPLOYMENT_ERROR")
+		}
+		w.srv.ResetCounts()
+		b, err := w.c.Backups.Latest(ctx, w.ids.DatabaseID)
+		if err != nil || b.Id.String() != ids[22] {
+			t.Fatalf("Latest = %v, %v; want %s", b, err, ids[22])
+		}
+		if n := w.srv.Received("listDatabaseBackup"); n != 2 {
+			t.Errorf("%d requests, want 2: the second page holds the first completed backup", n)
+		}
+	})
+}
+
+// Should the API list a newer completed backup on a later page, against
+// its order, Latest does not see it: it returns the newest of the first
+// page holding a completed backup, as its documentation says.
+func TestBackupsLatestTrustsTheOrder(t *testing.T) {
+	first := []string{"0b5f4b41-4d1c-4a4e-9d55-4b0a4f6f0a01"}
+	for i := 2; i <= 20; i++ {
+		first = append(first, fmt.Sprintf("0b5f4b41-4d1c-4a4e-9d55-4b0a4f6f0a%02d", i))
+	}
+	later := "0b5f4b41-4d1c-4a4e-9d55-4b0a4f6f0b99"
+	backup := func(id, created string) string {
+		return `{"id":"` + id + `","name":"b","created_at":"` + created + `","status":{"state":"DEPLOYED","status_details":{"status":"SUCCESS"}}}`
+	}
+	var pages atomic.Int32
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		var items []string
+		if pages.Add(1) == 1 {
+			for _, id := range first {
+				items = append(items, backup(id, "2026-03-01T02:00:00Z"))
+			}
+		} else {
+			items = append(items, backup(later, "2026-03-02T02:00:00Z"))
+		}
+		_, _ = io.WriteString(w, `{"page":1,"page_size":20,"results":[`+strings.Join(items, ",")+`]}`)
+	}))
+	c, _ := newTestClient(t, srv.URL)
+	b, err := c.Backups.Latest(context.Background(), someDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Id.String() == later || pages.Load() != 1 {
+		t.Errorf("Latest = %s after %d pages; want a backup of the first page, after 1", b.Id, pages.Load())
 	}
 }
 

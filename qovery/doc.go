@@ -33,7 +33,9 @@
 //
 // A method takes the context, then the path IDs as strings, then the
 // request body and the query options when the operation has them. An ID that
-// is not a UUID fails with an *ArgError before anything is sent. A method
+// is not a UUID, or is the nil UUID (00000000-0000-0000-0000-000000000000),
+// which no resource of the API has, fails with an *ArgError before
+// anything is sent. A method
 // returns (*T, error), ([]T, error) for a list, or error; any status that is
 // not 2xx is an *APIError, and a body that does not decode a *DecodeError.
 // Its comment gives the operation's HTTP method, path, summary and
@@ -45,11 +47,10 @@
 // their method is written by hand rather than generated: c.Databases.Clone,
 // c.Applications.Clone and c.Environments.Clone take the new name and
 // target as arguments and, with WithDeploy, deploy the clone and wait for
-// it; c.Backups.Create refuses an empty name; c.Backups.Delete takes a 404
-// after an attempt that may have deleted the backup as success. Beside
-// them, c.Backups.Wait waits for a backup and c.Backups.Latest finds the
-// newest completed one. They check their arguments as the generated
-// methods do, with an *ArgError.
+// it; c.Backups.Create refuses an empty name. Beside them, c.Backups.Wait
+// waits for a backup and c.Backups.Latest finds the newest completed one.
+// They check their arguments as the generated methods do, with an
+// *ArgError.
 //
 // # Errors
 //
@@ -64,7 +65,12 @@
 //     ErrForbidden (403), ErrNotFound (404), ErrConflict (409) and
 //     ErrRateLimited (429), as IsNotFound and the other helpers do. On a 429
 //     or 503 whose wait was too long to sleep, RetryAt says when to come
-//     back.
+//     back; a Wait method told to come back after its end fails at once
+//     with an error wrapping that *APIError. A DELETE is the exception: a
+//     404 to its retry, after an attempt that may have taken effect, means
+//     that attempt deleted the object, and the call succeeds (see
+//     RetryPolicy); a 404 to the first attempt, or after a 429, still
+//     matches ErrNotFound.
 //   - *PacingError: with WithPacing, a request whose turn under the rate
 //     limit came after its context's deadline or further off than
 //     RetryPolicy.MaxRetryAfter, and which was not sent. It matches
@@ -72,15 +78,19 @@
 //     would come.
 //   - *DecodeError: an answer came but could not be read or decoded: a body
 //     cut off, JSON that does not fit the operation, an empty or null
-//     success body, or a success body larger than WithMaxResponseBody,
-//     which also matches ErrResponseTooLarge. It names the operation and,
-//     when known, the status.
+//     success body, a success answer without the id its schema requires or
+//     with the nil UUID as id ("the answer has no id"; DatabaseResponse and
+//     ApplicationResponse require one), or a success body larger than
+//     WithMaxResponseBody, which also matches ErrResponseTooLarge. It names
+//     the operation and, when known, the status.
 //   - *ArgError: an argument refused before anything was sent: an ID that
-//     is not a UUID, an empty state to wait for, a token or base URL New
-//     cannot use.
+//     is not a UUID or is the nil UUID, an empty state to wait for, a token
+//     or base URL New cannot use.
 //   - *PageError: a paginated list whose pages contradict each other, so
 //     that walking it would never end.
-//   - *StateError: a Wait method saw the resource reach a failure state.
+//   - *StateError: a Wait method saw the resource reach a failure state
+//     (State.Failed: a state ending in _ERROR, or CANCELED, read without
+//     regard to case, as the target is).
 //     ErrWaitTimeout: WaitPolicy.Timeout ran out first.
 //   - *BackupError: Backups.Wait saw the backup fail. ErrNoBackup, which also
 //     matches ErrNotFound: Backups.Latest found no completed backup.
@@ -107,9 +117,12 @@
 // New refuses a token holding a control character, which no request could
 // carry. The token is scrubbed from every error the client returns,
 // whatever produced it (the API, net/http, the caller's own RoundTripper
-// or redirect policy): from an error body also where it is escaped (JSON
-// "\/" or "\u0072", HTML character references), and from a message once
-// it is decoded and cleaned. An error whose text showed the token is
+// or redirect policy), and from response headers: from an error body also
+// where it is escaped, in any mix of JSON escapes ("\/", "\u0072") and
+// HTML character references, whether or not the body decodes as a whole,
+// and where the 1 MiB of the body kept would cut it short; and from a
+// message once it is decoded and cleaned. Nothing a Client holds prints
+// the token, whatever the fmt verb. An error whose text showed the token is
 // replaced by one with the token removed; errors.Is still matches what the
 // original matched, but errors.As no longer reaches it. A base URL shows up
 // in an error with its user information replaced and without its query or

@@ -41,6 +41,10 @@ var ErrNoBackup = errors.New("qovery: no completed backup")
 // value that would pass for a real one.
 var errNullBody = errors.New("the body is null where a value is expected")
 
+// errNoID: a success answer whose schema requires the resource's id came
+// without one, or with the nil UUID, which names no resource.
+var errNoID = errors.New("the answer has no id")
+
 // errNoResend is what the refusing GetBody returns; the transport below
 // hands it back in place of the error that made it want to resend.
 var errNoResend = errors.New("qovery: the HTTP transport offered to send the request again on its own, but each attempt reaches the server at most once, so that the retry policy decides, and counts, every request the server sees")
@@ -65,10 +69,10 @@ type APIError struct {
 	// being slept.
 	RetryAt time.Time
 
-	// earlierEffect: an attempt before the one answered may have been
-	// processed (it was answered with a 5xx, or failed after the request
-	// may have left), so a 404 may mean that attempt did the work.
-	earlierEffect bool
+	// bodyCut: Body was cut at maxErrorBody here, from an answer that did
+	// not come through a Client's transport (which cuts and scrubs its own),
+	// so it may end in the first part of a token.
+	bodyCut bool
 }
 
 // Error returns "qovery: METHOD /path: 404 Not Found: message (request id ...)".
@@ -164,7 +168,6 @@ func newAPIError(resp *http.Response, body []byte, x *exchange) *APIError {
 	redact := func(s string) string { return s }
 	if x != nil {
 		e.Attempts = max(x.attempts, 1)
-		e.earlierEffect = x.earlierEffect
 		if x.auth != nil {
 			redact = x.auth.redact
 		}
@@ -181,7 +184,7 @@ func newAPIError(resp *http.Response, body []byte, x *exchange) *APIError {
 		}
 	}
 	if len(body) > maxErrorBody {
-		body = body[:maxErrorBody]
+		body, e.bodyCut = body[:maxErrorBody], true
 	}
 	e.Body = body
 	e.Message = messageOf(body, resp.StatusCode, redact)

@@ -234,7 +234,7 @@ func TestErrorsArgError(t *testing.T) {
 }
 
 func TestErrorsPageError(t *testing.T) {
-	c, _ := lyingList(t, func(string) string { return backupPage(0) })
+	c, _ := lyingList(t, func(string) string { return pendingPage(0) })
 	_, err := c.Backups.Latest(context.Background(), lieDB)
 	var pe *PageError
 	if !errors.As(err, &pe) || pe.ItemID == "" {

@@ -104,6 +104,16 @@ func fuzzCall(c *Client, op byte, answers ...cannedAnswer) (method, path, opName
 	}
 }
 
+// holdsToken reports whether the scrub has something to take out of an
+// error body: the test token in one of its forms, escaped or not, or, in a
+// body that fills what is read of it, the start of one at the end of
+// what is read.
+func holdsToken(body []byte) bool {
+	forms := tokenForms(testToken)
+	limit := maxErrorBody + escapedReach(forms)
+	return escapedSpans(body[:min(len(body), limit)], forms, len(body) >= limit) != nil
+}
+
 // printable reports whether s is one line of valid UTF-8 without control
 // characters.
 func printable(s string) bool {
@@ -166,7 +176,7 @@ func FuzzAPIErrorBody(f *testing.F) {
 		if len(ae.Body) > maxErrorBody {
 			t.Fatalf("kept %d bytes of the body", len(ae.Body))
 		}
-		if !bytes.Contains(body, []byte(testToken)) && !bytes.Equal(ae.Body, kept) {
+		if !holdsToken(body) && !bytes.Equal(ae.Body, kept) {
 			t.Fatalf("the kept body is not the first %d bytes of the answer", len(kept))
 		}
 		msg := err.Error()

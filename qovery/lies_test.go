@@ -30,6 +30,11 @@ func backupPage(first int) string {
 	return `{"page":1,"page_size":20,"results":[` + strings.Join(items, ",") + `]}`
 }
 
+// pendingPage is backupPage with every backup still queued.
+func pendingPage(first int) string {
+	return strings.ReplaceAll(backupPage(first), `"state":"DEPLOYED"`, `"state":"QUEUED"`)
+}
+
 // lyingList serves the backup list with page(startId) and counts requests.
 func lyingList(t *testing.T, page func(startID string) string) (*Client, *atomic.Int32) {
 	t.Helper()
@@ -87,7 +92,8 @@ func TestPagersStopOnRepeatedItems(t *testing.T) {
 	}
 
 	t.Run("Backups.Latest", func(t *testing.T) {
-		c, requests := lyingList(t, func(string) string { return backupPage(0) })
+		// Pending backups, so that Latest reads on past the first page.
+		c, requests := lyingList(t, func(string) string { return pendingPage(0) })
 		_, err := c.Backups.Latest(context.Background(), lieDB)
 		var pe *PageError
 		if !errors.As(err, &pe) || requests.Load() != 2 {

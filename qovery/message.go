@@ -34,8 +34,7 @@ func messageOf(body []byte, status int, redact func(string) string) string {
 			msg = htmlMessage(head)
 		}
 		if msg == "" && b[0] != '<' {
-			line, _, _ := bytes.Cut(head[:min(len(head), lineLimit)], []byte("\n"))
-			msg = string(line)
+			msg = firstLine(head, lineLimit)
 		}
 	}
 	msg = cleanRedacted(msg, 300, redact)
@@ -44,6 +43,25 @@ func messageOf(body []byte, status int, redact func(string) string) string {
 	}
 	return msg
 }
+
+// firstLine returns the first line of b, cut at limit bytes. A line cut
+// inside a word loses that word: redact, which runs once the line is
+// cleaned, no longer recognises a token cut short, and would let its first
+// part through.
+func firstLine(b []byte, limit int) string {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	if len(line) <= limit {
+		return string(line)
+	}
+	if r, _ := utf8.DecodeRune(line[limit:]); isBreak(r) {
+		return string(line[:limit])
+	}
+	return string(line[:bytes.LastIndexFunc(line[:limit], isBreak)+1])
+}
+
+// isBreak reports whether r separates words: cleanText turns it into a
+// space.
+func isBreak(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
 
 // messageKeys are the fields of a JSON error body that may hold the reason,
 // in order of preference.
@@ -145,7 +163,7 @@ func cleanRedacted(s string, limit int, redact func(string) string) string {
 		return ""
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	s = strings.Join(strings.FieldsFunc(s, isBreak), " ")
 	if redact != nil {
 		s = redact(s)
 	}

@@ -47,6 +47,10 @@ type answers struct {
 	auth *authorizer
 }
 
+// Format keeps the Client's HTTP client and credential out of any printed
+// form of the generated client, which holds answers as its doer.
+func (d answers) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "qovery.answers") }
+
 func (d answers) Do(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(&exchange{Context: req.Context(), auth: d.auth})
 	resp, err := d.hc.Do(req)
@@ -195,10 +199,33 @@ func check[R Response](resp R, err error) error {
 	if err != nil {
 		return err
 	}
-	if hr.StatusCode < 200 || hr.StatusCode > 299 {
-		return sh.statusError(hr, body)
+	return sh.bodiless(hr, body)
+}
+
+// bodiless is the outcome of a call whose success has no body worth
+// decoding, for Check and the generated services alike: nil for a 2xx, and
+// for the 404 of a DELETE that an earlier attempt did (see deletedEarlier);
+// the error statusError gives otherwise.
+func (s *respShape) bodiless(hr *http.Response, body []byte) error {
+	if hr.StatusCode >= 200 && hr.StatusCode <= 299 || deletedEarlier(hr) {
+		return nil
 	}
-	return nil
+	return s.statusError(hr, body)
+}
+
+// deletedEarlier reports whether hr is a 404 answering a DELETE that the
+// transport sent again after an attempt that may have taken effect (a 5xx,
+// a connection lost after the request may have left): that attempt is taken
+// to have deleted the object, and its answer to have been lost on the way,
+// since a retry is the client's doing and the caller asked for one
+// deletion. A 404 to the first attempt, or after attempts that surely did
+// nothing (a 429, a refused connection), is the API's own answer.
+func deletedEarlier(hr *http.Response) bool {
+	if hr.StatusCode != http.StatusNotFound || hr.Request == nil || hr.Request.Method != http.MethodDelete {
+		return false
+	}
+	x := exchangeOf(hr)
+	return x != nil && x.earlierEffect
 }
 
 // respShape caches, per generated response type, where its fields are.

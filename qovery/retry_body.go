@@ -73,7 +73,7 @@ func (t *transport) buffer(resp *http.Response) error {
 	if resp.Body != nil && resp.Body != http.NoBody {
 		switch n := resp.ContentLength; {
 		case errStatus:
-			_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxErrorBody))
+			buf, _, err = readCapped(buf, resp.Body, t.errorBodyRead(), n)
 		case n > t.maxBody:
 			err = t.tooLarge()
 		default: // n < 0 when unknown, or decompressed on the fly: it may inflate
@@ -97,10 +97,7 @@ func (t *transport) buffer(resp *http.Response) error {
 		return e
 	}
 	if errStatus {
-		if b := t.auth.scrubBody(buf.Bytes()); !bytes.Equal(b, buf.Bytes()) {
-			buf.Reset()
-			buf.Write(b)
-		}
+		t.keepErrorBody(buf)
 	}
 	resp.ContentLength = int64(buf.Len())
 	resp.Body = &bufferedBody{buf: buf}
@@ -158,14 +155,42 @@ func growCapped(buf *bytes.Buffer, limit int64) *bytes.Buffer {
 	return resized(buf, limit)
 }
 
-// resized returns a buffer of capacity n holding buf's bytes, and releases
-// buf. It allocates exactly n bytes, where bytes.Buffer.Grow, built with
-// the race detector, allocates twice what it keeps.
+// resized returns a buffer of capacity n holding buf's bytes. Up to
+// maxPooled, it is buf grown in place, so that the pool keeps buffers of
+// the sizes answers have. Past it, it is a new buffer, of exactly n bytes
+// (bytes.Buffer.Grow, built with the race detector, allocates twice what
+// it keeps), and buf goes back to the pool.
 func resized(buf *bytes.Buffer, n int64) *bytes.Buffer {
+	if n <= maxPooled {
+		buf.Grow(int(n) - buf.Len())
+		return buf
+	}
 	b := make([]byte, buf.Len(), n)
 	copy(b, buf.Bytes())
 	release(buf)
 	return bytes.NewBuffer(b)
+}
+
+// errorBodyRead is how much of an error body is read: maxErrorBody, and
+// past it as many bytes as the token can take escaped, so that a token
+// straddling maxErrorBody is read whole, and scrubbed, before the body is
+// cut there.
+func (t *transport) errorBodyRead() int64 {
+	return maxErrorBody + int64(t.auth.cred.reach)
+}
+
+// keepErrorBody scrubs the credential from the error body in buf and cuts
+// it to maxErrorBody. A body that filled the read was cut short there, and
+// may end in part of a token, which goes too.
+func (t *transport) keepErrorBody(buf *bytes.Buffer) {
+	cut := int64(buf.Len()) >= t.errorBodyRead()
+	if b := t.auth.scrubBody(buf.Bytes(), cut); !bytes.Equal(b, buf.Bytes()) {
+		buf.Reset()
+		buf.Write(b)
+	}
+	if buf.Len() > maxErrorBody {
+		buf.Truncate(maxErrorBody)
+	}
 }
 
 func (t *transport) tooLarge() error {

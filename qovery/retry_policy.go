@@ -35,6 +35,13 @@ import (
 //     memory before the first attempt.
 //   - A wait that would end after the context's deadline is not started:
 //     the last response or error is returned at once.
+//   - A DELETE that is sent again after an attempt that may have taken
+//     effect (answered 502, 503 or 504, or cut off after the request may
+//     have left) and then answered 404 succeeds: the earlier attempt
+//     deleted the object and its answer was lost. A 404 to the first
+//     attempt, or after attempts that surely did nothing (a 429, a refused
+//     connection), is an *APIError matching ErrNotFound. Every DELETE of the
+//     services, and Check, follow this rule.
 type RetryPolicy struct {
 	// MaxAttempts is the number of times a request may be sent, the first
 	// one included (default 4). 1 disables retries.

@@ -10,8 +10,8 @@ import (
 )
 
 // Services are the operations of the API, one method each, grouped by the
-// resource they act on: 27 services, 311 methods, of which 306 are generated
-// here and 5 written by hand in package qovery (the list is
+// resource they act on: 27 services, 311 methods, of which 307 are generated
+// here and 4 written by hand in package qovery (the list is
 // handwrittenMethods in cmd/regen/naming.go). Client embeds them, so
 // c.Databases.Get is a method of Client's Databases service.
 type Services struct {
@@ -95,6 +95,8 @@ func (c *APITokensService) Create(ctx context.Context, organizationID string, bo
 }
 
 // Delete calls DELETE /organization/{organizationId}/apiToken/{apiTokenId}: Delete organization api token.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteOrganizationApiToken
 func (c *APITokensService) Delete(ctx context.Context, organizationID string, apiTokenID string) error {
@@ -302,6 +304,8 @@ func (c *ApplicationCustomDomainsService) Create(ctx context.Context, applicatio
 }
 
 // Delete calls DELETE /application/{applicationId}/customDomain/{customDomainId}: Delete a Custom Domain.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteCustomDomain
 func (c *ApplicationCustomDomainsService) Delete(ctx context.Context, applicationID string, customDomainID string) error {
@@ -396,6 +400,8 @@ func (c *ApplicationDeploymentRestrictionsService) Create(ctx context.Context, a
 }
 
 // Delete calls DELETE /application/{applicationId}/deploymentRestriction/{deploymentRestrictionId}: Delete an application deployment restriction.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteApplicationDeploymentRestriction
 func (c *ApplicationDeploymentRestrictionsService) Delete(ctx context.Context, applicationID string, deploymentRestrictionID string) error {
@@ -505,6 +511,8 @@ func (c *ApplicationSecretsService) CreateOverride(ctx context.Context, applicat
 }
 
 // Delete calls DELETE /application/{applicationId}/secret/{secretId}: Delete a secret from an application.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteApplicationSecret
 func (c *ApplicationSecretsService) Delete(ctx context.Context, applicationID string, secretID string) error {
@@ -618,6 +626,8 @@ func (c *ApplicationVariablesService) CreateOverride(ctx context.Context, applic
 }
 
 // Delete calls DELETE /application/{applicationId}/environmentVariable/{environmentVariableId}: Delete an environment variable from an application.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteApplicationEnvironmentVariable
 func (c *ApplicationVariablesService) Delete(ctx context.Context, applicationID string, environmentVariableID string) error {
@@ -746,7 +756,11 @@ func (c *ApplicationsService) Create(ctx context.Context, environmentID string, 
 	if err != nil {
 		return nil, operationCreateApplication.failed(err)
 	}
-	return decoded(&operationCreateApplication, r.HTTPResponse, r.Body, r.JSON201)
+	v, err := decoded(&operationCreateApplication, r.HTTPResponse, r.Body, r.JSON201)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationCreateApplication, r.HTTPResponse, v, v.Id)
 }
 
 // CreateDependency calls POST /application/{applicationId}/dependency/{targetApplicationId}: Add application dependency to this application.
@@ -792,6 +806,8 @@ func (c *ApplicationsService) CreateTag(ctx context.Context, applicationID strin
 }
 
 // Delete calls DELETE /application/{applicationId}: Delete application.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteApplication
 func (c *ApplicationsService) Delete(ctx context.Context, applicationID string) error {
@@ -809,6 +825,8 @@ func (c *ApplicationsService) Delete(ctx context.Context, applicationID string) 
 }
 
 // DeleteTag calls DELETE /application/{applicationId}/tag/{tagId}: Delete application tag.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteApplicationTag
 //
@@ -858,7 +876,11 @@ func (c *ApplicationsService) Get(ctx context.Context, applicationID string) (*A
 	if err != nil {
 		return nil, operationGetApplication.failed(err)
 	}
-	return decoded(&operationGetApplication, r.HTTPResponse, r.Body, r.JSON200)
+	v, err := decoded(&operationGetApplication, r.HTTPResponse, r.Body, r.JSON200)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationGetApplication, r.HTTPResponse, v, v.Id)
 }
 
 // GetAdvancedSettings calls GET /application/{applicationId}/advancedSettings: Get advanced settings.
@@ -1098,6 +1120,9 @@ func (c *ApplicationsService) GetStatus(ctx context.Context, applicationID strin
 //     status, and so do 403 and 400 after a Delete of this Client (then
 //     with StateSettled too), which the API may answer for a deleted
 //     resource. Otherwise they are returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not repeated
+//     before it; a time past the end of the wait ends it at once with an
+//     error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout, never nil, which names the states seen.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
@@ -1426,6 +1451,8 @@ func (c *ApplicationsService) ListTags(ctx context.Context, applicationID string
 }
 
 // RemoveDatabase calls DELETE /application/{applicationId}/database/{targetDatabaseId}: Remove database link to this application.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: removeDatabaseFromApplication
 //
@@ -1447,6 +1474,8 @@ func (c *ApplicationsService) RemoveDatabase(ctx context.Context, applicationID 
 }
 
 // RemoveDependency calls DELETE /application/{applicationId}/dependency/{targetApplicationId}: Remove application dependency to this application.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: removeApplicationDependency
 //
@@ -1468,6 +1497,8 @@ func (c *ApplicationsService) RemoveDependency(ctx context.Context, applicationI
 }
 
 // RemoveLogicalDatabase calls DELETE /application/{applicationId}/logicalDatabase/{targetLogicalDatabaseId}: Remove logical database link to this application.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: removeLogicalDatabaseFromApplication
 //
@@ -1536,7 +1567,11 @@ func (c *ApplicationsService) Update(ctx context.Context, applicationID string, 
 	if err != nil {
 		return nil, operationEditApplication.failed(err)
 	}
-	return decoded(&operationEditApplication, r.HTTPResponse, r.Body, r.JSON200)
+	v, err := decoded(&operationEditApplication, r.HTTPResponse, r.Body, r.JSON200)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationEditApplication, r.HTTPResponse, v, v.Id)
 }
 
 // UpdateAdvancedSettings calls PUT /application/{applicationId}/advancedSettings: Edit advanced settings.
@@ -1569,8 +1604,29 @@ func (c *ApplicationsService) UpdateNetwork(ctx context.Context, applicationID s
 	return decoded(&operationEditApplicationNetwork, r.HTTPResponse, r.Body, r.JSON201)
 }
 
-// BackupsService holds the 3 operations of Client.Backups, 2 of them written by hand.
+// BackupsService holds the 3 operations of Client.Backups, 1 of them written by hand.
 type BackupsService struct{ c *Client }
+
+// Delete calls DELETE /database/{databaseId}/backup/{backupId}: Remove database backup.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
+//
+// operationId: removeDatabaseBackup
+func (c *BackupsService) Delete(ctx context.Context, databaseID string, backupID string) error {
+	databaseUUID, err := parseID("databaseID", databaseID)
+	if err != nil {
+		return err
+	}
+	backupUUID, err := parseID("backupID", backupID)
+	if err != nil {
+		return err
+	}
+	r, err := c.c.api.RemoveDatabaseBackupWithResponse(ctx, databaseUUID, backupUUID)
+	if err != nil {
+		return operationRemoveDatabaseBackup.failed(err)
+	}
+	return checked(&operationRemoveDatabaseBackup, r.HTTPResponse, r.Body)
+}
 
 // List calls GET /database/{databaseId}/backup: List database backups.
 // It returns one page; ListIter walks them all.
@@ -1801,6 +1857,8 @@ func (c *ClustersService) Create(ctx context.Context, organizationID string, bod
 }
 
 // Delete calls DELETE /organization/{organizationId}/cluster/{clusterId}: Delete a cluster.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteCluster
 func (c *ClustersService) Delete(ctx context.Context, organizationID string, clusterID string) error {
@@ -1977,6 +2035,9 @@ func (c *ClustersService) GetStatus(ctx context.Context, organizationID string, 
 //     status, and so do 403 and 400 after a Delete of this Client (then
 //     with StateSettled too), which the API may answer for a deleted
 //     resource. Otherwise they are returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not repeated
+//     before it; a time past the end of the wait ends it at once with an
+//     error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout, never nil, which names the states seen.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
@@ -2179,6 +2240,8 @@ func (c *ContainerCustomDomainsService) Create(ctx context.Context, containerID 
 }
 
 // Delete calls DELETE /container/{containerId}/customDomain/{customDomainId}: Delete a Custom Domain.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteContainerCustomDomain
 func (c *ContainerCustomDomainsService) Delete(ctx context.Context, containerID string, customDomainID string) error {
@@ -2273,6 +2336,8 @@ func (c *ContainerRegistriesService) Create(ctx context.Context, organizationID 
 }
 
 // Delete calls DELETE /organization/{organizationId}/containerRegistry/{containerRegistryId}: Delete a container registry.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteContainerRegistry
 func (c *ContainerRegistriesService) Delete(ctx context.Context, organizationID string, containerRegistryID string) error {
@@ -2420,6 +2485,8 @@ func (c *ContainerSecretsService) CreateOverride(ctx context.Context, containerI
 }
 
 // Delete calls DELETE /container/{containerId}/secret/{secretId}: Delete a secret from an container.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteContainerSecret
 func (c *ContainerSecretsService) Delete(ctx context.Context, containerID string, secretID string) error {
@@ -2533,6 +2600,8 @@ func (c *ContainerVariablesService) CreateOverride(ctx context.Context, containe
 }
 
 // Delete calls DELETE /container/{containerId}/environmentVariable/{environmentVariableId}: Delete an environment variable from a container.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteContainerEnvironmentVariable
 func (c *ContainerVariablesService) Delete(ctx context.Context, containerID string, environmentVariableID string) error {
@@ -2665,6 +2734,8 @@ func (c *ContainersService) CreateDependency(ctx context.Context, containerID st
 }
 
 // Delete calls DELETE /container/{containerId}: Delete container.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteContainer
 func (c *ContainersService) Delete(ctx context.Context, containerID string) error {
@@ -2834,6 +2905,9 @@ func (c *ContainersService) GetStatus(ctx context.Context, containerID string) (
 //     status, and so do 403 and 400 after a Delete of this Client (then
 //     with StateSettled too), which the API may answer for a deleted
 //     resource. Otherwise they are returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not repeated
+//     before it; a time past the end of the wait ends it at once with an
+//     error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout, never nil, which names the states seen.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
@@ -2963,6 +3037,8 @@ func (c *ContainersService) ListLogs(ctx context.Context, containerID string) ([
 }
 
 // RemoveDependency calls DELETE /container/{containerId}/dependency/{targetContainerId}: Remove container dependency to this container.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: removeContainerDependency
 //
@@ -2984,6 +3060,8 @@ func (c *ContainersService) RemoveDependency(ctx context.Context, containerID st
 }
 
 // RemoveLogicalDatabase calls DELETE /container/{containerId}/logicalDatabase/{targetLogicalDatabaseId}: Remove logical database link to this container.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: removeLogicalDatabaseFromContainer
 //
@@ -3100,10 +3178,16 @@ func (c *DatabasesService) Create(ctx context.Context, environmentID string, bod
 	if err != nil {
 		return nil, operationCreateDatabase.failed(err)
 	}
-	return decoded(&operationCreateDatabase, r.HTTPResponse, r.Body, r.JSON201)
+	v, err := decoded(&operationCreateDatabase, r.HTTPResponse, r.Body, r.JSON201)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationCreateDatabase, r.HTTPResponse, v, v.Id)
 }
 
 // Delete calls DELETE /database/{databaseId}: Delete a database.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteDatabase
 func (c *DatabasesService) Delete(ctx context.Context, databaseID string) error {
@@ -3149,7 +3233,11 @@ func (c *DatabasesService) Get(ctx context.Context, databaseID string) (*Databas
 	if err != nil {
 		return nil, operationGetDatabase.failed(err)
 	}
-	return decoded(&operationGetDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	v, err := decoded(&operationGetDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationGetDatabase, r.HTTPResponse, v, v.Id)
 }
 
 // GetCurrentMetric calls GET /database/{databaseId}/currentMetric: Get current metric consumption of the database.
@@ -3321,6 +3409,9 @@ func (c *DatabasesService) GetStatus(ctx context.Context, databaseID string) (*S
 //     status, and so do 403 and 400 after a Delete of this Client (then
 //     with StateSettled too), which the API may answer for a deleted
 //     resource. Otherwise they are returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not repeated
+//     before it; a time past the end of the wait ends it at once with an
+//     error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout, never nil, which names the states seen.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
@@ -3499,6 +3590,8 @@ func (c *DatabasesService) ListVersions(ctx context.Context, databaseID string) 
 }
 
 // RemoveApplication calls DELETE /database/{databaseId}/application/{targetApplicationId}: Remove an application from this database.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: removeApplicationFromDatabase
 func (c *DatabasesService) RemoveApplication(ctx context.Context, databaseID string, targetApplicationID string) error {
@@ -3565,7 +3658,11 @@ func (c *DatabasesService) Update(ctx context.Context, databaseID string, body D
 	if err != nil {
 		return nil, operationEditDatabase.failed(err)
 	}
-	return decoded(&operationEditDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	v, err := decoded(&operationEditDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	if err != nil {
+		return nil, err
+	}
+	return identified(&operationEditDatabase, r.HTTPResponse, v, v.Id)
 }
 
 // UpdateCredentials calls PUT /database/{databaseId}/masterCredentials: Edit database master credentials.
@@ -3679,6 +3776,8 @@ func (c *EnvironmentSecretsService) CreateOverride(ctx context.Context, environm
 }
 
 // Delete calls DELETE /environment/{environmentId}/secret/{secretId}: Delete a secret from the environment.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteEnvironmentSecret
 func (c *EnvironmentSecretsService) Delete(ctx context.Context, environmentID string, secretID string) error {
@@ -3792,6 +3891,8 @@ func (c *EnvironmentVariablesService) CreateOverride(ctx context.Context, enviro
 }
 
 // Delete calls DELETE /environment/{environmentId}/environmentVariable/{environmentVariableId}: Delete an environment variable from an environment.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteEnvironmentEnvironmentVariable
 func (c *EnvironmentVariablesService) Delete(ctx context.Context, environmentID string, environmentVariableID string) error {
@@ -3882,6 +3983,8 @@ func (c *EnvironmentsService) Create(ctx context.Context, projectID string, body
 }
 
 // Delete calls DELETE /environment/{environmentId}: Delete an environment.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteEnvironment
 func (c *EnvironmentsService) Delete(ctx context.Context, environmentID string) error {
@@ -4163,6 +4266,9 @@ func (c *EnvironmentsService) GetStatus(ctx context.Context, environmentID strin
 //     status, and so do 403 and 400 after a Delete of this Client (then
 //     with StateSettled too), which the API may answer for a deleted
 //     resource. Otherwise they are returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not repeated
+//     before it; a time past the end of the wait ends it at once with an
+//     error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
 //     ErrWaitTimeout, never nil, which names the states seen.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
@@ -4378,6 +4484,8 @@ func (c *LogicalDatabasesService) Create(ctx context.Context, databaseID string,
 }
 
 // Delete calls DELETE /logicalDatabase/{logicalDatabaseId}: Delete a Logical database.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteLogicalDatabase
 //
@@ -4681,6 +4789,8 @@ func (c *OrganizationsService) CreateScalewayCredentials(ctx context.Context, or
 }
 
 // Delete calls DELETE /organization/{organizationId}: Delete an organization.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteOrganization
 func (c *OrganizationsService) Delete(ctx context.Context, organizationID string) error {
@@ -4696,6 +4806,8 @@ func (c *OrganizationsService) Delete(ctx context.Context, organizationID string
 }
 
 // DeleteAWSCredentials calls DELETE /organization/{organizationId}/aws/credentials/{credentialsId}: Delete a set of AWS credentials.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteAWSCredentials
 func (c *OrganizationsService) DeleteAWSCredentials(ctx context.Context, organizationID string, credentialsID string) error {
@@ -4715,6 +4827,8 @@ func (c *OrganizationsService) DeleteAWSCredentials(ctx context.Context, organiz
 }
 
 // DeleteCreditCard calls DELETE /organization/{organizationId}/creditCard/{creditCardId}: Delete credit card.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteCreditCard
 func (c *OrganizationsService) DeleteCreditCard(ctx context.Context, organizationID string, creditCardID string) error {
@@ -4734,6 +4848,8 @@ func (c *OrganizationsService) DeleteCreditCard(ctx context.Context, organizatio
 }
 
 // DeleteDOCredentials calls DELETE /organization/{organizationId}/digitalOcean/credentials/{credentialsId}: Delete a set of Digital Ocean credentials.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteDOCredentials
 //
@@ -4755,6 +4871,8 @@ func (c *OrganizationsService) DeleteDOCredentials(ctx context.Context, organiza
 }
 
 // DeleteInviteMember calls DELETE /organization/{organizationId}/inviteMember/{inviteId}: Remove an invited member.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteInviteMember
 func (c *OrganizationsService) DeleteInviteMember(ctx context.Context, organizationID string, inviteID string) error {
@@ -4774,6 +4892,8 @@ func (c *OrganizationsService) DeleteInviteMember(ctx context.Context, organizat
 }
 
 // DeleteMember calls DELETE /organization/{organizationId}/member/{userId}: Remove a member.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteMember
 //
@@ -4795,6 +4915,8 @@ func (c *OrganizationsService) DeleteMember(ctx context.Context, organizationID 
 }
 
 // DeleteScalewayCredentials calls DELETE /organization/{organizationId}/scaleway/credentials/{credentialsId}: Delete a set of Scaleway credentials.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteScalewayCredentials
 func (c *OrganizationsService) DeleteScalewayCredentials(ctx context.Context, organizationID string, credentialsID string) error {
@@ -4814,6 +4936,8 @@ func (c *OrganizationsService) DeleteScalewayCredentials(ctx context.Context, or
 }
 
 // DisconnectGithubApp calls DELETE /organization/{organizationId}/github/disconnect: Disconnect a github account from an organization.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: organizationGithubAppDisconnect
 func (c *OrganizationsService) DisconnectGithubApp(ctx context.Context, organizationID string, opts *OrganizationGithubAppDisconnectParams) error {
@@ -5462,6 +5586,8 @@ func (c *ProjectDeploymentRulesService) Create(ctx context.Context, projectID st
 }
 
 // Delete calls DELETE /project/{projectId}/deploymentRule/{deploymentRuleId}: Delete a project deployment rule.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteProjectDeploymentRule
 func (c *ProjectDeploymentRulesService) Delete(ctx context.Context, projectID string, deploymentRuleID string) error {
@@ -5609,6 +5735,8 @@ func (c *ProjectSecretsService) CreateOverride(ctx context.Context, projectID st
 }
 
 // Delete calls DELETE /project/{projectId}/secret/{secretId}: Delete a secret from a project.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteProjectSecret
 func (c *ProjectSecretsService) Delete(ctx context.Context, projectID string, secretID string) error {
@@ -5722,6 +5850,8 @@ func (c *ProjectVariablesService) CreateOverride(ctx context.Context, projectID 
 }
 
 // Delete calls DELETE /project/{projectId}/environmentVariable/{environmentVariableId}: Delete an environment variable from a project.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteProjectEnvironmentVariable
 func (c *ProjectVariablesService) Delete(ctx context.Context, projectID string, environmentVariableID string) error {
@@ -5797,6 +5927,8 @@ func (c *ProjectsService) Create(ctx context.Context, organizationID string, bod
 }
 
 // Delete calls DELETE /project/{projectId}: Delete a project.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteProject
 func (c *ProjectsService) Delete(ctx context.Context, projectID string) error {
@@ -5917,6 +6049,8 @@ func (c *WebhooksService) Create(ctx context.Context, organizationID string, bod
 }
 
 // Delete calls DELETE /organization/{organizationId}/webhook/{webhookId}: Delete organization webhook.
+// A 404 to a retry, after an attempt that may have deleted it, is success:
+// see RetryPolicy.
 //
 // operationId: deleteOrganizationWebhook
 func (c *WebhooksService) Delete(ctx context.Context, organizationID string, webhookID string) error {
@@ -6285,6 +6419,7 @@ var (
 	operationRemoveApplicationDependency                  = operationInfo{"RemoveApplicationDependency", ""}
 	operationRemoveApplicationFromDatabase                = operationInfo{"RemoveApplicationFromDatabase", ""}
 	operationRemoveContainerDependency                    = operationInfo{"RemoveContainerDependency", ""}
+	operationRemoveDatabaseBackup                         = operationInfo{"RemoveDatabaseBackup", ""}
 	operationRemoveDatabaseFromApplication                = operationInfo{"RemoveDatabaseFromApplication", ""}
 	operationRemoveLogicalDatabaseFromApplication         = operationInfo{"RemoveLogicalDatabaseFromApplication", ""}
 	operationRemoveLogicalDatabaseFromContainer           = operationInfo{"RemoveLogicalDatabaseFromContainer", ""}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+
+	"github.com/google/uuid"
 )
 
 // operationInfo names an operation for the errors of the generated
@@ -31,6 +33,18 @@ func decoded[T any](o *operationInfo, hr *http.Response, body []byte, typed *T) 
 	}
 	v, err := answer(o.shape(), hr, body, typed)
 	return v, scrubAll(err)
+}
+
+// identified is the answer v of an operation whose schema requires the
+// resource's id, id being v's: the nil UUID means the field was missing,
+// null or zero, and the answer is a *DecodeError, since the API gives that
+// id to nothing and the caller's next call would act on no resource. The
+// generated methods pass the id themselves, with no reflection.
+func identified[T any](o *operationInfo, hr *http.Response, v *T, id uuid.UUID) (*T, error) {
+	if id == uuid.Nil {
+		return nil, scrubAll(o.shape().decodeError(hr, hr.StatusCode, errNoID))
+	}
+	return v, nil
 }
 
 // answer is the typed answer of a call, for Result and the generated
@@ -61,15 +75,13 @@ func answer[T any](sh *respShape, hr *http.Response, body []byte, typed *T) (*T,
 	return out, nil
 }
 
-// checked is Check for one operation.
+// checked is Check for one operation: a DELETE among them takes a 404 after
+// an attempt that may have deleted the object as success (deletedEarlier).
 func checked(o *operationInfo, hr *http.Response, body []byte) error {
 	if hr == nil {
 		return fmt.Errorf("qovery: %s: no HTTP response", o.name)
 	}
-	if hr.StatusCode < 200 || hr.StatusCode > 299 {
-		return scrubAll(o.shape().statusError(hr, body))
-	}
-	return nil
+	return scrubAll(o.shape().bodiless(hr, body))
 }
 
 // Ptr returns a pointer to v, for the optional fields of request bodies:

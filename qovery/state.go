@@ -10,8 +10,13 @@ import "strings"
 // they wait through: they classify them. A state is final, in which case it
 // either Succeeded or Failed, or it is in progress. A state this package
 // does not know is taken as in progress, so that a wait goes on through
-// it; the wait logs it once, and its timeout error names it. Names are
-// compared without regard to case.
+// it; the wait logs it once, and its timeout error names it.
+//
+// The API writes states in upper case, but a state is read without regard
+// to case: "deployment_error" is DEPLOYMENT_ERROR to Failed, and the Wait
+// methods match the target, and report it and the states they see (in a
+// *StateError, a WaitEvent, a timeout error), in upper case. The status
+// they return is the API's, as written.
 type State string
 
 // States commonly waited for.
@@ -51,7 +56,8 @@ var inProgressStates = map[State]bool{
 	"CANCELING":  true,
 }
 
-// upper is s in capitals, as the tables above spell the states.
+// upper is s as the API writes states, so that states compare by their
+// name alone: new states appear, and a state in another case is no new one.
 func (s State) upper() State { return State(strings.ToUpper(string(s))) }
 
 // Failed reports whether s is a failure state: any state ending in _ERROR

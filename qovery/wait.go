@@ -34,6 +34,13 @@ type WaitPolicy struct {
 	// server-side or network error before the wait gives up (default 5).
 	// Other errors end the wait at once, and so does a certificate error,
 	// which no later poll will cure.
+	//
+	// A poll answered 429 or 503 with a wait longer than the transport
+	// sleeps (RetryPolicy.MaxRetryAfter) gives an *APIError whose RetryAt
+	// says when to come back: the next poll waits until then. When RetryAt
+	// is past Timeout, or past the context's deadline, the wait fails at
+	// once with an error wrapping that *APIError, so IsRateLimited and
+	// RetryAt still tell what happened; it does not match ErrWaitTimeout.
 	MaxTransientErrors int
 
 	// ListGrace is how long Backups.Wait treats a backup missing from the
@@ -112,7 +119,9 @@ type pollSpec struct {
 // poll calls check until it reports done or fails, sleeping between calls
 // as the client's WaitPolicy says. what and target only word the errors.
 // Server-side and network errors are tolerated MaxTransientErrors times in
-// a row; any other error from check ends the wait and is returned as is.
+// a row; any other error from check ends the wait and is returned as is. A
+// failed poll whose answer says when to come back (RetryAt) is not repeated
+// before then, and ends the wait at once when that is past its end.
 func (c *Client) poll(ctx context.Context, what, target string, check func(context.Context) (state string, done bool, err error)) error {
 	return c.pollFor(ctx, pollSpec{what: what, target: target}, check)
 }
@@ -158,14 +167,35 @@ func (c *Client) pollFor(ctx context.Context, s pollSpec, check func(context.Con
 		default:
 			return err
 		}
-		if c.logger != nil {
-			c.logger.DebugContext(ctx, "qovery: waiting", "for", s.what, "target", s.target, "state", state, "next_poll_in", interval)
+		delay, ok := nextPoll(wctx, interval, err)
+		if !ok {
+			return fmt.Errorf("qovery: waiting for %s to be %s: the API asks to be called again after the wait ends: %w", s.what, s.target, err)
 		}
-		if sleep(wctx, interval) != nil {
+		if c.logger != nil {
+			c.logger.DebugContext(ctx, "qovery: waiting", "for", s.what, "target", s.target, "state", state, "next_poll_in", delay)
+		}
+		if sleep(wctx, delay) != nil {
 			return ended()
 		}
 		interval = min(interval+interval/2, p.MaxInterval)
 	}
+}
+
+// nextPoll is how long to sleep before the next poll: interval, or until
+// the RetryAt of a failed poll's *APIError (a 429 or 503 that said when to
+// come back, later than the transport sleeps for) when that is later, since
+// a poll before it would be refused again. ok is false when RetryAt is past
+// the end of the wait (its timeout, or its context's deadline): sleeping
+// until then would end in a timeout that hides the rate limit.
+func nextPoll(wctx context.Context, interval time.Duration, err error) (delay time.Duration, ok bool) {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.RetryAt.IsZero() {
+		return interval, true
+	}
+	if end, has := wctx.Deadline(); has && ae.RetryAt.After(end) {
+		return 0, false
+	}
+	return max(interval, time.Until(ae.RetryAt)), true
 }
 
 func (c *Client) timeoutError(s pollSpec, state string, start time.Time, lastErr error) error {
@@ -200,12 +230,18 @@ func isTransient(err error) bool {
 	return !errors.As(err, &se) && !isCertificateError(err)
 }
 
-// parseID checks that value, the argument called name, is a UUID; when it
-// is not, the error is an *ArgError.
+// parseID checks that value, the argument called name, is a UUID that
+// can name a resource; when it is not, the error is an *ArgError. The nil
+// UUID is refused too: the API gives it to nothing, so it can only be a
+// zero value passed on by mistake, and sent it would act on nothing or,
+// worse, on whatever the API makes of it.
 func parseID(name, value string) (uuid.UUID, error) {
 	id, err := uuid.Parse(value)
-	if err != nil || len(value) != 36 {
+	switch {
+	case err != nil || len(value) != 36:
 		return uuid.UUID{}, argError(name, value, "is not a UUID")
+	case id == uuid.Nil:
+		return uuid.UUID{}, argError(name, value, "is the nil UUID, which no Qovery resource has")
 	}
 	return id, nil
 }

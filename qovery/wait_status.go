@@ -84,6 +84,9 @@ func waitStatus[T any](ctx context.Context, c *Client, r resource, target State,
 	if strings.TrimSpace(string(target)) == "" {
 		return nil, &ArgError{Arg: "target", Value: string(target), Reason: "is empty: there is no state to wait for"}
 	}
+	if target != StateSettled {
+		target = target.upper()
+	}
 	w := c.newWatch(ctx, r, target)
 	if err := w.answered(); err != nil {
 		return nil, err
@@ -267,11 +270,12 @@ func (w *watch) see(o *observation, unconfirmed bool) {
 }
 
 // clean makes the state and message of o fit for errors, logs and events:
-// printable, bounded, and without the credential.
+// printable, bounded, without the credential, and the state in upper case,
+// as the API writes states.
 func (w *watch) clean(o *observation) *observation {
 	redact := w.c.auth.redact
 	return &observation{
-		state:      State(cleanRedacted(string(o.state), 100, redact)),
+		state:      State(cleanRedacted(string(o.state), 100, redact)).upper(),
 		message:    cleanRedacted(o.message, 500, redact),
 		deployedAt: o.deployedAt,
 	}

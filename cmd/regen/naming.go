@@ -130,8 +130,7 @@ var handwrittenMethods = map[string]handwritten{
 	"cloneApplication": {serviceMethod{"Applications", "Clone"}, "deploys at a known commit and waits with WithDeploy"},
 	"cloneEnvironment": {serviceMethod{"Environments", "Clone"}, "takes the cluster and mode as options, deploys and waits with WithDeploy"},
 	// Backups (backup.go).
-	"addBackupDatabase":    {serviceMethod{"Backups", "Create"}, "refuses an empty name before sending"},
-	"removeDatabaseBackup": {serviceMethod{"Backups", "Delete"}, "a 404 after an attempt that may have deleted the backup is success"},
+	"addBackupDatabase": {serviceMethod{"Backups", "Create"}, "refuses an empty name before sending"},
 }
 
 // handwritten is an entry of handwrittenMethods.

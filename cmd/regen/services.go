@@ -156,6 +156,7 @@ type svcMethod struct {
 	resultPtr bool     // the list's Results is a pointer to the slice
 	paged     bool     // takes startId: also gets an Iter method
 	itemID    string   // expression of an item's *uuid.UUID, with "v" the *item
+	needsID   bool     // the result's schema requires the resource's id
 	pageSize  string   // expression of the page size, with "l" the list; "0" when none
 	action    string   // the kind of change it starts, from actionOperations; "" for none
 }
@@ -462,12 +463,26 @@ func describeAnswer(g *genAPI, namer *typeNamer, m *svcMethod) error {
 			if m.field == "" {
 				m.field = n.Name
 				m.result = namer.expr(f.Type.(*ast.StarExpr).X)
+				m.needsID = requiresID(g, namer, f.Type.(*ast.StarExpr).X)
 				describeList(g, namer, m, f.Type.(*ast.StarExpr).X)
 			}
 		}
 	}
 	m.statuses = strings.Join(codes, " or ")
 	return nil
+}
+
+// requiresID reports whether the answer's schema requires the resource's
+// id: oapi-codegen gives a required, non-nullable id the plain type
+// openapi_types.UUID, and an optional one a pointer. An answer that must
+// carry an id is checked for it (see identified in package qovery).
+func requiresID(g *genAPI, namer *typeNamer, answer ast.Expr) bool {
+	id, ok := answer.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	f := field(g.structOf(id.Name), "Id")
+	return f != nil && namer.expr(f.Type) == "uuid.UUID"
 }
 
 // describeList fills in the list part of m when the answer is a list: an
@@ -719,6 +734,10 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	if m.paged {
 		more = append(more, "It returns one page; "+m.Method+"Iter walks them all.")
 	}
+	if m.op.Method == "DELETE" && m.result == "" {
+		more = append(more, "A 404 to a retry, after an attempt that may have deleted it, is success:",
+			"see RetryPolicy.")
+	}
 	m.doc(b, m.Method, "calls", more...)
 	fmt.Fprintf(b, "func (c *%sService) %s(%s) %s {\n", m.Service, m.Method, m.params(), sig)
 	call := emitIDs(b, m, fail+"err")
@@ -734,6 +753,9 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 		}
 	case m.action != "":
 		emitRecordedAnswer(b, m, call)
+	case m.needsID:
+		fmt.Fprintf(b, "\tv, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.goName, m.field)
+		fmt.Fprintf(b, "\treturn identified(&operation%s, r.HTTPResponse, v, v.Id)\n", m.goName)
 	case m.result != "":
 		fmt.Fprintf(b, "\treturn decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n", m.goName, m.field)
 	default:

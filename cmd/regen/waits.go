@@ -171,6 +171,7 @@ func emitWaitDoc(b *bytes.Buffer, m *svcMethod, kind string, actions []string) {
 		items = append(items, "When target is StateDeleted, 404 ends the wait with success and a nil status. Otherwise it is returned as an *APIError.")
 	}
 	items = append(items,
+		"A poll answered 429 (or 503) with a time to come back is not repeated before it; a time past the end of the wait ends it at once with an error wrapping that *APIError (see WaitPolicy).",
 		"Running out of WaitPolicy.Timeout gives an error matching ErrWaitTimeout, never nil, which names the states seen.",
 		"Cancelling ctx returns at once with an error matching ctx.Err().",
 		"WaitPolicy.OnStatus, when set, is told the states seen.")

@@ -38,8 +38,22 @@
 // each time its status is read (QUEUED, DEPLOYING, DEPLOYED; STOP_QUEUED,
 // STOPPING, STOPPED; ...; see WithSteps), so waits finish in a few polls
 // and tests need no sleeps. A stop or delete while an action runs answers
-// 409. Backups go QUEUED, DEPLOYING, DEPLOYED. FailNextAction and SetState
-// script failures. Every other operation answers a valid example body.
+// 409. An environment reads DEPLOYED (or STOPPED, ...) only once all its
+// services do, and a failed service shows in its status. A deploy at a
+// commit is what the application's deployed_commit_id reads afterwards.
+// Backups go QUEUED, DEPLOYING, DEPLOYED. FailNextAction, FailNextActionIn
+// and SetState script failures. Every other operation answers a valid
+// example body.
+//
+// # The live API
+//
+// The live API is less tidy than its documents, and options make the server
+// behave as it does: WithStaleStatus (the status lags behind an action for
+// a few reads), WithDeletedStatus (a deleted object answers 403 or 400, not
+// 404), WithBusyConflict (409 while the environment deploys), WithNewState
+// and WithFailureState (states the documents do not list), or all of them
+// at once with WithLiveBehaviours, so that code meets in a test what the
+// live API is known to do.
 //
 // # Strictness
 //
@@ -50,6 +64,13 @@
 //
 //	qoverytest: the API would refuse this request: addBackupDatabase (POST /database/{databaseId}/backup): 400
 //	    body.message: property "message" is missing
+//
+// A mistake in the test itself stops it (t.Fatal): an operationId the spec
+// does not have, given to Fail, Calls, Processed, Requests or
+// FailNextAction, names the operationIds nearest to it; an ID given to
+// FailNextAction or an Add method that names no stored object says so.
+//
+//	qoverytest: the API has no operation "getDatabse" (operations are named by their operationId, as in the spec); did you mean getDatabase?
 //
 // # Faults and records
 //

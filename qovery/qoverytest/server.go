@@ -1,9 +1,9 @@
 package qoverytest
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -40,6 +40,8 @@ type config struct {
 	steps   int
 	token   string
 	lenient bool
+	// live holds the live API's behaviours asked for (behaviours.go).
+	live []fixtures.Option
 }
 
 // WithEmptyWorld starts the server with nothing in it: add what the test
@@ -97,6 +99,7 @@ func start(t testing.TB, opts []Option) (*Server, error) {
 		fixtures.WithRequestLog(),
 		fixtures.WithToken(cfg.token),
 	}
+	fopts = append(fopts, cfg.live...)
 	if t != nil {
 		fopts = append(fopts, fixtures.WithMismatchHandler(func(err error) {
 			t.Errorf("qoverytest: the fake answered what the spec does not allow (a bug in qoverytest): %v", err)
@@ -112,7 +115,7 @@ func start(t testing.TB, opts []Option) (*Server, error) {
 	}))
 	fake, err := fixtures.Start(fopts...)
 	if err != nil {
-		return nil, err
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "fixtures: "))
 	}
 	s.fake, s.URL = fake, fake.URL
 	if !cfg.empty {
@@ -196,16 +199,7 @@ func (s *Server) checkOperation(id string) {
 	if _, _, ok := fixtures.Operation(id); ok {
 		return
 	}
-	var near []string
-	for _, known := range fixtures.OperationIDs() {
-		if strings.EqualFold(known, id) || strings.Contains(strings.ToLower(known), strings.ToLower(id)) {
-			near = append(near, known)
-		}
-	}
-	sort.Strings(near)
-	if len(near) > 5 {
-		near = near[:5]
-	}
+	near := nearOperations(id)
 	hint := ""
 	if len(near) > 0 {
 		hint = "; did you mean " + strings.Join(near, ", ") + "?"

@@ -3,6 +3,8 @@ package qoverytest
 import (
 	"fmt"
 	"strings"
+
+	"github.com/google/uuid"
 )
 
 // World holds the IDs of the objects a Server starts with:
@@ -110,7 +112,8 @@ func (s *Server) Set(id string, fields map[string]any) {
 }
 
 // State returns the state of an environment, a service or a backup
-// ("DEPLOYED", "STOPPING", ...) without counting as a read of it; ok is
+// ("DEPLOYED", "STOPPING", ...) without counting as a read of it, even
+// while reads still show the state from before (WithStaleStatus); ok is
 // false when the object does not exist, or no longer does.
 func (s *Server) State(id string) (state string, ok bool) { return s.fake.State(id) }
 
@@ -127,8 +130,38 @@ func (s *Server) Exists(id string) bool { return s.fake.Exists(id) }
 // FailNextAction makes the next action (deploy, stop, restart, clone,
 // delete, backup) on an object end in its error state with message. key is
 // the object's ID (for a database, its next backup too) or an operationId
-// ("deployDatabase"): the next call of that operation.
-func (s *Server) FailNextAction(key, message string) { s.fake.FailNext(key, message) }
+// ("deployDatabase"): the next call of that operation. A key that is
+// neither the ID of a stored object nor an operationId of the spec fails
+// the test, with the operationIds it is nearest to.
+func (s *Server) FailNextAction(key, message string) {
+	if s.t != nil {
+		s.t.Helper()
+	}
+	s.checkActionKey(key)
+	s.fake.FailNext(key, message)
+}
+
+// checkActionKey fails the test when key names nothing FailNextAction can
+// fail: the failure would never be used, and the test would pass without
+// the failure it meant to script.
+func (s *Server) checkActionKey(key string) {
+	if s.t != nil {
+		s.t.Helper()
+	}
+	switch {
+	case s.fake.Exists(key):
+	case isID(key):
+		s.fatalf("FailNextAction(%q): no object %s is stored (never added, or deleted)", key, key)
+	default:
+		s.checkOperation(key)
+	}
+}
+
+// isID reports whether key is written as the server writes IDs: a UUID.
+func isID(key string) bool {
+	_, err := uuid.Parse(key)
+	return err == nil && len(key) == 36
+}
 
 // add runs a seeding call, turning its panic on a missing object into a
 // test failure.

@@ -1,0 +1,64 @@
+package qoverytest
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/qoverykit/qovery-go/internal/fixtures"
+)
+
+// nearOperations are the operationIds of the spec that id, which the spec
+// does not have, may have been meant as, nearest first and at most five:
+// the same but for case, one a few letters away (a slip, told by edit
+// distance without regard to case), or one containing id.
+func nearOperations(id string) []string {
+	want := strings.ToLower(id)
+	limit := min(max(len(want)/4, 1), 3) // a slip, not another word
+	type candidate struct {
+		name string
+		rank int
+	}
+	var near []candidate
+	for _, known := range fixtures.OperationIDs() {
+		k := strings.ToLower(known)
+		switch d := editDistance(want, k); {
+		case d <= limit:
+			near = append(near, candidate{known, d})
+		case want != "" && strings.Contains(k, want):
+			near = append(near, candidate{known, limit + 1})
+		}
+	}
+	sort.Slice(near, func(i, j int) bool {
+		if near[i].rank != near[j].rank {
+			return near[i].rank < near[j].rank
+		}
+		return near[i].name < near[j].name
+	})
+	names := make([]string, 0, min(len(near), 5))
+	for _, c := range near[:min(len(near), 5)] {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes: the
+// operationIds are ASCII.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
