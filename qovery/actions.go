@@ -43,10 +43,11 @@ type actionLog struct {
 }
 
 // accepted records the action kind on the resource id, with the status its
-// answer carried, when hr is a 2xx answer. A 2xx whose body did not decode
-// still counts: the API took the action.
-func (c *Client) accepted(hr *http.Response, id uuid.UUID, kind actionKind, answer *observation) {
-	if hr == nil || hr.StatusCode < 200 || hr.StatusCode > 299 {
+// answer carried, when the call, which got hr and err, succeeded. A 2xx
+// whose body did not decode counts too: the API took the action. So does
+// a delete that succeeded on a 404, after an attempt that deleted.
+func (c *Client) accepted(hr *http.Response, err error, id uuid.UUID, kind actionKind, answer *observation) {
+	if err != nil && (hr == nil || hr.StatusCode < 200 || hr.StatusCode > 299) {
 		return
 	}
 	c.actions.record(id, kind, answer, time.Now())

@@ -24,7 +24,9 @@ type cloneConfig struct {
 }
 
 // WithDeploy deploys the clone once it has been created and waits, as the
-// client's WaitPolicy says, until it is DEPLOYED. If it reaches a failure
+// client's WaitPolicy says, until it is DEPLOYED. The deploy is recorded as
+// the Deploy methods record theirs, so the wait is for that deploy (see
+// the package documentation, section Waits). If it reaches a failure
 // state instead, the Clone method returns the clone together with a
 // *StateError carrying that state and the API's message.
 func WithDeploy() CloneOption { return func(c *cloneConfig) { c.deploy = true } }

@@ -820,7 +820,7 @@ func (c *ApplicationsService) Delete(ctx context.Context, applicationID string) 
 		return operationDeleteApplication.failed(err)
 	}
 	err = checked(&operationDeleteApplication, r.HTTPResponse, r.Body)
-	c.c.accepted(r.HTTPResponse, applicationUUID, actionDelete, nil)
+	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionDelete, nil)
 	return err
 }
 
@@ -860,7 +860,7 @@ func (c *ApplicationsService) Deploy(ctx context.Context, applicationID string, 
 		return nil, operationDeployApplication.failed(err)
 	}
 	answer, err := decoded(&operationDeployApplication, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, applicationUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
@@ -1534,7 +1534,7 @@ func (c *ApplicationsService) Restart(ctx context.Context, applicationID string)
 		return nil, operationRestartApplication.failed(err)
 	}
 	answer, err := decoded(&operationRestartApplication, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, applicationUUID, actionRestart, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionRestart, observeStatus(answer))
 	return answer, err
 }
 
@@ -1551,7 +1551,7 @@ func (c *ApplicationsService) Stop(ctx context.Context, applicationID string) (*
 		return nil, operationStopApplication.failed(err)
 	}
 	answer, err := decoded(&operationStopApplication, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, applicationUUID, actionStop, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionStop, observeStatus(answer))
 	return answer, err
 }
 
@@ -1875,7 +1875,7 @@ func (c *ClustersService) Delete(ctx context.Context, organizationID string, clu
 		return operationDeleteCluster.failed(err)
 	}
 	err = checked(&operationDeleteCluster, r.HTTPResponse, r.Body)
-	c.c.accepted(r.HTTPResponse, clusterUUID, actionDelete, nil)
+	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionDelete, nil)
 	return err
 }
 
@@ -1896,7 +1896,7 @@ func (c *ClustersService) Deploy(ctx context.Context, organizationID string, clu
 		return nil, operationDeployCluster.failed(err)
 	}
 	answer, err := decoded(&operationDeployCluster, r.HTTPResponse, r.Body, r.JSON201)
-	c.c.accepted(r.HTTPResponse, clusterUUID, actionDeploy, observeClusterAction(answer))
+	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionDeploy, observeClusterAction(answer))
 	return answer, err
 }
 
@@ -2133,7 +2133,7 @@ func (c *ClustersService) Stop(ctx context.Context, organizationID string, clust
 		return nil, operationStopCluster.failed(err)
 	}
 	answer, err := decoded(&operationStopCluster, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, clusterUUID, actionStop, observeClusterAction(answer))
+	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionStop, observeClusterAction(answer))
 	return answer, err
 }
 
@@ -2217,7 +2217,7 @@ func (c *ClustersService) Upgrade(ctx context.Context, organizationID string, cl
 		return nil, operationUpdateCluster.failed(err)
 	}
 	answer, err := decoded(&operationUpdateCluster, r.HTTPResponse, r.Body, r.JSON201)
-	c.c.accepted(r.HTTPResponse, clusterUUID, actionDeploy, observeClusterAction(answer))
+	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionDeploy, observeClusterAction(answer))
 	return answer, err
 }
 
@@ -2748,7 +2748,7 @@ func (c *ContainersService) Delete(ctx context.Context, containerID string) erro
 		return operationDeleteContainer.failed(err)
 	}
 	err = checked(&operationDeleteContainer, r.HTTPResponse, r.Body)
-	c.c.accepted(r.HTTPResponse, containerUUID, actionDelete, nil)
+	c.c.accepted(r.HTTPResponse, err, containerUUID, actionDelete, nil)
 	return err
 }
 
@@ -2765,7 +2765,7 @@ func (c *ContainersService) Deploy(ctx context.Context, containerID string, body
 		return nil, operationDeployContainer.failed(err)
 	}
 	answer, err := decoded(&operationDeployContainer, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, containerUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, containerUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
@@ -3097,7 +3097,7 @@ func (c *ContainersService) Restart(ctx context.Context, containerID string) (*S
 		return nil, operationRestartContainer.failed(err)
 	}
 	answer, err := decoded(&operationRestartContainer, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, containerUUID, actionRestart, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, containerUUID, actionRestart, observeStatus(answer))
 	return answer, err
 }
 
@@ -3114,7 +3114,7 @@ func (c *ContainersService) Stop(ctx context.Context, containerID string) (*Stat
 		return nil, operationStopContainer.failed(err)
 	}
 	answer, err := decoded(&operationStopContainer, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, containerUUID, actionStop, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, containerUUID, actionStop, observeStatus(answer))
 	return answer, err
 }
 
@@ -3200,7 +3200,7 @@ func (c *DatabasesService) Delete(ctx context.Context, databaseID string) error 
 		return operationDeleteDatabase.failed(err)
 	}
 	err = checked(&operationDeleteDatabase, r.HTTPResponse, r.Body)
-	c.c.accepted(r.HTTPResponse, databaseUUID, actionDelete, nil)
+	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionDelete, nil)
 	return err
 }
 
@@ -3217,7 +3217,7 @@ func (c *DatabasesService) Deploy(ctx context.Context, databaseID string) (*Stat
 		return nil, operationDeployDatabase.failed(err)
 	}
 	answer, err := decoded(&operationDeployDatabase, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, databaseUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
@@ -3625,7 +3625,7 @@ func (c *DatabasesService) Restart(ctx context.Context, databaseID string) (*Sta
 		return nil, operationRestartDatabase.failed(err)
 	}
 	answer, err := decoded(&operationRestartDatabase, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, databaseUUID, actionRestart, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionRestart, observeStatus(answer))
 	return answer, err
 }
 
@@ -3642,7 +3642,7 @@ func (c *DatabasesService) Stop(ctx context.Context, databaseID string) (*Status
 		return nil, operationStopDatabase.failed(err)
 	}
 	answer, err := decoded(&operationStopDatabase, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, databaseUUID, actionStop, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionStop, observeStatus(answer))
 	return answer, err
 }
 
@@ -3997,7 +3997,7 @@ func (c *EnvironmentsService) Delete(ctx context.Context, environmentID string) 
 		return operationDeleteEnvironment.failed(err)
 	}
 	err = checked(&operationDeleteEnvironment, r.HTTPResponse, r.Body)
-	c.c.accepted(r.HTTPResponse, environmentUUID, actionDelete, nil)
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDelete, nil)
 	return err
 }
 
@@ -4014,7 +4014,7 @@ func (c *EnvironmentsService) Deploy(ctx context.Context, environmentID string) 
 		return nil, operationDeployEnvironment.failed(err)
 	}
 	answer, err := decoded(&operationDeployEnvironment, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, environmentUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
@@ -4033,7 +4033,7 @@ func (c *EnvironmentsService) DeployAllApplications(ctx context.Context, environ
 		return nil, operationDeployAllApplications.failed(err)
 	}
 	answer, err := decoded(&operationDeployAllApplications, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, environmentUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
@@ -4052,7 +4052,7 @@ func (c *EnvironmentsService) DeployAllServices(ctx context.Context, environment
 		return nil, operationDeployAllServices.failed(err)
 	}
 	answer, err := decoded(&operationDeployAllServices, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, environmentUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
@@ -4427,7 +4427,7 @@ func (c *EnvironmentsService) Restart(ctx context.Context, environmentID string,
 		return nil, operationRestartEnvironment.failed(err)
 	}
 	answer, err := decoded(&operationRestartEnvironment, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, environmentUUID, actionRestart, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionRestart, observeStatus(answer))
 	return answer, err
 }
 
@@ -4444,7 +4444,7 @@ func (c *EnvironmentsService) Stop(ctx context.Context, environmentID string) (*
 		return nil, operationStopEnvironment.failed(err)
 	}
 	answer, err := decoded(&operationStopEnvironment, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, environmentUUID, actionStop, observeStatus(answer))
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionStop, observeStatus(answer))
 	return answer, err
 }
 

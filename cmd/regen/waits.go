@@ -119,18 +119,18 @@ func actionMethods(ms []*svcMethod) []string {
 
 // emitRecordedAnswer ends the method of an action: it hands back the answer
 // as any method does, and records the action in the Client when the API
-// accepted it, whether or not its body decoded. call maps gen's parameter
+// accepted it (see accepted in package qovery). call maps gen's parameter
 // names to the checked IDs.
 func emitRecordedAnswer(b *bytes.Buffer, m *svcMethod, call map[string]string) {
 	arg, _ := m.resourceArg()
 	id, kind := call[arg.genName], actionKinds[m.action]
 	if m.result == "" {
 		fmt.Fprintf(b, "\terr = checked(&operation%s, r.HTTPResponse, r.Body)\n", m.goName)
-		fmt.Fprintf(b, "\tc.c.accepted(r.HTTPResponse, %s, %s, nil)\n\treturn err\n", id, kind)
+		fmt.Fprintf(b, "\tc.c.accepted(r.HTTPResponse, err, %s, %s, nil)\n\treturn err\n", id, kind)
 		return
 	}
 	fmt.Fprintf(b, "\tanswer, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n", m.goName, m.field)
-	fmt.Fprintf(b, "\tc.c.accepted(r.HTTPResponse, %s, %s, %s(answer))\n\treturn answer, err\n", id, kind, statusObservers[m.result])
+	fmt.Fprintf(b, "\tc.c.accepted(r.HTTPResponse, err, %s, %s, %s(answer))\n\treturn answer, err\n", id, kind, statusObservers[m.result])
 }
 
 // emitWait writes Wait, which polls the GetStatus of m; actions are the
