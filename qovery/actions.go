@@ -44,8 +44,8 @@ type actionLog struct {
 
 // accepted records the action kind on the resource id, with the status its
 // answer carried, when the call, which got hr and err, succeeded. A 2xx
-// whose body did not decode counts too: the API took the action. So does
-// a delete that succeeded on a 404, after an attempt that deleted.
+// with a null or empty body counts too: the API took the action. So does a
+// delete that succeeded on a 404, after an attempt that deleted.
 func (c *Client) accepted(hr *http.Response, err error, id uuid.UUID, kind actionKind, answer *observation) {
 	if err != nil && (hr == nil || hr.StatusCode < 200 || hr.StatusCode > 299) {
 		return

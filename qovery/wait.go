@@ -108,12 +108,14 @@ func (p WaitPolicy) withDefaults() WaitPolicy {
 }
 
 // pollSpec is what poll needs besides its check: what the errors call the
-// thing and its target, the delay before the first check, and the states
-// seen, which the timeout error lists.
+// thing and its target, the states seen, which the timeout error lists,
+// and, when an action's answer stood for a first check, the delay left
+// until the second.
 type pollSpec struct {
 	what, target string
-	first        time.Duration
 	seen         func() []State
+	answered     bool
+	first        time.Duration
 }
 
 // poll calls check until it reports done or fails, sleeping between calls
@@ -126,7 +128,7 @@ func (c *Client) poll(ctx context.Context, what, target string, check func(conte
 	return c.pollFor(ctx, pollSpec{what: what, target: target}, check)
 }
 
-// pollFor is poll with the first check after s.first.
+// pollFor is poll as s says.
 func (c *Client) pollFor(ctx context.Context, s pollSpec, check func(context.Context) (state string, done bool, err error)) error {
 	p := c.wait
 	start := time.Now()
@@ -141,10 +143,13 @@ func (c *Client) pollFor(ctx context.Context, s pollSpec, check func(context.Con
 		}
 		return c.timeoutError(s, state, start, lastErr)
 	}
-	if sleep(wctx, s.first) != nil {
-		return ended()
-	}
 	interval := p.MinInterval
+	if s.answered {
+		if sleep(wctx, s.first) != nil {
+			return ended()
+		}
+		interval = p.grown(interval)
+	}
 	for {
 		st, done, err := check(wctx)
 		switch {
@@ -177,8 +182,14 @@ func (c *Client) pollFor(ctx context.Context, s pollSpec, check func(context.Con
 		if sleep(wctx, delay) != nil {
 			return ended()
 		}
-		interval = min(interval+interval/2, p.MaxInterval)
+		interval = p.grown(interval)
 	}
+}
+
+// grown is the interval after interval: half as long again, up to
+// MaxInterval.
+func (p WaitPolicy) grown(interval time.Duration) time.Duration {
+	return min(interval+interval/2, p.MaxInterval)
 }
 
 // nextPoll is how long to sleep before the next poll: interval, or until

@@ -140,7 +140,7 @@ func (c *Client) newWatch(ctx context.Context, r resource, target State) *watch 
 func (w *watch) spec() pollSpec {
 	s := pollSpec{what: w.r.kind + " " + w.r.id, target: string(w.target), seen: func() []State { return w.seen }}
 	if w.acted {
-		s.first = time.Until(w.act.at.Add(w.c.wait.MinInterval))
+		s.answered, s.first = true, time.Until(w.act.at.Add(w.c.wait.MinInterval))
 	}
 	return s
 }
