@@ -12,29 +12,27 @@ import (
 )
 
 // The generated Wait methods (c.Applications.Wait, c.Clusters.Wait, ...)
-// all end in waitStatus. The rules they document, and the reasons:
+// all end in waitStatus, whose rules the package documentation states
+// (section Waits). Why they hold:
 //
 // Right after the API accepts an action, a status read can still show the
-// state from before it: a service DEPLOYED before a deploy reads DEPLOYED
-// for a few seconds. So a Wait that follows an action of its Client (one
-// the Client recorded, see actions.go) takes a final state it reads as the
-// action's outcome only with evidence that it is not the earlier state:
+// state from before it, success or failure alike. A final state read after
+// an action recorded by the Client (actions.go) is taken as its outcome
+// only with evidence that it is not that earlier state:
 //
-//   - an earlier read after the action showed another state (the resource
-//     was seen to move: if that read was the stale one, the earlier state
-//     was not this one; if it was fresh, this one is fresh too);
-//   - the status's last_deployment_date is later than the one in the
-//     action's answer (later, not equal: whichever deployment the answer's
-//     date is of, a stale read cannot carry a later one);
+//   - an earlier read since the action showed another state: if that read
+//     was stale, the earlier state was not this one; if it was fresh, so
+//     is this one, since a read that has caught up does not fall back;
+//   - its last_deployment_date is later than the one in the action's
+//     answer: later, not equal, because whichever deployment the answer's
+//     date is of, a stale read cannot carry a later one;
 //   - the action's own answer showed this failure state;
-//   - WaitPolicy.StaleGrace has passed since the action was accepted,
+//   - WaitPolicy.StaleGrace has passed, which the lag never outlasts, and
 //     which ends the wait after an action that changed nothing.
 //
-// The action's answer stands for the wait's first read: a failure state in
-// it ends the wait at once, and the first status read comes MinInterval
-// after it. A deleted resource may answer 403 or 400 rather than 404: after
-// a delete recorded by the Client, any of the three means deleted; without
-// one, 404 alone does, and only when waiting for StateDeleted.
+// A deleted resource may answer 403 or 400 rather than 404. After a delete
+// of its own, a token that could delete the resource could read it, so any
+// of the three means deleted; otherwise 403 may just be a token's limits.
 
 // resource is what a wait is on: its kind and ID as the errors print them,
 // and the ID as the Client's actions are recorded under.
@@ -123,7 +121,7 @@ type watch struct {
 	acted bool
 
 	polls int
-	reads []State // the distinct states read, in order
+	reads []State // the distinct states read, in order; a status without one left out
 	seen  []State // the same, after the state of the action's answer
 	told  *WaitEvent
 	gone  bool // the resource answered as deleted
@@ -172,7 +170,7 @@ func (w *watch) read(o *observation) (string, bool, error) {
 	s := o.state
 	confirmed := w.confirmed(o)
 	w.see(o, s.Final() && !confirmed)
-	if !slices.ContainsFunc(w.reads, func(r State) bool { return sameState(r, s) }) {
+	if s != "" && !slices.ContainsFunc(w.reads, func(r State) bool { return sameState(r, s) }) {
 		w.reads = append(w.reads, s)
 	}
 	switch {
@@ -254,9 +252,9 @@ func (w *watch) finished() {
 // first state or a change, in an event for OnStatus.
 func (w *watch) see(o *observation, unconfirmed bool) {
 	s := o.state
-	if !slices.ContainsFunc(w.seen, func(r State) bool { return sameState(r, s) }) {
+	if s != "" && !slices.ContainsFunc(w.seen, func(r State) bool { return sameState(r, s) }) {
 		w.seen = append(w.seen, s)
-		if s != "" && !s.known() && w.c.logger != nil {
+		if !s.known() && w.c.logger != nil {
 			w.c.logger.WarnContext(w.ctx, "qovery: unknown state, waited through as in progress",
 				"kind", w.r.kind, "id", w.r.id, "state", string(s), "target", string(w.target))
 		}

@@ -53,9 +53,9 @@ func TestWaitPolicyDefaults(t *testing.T) {
 	}
 }
 
-// waitAfter deploys (or runs action) on the database of api, then waits for
-// target; it returns the status, the error and how long both took.
-func waitAfter(t *testing.T, c *Client, action string, target State) (*Status, error, time.Duration) {
+// waitAfter runs action ("deploy", "stop" or none) on the database, then waits for
+// target; it returns the status, how long both took, and the error.
+func waitAfter(t *testing.T, c *Client, action string, target State) (*Status, time.Duration, error) {
 	t.Helper()
 	ctx := context.Background()
 	start := time.Now()
@@ -73,7 +73,7 @@ func waitAfter(t *testing.T, c *Client, action string, target State) (*Status, e
 		t.Fatal(err)
 	}
 	st, err := c.Databases.Wait(ctx, waitedDB, target)
-	return st, err, time.Since(start)
+	return st, time.Since(start), err
 }
 
 func TestWaitSettledReturnsAnyFinalState(t *testing.T) {
@@ -81,7 +81,7 @@ func TestWaitSettledReturnsAnyFinalState(t *testing.T) {
 		t.Run(end, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				api := &liveStatus{state: "STOPPED", stale: 1, plans: map[string][]phase{"deploy": {{"QUEUED", 20 * time.Second}, {end, 0}}}}
-				st, err, took := waitAfter(t, liveClient(t, api, WaitPolicy{}), "deploy", StateSettled)
+				st, took, err := waitAfter(t, liveClient(t, api, WaitPolicy{}), "deploy", StateSettled)
 				if err != nil || st == nil || *st.State != end || took < 20*time.Second {
 					t.Fatalf("Wait(StateSettled) = %+v, %v after %v; want the %s status, no error, after the deploy", st, err, took, end)
 				}
@@ -96,12 +96,12 @@ func TestWaitAnswerFailureEndsAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		api := &liveStatus{state: "DEPLOYED", plans: map[string][]phase{"deploy": {{"BUILD_ERROR", 0}}}}
 		c := liveClient(t, api, WaitPolicy{})
-		_, err, took := waitAfter(t, c, "deploy", StateDeployed)
+		_, took, err := waitAfter(t, c, "deploy", StateDeployed)
 		var se *StateError
 		if !errors.As(err, &se) || se.State != "BUILD_ERROR" || took != 0 || len(api.readTimes()) != 0 {
 			t.Fatalf("Wait = %v after %v and %d reads; want a *StateError in BUILD_ERROR at once", err, took, len(api.readTimes()))
 		}
-		st, err, _ := waitAfter(t, c, "deploy", StateSettled)
+		st, _, err := waitAfter(t, c, "deploy", StateSettled)
 		if err != nil || st == nil || *st.State != "BUILD_ERROR" || len(api.readTimes()) != 1 {
 			t.Fatalf("Wait(StateSettled) = %+v, %v after %d reads; want the BUILD_ERROR status from one read", st, err, len(api.readTimes()))
 		}
@@ -115,7 +115,7 @@ func TestWaitAfterNoOpActionEndsAfterTheGrace(t *testing.T) {
 		t.Run(tc.want.String(), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				api := &liveStatus{state: "STOPPED", plans: map[string][]phase{"stop": {{"STOPPED", 0}}}}
-				st, err, took := waitAfter(t, liveClient(t, api, WaitPolicy{StaleGrace: tc.grace}), "stop", StateStopped)
+				st, took, err := waitAfter(t, liveClient(t, api, WaitPolicy{StaleGrace: tc.grace}), "stop", StateStopped)
 				if err != nil || st == nil || took < tc.want || took > tc.want+30*time.Second {
 					t.Fatalf("Wait(STOPPED) = %+v, %v after %v; want STOPPED once the grace of %v is over", st, err, took, tc.want)
 				}
@@ -129,7 +129,7 @@ func TestWaitAfterNoOpActionEndsAfterTheGrace(t *testing.T) {
 func TestWaitWithoutActionReadsAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		api := &liveStatus{state: "DEPLOYED"}
-		st, err, took := waitAfter(t, liveClient(t, api, WaitPolicy{}), "", StateDeployed)
+		st, took, err := waitAfter(t, liveClient(t, api, WaitPolicy{}), "", StateDeployed)
 		if err != nil || st == nil || took != 0 || len(api.readTimes()) != 1 {
 			t.Fatalf("Wait = %+v, %v after %v and %d reads; want DEPLOYED from one read at once", st, err, took, len(api.readTimes()))
 		}
@@ -142,11 +142,11 @@ func TestWaitForgetsTheActionItSawThrough(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		api := &liveStatus{state: "DEPLOYED", stale: 2, plans: map[string][]phase{"deploy": deployPlan}}
 		c := liveClient(t, api, WaitPolicy{})
-		if _, err, took := waitAfter(t, c, "deploy", StateDeployed); err != nil || took < time.Minute {
+		if _, took, err := waitAfter(t, c, "deploy", StateDeployed); err != nil || took < time.Minute {
 			t.Fatalf("first Wait: %v after %v", err, took)
 		}
 		reads := len(api.readTimes())
-		if _, err, took := waitAfter(t, c, "", StateDeployed); err != nil || took != 0 || len(api.readTimes()) != reads+1 {
+		if _, took, err := waitAfter(t, c, "", StateDeployed); err != nil || took != 0 || len(api.readTimes()) != reads+1 {
 			t.Fatalf("second Wait: %v after %v and %d reads; want one read at once", err, took, len(api.readTimes())-reads)
 		}
 	})
@@ -164,7 +164,7 @@ func TestWaitUnknownStateLoggedOnceAndNamedOnTimeout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err, _ = waitAfter(t, c, "deploy", StateDeployed)
+		_, _, err = waitAfter(t, c, "deploy", StateDeployed)
 		if !errors.Is(err, ErrWaitTimeout) || !strings.Contains(err.Error(), "states seen: QUEUED, WARMING_UP") {
 			t.Fatalf("err = %v; want a timeout naming the states seen", err)
 		}
@@ -183,7 +183,7 @@ func TestWaitAfterDeployLowerCaseStates(t *testing.T) {
 		api := &liveStatus{state: "deployed", stale: 2, plans: map[string][]phase{
 			"deploy": {{"queued", 10 * time.Second}, {"deploying", time.Minute}, {"deployment_error", 0}},
 		}}
-		_, err, took := waitAfter(t, liveClient(t, api, WaitPolicy{}), "deploy", "deployed")
+		_, took, err := waitAfter(t, liveClient(t, api, WaitPolicy{}), "deploy", "deployed")
 		var se *StateError
 		if !errors.As(err, &se) || se.State != "DEPLOYMENT_ERROR" || se.Target != StateDeployed || took < time.Minute {
 			t.Fatalf("Wait = %v after %v; want a *StateError in DEPLOYMENT_ERROR once the deploy failed", err, took)
@@ -198,7 +198,7 @@ func TestWaitOnStatusHearsEachChange(t *testing.T) {
 		var events []WaitEvent
 		api := &liveStatus{state: "DEPLOYED", stale: 2, plans: map[string][]phase{"deploy": deployPlan}}
 		c := liveClient(t, api, WaitPolicy{OnStatus: func(e WaitEvent) { events = append(events, e) }})
-		if _, err, _ := waitAfter(t, c, "deploy", StateDeployed); err != nil {
+		if _, _, err := waitAfter(t, c, "deploy", StateDeployed); err != nil {
 			t.Fatal(err)
 		}
 		want := []struct {
