@@ -44,6 +44,7 @@ type Client struct {
 	transport *transport
 	logger    *slog.Logger
 	wait      WaitPolicy
+	actions   *actionLog
 }
 
 // Option configures a Client built by New or NewFromEnv.
@@ -162,6 +163,7 @@ func New(token string, opts ...Option) (*Client, error) {
 		logger:    s.logger,
 		wait:      s.wait.withDefaults(),
 	}
+	c.actions = &actionLog{keep: c.wait.Timeout}
 	if err := c.initAPI(); err != nil {
 		return nil, err
 	}

@@ -24,7 +24,9 @@ type cloneConfig struct {
 }
 
 // WithDeploy deploys the clone once it has been created and waits, as the
-// client's WaitPolicy says, until it is DEPLOYED. If it reaches a failure
+// client's WaitPolicy says, until it is DEPLOYED. The deploy is recorded as
+// the Deploy methods record theirs, so the wait is for that deploy (see
+// the package documentation, section Waits). If it reaches a failure
 // state instead, the Clone method returns the clone together with a
 // *StateError carrying that state and the API's message.
 func WithDeploy() CloneOption { return func(c *cloneConfig) { c.deploy = true } }
@@ -149,7 +151,7 @@ func (s *DatabasesService) Clone(ctx context.Context, databaseID, name, environm
 		return db, nil
 	}
 	id := db.Id.String()
-	if err := Check(c.api.DeployDatabaseWithResponse(ctx, db.Id)); err != nil {
+	if _, err := c.Databases.Deploy(ctx, id); err != nil {
 		return db, deployError("database", id, err)
 	}
 	if _, err := c.Databases.Wait(ctx, id, StateDeployed); err != nil {
@@ -191,7 +193,7 @@ func (s *ApplicationsService) Clone(ctx context.Context, applicationID, name, en
 		return app, deployError("application", id, err)
 	}
 	dep := gen.DeployApplicationJSONRequestBody{GitCommitId: commit}
-	if err := Check(c.api.DeployApplicationWithResponse(ctx, app.Id, dep)); err != nil {
+	if _, err := c.Applications.Deploy(ctx, id, dep); err != nil {
 		return app, deployError("application", id, err)
 	}
 	if _, err := c.Applications.Wait(ctx, id, StateDeployed); err != nil {
@@ -271,7 +273,7 @@ func (s *EnvironmentsService) Clone(ctx context.Context, environmentID, name str
 		return env, nil
 	}
 	id := env.Id.String()
-	if err := Check(c.api.DeployEnvironmentWithResponse(ctx, *env.Id)); err != nil {
+	if _, err := c.Environments.Deploy(ctx, id); err != nil {
 		return env, deployError("environment", id, err)
 	}
 	if _, err := c.Environments.Wait(ctx, id, StateDeployed); err != nil {

@@ -52,6 +52,53 @@
 // They check their arguments as the generated methods do, with an
 // *ArgError.
 //
+// # Waits
+//
+// c.Applications.Wait, c.Containers.Wait, c.Databases.Wait,
+// c.Environments.Wait and c.Clusters.Wait read a status until it reaches a
+// target state, a failure state, or WaitPolicy.Timeout (4 hours by
+// default, as long as a cluster's creation may take). WaitPolicy.OnStatus
+// hears each state on the way, for a CI job's log.
+//
+// States are classified rather than listed (see State): a state ending in
+// _ERROR, or CANCELED, is a failure; DEPLOYED, STOPPED, DELETED, RESTARTED
+// and READY are final successes; any other, a state new to this package
+// included, is in progress, and the wait goes on through it. StateSettled
+// waits for any final state and returns its status, a failure included.
+//
+// A Client remembers the actions the API accepted from it: the Deploy,
+// Stop, Restart and Delete of applications, containers, databases and
+// environments (and Environments.DeployAllApplications and
+// DeployAllServices), the Deploy, Stop, Upgrade and Delete of clusters, and
+// the deploy of a Clone with WithDeploy. A Wait after an action of this
+// Client waits for that action. For a few seconds after it accepts an
+// action, the API may answer a status read with the state from before it,
+// so a final state read counts only with evidence that it is the action's
+// outcome:
+//
+//   - another state was read since the action: the resource was seen to
+//     move;
+//   - the status's last_deployment_date is later than the one in the
+//     action's answer;
+//   - it is the failure state the action's own answer showed;
+//   - WaitPolicy.StaleGrace (30 seconds) has passed since the action was
+//     accepted, which is how a wait ends after an action that changed
+//     nothing.
+//
+// The action's answer stands for the wait's first read: a failure state in
+// it ends the wait at once, and the first status read comes
+// WaitPolicy.MinInterval after it. A wait that reaches its target forgets
+// the action, so that the next one reads the state as it is. An action
+// sent another way (through c.API(), another client, the console) is not
+// known: a Wait after it reads the state as it is, and may return on the
+// state from before it.
+//
+// Deleted means deleted: after a Delete by this Client, the API may answer
+// 403 or 400 for the resource rather than 404, and any of the three ends a
+// wait for StateDeleted (or StateSettled) with success and a nil status.
+// Without a recorded delete, 404 alone does, and 403 is an *APIError
+// matching ErrForbidden.
+//
 // # Errors
 //
 // The errors a call can return, and how to tell them (their types are
@@ -90,8 +137,9 @@
 //     that walking it would never end.
 //   - *StateError: a Wait method saw the resource reach a failure state
 //     (State.Failed: a state ending in _ERROR, or CANCELED, read without
-//     regard to case, as the target is).
-//     ErrWaitTimeout: WaitPolicy.Timeout ran out first.
+//     regard to case, as the target is), unless the target was
+//     StateSettled. ErrWaitTimeout: WaitPolicy.Timeout ran out first; the
+//     error names the states seen.
 //   - *BackupError: Backups.Wait saw the backup fail. ErrNoBackup, which also
 //     matches ErrNotFound: Backups.Latest found no completed backup.
 //   - Errors met only through what they wrap or match, with errors.Is or

@@ -210,10 +210,12 @@ func ExampleDatabasesService_Wait() {
 	c := srv.Client()
 	ctx := context.Background()
 
-	if err := qovery.Check(c.API().StopDatabaseWithResponse(ctx, uuid.MustParse(srv.World.DatabaseID))); err != nil {
+	if _, err := c.Databases.Stop(ctx, srv.World.DatabaseID); err != nil {
 		fmt.Println(err)
 		return
 	}
+	// The wait is for this stop: a status read that may still show the
+	// state from before it does not end the wait.
 	status, err := c.Databases.Wait(ctx, srv.World.DatabaseID, qovery.StateStopped)
 	if err != nil {
 		fmt.Println(err)
@@ -233,7 +235,7 @@ func ExampleApplicationsService_Wait_failure() {
 	ctx := context.Background()
 	srv.FailNextAction(srv.World.ApplicationID, "readiness probe failed")
 
-	if err := qovery.Check(c.API().StopApplicationWithResponse(ctx, uuid.MustParse(srv.World.ApplicationID))); err != nil {
+	if _, err := c.Applications.Stop(ctx, srv.World.ApplicationID); err != nil {
 		fmt.Println(err)
 		return
 	}

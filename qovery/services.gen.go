@@ -819,7 +819,9 @@ func (c *ApplicationsService) Delete(ctx context.Context, applicationID string) 
 	if err != nil {
 		return operationDeleteApplication.failed(err)
 	}
-	return checked(&operationDeleteApplication, r.HTTPResponse, r.Body)
+	err = checked(&operationDeleteApplication, r.HTTPResponse, r.Body)
+	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionDelete, nil)
+	return err
 }
 
 // DeleteTag calls DELETE /application/{applicationId}/tag/{tagId}: Delete application tag.
@@ -857,7 +859,9 @@ func (c *ApplicationsService) Deploy(ctx context.Context, applicationID string, 
 	if err != nil {
 		return nil, operationDeployApplication.failed(err)
 	}
-	return decoded(&operationDeployApplication, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationDeployApplication, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionDeploy, observeStatus(answer))
+	return answer, err
 }
 
 // Get calls GET /application/{applicationId}: Get application by ID.
@@ -1099,26 +1103,38 @@ func (c *ApplicationsService) GetStatus(ctx context.Context, applicationID strin
 	return decoded(&operationGetApplicationStatus, r.HTTPResponse, r.Body, r.JSON200)
 }
 
-// Wait polls GET /application/{applicationId}/status until the application's state is target and returns that
-// status, at once and then at the growing intervals of the client's WaitPolicy.
+// Wait polls GET /application/{applicationId}/status
+// until the application's state is target, and returns that status; with
+// StateSettled, until any final state (see State.Final), a failure state
+// included, which is then no error.
 //
+//   - A Wait after an action of this Client on the application (Delete,
+//     Deploy, Restart or Stop, within WaitPolicy.Timeout) waits for that
+//     action: its answer stands for the first read, and a final state read
+//     counts only once it cannot be the state from before the action
+//     (package documentation, section Waits). Otherwise the first read is
+//     at once and any state read counts.
 //   - A failure state (see State.Failed) other than target ends the wait
 //     with a *StateError naming the state and its message.
-//   - 404 ends the wait with success, and a nil status, only when target is
-//     StateDeleted; otherwise it is returned as an *APIError.
-//   - A poll answered 429 (or 503) with a time to come back is not
-//     repeated before it; a time past the end of the wait ends it at once
-//     with an error wrapping that *APIError (see WaitPolicy).
+//   - When target is StateDeleted, 404 ends the wait with success and a nil
+//     status, and so do 403 and 400 after a Delete of this Client (then
+//     with StateSettled too), which the API may answer for a deleted
+//     resource. Otherwise they are returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not repeated
+//     before it; a time past the end of the wait ends it at once with an
+//     error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
-//     ErrWaitTimeout, never nil.
+//     ErrWaitTimeout, never nil, which names the states seen.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
+//   - WaitPolicy.OnStatus, when set, is told the states seen.
 func (c *ApplicationsService) Wait(ctx context.Context, applicationID string, target State) (*Status, error) {
-	if _, err := parseID("applicationID", applicationID); err != nil {
+	key, err := parseID("applicationID", applicationID)
+	if err != nil {
 		return nil, err
 	}
-	return c.c.waitStatus(ctx, "application", applicationID, target, func(ctx context.Context) (*Status, error) {
+	return waitStatus(ctx, c.c, resource{"application", applicationID, key}, target, func(ctx context.Context) (*Status, error) {
 		return c.GetStatus(ctx, applicationID)
-	})
+	}, observeStatus)
 }
 
 // List calls GET /environment/{environmentId}/application: List applications.
@@ -1517,7 +1533,9 @@ func (c *ApplicationsService) Restart(ctx context.Context, applicationID string)
 	if err != nil {
 		return nil, operationRestartApplication.failed(err)
 	}
-	return decoded(&operationRestartApplication, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationRestartApplication, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionRestart, observeStatus(answer))
+	return answer, err
 }
 
 // Stop calls POST /application/{applicationId}/stop: Stop application.
@@ -1532,7 +1550,9 @@ func (c *ApplicationsService) Stop(ctx context.Context, applicationID string) (*
 	if err != nil {
 		return nil, operationStopApplication.failed(err)
 	}
-	return decoded(&operationStopApplication, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationStopApplication, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionStop, observeStatus(answer))
+	return answer, err
 }
 
 // Update calls PUT /application/{applicationId}: Edit application.
@@ -1854,7 +1874,9 @@ func (c *ClustersService) Delete(ctx context.Context, organizationID string, clu
 	if err != nil {
 		return operationDeleteCluster.failed(err)
 	}
-	return checked(&operationDeleteCluster, r.HTTPResponse, r.Body)
+	err = checked(&operationDeleteCluster, r.HTTPResponse, r.Body)
+	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionDelete, nil)
+	return err
 }
 
 // Deploy calls POST /organization/{organizationId}/cluster/{clusterId}/deploy: Deploy a cluster.
@@ -1873,7 +1895,9 @@ func (c *ClustersService) Deploy(ctx context.Context, organizationID string, clu
 	if err != nil {
 		return nil, operationDeployCluster.failed(err)
 	}
-	return decoded(&operationDeployCluster, r.HTTPResponse, r.Body, r.JSON201)
+	answer, err := decoded(&operationDeployCluster, r.HTTPResponse, r.Body, r.JSON201)
+	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionDeploy, observeClusterAction(answer))
+	return answer, err
 }
 
 // GetAdvancedSettings calls GET /organization/{organizationId}/cluster/{clusterId}/advancedSettings: Get advanced settings.
@@ -1994,6 +2018,43 @@ func (c *ClustersService) GetStatus(ctx context.Context, organizationID string, 
 	return decoded(&operationGetClusterStatus, r.HTTPResponse, r.Body, r.JSON200)
 }
 
+// Wait polls GET /organization/{organizationId}/cluster/{clusterId}/status
+// until the cluster's state is target, and returns that status; with
+// StateSettled, until any final state (see State.Final), a failure state
+// included, which is then no error.
+//
+//   - A Wait after an action of this Client on the cluster (Delete, Deploy,
+//     Stop or Upgrade, within WaitPolicy.Timeout) waits for that action:
+//     its answer stands for the first read, and a final state read counts
+//     only once it cannot be the state from before the action (package
+//     documentation, section Waits). Otherwise the first read is at once
+//     and any state read counts.
+//   - A failure state (see State.Failed) other than target ends the wait
+//     with a *StateError naming the state and its message.
+//   - When target is StateDeleted, 404 ends the wait with success and a nil
+//     status, and so do 403 and 400 after a Delete of this Client (then
+//     with StateSettled too), which the API may answer for a deleted
+//     resource. Otherwise they are returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not repeated
+//     before it; a time past the end of the wait ends it at once with an
+//     error wrapping that *APIError (see WaitPolicy).
+//   - Running out of WaitPolicy.Timeout gives an error matching
+//     ErrWaitTimeout, never nil, which names the states seen.
+//   - Cancelling ctx returns at once with an error matching ctx.Err().
+//   - WaitPolicy.OnStatus, when set, is told the states seen.
+func (c *ClustersService) Wait(ctx context.Context, organizationID string, clusterID string, target State) (*ClusterStatusResponse, error) {
+	if _, err := parseID("organizationID", organizationID); err != nil {
+		return nil, err
+	}
+	key, err := parseID("clusterID", clusterID)
+	if err != nil {
+		return nil, err
+	}
+	return waitStatus(ctx, c.c, resource{"cluster", clusterID, key}, target, func(ctx context.Context) (*ClusterStatusResponse, error) {
+		return c.GetStatus(ctx, organizationID, clusterID)
+	}, observeClusterStatus)
+}
+
 // List calls GET /organization/{organizationId}/cluster: List organization clusters.
 //
 // operationId: listOrganizationCluster
@@ -2071,7 +2132,9 @@ func (c *ClustersService) Stop(ctx context.Context, organizationID string, clust
 	if err != nil {
 		return nil, operationStopCluster.failed(err)
 	}
-	return decoded(&operationStopCluster, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationStopCluster, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionStop, observeClusterAction(answer))
+	return answer, err
 }
 
 // Update calls PUT /organization/{organizationId}/cluster/{clusterId}: Edit a cluster.
@@ -2153,7 +2216,9 @@ func (c *ClustersService) Upgrade(ctx context.Context, organizationID string, cl
 	if err != nil {
 		return nil, operationUpdateCluster.failed(err)
 	}
-	return decoded(&operationUpdateCluster, r.HTTPResponse, r.Body, r.JSON201)
+	answer, err := decoded(&operationUpdateCluster, r.HTTPResponse, r.Body, r.JSON201)
+	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionDeploy, observeClusterAction(answer))
+	return answer, err
 }
 
 // ContainerCustomDomainsService holds the 5 operations of Client.ContainerCustomDomains.
@@ -2682,7 +2747,9 @@ func (c *ContainersService) Delete(ctx context.Context, containerID string) erro
 	if err != nil {
 		return operationDeleteContainer.failed(err)
 	}
-	return checked(&operationDeleteContainer, r.HTTPResponse, r.Body)
+	err = checked(&operationDeleteContainer, r.HTTPResponse, r.Body)
+	c.c.accepted(r.HTTPResponse, err, containerUUID, actionDelete, nil)
+	return err
 }
 
 // Deploy calls POST /container/{containerId}/deploy: Deploy container.
@@ -2697,7 +2764,9 @@ func (c *ContainersService) Deploy(ctx context.Context, containerID string, body
 	if err != nil {
 		return nil, operationDeployContainer.failed(err)
 	}
-	return decoded(&operationDeployContainer, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationDeployContainer, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, containerUUID, actionDeploy, observeStatus(answer))
+	return answer, err
 }
 
 // Get calls GET /container/{containerId}: Get container by ID.
@@ -2819,26 +2888,38 @@ func (c *ContainersService) GetStatus(ctx context.Context, containerID string) (
 	return decoded(&operationGetContainerStatus, r.HTTPResponse, r.Body, r.JSON200)
 }
 
-// Wait polls GET /container/{containerId}/status until the container's state is target and returns that
-// status, at once and then at the growing intervals of the client's WaitPolicy.
+// Wait polls GET /container/{containerId}/status
+// until the container's state is target, and returns that status; with
+// StateSettled, until any final state (see State.Final), a failure state
+// included, which is then no error.
 //
+//   - A Wait after an action of this Client on the container (Delete,
+//     Deploy, Restart or Stop, within WaitPolicy.Timeout) waits for that
+//     action: its answer stands for the first read, and a final state read
+//     counts only once it cannot be the state from before the action
+//     (package documentation, section Waits). Otherwise the first read is
+//     at once and any state read counts.
 //   - A failure state (see State.Failed) other than target ends the wait
 //     with a *StateError naming the state and its message.
-//   - 404 ends the wait with success, and a nil status, only when target is
-//     StateDeleted; otherwise it is returned as an *APIError.
-//   - A poll answered 429 (or 503) with a time to come back is not
-//     repeated before it; a time past the end of the wait ends it at once
-//     with an error wrapping that *APIError (see WaitPolicy).
+//   - When target is StateDeleted, 404 ends the wait with success and a nil
+//     status, and so do 403 and 400 after a Delete of this Client (then
+//     with StateSettled too), which the API may answer for a deleted
+//     resource. Otherwise they are returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not repeated
+//     before it; a time past the end of the wait ends it at once with an
+//     error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
-//     ErrWaitTimeout, never nil.
+//     ErrWaitTimeout, never nil, which names the states seen.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
+//   - WaitPolicy.OnStatus, when set, is told the states seen.
 func (c *ContainersService) Wait(ctx context.Context, containerID string, target State) (*Status, error) {
-	if _, err := parseID("containerID", containerID); err != nil {
+	key, err := parseID("containerID", containerID)
+	if err != nil {
 		return nil, err
 	}
-	return c.c.waitStatus(ctx, "container", containerID, target, func(ctx context.Context) (*Status, error) {
+	return waitStatus(ctx, c.c, resource{"container", containerID, key}, target, func(ctx context.Context) (*Status, error) {
 		return c.GetStatus(ctx, containerID)
-	})
+	}, observeStatus)
 }
 
 // List calls GET /environment/{environmentId}/container: List containers.
@@ -3015,7 +3096,9 @@ func (c *ContainersService) Restart(ctx context.Context, containerID string) (*S
 	if err != nil {
 		return nil, operationRestartContainer.failed(err)
 	}
-	return decoded(&operationRestartContainer, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationRestartContainer, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, containerUUID, actionRestart, observeStatus(answer))
+	return answer, err
 }
 
 // Stop calls POST /container/{containerId}/stop: Stop container.
@@ -3030,7 +3113,9 @@ func (c *ContainersService) Stop(ctx context.Context, containerID string) (*Stat
 	if err != nil {
 		return nil, operationStopContainer.failed(err)
 	}
-	return decoded(&operationStopContainer, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationStopContainer, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, containerUUID, actionStop, observeStatus(answer))
+	return answer, err
 }
 
 // Update calls PUT /container/{containerId}: Edit container.
@@ -3114,7 +3199,9 @@ func (c *DatabasesService) Delete(ctx context.Context, databaseID string) error 
 	if err != nil {
 		return operationDeleteDatabase.failed(err)
 	}
-	return checked(&operationDeleteDatabase, r.HTTPResponse, r.Body)
+	err = checked(&operationDeleteDatabase, r.HTTPResponse, r.Body)
+	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionDelete, nil)
+	return err
 }
 
 // Deploy calls POST /database/{databaseId}/deploy: Deploy database.
@@ -3129,7 +3216,9 @@ func (c *DatabasesService) Deploy(ctx context.Context, databaseID string) (*Stat
 	if err != nil {
 		return nil, operationDeployDatabase.failed(err)
 	}
-	return decoded(&operationDeployDatabase, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationDeployDatabase, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionDeploy, observeStatus(answer))
+	return answer, err
 }
 
 // Get calls GET /database/{databaseId}: Get database by ID.
@@ -3303,26 +3392,38 @@ func (c *DatabasesService) GetStatus(ctx context.Context, databaseID string) (*S
 	return decoded(&operationGetDatabaseStatus, r.HTTPResponse, r.Body, r.JSON200)
 }
 
-// Wait polls GET /database/{databaseId}/status until the database's state is target and returns that
-// status, at once and then at the growing intervals of the client's WaitPolicy.
+// Wait polls GET /database/{databaseId}/status
+// until the database's state is target, and returns that status; with
+// StateSettled, until any final state (see State.Final), a failure state
+// included, which is then no error.
 //
+//   - A Wait after an action of this Client on the database (Delete,
+//     Deploy, Restart or Stop, within WaitPolicy.Timeout) waits for that
+//     action: its answer stands for the first read, and a final state read
+//     counts only once it cannot be the state from before the action
+//     (package documentation, section Waits). Otherwise the first read is
+//     at once and any state read counts.
 //   - A failure state (see State.Failed) other than target ends the wait
 //     with a *StateError naming the state and its message.
-//   - 404 ends the wait with success, and a nil status, only when target is
-//     StateDeleted; otherwise it is returned as an *APIError.
-//   - A poll answered 429 (or 503) with a time to come back is not
-//     repeated before it; a time past the end of the wait ends it at once
-//     with an error wrapping that *APIError (see WaitPolicy).
+//   - When target is StateDeleted, 404 ends the wait with success and a nil
+//     status, and so do 403 and 400 after a Delete of this Client (then
+//     with StateSettled too), which the API may answer for a deleted
+//     resource. Otherwise they are returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not repeated
+//     before it; a time past the end of the wait ends it at once with an
+//     error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
-//     ErrWaitTimeout, never nil.
+//     ErrWaitTimeout, never nil, which names the states seen.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
+//   - WaitPolicy.OnStatus, when set, is told the states seen.
 func (c *DatabasesService) Wait(ctx context.Context, databaseID string, target State) (*Status, error) {
-	if _, err := parseID("databaseID", databaseID); err != nil {
+	key, err := parseID("databaseID", databaseID)
+	if err != nil {
 		return nil, err
 	}
-	return c.c.waitStatus(ctx, "database", databaseID, target, func(ctx context.Context) (*Status, error) {
+	return waitStatus(ctx, c.c, resource{"database", databaseID, key}, target, func(ctx context.Context) (*Status, error) {
 		return c.GetStatus(ctx, databaseID)
-	})
+	}, observeStatus)
 }
 
 // List calls GET /environment/{environmentId}/database: List environment databases.
@@ -3523,7 +3624,9 @@ func (c *DatabasesService) Restart(ctx context.Context, databaseID string) (*Sta
 	if err != nil {
 		return nil, operationRestartDatabase.failed(err)
 	}
-	return decoded(&operationRestartDatabase, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationRestartDatabase, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionRestart, observeStatus(answer))
+	return answer, err
 }
 
 // Stop calls POST /database/{databaseId}/stop: Stop database.
@@ -3538,7 +3641,9 @@ func (c *DatabasesService) Stop(ctx context.Context, databaseID string) (*Status
 	if err != nil {
 		return nil, operationStopDatabase.failed(err)
 	}
-	return decoded(&operationStopDatabase, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationStopDatabase, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionStop, observeStatus(answer))
+	return answer, err
 }
 
 // Update calls PUT /database/{databaseId}: Edit a database.
@@ -3891,7 +3996,9 @@ func (c *EnvironmentsService) Delete(ctx context.Context, environmentID string) 
 	if err != nil {
 		return operationDeleteEnvironment.failed(err)
 	}
-	return checked(&operationDeleteEnvironment, r.HTTPResponse, r.Body)
+	err = checked(&operationDeleteEnvironment, r.HTTPResponse, r.Body)
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDelete, nil)
+	return err
 }
 
 // Deploy calls POST /environment/{environmentId}/deploy: Deploy environment.
@@ -3906,7 +4013,9 @@ func (c *EnvironmentsService) Deploy(ctx context.Context, environmentID string) 
 	if err != nil {
 		return nil, operationDeployEnvironment.failed(err)
 	}
-	return decoded(&operationDeployEnvironment, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationDeployEnvironment, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDeploy, observeStatus(answer))
+	return answer, err
 }
 
 // DeployAllApplications calls POST /environment/{environmentId}/application/deploy: Deploy applications.
@@ -3923,7 +4032,9 @@ func (c *EnvironmentsService) DeployAllApplications(ctx context.Context, environ
 	if err != nil {
 		return nil, operationDeployAllApplications.failed(err)
 	}
-	return decoded(&operationDeployAllApplications, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationDeployAllApplications, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDeploy, observeStatus(answer))
+	return answer, err
 }
 
 // DeployAllServices calls POST /environment/{environmentId}/container/deploy: Deploy services.
@@ -3940,7 +4051,9 @@ func (c *EnvironmentsService) DeployAllServices(ctx context.Context, environment
 	if err != nil {
 		return nil, operationDeployAllServices.failed(err)
 	}
-	return decoded(&operationDeployAllServices, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationDeployAllServices, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDeploy, observeStatus(answer))
+	return answer, err
 }
 
 // Get calls GET /environment/{environmentId}: Get environment by ID.
@@ -4135,26 +4248,39 @@ func (c *EnvironmentsService) GetStatus(ctx context.Context, environmentID strin
 	return decoded(&operationGetEnvironmentStatus, r.HTTPResponse, r.Body, r.JSON200)
 }
 
-// Wait polls GET /environment/{environmentId}/status until the environment's state is target and returns that
-// status, at once and then at the growing intervals of the client's WaitPolicy.
+// Wait polls GET /environment/{environmentId}/status
+// until the environment's state is target, and returns that status; with
+// StateSettled, until any final state (see State.Final), a failure state
+// included, which is then no error.
 //
+//   - A Wait after an action of this Client on the environment (Delete,
+//     Deploy, DeployAllApplications, DeployAllServices, Restart or Stop,
+//     within WaitPolicy.Timeout) waits for that action: its answer stands
+//     for the first read, and a final state read counts only once it cannot
+//     be the state from before the action (package documentation, section
+//     Waits). Otherwise the first read is at once and any state read
+//     counts.
 //   - A failure state (see State.Failed) other than target ends the wait
 //     with a *StateError naming the state and its message.
-//   - 404 ends the wait with success, and a nil status, only when target is
-//     StateDeleted; otherwise it is returned as an *APIError.
-//   - A poll answered 429 (or 503) with a time to come back is not
-//     repeated before it; a time past the end of the wait ends it at once
-//     with an error wrapping that *APIError (see WaitPolicy).
+//   - When target is StateDeleted, 404 ends the wait with success and a nil
+//     status, and so do 403 and 400 after a Delete of this Client (then
+//     with StateSettled too), which the API may answer for a deleted
+//     resource. Otherwise they are returned as an *APIError.
+//   - A poll answered 429 (or 503) with a time to come back is not repeated
+//     before it; a time past the end of the wait ends it at once with an
+//     error wrapping that *APIError (see WaitPolicy).
 //   - Running out of WaitPolicy.Timeout gives an error matching
-//     ErrWaitTimeout, never nil.
+//     ErrWaitTimeout, never nil, which names the states seen.
 //   - Cancelling ctx returns at once with an error matching ctx.Err().
+//   - WaitPolicy.OnStatus, when set, is told the states seen.
 func (c *EnvironmentsService) Wait(ctx context.Context, environmentID string, target State) (*Status, error) {
-	if _, err := parseID("environmentID", environmentID); err != nil {
+	key, err := parseID("environmentID", environmentID)
+	if err != nil {
 		return nil, err
 	}
-	return c.c.waitStatus(ctx, "environment", environmentID, target, func(ctx context.Context) (*Status, error) {
+	return waitStatus(ctx, c.c, resource{"environment", environmentID, key}, target, func(ctx context.Context) (*Status, error) {
 		return c.GetStatus(ctx, environmentID)
-	})
+	}, observeStatus)
 }
 
 // List calls GET /project/{projectId}/environment: List environments.
@@ -4300,7 +4426,9 @@ func (c *EnvironmentsService) Restart(ctx context.Context, environmentID string,
 	if err != nil {
 		return nil, operationRestartEnvironment.failed(err)
 	}
-	return decoded(&operationRestartEnvironment, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationRestartEnvironment, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionRestart, observeStatus(answer))
+	return answer, err
 }
 
 // Stop calls POST /environment/{environmentId}/stop: Stop environment.
@@ -4315,7 +4443,9 @@ func (c *EnvironmentsService) Stop(ctx context.Context, environmentID string) (*
 	if err != nil {
 		return nil, operationStopEnvironment.failed(err)
 	}
-	return decoded(&operationStopEnvironment, r.HTTPResponse, r.Body, r.JSON202)
+	answer, err := decoded(&operationStopEnvironment, r.HTTPResponse, r.Body, r.JSON202)
+	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionStop, observeStatus(answer))
+	return answer, err
 }
 
 // Update calls PUT /environment/{environmentId}: Edit an environment.

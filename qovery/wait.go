@@ -9,52 +9,25 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/qoverykit/qovery-go/gen"
 )
 
-// State is the deployment state of a service or an environment, as in the
-// "state" field of its status: DEPLOYED, DEPLOYING, DEPLOYMENT_ERROR,
-// STOPPED, ...
-//
-// The API writes states in upper case, but a state is read without regard
-// to case: "deployment_error" is DEPLOYMENT_ERROR to Failed, and the Wait
-// methods match the target, and report it and the state reached in a
-// *StateError, in upper case. The *Status they return is the API's, as
-// written.
-type State string
-
-// States commonly waited for.
-const (
-	StateDeployed  State = "DEPLOYED"
-	StateStopped   State = "STOPPED"
-	StateDeleted   State = "DELETED"
-	StateRestarted State = "RESTARTED"
-)
-
-// Failed reports whether s is a failure state: any state ending in _ERROR
-// (DEPLOYMENT_ERROR, STOP_ERROR, DELETE_ERROR, BUILD_ERROR, ...) and
-// CANCELED, whatever their case.
-func (s State) Failed() bool {
-	u := s.upper()
-	return strings.HasSuffix(string(u), "_ERROR") || u == "CANCELED"
-}
-
-// upper is s as the API writes states, so that states compare by their
-// name alone: new states appear, and a state in another case is no new one.
-func (s State) upper() State { return State(strings.ToUpper(string(s))) }
-
-// WaitPolicy says how the Wait* methods poll. Zero fields take the default
+// WaitPolicy says how the Wait methods poll. Zero fields take the default
 // shown beside them.
 type WaitPolicy struct {
-	// MinInterval is the delay before the second poll (default 3s); it
-	// grows by half at each poll, up to MaxInterval (default 30s). The
-	// first poll is immediate.
+	// MinInterval is the delay before the first status read after an
+	// action's answer (default 5s), which stands for a first read. It
+	// grows by half at each read, up to MaxInterval (default 30s): a
+	// deploy of a minute is seen within seconds of its end, one of five
+	// minutes costs a dozen reads. A wait that follows no action of the
+	// Client reads at once.
 	MinInterval time.Duration
 	MaxInterval time.Duration
 
-	// Timeout bounds the whole wait (default 1h); the context's deadline,
-	// when earlier, applies too.
+	// Timeout bounds the whole wait (default 4h): long enough for a
+	// cluster's creation or a large environment's deployment, as long as
+	// the API's Terraform provider waits. A CI job may raise it (CI
+	// actions allow a day). The context's deadline, when earlier, applies
+	// too.
 	Timeout time.Duration
 
 	// MaxTransientErrors is how many polls in a row may fail with a
@@ -75,11 +48,40 @@ type WaitPolicy struct {
 	// 30s): right after Backups.Create, the list may not show it for a
 	// moment.
 	ListGrace time.Duration
+
+	// StaleGrace is how long after an action a status read may still show
+	// the state from before it (default 30s, and at most half of
+	// Timeout). For a few seconds after it accepts an action, the API can
+	// answer the previous state; the API's Terraform provider re-reads a
+	// final state it did not expect five times, 5 s apart. Past the grace,
+	// a final state is taken as the action's outcome, which is how a wait
+	// ends after an action that changed nothing. See the Wait methods.
+	StaleGrace time.Duration
+
+	// OnStatus, when set, is called with the first state a Wait sees and
+	// with every change (see WaitEvent), so that a CI job can say where a
+	// deployment is. It is called from the waiting goroutine, between two
+	// reads: it delays the wait by the time it takes.
+	OnStatus func(WaitEvent)
+}
+
+// WaitEvent is a state a Wait saw, as WaitPolicy.OnStatus is told it.
+type WaitEvent struct {
+	Kind    string        // "application", "container", "database", "environment" or "cluster"
+	ID      string        // the resource's ID, as given to Wait
+	State   State         // the state seen
+	Message string        // the status message, when the API gives one
+	Elapsed time.Duration // since the Wait started
+	Polls   int           // status reads so far; 0 for the state in an action's answer
+
+	// Unconfirmed: State is final, but may still be the state from before
+	// the action the wait follows, so the wait goes on.
+	Unconfirmed bool
 }
 
 func (p WaitPolicy) withDefaults() WaitPolicy {
 	if p.MinInterval <= 0 {
-		p.MinInterval = 3 * time.Second
+		p.MinInterval = 5 * time.Second
 	}
 	if p.MaxInterval <= 0 {
 		p.MaxInterval = 30 * time.Second
@@ -88,7 +90,7 @@ func (p WaitPolicy) withDefaults() WaitPolicy {
 		p.MaxInterval = p.MinInterval
 	}
 	if p.Timeout <= 0 {
-		p.Timeout = time.Hour
+		p.Timeout = 4 * time.Hour
 	}
 	if p.MaxTransientErrors <= 0 {
 		p.MaxTransientErrors = 5
@@ -96,49 +98,24 @@ func (p WaitPolicy) withDefaults() WaitPolicy {
 	if p.ListGrace <= 0 {
 		p.ListGrace = 30 * time.Second
 	}
+	if p.StaleGrace <= 0 {
+		p.StaleGrace = 30 * time.Second
+	}
+	// A wait with a short timeout (a test's) still ends after an action
+	// that changed nothing.
+	p.StaleGrace = min(p.StaleGrace, p.Timeout/2)
 	return p
 }
 
-// waitStatus implements the generated Wait methods of the services
-// (c.Applications.Wait, c.Databases.Wait, ...); get reads the status.
-func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, get func(context.Context) (*gen.Status, error)) (*gen.Status, error) {
-	if strings.TrimSpace(string(target)) == "" {
-		return nil, &ArgError{Arg: "target", Value: string(target), Reason: "is empty: there is no state to wait for"}
-	}
-	target = target.upper()
-	var last *gen.Status
-	err := c.poll(ctx, kind+" "+id, string(target), func(ctx context.Context) (string, bool, error) {
-		st, err := get(ctx)
-		if err != nil {
-			if target == StateDeleted && IsNotFound(err) {
-				return string(StateDeleted), true, nil
-			}
-			return "", false, err
-		}
-		last = st
-		var state State
-		if st.State != nil {
-			state = State(*st.State).upper()
-		}
-		switch {
-		case state == target:
-			return string(state), true, nil
-		case state.Failed():
-			e := &StateError{Kind: kind, ID: id, Target: target, State: state}
-			if st.Message != nil {
-				e.Message = cleanRedacted(*st.Message, 500, c.auth.redact)
-			}
-			return string(state), false, e
-		}
-		return string(state), false, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if target == StateDeleted && (last == nil || last.State == nil || State(*last.State).upper() != StateDeleted) {
-		return nil, nil
-	}
-	return last, nil
+// pollSpec is what poll needs besides its check: what the errors call the
+// thing and its target, the states seen, which the timeout error lists,
+// and, when an action's answer stood for a first check, the delay left
+// until the second.
+type pollSpec struct {
+	what, target string
+	seen         func() []State
+	answered     bool
+	first        time.Duration
 }
 
 // poll calls check until it reports done or fails, sleeping between calls
@@ -148,25 +125,40 @@ func (c *Client) waitStatus(ctx context.Context, kind, id string, target State, 
 // failed poll whose answer says when to come back (RetryAt) is not repeated
 // before then, and ends the wait at once when that is past its end.
 func (c *Client) poll(ctx context.Context, what, target string, check func(context.Context) (state string, done bool, err error)) error {
+	return c.pollFor(ctx, pollSpec{what: what, target: target}, check)
+}
+
+// pollFor is poll as s says.
+func (c *Client) pollFor(ctx context.Context, s pollSpec, check func(context.Context) (state string, done bool, err error)) error {
 	p := c.wait
 	start := time.Now()
 	wctx, cancel := context.WithTimeoutCause(ctx, p.Timeout, ErrWaitTimeout)
 	defer cancel()
 
-	interval := p.MinInterval
 	state, transient := "", 0
 	var lastErr error
+	ended := func() error {
+		if ctx.Err() != nil {
+			return fmt.Errorf("qovery: waiting for %s to be %s: %w", s.what, s.target, ctx.Err())
+		}
+		return c.timeoutError(s, state, start, lastErr)
+	}
+	interval := p.MinInterval
+	if s.answered {
+		if sleep(wctx, s.first) != nil {
+			return ended()
+		}
+		interval = p.grown(interval)
+	}
 	for {
-		s, done, err := check(wctx)
+		st, done, err := check(wctx)
 		switch {
-		case ctx.Err() != nil:
-			return fmt.Errorf("qovery: waiting for %s to be %s: %w", what, target, ctx.Err())
 		case wctx.Err() != nil:
-			return c.timeoutError(what, target, state, start, lastErr)
+			return ended()
 		case err == nil:
 			transient, lastErr = 0, nil
-			if s != "" {
-				state = s
+			if st != "" {
+				state = st
 			}
 			if done {
 				return nil
@@ -175,26 +167,29 @@ func (c *Client) poll(ctx context.Context, what, target string, check func(conte
 			transient++
 			lastErr = err
 			if transient >= p.MaxTransientErrors {
-				return fmt.Errorf("qovery: waiting for %s to be %s: %d failed polls in a row: %w", what, target, transient, err)
+				return fmt.Errorf("qovery: waiting for %s to be %s: %d failed polls in a row: %w", s.what, s.target, transient, err)
 			}
 		default:
 			return err
 		}
 		delay, ok := nextPoll(wctx, interval, err)
 		if !ok {
-			return fmt.Errorf("qovery: waiting for %s to be %s: the API asks to be called again after the wait ends: %w", what, target, err)
+			return fmt.Errorf("qovery: waiting for %s to be %s: the API asks to be called again after the wait ends: %w", s.what, s.target, err)
 		}
 		if c.logger != nil {
-			c.logger.DebugContext(ctx, "qovery: waiting", "for", what, "target", target, "state", state, "next_poll_in", delay)
+			c.logger.DebugContext(ctx, "qovery: waiting", "for", s.what, "target", s.target, "state", state, "next_poll_in", delay)
 		}
-		if err := sleep(wctx, delay); err != nil {
-			if ctx.Err() != nil {
-				return fmt.Errorf("qovery: waiting for %s to be %s: %w", what, target, ctx.Err())
-			}
-			return c.timeoutError(what, target, state, start, lastErr)
+		if sleep(wctx, delay) != nil {
+			return ended()
 		}
-		interval = min(interval+interval/2, p.MaxInterval)
+		interval = p.grown(interval)
 	}
+}
+
+// grown is the interval after interval: half as long again, up to
+// MaxInterval.
+func (p WaitPolicy) grown(interval time.Duration) time.Duration {
+	return min(interval+interval/2, p.MaxInterval)
 }
 
 // nextPoll is how long to sleep before the next poll: interval, or until
@@ -214,11 +209,20 @@ func nextPoll(wctx context.Context, interval time.Duration, err error) (delay ti
 	return max(interval, time.Until(ae.RetryAt)), true
 }
 
-func (c *Client) timeoutError(what, target, state string, start time.Time, lastErr error) error {
+func (c *Client) timeoutError(s pollSpec, state string, start time.Time, lastErr error) error {
 	if state == "" {
 		state = "unknown"
 	}
-	msg := fmt.Sprintf("qovery: %s still %s after %s, waiting for %s", what, state, time.Since(start).Round(time.Millisecond), target)
+	msg := fmt.Sprintf("qovery: %s still %s after %s, waiting for %s", s.what, state, time.Since(start).Round(time.Millisecond), s.target)
+	if s.seen != nil {
+		if seen := s.seen(); len(seen) > 0 {
+			names := make([]string, len(seen))
+			for i, st := range seen {
+				names[i] = string(st)
+			}
+			msg += " (states seen: " + strings.Join(names, ", ") + ")"
+		}
+	}
 	if lastErr != nil {
 		return fmt.Errorf("%s (last error: %v): %w", msg, lastErr, ErrWaitTimeout)
 	}

@@ -386,3 +386,56 @@ func initialism(w string) string {
 	}
 	return w
 }
+
+// actionOperations are the operations that start a change of a resource's
+// deployment state, by operationId, with the kind of change: the generated
+// method records each one the API accepts in its Client, so that a Wait on
+// the resource that follows waits for that change rather than trusting a
+// status read that may still show the state from before it (package
+// qovery, wait_status.go). The resource is the last ID of the path, and
+// its service must have a Wait; generateServices fails otherwise. An
+// operation that moves no status of its own, or one not listed here, is
+// not recorded, and a Wait after it keeps its plain meaning.
+var actionOperations = map[string]string{
+	"deployApplication":  "deploy",
+	"stopApplication":    "stop",
+	"restartApplication": "restart",
+	"deleteApplication":  "delete",
+
+	"deployContainer":  "deploy",
+	"stopContainer":    "stop",
+	"restartContainer": "restart",
+	"deleteContainer":  "delete",
+
+	"deployDatabase":  "deploy",
+	"stopDatabase":    "stop",
+	"restartDatabase": "restart",
+	"deleteDatabase":  "delete",
+
+	"deployEnvironment":  "deploy",
+	"stopEnvironment":    "stop",
+	"restartEnvironment": "restart",
+	"deleteEnvironment":  "delete",
+	// These deploy the environment's services, which moves the
+	// environment's own status as a deploy of it does.
+	"deployAllApplications": "deploy",
+	"deployAllServices":     "deploy",
+
+	"deployCluster": "deploy",
+	"StopCluster":   "stop",
+	"deleteCluster": "delete",
+	// POST .../update deploys the cluster at a new version.
+	"UpdateCluster": "deploy",
+	// cancelEnvironmentDeployment is left out: it ends a deployment rather
+	// than starting one, and the state before it is in progress, which no
+	// wait takes for an outcome.
+}
+
+// statusObservers name, by the type of a status or of an action's answer,
+// the function of package qovery that reads in it what a wait needs. A
+// GetStatus whose answer has one gets a Wait.
+var statusObservers = map[string]string{
+	"Status":                          "observeStatus",
+	"ClusterStatusResponse":           "observeClusterStatus",
+	"ClusterDeploymentStatusResponse": "observeClusterAction",
+}

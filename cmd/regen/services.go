@@ -158,6 +158,7 @@ type svcMethod struct {
 	itemID    string   // expression of an item's *uuid.UUID, with "v" the *item
 	needsID   bool     // the result's schema requires the resource's id
 	pageSize  string   // expression of the page size, with "l" the list; "0" when none
+	action    string   // the kind of change it starts, from actionOperations; "" for none
 }
 
 // typeExpr renders a gen type expression as package qovery spells it:
@@ -257,6 +258,9 @@ func generateServices(s *spec, genSrc []byte, taken map[string]bool) (map[string
 	if err != nil {
 		return nil, err
 	}
+	if err := checkActions(methods, generated); err != nil {
+		return nil, err
+	}
 	svc, err := emitServices(generated, handwritten)
 	if err != nil {
 		return nil, err
@@ -302,6 +306,7 @@ func describeMethods(g *genAPI, namer *typeNamer, ops []operation) ([]*svcMethod
 	}
 	for _, m := range methods {
 		m.serviceMethod = mapping[m.op.ID]
+		m.action = actionOperations[m.op.ID]
 	}
 	return methods, nil
 }
@@ -611,7 +616,7 @@ func emitService(b *bytes.Buffer, name string, ms []*svcMethod, byHand int) {
 			emitIter(b, m)
 		}
 		if m.waitable() {
-			emitWait(b, m)
+			emitWait(b, m, actionMethods(ms))
 		}
 	}
 }
@@ -746,6 +751,8 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 		} else {
 			b.WriteString("\treturn l.Results, nil\n")
 		}
+	case m.action != "":
+		emitRecordedAnswer(b, m, call)
 	case m.needsID:
 		fmt.Fprintf(b, "\tv, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.goName, m.field)
 		fmt.Fprintf(b, "\treturn identified(&operation%s, r.HTTPResponse, v, v.Id)\n", m.goName)
@@ -755,35 +762,6 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 		fmt.Fprintf(b, "\treturn checked(&operation%s, r.HTTPResponse, r.Body)\n", m.goName)
 	}
 	b.WriteString("}\n")
-}
-
-// waitable reports whether m reads the deployment status of one service or
-// environment, which the waiter of package qovery polls: a GetStatus whose
-// answer is Status, the type waitStatus reads.
-func (m *svcMethod) waitable() bool {
-	return m.Method == "GetStatus" && m.result == "Status" && len(m.args) == 1 && m.args[0].uuid
-}
-
-// emitWait writes Wait, which polls the GetStatus of m.
-func emitWait(b *bytes.Buffer, m *svcMethod) {
-	id := m.args[0].name
-	kind := strings.ToLower(singular(m.Service))
-	fmt.Fprintf(b, "\n// Wait polls %s %s until the %s's state is target and returns that\n", m.op.Method, m.op.Path, kind)
-	b.WriteString("// status, at once and then at the growing intervals of the client's WaitPolicy.\n//\n")
-	b.WriteString("//   - A failure state (see State.Failed) other than target ends the wait\n")
-	b.WriteString("//     with a *StateError naming the state and its message.\n")
-	b.WriteString("//   - 404 ends the wait with success, and a nil status, only when target is\n")
-	b.WriteString("//     StateDeleted; otherwise it is returned as an *APIError.\n")
-	b.WriteString("//   - A poll answered 429 (or 503) with a time to come back is not\n")
-	b.WriteString("//     repeated before it; a time past the end of the wait ends it at once\n")
-	b.WriteString("//     with an error wrapping that *APIError (see WaitPolicy).\n")
-	b.WriteString("//   - Running out of WaitPolicy.Timeout gives an error matching\n")
-	b.WriteString("//     ErrWaitTimeout, never nil.\n")
-	b.WriteString("//   - Cancelling ctx returns at once with an error matching ctx.Err().\n")
-	fmt.Fprintf(b, "func (c *%sService) Wait(ctx context.Context, %s string, target State) (*Status, error) {\n", m.Service, id)
-	fmt.Fprintf(b, "\tif _, err := parseID(%q, %s); err != nil {\n\t\treturn nil, err\n\t}\n", id, id)
-	fmt.Fprintf(b, "\treturn c.c.waitStatus(ctx, %q, %s, target, func(ctx context.Context) (*Status, error) {\n", kind, id)
-	fmt.Fprintf(b, "\t\treturn c.%s(ctx, %s)\n\t})\n}\n", m.Method, id)
 }
 
 // listName is the expression naming the list an Iter method walks, for its
