@@ -1,0 +1,108 @@
+package qovery_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/qoverykit/qovery-go/qovery"
+	"github.com/qoverykit/qovery-go/qovery/qoverytest"
+)
+
+// These tests run the jobs users write against the fake with the live
+// API's behaviours turned on, one at a time: what passes here passes where
+// the API lags, answers 403 for what is gone, or refuses a busy
+// environment.
+
+// liveClient is a client of srv that polls every millisecond.
+func liveClient(srv *qoverytest.Server) *qovery.Client {
+	return srv.Client(qovery.WithWaitPolicy(qovery.WaitPolicy{
+		MinInterval: time.Millisecond, MaxInterval: 2 * time.Millisecond, Timeout: 10 * time.Second,
+	}))
+}
+
+// Right after an action, the status still reads the state from before it:
+// deploy, then wait, returns only once the deploy is done.
+func TestLiveDeployThenWaitOutlastsAStaleStatus(t *testing.T) {
+	for _, kind := range []string{"application", "container", "database", "environment"} {
+		t.Run(kind, func(t *testing.T) {
+			srv := qoverytest.NewServer(t, qoverytest.WithStaleStatus(2))
+			c, ctx := liveClient(srv), context.Background()
+			id, deploy, wait := serviceOf(c, srv.World, kind)
+			if err := deploy(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := wait(ctx, id, qovery.StateDeployed); err != nil {
+				t.Fatalf("Wait: %v", err)
+			}
+			if real, _ := srv.State(id); real != "DEPLOYED" {
+				t.Errorf("Wait returned while the %s was still %s: it took the stale status for the end of the deploy", kind, real)
+			}
+		})
+	}
+}
+
+// Stop, then wait, on a service that was stopped already: the stale
+// STOPPED before the stop is not its end either.
+func TestLiveStopThenWaitOutlastsAStaleStatus(t *testing.T) {
+	srv := qoverytest.NewServer(t, qoverytest.WithStaleStatus(2))
+	c, ctx := liveClient(srv), context.Background()
+	app := srv.World.ApplicationID
+	srv.SetState(app, "STOPPED")
+	if _, err := c.Applications.Stop(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Applications.Wait(ctx, app, qovery.StateStopped); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if real, _ := srv.State(app); real != "STOPPED" {
+		t.Errorf("Wait returned while the application was still %s", real)
+	}
+}
+
+// A deleted resource answers 403 on its status: after a delete by this
+// client, that is the deletion the wait is for.
+func TestLiveDeleteThenWaitTakes403AsDeleted(t *testing.T) {
+	for _, code := range []int{403, 400} {
+		// Steps 0: the first read after the delete finds it gone, with no
+		// DELETED read first.
+		srv := qoverytest.NewServer(t, qoverytest.WithDeletedStatus(code), qoverytest.WithSteps(0))
+		c, ctx := liveClient(srv), context.Background()
+		app := srv.World.ApplicationID
+		if err := c.Applications.Delete(ctx, app); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Applications.Wait(ctx, app, qovery.StateDeleted); err != nil {
+			t.Errorf("%d: Wait for the deletion: %v", code, err)
+		}
+		if srv.Exists(app) {
+			t.Errorf("%d: the application still exists", code)
+		}
+	}
+}
+
+// serviceOf returns the ID of the world's object of kind, with its deploy
+// and its wait.
+func serviceOf(c *qovery.Client, w qoverytest.World, kind string) (id string, deploy func(context.Context, string) error, wait func(context.Context, string, qovery.State) (*qovery.Status, error)) {
+	switch kind {
+	case "application":
+		return w.ApplicationID, func(ctx context.Context, id string) error {
+			_, err := c.Applications.Deploy(ctx, id, qovery.DeployApplicationRequest{})
+			return err
+		}, c.Applications.Wait
+	case "container":
+		return w.ContainerID, func(ctx context.Context, id string) error {
+			_, err := c.Containers.Deploy(ctx, id, qovery.DeployContainerRequest{})
+			return err
+		}, c.Containers.Wait
+	case "database":
+		return w.DatabaseID, func(ctx context.Context, id string) error {
+			_, err := c.Databases.Deploy(ctx, id)
+			return err
+		}, c.Databases.Wait
+	}
+	return w.EnvironmentID, func(ctx context.Context, id string) error {
+		_, err := c.Environments.Deploy(ctx, id)
+		return err
+	}, c.Environments.Wait
+}
