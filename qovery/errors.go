@@ -69,6 +69,11 @@ type APIError struct {
 	// being slept.
 	RetryAt time.Time
 
+	// earlierEffect: an attempt before the one answered may have been
+	// processed, so the answer may describe what that attempt did (a 409
+	// for the deployment it started, say).
+	earlierEffect bool
+
 	// bodyCut: Body was cut at maxErrorBody here, from an answer that did
 	// not come through a Client's transport (which cuts and scrubs its own),
 	// so it may end in the first part of a token.
@@ -179,6 +184,7 @@ func newAPIError(resp *http.Response, body []byte, x *exchange) *APIError {
 	redact := func(s string) string { return s }
 	if x != nil {
 		e.Attempts = max(x.attempts, 1)
+		e.earlierEffect = x.earlierEffect
 		if x.auth != nil {
 			redact = x.auth.redact
 		}

@@ -115,9 +115,10 @@ func ExampleBackupsService_ListIter() {
 }
 
 // Add an environment variable to an application, deploy it at a commit and
-// wait until it runs.
+// wait until it runs. The fake lags as the live API does, answering the
+// state from before the deploy for two reads: the wait is for the deploy.
 func ExampleApplicationsService_Deploy() {
-	srv, err := qoverytest.Start() // a fake Qovery API; qovery.NewFromEnv() for the real one
+	srv, err := qoverytest.Start(qoverytest.WithLiveBehaviours()) // a fake Qovery API; qovery.NewFromEnv() for the real one
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -141,8 +142,13 @@ func ExampleApplicationsService_Deploy() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(*status.State)
-	// Output: DEPLOYED
+	app, err := c.Applications.Get(ctx, appID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(*status.State, *app.GitRepository.DeployedCommitId == commit)
+	// Output: DEPLOYED true
 }
 
 // Change an application's settings and read them back.

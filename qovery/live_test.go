@@ -2,6 +2,7 @@ package qovery_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -105,4 +106,56 @@ func serviceOf(c *qovery.Client, w qoverytest.World, kind string) (id string, de
 		_, err := c.Environments.Deploy(ctx, id)
 		return err
 	}, c.Environments.Wait
+}
+
+// An action on a busy environment is refused with 409; WhenIdle waits for
+// the environment to settle and acts then.
+func TestLiveActionOnABusyEnvironmentWaitsForIt(t *testing.T) {
+	srv := qoverytest.NewServer(t, qoverytest.WithBusyConflict(), qoverytest.WithSteps(3))
+	c, ctx := liveClient(srv), context.Background()
+	env, app := srv.World.EnvironmentID, srv.World.ApplicationID
+	if _, err := c.Environments.Deploy(ctx, env); err != nil {
+		t.Fatal(err)
+	}
+	deploy := func(ctx context.Context) error {
+		_, err := c.Applications.Deploy(ctx, app, qovery.DeployApplicationRequest{})
+		return err
+	}
+	if err := deploy(ctx); !qovery.IsConflict(err) {
+		t.Fatalf("a deploy while the environment deploys: err = %v, want a 409", err)
+	}
+	if err := c.Environments.WhenIdle(ctx, env, deploy); err != nil {
+		t.Fatalf("WhenIdle: %v", err)
+	}
+	if _, err := c.Applications.Wait(ctx, app, qovery.StateDeployed); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Calls("deployApplication"); n != 3 {
+		t.Errorf("deployApplication received %d requests, want 3: refused, refused, then accepted", n)
+	}
+}
+
+// New states appear, and failure states other than the ones we know: a
+// wait goes through the first and stops on the second.
+func TestLiveNewStatesAreWaitedThroughAndNewFailuresStop(t *testing.T) {
+	srv := qoverytest.NewServer(t, qoverytest.WithNewState("WARMING_UP"))
+	c, ctx := liveClient(srv), context.Background()
+	app := srv.World.ApplicationID
+	if _, err := c.Applications.Deploy(ctx, app, qovery.DeployApplicationRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Applications.Wait(ctx, app, qovery.StateSettled)
+	if err != nil || qovery.State(*st.State) != qovery.StateDeployed {
+		t.Fatalf("Wait(StateSettled) through a new state = %v, %v", st, err)
+	}
+
+	srv.FailNextActionIn(app, "BUILD_ERROR", "no Dockerfile")
+	if _, err := c.Applications.Deploy(ctx, app, qovery.DeployApplicationRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Applications.Wait(ctx, app, qovery.StateDeployed)
+	var se *qovery.StateError
+	if !errors.As(err, &se) || se.State != "BUILD_ERROR" || se.Message != "no Dockerfile" {
+		t.Errorf("Wait after a deploy failing in BUILD_ERROR: err = %v", err)
+	}
 }
