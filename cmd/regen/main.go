@@ -12,6 +12,10 @@
 //	go run ./cmd/regen          # regenerate gen/ (also: make regen, go generate ./...)
 //	go run ./cmd/regen -check   # exit 1 if gen/ is not what the spec generates
 //
+// The flags -spec, -out, -package and -services-dir run it on another spec
+// (a vendor's, split over several files or not) into another layout; the
+// defaults are this repository's.
+//
 // Exit status: 0 on success, 1 when the spec has problems or gen/ is out of
 // date, 2 when regen itself cannot run (missing file, bad flag).
 package main
@@ -41,7 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o == nil {
 		return code
 	}
-	res, err := regenerate(ctx, o.root, o.spec, o.config)
+	res, err := regenerateWith(ctx, o)
 	if err != nil {
 		fmt.Fprintln(stderr, "regen:", err)
 		return 2
@@ -62,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // options are regen's flags, with the defaults filled in.
 type options struct {
 	root, spec, config string
+	out, pkg           string // override the configuration's output: and package:
+	servicesDir        string // the service layer's package directory
 	check, quiet       bool
 }
 
@@ -74,10 +80,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.StringVar(&o.root, "root", "", "module root (default: the nearest directory upwards with a go.mod)")
 	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec (default: api/openapi.yaml under the module root)")
 	fs.StringVar(&o.config, "config", "", "oapi-codegen configuration (default: gen/oapi-codegen.yaml under the module root)")
+	fs.StringVar(&o.out, "out", "", "generated client file (default: output: of the configuration, relative to the module root)")
+	fs.StringVar(&o.pkg, "package", "", "package name of the generated client (default: package: of the configuration)")
+	fs.StringVar(&o.servicesDir, "services-dir", "", "directory of the service layer's package (default: qovery under the module root)")
 	fs.BoolVar(&o.check, "check", false, "write nothing; exit 1 and name the files in gen/ that differ from what the spec generates")
 	fs.BoolVar(&o.quiet, "q", false, "print nothing on success")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: regen [-check] [-q] [-root dir] [-spec file] [-config file]")
+		fmt.Fprintln(stderr, "usage: regen [-check] [-q] [-root dir] [-spec file] [-config file] [-out file] [-package name] [-services-dir dir]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -100,13 +109,22 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 			return nil, 2
 		}
 	}
+	o.fillDefaults()
+	return o, 0
+}
+
+// fillDefaults puts this repository's layout under root where a flag left
+// a path unset.
+func (o *options) fillDefaults() {
 	if o.spec == "" {
 		o.spec = filepath.Join(o.root, "api", "openapi.yaml")
 	}
 	if o.config == "" {
 		o.config = filepath.Join(o.root, "gen", "oapi-codegen.yaml")
 	}
-	return o, 0
+	if o.servicesDir == "" {
+		o.servicesDir = filepath.Join(o.root, "qovery")
+	}
 }
 
 // checkFiles is -check: it names every generated file that differs from
@@ -180,14 +198,23 @@ func (r *result) Timing() string {
 	return fmt.Sprintf("%s: %s", total.Round(time.Millisecond), strings.Join(parts, ", "))
 }
 
-// regenerate validates the spec and, when it has no problems, generates the
-// files of gen/ in memory. The error is for regen's own failures (an
-// unreadable file, a bad configuration); what is wrong with the spec comes
-// back in result.Problems.
+// regenerate is regenerateWith in this repository's layout under root, with
+// the spec and the configuration given.
 func regenerate(ctx context.Context, root, specPath, configPath string) (*result, error) {
-	res := &result{SpecName: relName(root, specPath)}
+	o := &options{root: root, spec: specPath, config: configPath}
+	o.fillDefaults()
+	return regenerateWith(ctx, o)
+}
+
+// regenerateWith validates the spec and, when it has no problems, generates
+// the files of gen/ and of the service layer in memory. The error is for
+// regen's own failures (an unreadable file, a bad configuration); what is
+// wrong with the spec comes back in result.Problems.
+func regenerateWith(ctx context.Context, o *options) (*result, error) {
+	root := o.root
+	res := &result{SpecName: relName(root, o.spec)}
 	watch := startStopwatch(res)
-	in, err := readInputs(root, specPath, configPath)
+	in, err := readInputs(o)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +228,7 @@ func regenerate(ctx context.Context, root, specPath, configPath string) (*result
 	}
 	watch.lap("generate+gofmt")
 	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(in.cfg.Output)): code}
-	if err := addServices(res, root, s, code); err != nil {
+	if err := addServices(res, o, in.cfg, s, code); err != nil {
 		return nil, err
 	}
 	watch.lap("services")
@@ -239,21 +266,35 @@ type inputs struct {
 
 // readInputs reads the inputs of a regeneration, failing on the first one
 // that cannot be read: without any of them there is nothing to check or
-// generate.
-func readInputs(root, specPath, configPath string) (*inputs, error) {
-	cfg, err := loadConfig(configPath)
+// generate. The flags -out and -package override the configuration.
+func readInputs(o *options) (*inputs, error) {
+	cfg, err := loadConfig(o.config)
 	if err != nil {
 		return nil, err
 	}
-	version, err := toolVersion(root)
+	if o.out != "" {
+		cfg.Output = relName(o.root, absUnder(o.root, o.out))
+	}
+	if o.pkg != "" {
+		cfg.PackageName = o.pkg
+	}
+	version, err := toolVersion(o.root)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(specPath)
+	raw, err := os.ReadFile(o.spec)
 	if err != nil {
 		return nil, err
 	}
 	return &inputs{cfg: cfg, version: version, raw: raw}, nil
+}
+
+// absUnder is path, taken relative to root when it is not absolute.
+func absUnder(root, path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(root, path)
 }
 
 // checkSpec parses, lints and validates the spec raw, putting into res every
@@ -292,12 +333,12 @@ func checkSpec(ctx context.Context, raw []byte, res *result, watch *stopwatch) (
 	return s, doc
 }
 
-// addServices generates the service layer of package qovery from s and
-// code, the generated client, and adds its files to res. It reads the
-// handwritten files of package qovery under root first, since the
-// generated names must keep clear of the names declared there.
-func addServices(res *result, root string, s *spec, code []byte) error {
-	taken, err := handwrittenNames(filepath.Join(root, "qovery"))
+// addServices generates the service layer from s and code, the generated
+// client, and adds its files to res. It reads the handwritten files of the
+// service layer's package first, since the generated names must keep clear
+// of the names declared there.
+func addServices(res *result, o *options, cfg config, s *spec, code []byte) error {
+	taken, err := handwrittenNames(o.servicesDir)
 	if err != nil {
 		return err
 	}
@@ -305,7 +346,11 @@ func addServices(res *result, root string, s *spec, code []byte) error {
 	if err != nil {
 		return fmt.Errorf("generating the services from %s: %w", res.SpecName, err)
 	}
-	for name, src := range services {
+	l, err := newLayout(o, cfg, res.SpecName)
+	if err != nil {
+		return err
+	}
+	for name, src := range l.relocate(services) {
 		res.Files[name] = src
 	}
 	return nil

@@ -170,6 +170,9 @@ type typeNamer struct {
 func (n *typeNamer) expr(e ast.Expr) string {
 	switch t := e.(type) {
 	case *ast.Ident:
+		if n.g.aliasesUUID(t.Name) {
+			return "uuid.UUID"
+		}
 		if n.g.types[t.Name] != nil {
 			name := n.g.resolveAlias(t.Name)
 			if n.aliased[name] {
