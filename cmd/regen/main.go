@@ -52,6 +52,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if len(res.Problems) > 0 {
 		fmt.Fprintf(stderr, "regen: %s has %d problem(s); nothing was generated:\n", res.SpecName, len(res.Problems))
+		if res.Bundled > 0 {
+			fmt.Fprintf(stderr, "  (joined from %d files: the lines are those of the joined spec, the operations and components are the spec's)\n", res.Bundled)
+		}
 		for _, p := range res.Problems {
 			fmt.Fprintln(stderr, "  "+p.Format(res.SpecName))
 		}
@@ -179,6 +182,7 @@ type result struct {
 	Files      map[string][]byte // generated files by slash path relative to the module root
 	Operations int
 	Schemas    int // component schemas in the spec
+	Bundled    int // files the spec was joined from; 0 for a spec in one file
 	Phases     []phase
 }
 
@@ -217,6 +221,15 @@ func regenerateWith(ctx context.Context, o *options) (*result, error) {
 	in, err := readInputs(o)
 	if err != nil {
 		return nil, err
+	}
+	joined, problems := bundle(ctx, o.spec, in.raw)
+	if len(problems) > 0 {
+		res.Problems = problems
+		return res, nil
+	}
+	if joined != nil {
+		in.raw, res.Bundled = joined.raw, len(joined.files)
+		watch.lap("bundle")
 	}
 	s, doc := checkSpec(ctx, in.raw, res, watch)
 	if doc == nil {
@@ -309,11 +322,18 @@ func checkSpec(ctx context.Context, raw []byte, res *result, watch *stopwatch) (
 		return nil, nil
 	}
 	res.Operations = len(s.ops)
-	var brokenRefs bool
-	res.Problems, brokenRefs = s.lint()
+	normalized := s.normalize()
+	src, err := s.source(raw)
+	if err != nil {
+		res.Problems = append(normalized, Problem{Msg: err.Error()})
+		return nil, nil
+	}
+	lint, brokenRefs := s.lint()
+	res.Problems = append(normalized, lint...)
+	brokenRefs = brokenRefs || len(normalized) > 0
 	watch.lap("lint")
 
-	doc, err := loadDoc(raw)
+	doc, err := loadDoc(src)
 	if err != nil {
 		// A bad $ref stops the loader; those are listed already, all of them.
 		if !brokenRefs {

@@ -167,13 +167,29 @@ func TestOverridesAreNeeded(t *testing.T) {
 	}
 }
 
-func TestMapOperationsRejectsTwoOperationsWithOneMethod(t *testing.T) {
-	_, err := mapOperations([]routeInfo{
+// Two operations the rule names alike each take the words of their
+// operationId; when even those are one name, regen says so.
+func TestMapOperationsSettlesTwoOperationsWithOneMethod(t *testing.T) {
+	got, err := mapOperations([]routeInfo{
 		{ID: "getThing", Method: "GET", Path: "/application/{applicationId}"},
 		{ID: "readThing", Method: "GET", Path: "/application/{applicationId}"},
+		{ID: "listEnvironmentLog", Method: "GET", Path: "/environment/{environmentId}/log", ListAnswer: true},
+		{ID: "listEnvironmentLogs", Method: "GET", Path: "/environment/{environmentId}/logs", ListAnswer: true},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]serviceMethod{
+		"getThing":            {"Applications", "GetThing"},
+		"readThing":           {"Applications", "ReadThing"},
+		"listEnvironmentLog":  {"Environments", "ListLog"},
+		"listEnvironmentLogs": {"Environments", "ListLogs"},
+	}, got)
+
+	_, err = mapOperations([]routeInfo{
+		{ID: "getApplication", Method: "GET", Path: "/application/{applicationId}"},
+		{ID: "get", Method: "GET", Path: "/application/{applicationId}"},
 	})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "getThing and readThing both become Applications.Get")
+	assert.Contains(t, err.Error(), "get becomes Applications.Get, like another operation, and no other name is free")
 }
 
 func TestRule(t *testing.T) {
