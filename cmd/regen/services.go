@@ -139,6 +139,7 @@ type svcArg struct {
 	genName string // as gen's method names it
 	typ     string // Go type in package qovery
 	uuid    bool   // a path ID taken as a string and checked
+	literal string // what the call passes for it, when it is no argument of the method
 }
 
 // svcMethod is one method of a service.
@@ -158,6 +159,8 @@ type svcMethod struct {
 	itemID    string   // expression of an item's *uuid.UUID, with "v" the *item
 	needsID   bool     // the result's schema requires the resource's id
 	pageSize  string   // expression of the page size, with "l" the list; "0" when none
+	rawBody   string   // media type of a body taken as an io.Reader; "" when typed or none
+	rawAnswer bool     // answers bytes that are not JSON, which the method returns
 }
 
 // typeExpr renders a gen type expression as package qovery spells it:
@@ -375,15 +378,21 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 	if _, v := lookup(op.Node, "summary"); v != nil {
 		m.summary = strings.TrimSpace(v.Value)
 	}
-	ft := g.methods[m.goName+"WithResponse"]
+	ft := g.methods[m.genMethod()]
 	if ft == nil {
-		return nil, fmt.Errorf("%s: the generated client has no method %sWithResponse", op, m.goName)
+		m.rawBody = rawBodyType(op)
+		ft = g.methods[m.genMethod()]
+	}
+	if ft == nil {
+		return nil, fmt.Errorf("%s: the generated client has no method %s", op, m.genMethod())
 	}
 	describeArgs(g, namer, m, ft)
+	m.passRawBody()
 	m.paged = takesStartID(g, m.args)
 	if err := describeAnswer(g, namer, m); err != nil {
 		return nil, err
 	}
+	m.rawAnswer = m.result == "" && answersBytes(op)
 	if m.paged && (m.item == "" || m.itemID == "") {
 		return nil, fmt.Errorf("%s takes startId, but its items have no id to page from", op)
 	}
@@ -638,6 +647,7 @@ func withImports(code []byte) []byte {
 	b.WriteString("package qovery\n\nimport (\n")
 	for _, imp := range []struct{ use, path string }{
 		{"context.", `"context"`},
+		{"io.Reader", `"io"`},
 		{"iter.", `"iter"`},
 		{"", ""},
 		{"uuid.", `"github.com/google/uuid"`},
@@ -670,6 +680,8 @@ func (m *svcMethod) returns() (sig, fail string) {
 		return "([]" + m.item + ", error)", "nil, "
 	case m.result != "":
 		return "(*" + m.result + ", error)", "nil, "
+	case m.rawAnswer:
+		return "([]byte, error)", "nil, "
 	}
 	return "error", ""
 }
@@ -721,9 +733,13 @@ func (m *svcMethod) callExpr(call map[string]string, params string) string {
 			args = append(args, params)
 			continue
 		}
+		if a.literal != "" {
+			args = append(args, a.literal)
+			continue
+		}
 		args = append(args, call[a.genName])
 	}
-	return "c.c.api." + m.goName + "WithResponse(" + strings.Join(args, ", ") + ")"
+	return "c.c.api." + m.genMethod() + "(" + strings.Join(args, ", ") + ")"
 }
 
 func emitMethod(b *bytes.Buffer, m *svcMethod) {
@@ -732,6 +748,7 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	if m.paged {
 		more = append(more, "It returns one page; "+m.Method+"Iter walks them all.")
 	}
+	more = append(more, m.rawBodyDoc()...)
 	if m.op.Method == "DELETE" && m.result == "" {
 		more = append(more, "A 404 to a retry, after an attempt that may have deleted it, is success:",
 			"see RetryPolicy.")
@@ -754,6 +771,8 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 		fmt.Fprintf(b, "\treturn identified(&operation%s, r.HTTPResponse, v, v.Id)\n", m.goName)
 	case m.result != "":
 		fmt.Fprintf(b, "\treturn decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n", m.goName, m.field)
+	case m.rawAnswer:
+		fmt.Fprintf(b, "\tif err := checked(&operation%s, r.HTTPResponse, r.Body); err != nil {\n\t\treturn nil, err\n\t}\n\treturn r.Body, nil\n", m.goName)
 	default:
 		fmt.Fprintf(b, "\treturn checked(&operation%s, r.HTTPResponse, r.Body)\n", m.goName)
 	}
