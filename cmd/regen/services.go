@@ -161,6 +161,7 @@ type svcMethod struct {
 	pageSize  string   // expression of the page size, with "l" the list; "0" when none
 	rawBody   string   // media type of a body taken as an io.Reader; "" when typed or none
 	rawAnswer bool     // answers bytes that are not JSON, which the method returns
+	paging    *paging  // how a list paged otherwise than by startId is walked
 }
 
 // typeExpr renders a gen type expression as package qovery spells it:
@@ -396,6 +397,7 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 	if m.paged && (m.item == "" || m.itemID == "") {
 		return nil, fmt.Errorf("%s takes startId, but its items have no id to page from", op)
 	}
+	describePaging(g, namer, m)
 	return m, nil
 }
 
@@ -620,7 +622,7 @@ func emitService(b *bytes.Buffer, name string, ms []*svcMethod, byHand int) {
 	for _, m := range ms {
 		emitMethod(b, m)
 		if m.paged {
-			emitIter(b, m)
+			emitPager(b, m)
 		}
 		if m.waitable() {
 			emitWait(b, m)
