@@ -63,4 +63,3 @@ func TestListTokenPagesStopsOnATokenGivenTwice(t *testing.T) {
 		})
 	}
 }
-
