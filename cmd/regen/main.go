@@ -27,6 +27,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -235,15 +236,24 @@ func regenerateWith(ctx context.Context, o *options) (*result, error) {
 	if doc == nil {
 		return res, nil
 	}
+	if len(res.Problems) > 0 {
+		later, err := laterProblems(o, in, s, doc, res.SpecName)
+		res.Problems = sortProblems(append(res.Problems, later...))
+		return res, err
+	}
 	code, err := generate(doc, in.cfg, in.version)
 	if err != nil {
-		return nil, fmt.Errorf("generating from %s: %w", res.SpecName, err)
+		res.Problems = generationProblems(err)
+		return res, nil
 	}
 	watch.lap("generate+gofmt")
-	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(in.cfg.Output)): code}
-	if err := addServices(res, o, in.cfg, s, code); err != nil {
-		return nil, err
+	services, problems, err := serviceFiles(o, in.cfg, s, code, res.SpecName)
+	if err != nil || len(problems) > 0 {
+		res.Problems = problems
+		return res, err
 	}
+	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(in.cfg.Output)): code}
+	maps.Copy(res.Files, services)
 	watch.lap("services")
 	return res, nil
 }
@@ -310,11 +320,11 @@ func absUnder(root, path string) string {
 	return filepath.Join(root, path)
 }
 
-// checkSpec parses, lints and validates the spec raw, putting into res every
-// problem found (sorted), the number of operations and, once the spec is
-// sound, the number of schemas. It returns the parsed spec and the loaded
-// document to generate from, or a nil document when there is nothing to
-// generate: the spec cannot be parsed or loaded, or it has problems.
+// checkSpec normalises, lints and validates the spec raw, putting into res
+// every problem found (sorted), the number of operations and of schemas.
+// It returns the parsed spec and the loaded document, even when it has
+// problems (so that the later stages can look for theirs), or a nil
+// document when the spec cannot be parsed or loaded.
 func checkSpec(ctx context.Context, raw []byte, res *result, watch *stopwatch) (*spec, *openapi3.T) {
 	s, problems := parseSpec(raw)
 	if s == nil {
@@ -344,36 +354,31 @@ func checkSpec(ctx context.Context, raw []byte, res *result, watch *stopwatch) (
 	}
 	res.Problems = sortProblems(append(res.Problems, s.validate(ctx, doc)...))
 	watch.lap("load+validate")
-	if len(res.Problems) > 0 {
-		return nil, nil
-	}
 	if doc.Components != nil {
 		res.Schemas = len(doc.Components.Schemas)
 	}
 	return s, doc
 }
 
-// addServices generates the service layer from s and code, the generated
-// client, and adds its files to res. It reads the handwritten files of the
-// service layer's package first, since the generated names must keep clear
-// of the names declared there.
-func addServices(res *result, o *options, cfg config, s *spec, code []byte) error {
+// serviceFiles generates the service layer from s and code, the generated
+// client. It reads the handwritten files of the service layer's package
+// first, since the generated names must keep clear of the names declared
+// there. What the spec makes impossible comes back as problems, one per
+// operation; the error is regen's own failure.
+func serviceFiles(o *options, cfg config, s *spec, code []byte, specName string) (map[string][]byte, []Problem, error) {
 	taken, err := handwrittenNames(o.servicesDir)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	services, err := generateServices(s, code, taken)
 	if err != nil {
-		return fmt.Errorf("generating the services from %s: %w", res.SpecName, err)
+		return nil, s.serviceProblems(err), nil
 	}
-	l, err := newLayout(o, cfg, res.SpecName)
+	l, err := newLayout(o, cfg, specName)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	for name, src := range l.relocate(services) {
-		res.Files[name] = src
-	}
-	return nil
+	return l.relocate(services), nil, nil
 }
 
 // compare returns one message per generated file whose committed copy under

@@ -294,18 +294,20 @@ func aliasedTypes(g *genAPI, taken map[string]bool) map[string]bool {
 // mapOperations, which need to know which operations answer with a list.
 func describeMethods(g *genAPI, namer *typeNamer, ops []operation) ([]*svcMethod, error) {
 	var methods []*svcMethod
+	var errs []error
 	routes := make([]routeInfo, 0, len(ops))
 	for _, op := range ops {
 		m, err := describeMethod(g, namer, op)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		methods = append(methods, m)
 		routes = append(routes, routeInfo{ID: op.ID, Method: op.Method, Path: op.Path, ListAnswer: m.item != ""})
 	}
 	mapping, err := mapOperations(routes)
-	if err != nil {
-		return nil, err
+	if err != nil || len(errs) > 0 {
+		return nil, errors.Join(append(errs, err)...)
 	}
 	for _, m := range methods {
 		m.serviceMethod = mapping[m.op.ID]
@@ -315,15 +317,17 @@ func describeMethods(g *genAPI, namer *typeNamer, ops []operation) ([]*svcMethod
 
 // splitHandwritten parts methods into those regen generates and, counted by
 // service, those package qovery writes by hand (the operations that
-// handwrittenMethods lists). It fails on the first method whose names clash
-// with package qovery's, as checkTaken tells.
+// handwrittenMethods lists). It fails on the methods whose names clash
+// with package qovery's, as checkTaken tells, naming them all.
 func splitHandwritten(methods []*svcMethod, taken map[string]bool) ([]*svcMethod, map[string]int, error) {
 	var generated []*svcMethod
+	var errs []error
 	handwritten := map[string]int{} // service -> methods written by hand
 	for _, m := range methods {
 		byHand, err := checkTaken(m, taken)
 		if err != nil {
-			return nil, nil, err
+			errs = append(errs, err)
+			continue
 		}
 		if byHand {
 			handwritten[m.Service]++
@@ -331,7 +335,7 @@ func splitHandwritten(methods []*svcMethod, taken map[string]bool) ([]*svcMethod
 		}
 		generated = append(generated, m)
 	}
-	return generated, handwritten, nil
+	return generated, handwritten, errors.Join(errs...)
 }
 
 // checkTaken reports whether package qovery writes m by hand, and refuses
