@@ -92,4 +92,3 @@ func leafErrors(err error) []error {
 	}
 	return []error{err}
 }
-
