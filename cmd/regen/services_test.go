@@ -87,12 +87,28 @@ func TestEveryOperationHasOneMethod(t *testing.T) {
 		assert.NotEmpty(t, hw.why, "handwrittenMethods: %s says not why", id)
 		methodsOf[id] = append(methodsOf[id], name+" (by hand)")
 	}
-	require.Len(t, s.ops, 311, "the spec has 311 operations")
+	require.Len(t, s.ops, declaredOperations(t), "the operations regen reads are those kin-openapi reads")
 	for _, op := range s.ops {
 		assert.Len(t, methodsOf[op.ID], 1, "%s: methods %v", op, methodsOf[op.ID])
 		delete(methodsOf, op.ID)
 	}
 	assert.Empty(t, methodsOf, "methods for operations the spec does not have")
+}
+
+// declaredOperations counts the operations of the repository's spec as
+// kin-openapi loads it, independently of regen's own reading.
+func declaredOperations(t *testing.T) int {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(repoRoot(t), "api", "openapi.yaml"))
+	require.NoError(t, err)
+	doc, err := loadDoc(raw)
+	require.NoError(t, err)
+	n := 0
+	for _, item := range doc.Paths.Map() {
+		n += len(item.Operations())
+	}
+	require.Positive(t, n)
+	return n
 }
 
 // handwrittenServiceMethods reads the methods that the non-generated files
