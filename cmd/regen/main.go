@@ -18,6 +18,13 @@
 //
 // Exit status: 0 on success, 1 when the spec has problems or gen/ is out of
 // date, 2 when regen itself cannot run (missing file, bad flag).
+
+// The API report's apidiff predates go/types' Alias type and panics on
+// one; the versions that know it need a go.mod of go 1.26, which would
+// raise the library's minimum Go for the sake of a tool. Without Alias
+// types, an alias is the type it names, which is all apidiff compares.
+//
+//go:debug gotypesalias=0
 package main
 
 import (
@@ -61,8 +68,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
+	blocked, err := reportAPI(o, res, stdout, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "regen:", err)
+		return 2
+	}
 	if o.check {
-		return checkFiles(o, res, stdout, stderr)
+		if code := checkFiles(o, res, stdout, stderr); code != 0 || blocked {
+			return 1
+		}
+		return 0
+	}
+	if blocked {
+		return 1
 	}
 	return writeFiles(o, res, stdout, stderr)
 }

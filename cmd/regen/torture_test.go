@@ -107,7 +107,7 @@ func generateTorture(t *testing.T, mod, shape string) map[string]string {
 		"-out", filepath.Join(shape, "gen", "client.gen.go"),
 		"-services-dir", servicesDir)
 	require.Equal(t, 0, code, "regen on %s:\n%s%s", shape, stdout, stderr)
-	shimRuntimeTypes(t, filepath.Join(mod, shape))
+	shimRuntimeTypes(t, filepath.Join(mod, shape), "client.gen.go")
 	files := map[string]string{}
 	for name, path := range map[string]string{
 		"services.gen.go": filepath.Join(servicesDir, "services.gen.go"),
@@ -162,18 +162,24 @@ func declaresServiceMethods(f *ast.File) bool {
 // types.gen.go, Backup (BackupError holds one). A torture spec without
 // such a schema gets the least of each the runtime needs.
 var runtimeTypes = []struct {
-	dir, file, name, decl string
+	dir, file, name, decl string // file "" is the generated client
 }{
-	{"gen", "client.gen.go", "Error", "type Error struct {\n\tMessage *string `json:\"message,omitempty\"`\n}\n"},
-	{"gen", "client.gen.go", "Status", "type Status struct {\n\tState   *string `json:\"state,omitempty\"`\n\tMessage *string `json:\"message,omitempty\"`\n}\n"},
+	{"gen", "", "Error", "type Error struct {\n\tMessage *string `json:\"message,omitempty\"`\n}\n"},
+	{"gen", "", "Status", "type Status struct {\n\tState   *string `json:\"state,omitempty\"`\n\tMessage *string `json:\"message,omitempty\"`\n}\n"},
 	{"qovery", "types.gen.go", "Backup", "type Backup struct{}\n"},
 }
 
-func shimRuntimeTypes(t *testing.T, shapeDir string) {
+// shimRuntimeTypes adds them under root, where the generated client is
+// gen/<client>.
+func shimRuntimeTypes(t *testing.T, root, client string) {
 	t.Helper()
 	shims := map[string]string{}
 	for _, rt := range runtimeTypes {
-		src, err := os.ReadFile(filepath.Join(shapeDir, rt.dir, rt.file))
+		file := rt.file
+		if file == "" {
+			file = client
+		}
+		src, err := os.ReadFile(filepath.Join(root, rt.dir, file))
 		require.NoError(t, err)
 		if !regexp.MustCompile(`(?m)^\s*(type )?` + rt.name + ` `).Match(src) {
 			shims[rt.dir] += "\n" + rt.decl
@@ -181,7 +187,7 @@ func shimRuntimeTypes(t *testing.T, shapeDir string) {
 	}
 	for dir, decls := range shims {
 		src := "package " + filepath.Base(dir) + "\n" + decls
-		require.NoError(t, os.WriteFile(filepath.Join(shapeDir, dir, "runtime_shim.go"), []byte(src), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(root, dir, "runtime_shim.go"), []byte(src), 0o644))
 	}
 }
 
