@@ -54,7 +54,7 @@ func apiChanges(root string, files map[string][]byte) ([]apiChange, error) {
 	if err != nil {
 		return nil, err
 	}
-	pkgs := apiPackages(root, module, files)
+	pkgs := apiPackages(module, files)
 	imp, err := newExportImporter(root, pkgs)
 	if err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ type apiPackage struct {
 
 // apiPackages are the packages of files, those imported by the others
 // first, since they are type-checked in that order.
-func apiPackages(root, module string, files map[string][]byte) []apiPackage {
+func apiPackages(module string, files map[string][]byte) []apiPackage {
 	byDir := map[string]*apiPackage{}
 	for _, name := range sortedKeys(files) {
 		dir := path.Dir(name)
@@ -108,12 +108,12 @@ func apiPackages(root, module string, files map[string][]byte) []apiPackage {
 	for _, dir := range sortedKeys(byDir) {
 		pkgs = append(pkgs, *byDir[dir])
 	}
-	sort.SliceStable(pkgs, func(i, j int) bool { return imports(root, files, pkgs[j], pkgs[i].path) })
+	sort.SliceStable(pkgs, func(i, j int) bool { return imports(files, pkgs[j], pkgs[i].path) })
 	return pkgs
 }
 
 // imports reports whether a generated file of p imports path.
-func imports(root string, files map[string][]byte, p apiPackage, path string) bool {
+func imports(files map[string][]byte, p apiPackage, path string) bool {
 	for _, name := range p.generated {
 		if bytes.Contains(files[name], []byte(strconv.Quote(path))) {
 			return true

@@ -350,15 +350,16 @@ func checkSpec(ctx context.Context, raw []byte, res *result, watch *stopwatch) (
 		return nil, nil
 	}
 	res.Operations = len(s.ops)
-	normalized := s.normalize()
+	res.Problems = s.normalize()
+	brokenPathRefs := len(res.Problems) > 0
 	src, err := s.source(raw)
 	if err != nil {
-		res.Problems = append(normalized, Problem{Msg: err.Error()})
+		res.Problems = append(res.Problems, Problem{Msg: err.Error()})
 		return nil, nil
 	}
 	lint, brokenRefs := s.lint()
-	res.Problems = append(normalized, lint...)
-	brokenRefs = brokenRefs || len(normalized) > 0
+	res.Problems = append(res.Problems, lint...)
+	brokenRefs = brokenRefs || brokenPathRefs
 	watch.lap("lint")
 
 	doc, err := loadDoc(src)
