@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,4 +105,37 @@ func TestEveryStageReportsItsProblemsInOneRun(t *testing.T) {
 		assert.Contains(t, all, want)
 	}
 	t.Log("\n" + all)
+}
+
+// A spec in several files whose $refs name a missing file, or a pointer
+// into a file that holds nothing there, has each of them reported, with
+// the file and line of the $ref, before kin-openapi's loader stops at the
+// first.
+func TestBundleReportsEveryBrokenRef(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join("testdata", "torture", "multifile")
+	for _, name := range []string{"openapi.yaml", "schemas.yaml", "responses.yaml", "paths/widget.yaml"} {
+		data, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(name)))
+		require.NoError(t, err)
+		text := strings.ReplaceAll(string(data), "'../parameters.yaml#/widgetId'", "'../params.yaml#/widgetId'")
+		text = strings.Replace(text, "'schemas.yaml#/WidgetList'", "'schemas.yaml#/WidgetLst'", 1)
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	spec := filepath.Join(dir, "openapi.yaml")
+	raw, err := os.ReadFile(spec)
+	require.NoError(t, err)
+	joined, ps := bundle(context.Background(), spec, raw)
+	assert.Nil(t, joined)
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.Format("openapi.yaml"))
+	}
+	widget := filepath.Join(dir, "paths", "widget.yaml")
+	assert.Equal(t, []string{
+		`openapi.yaml:17: $ref "schemas.yaml#/WidgetLst" points at nothing in schemas.yaml`,
+		`openapi.yaml: ` + widget + `:4: $ref "../params.yaml#/widgetId" names a file that cannot be read: no such file or directory`,
+		`openapi.yaml: ` + widget + `:11: $ref "../params.yaml#/widgetId" names a file that cannot be read: no such file or directory`,
+	}, got)
 }
