@@ -258,16 +258,23 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 
 // PageError reports a paginated list whose pages contradict each other, so
 // that walking it could go on forever: an item ID met twice (a page served
-// again, a cursor that does not move or that cycles back), or a full page
-// whose last item has no ID to continue from. See Backups for the rule.
+// again, a cursor that does not move or that cycles back), a full page
+// whose last item has no ID to continue from, or a continuation token
+// given twice. See Backups for the rule.
 type PageError struct {
 	List      string // the list, e.g. "Backups.ListIter (listDatabaseBackup) of database <id>"
 	Page      int    // the page, counted from 1, on which the walk stopped
 	ItemID    string // the repeated ID; empty when the last item had none
 	FirstPage int    // the page ItemID was first seen on
+	// Token is set when the list is paginated by continuation token and
+	// page Page gave back a token the walk had already used.
+	Token bool
 }
 
 func (e *PageError) Error() string {
+	if e.Token {
+		return "qovery: listing " + e.List + ": page " + strconv.Itoa(e.Page) + " gives back a continuation token already used; the pagination does not advance"
+	}
 	if e.ItemID == "" {
 		return "qovery: listing " + e.List + ": page " + strconv.Itoa(e.Page) + " is full but its last item has no id to continue from"
 	}

@@ -95,7 +95,7 @@ func failed[T any](err error) iter.Seq2[T, error] {
 	}
 }
 
-func pageSize[N ~int | ~float32 | ~float64](p *N) int {
+func pageSize[N ~int | ~int32 | ~int64 | ~float32 | ~float64](p *N) int {
 	if p == nil {
 		return 0
 	}

@@ -6126,6 +6126,30 @@ func (c *WebhooksService) Update(ctx context.Context, organizationID string, web
 	return decoded(&operationEditOrganizationWebhook, r.HTTPResponse, r.Body, r.JSON200)
 }
 
+// observeClusterAction reads in a ClusterDeploymentStatusResponse what a wait needs.
+func observeClusterAction(st *ClusterDeploymentStatusResponse) *observation {
+	if st == nil {
+		return nil
+	}
+	return &observation{state: State(deref(st.Status))}
+}
+
+// observeClusterStatus reads in a ClusterStatusResponse what a wait needs.
+func observeClusterStatus(st *ClusterStatusResponse) *observation {
+	if st == nil {
+		return nil
+	}
+	return &observation{state: State(deref(st.Status))}
+}
+
+// observeStatus reads in a Status what a wait needs.
+func observeStatus(st *Status) *observation {
+	if st == nil {
+		return nil
+	}
+	return &observation{state: State(deref(st.State)), message: deref(st.Message), deployedAt: st.LastDeploymentDate}
+}
+
 // The operations, as errors name them.
 var (
 	operationAddCreditCard                                = operationInfo{"AddCreditCard", "201"}

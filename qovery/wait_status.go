@@ -48,32 +48,13 @@ type observation struct {
 	deployedAt *time.Time // last_deployment_date, when the status has one
 }
 
-func observeStatus(st *Status) *observation {
-	if st == nil {
-		return nil
-	}
-	return &observation{state: State(deref(st.State)), message: deref(st.Message), deployedAt: st.LastDeploymentDate}
-}
-
-func observeClusterStatus(st *ClusterStatusResponse) *observation {
-	if st == nil {
-		return nil
-	}
-	return &observation{state: State(deref(st.Status))}
-}
-
-func observeClusterAction(st *ClusterDeploymentStatusResponse) *observation {
-	if st == nil {
-		return nil
-	}
-	return &observation{state: State(deref(st.Status))}
-}
-
-func deref(s *string) string {
+// deref is the string s points to, or "": a state, of type string or of
+// an enum type of the spec, or a message.
+func deref[T ~string](s *T) string {
 	if s == nil {
 		return ""
 	}
-	return *s
+	return string(*s)
 }
 
 // waitStatus implements the generated Wait methods: get reads the status of

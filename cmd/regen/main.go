@@ -12,8 +12,19 @@
 //	go run ./cmd/regen          # regenerate gen/ (also: make regen, go generate ./...)
 //	go run ./cmd/regen -check   # exit 1 if gen/ is not what the spec generates
 //
+// The flags -spec, -out, -package and -services-dir run it on another spec
+// (a vendor's, split over several files or not) into another layout; the
+// defaults are this repository's.
+//
 // Exit status: 0 on success, 1 when the spec has problems or gen/ is out of
 // date, 2 when regen itself cannot run (missing file, bad flag).
+
+// The API report's apidiff predates go/types' Alias type and panics on
+// one; the versions that know it need a go.mod of go 1.26, which would
+// raise the library's minimum Go for the sake of a tool. Without Alias
+// types, an alias is the type it names, which is all apidiff compares.
+//
+//go:debug gotypesalias=0
 package main
 
 import (
@@ -23,6 +34,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,20 +53,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o == nil {
 		return code
 	}
-	res, err := regenerate(ctx, o.root, o.spec, o.config)
+	res, err := regenerateWith(ctx, o)
 	if err != nil {
 		fmt.Fprintln(stderr, "regen:", err)
 		return 2
 	}
 	if len(res.Problems) > 0 {
 		fmt.Fprintf(stderr, "regen: %s has %d problem(s); nothing was generated:\n", res.SpecName, len(res.Problems))
+		if res.Bundled > 0 {
+			fmt.Fprintf(stderr, "  (joined from %d files: the lines are those of the joined spec, the operations and components are the spec's)\n", res.Bundled)
+		}
 		for _, p := range res.Problems {
 			fmt.Fprintln(stderr, "  "+p.Format(res.SpecName))
 		}
 		return 1
 	}
+	blocked, err := reportAPI(o, res, stdout, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "regen:", err)
+		return 2
+	}
 	if o.check {
-		return checkFiles(o, res, stdout, stderr)
+		if code := checkFiles(o, res, stdout, stderr); code != 0 || blocked {
+			return 1
+		}
+		return 0
+	}
+	if blocked {
+		return 1
 	}
 	return writeFiles(o, res, stdout, stderr)
 }
@@ -62,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // options are regen's flags, with the defaults filled in.
 type options struct {
 	root, spec, config string
+	out, pkg           string // override the configuration's output: and package:
+	servicesDir        string // the service layer's package directory
 	check, quiet       bool
 }
 
@@ -74,10 +102,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.StringVar(&o.root, "root", "", "module root (default: the nearest directory upwards with a go.mod)")
 	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec (default: api/openapi.yaml under the module root)")
 	fs.StringVar(&o.config, "config", "", "oapi-codegen configuration (default: gen/oapi-codegen.yaml under the module root)")
+	fs.StringVar(&o.out, "out", "", "generated client file (default: output: of the configuration, relative to the module root)")
+	fs.StringVar(&o.pkg, "package", "", "package name of the generated client (default: package: of the configuration)")
+	fs.StringVar(&o.servicesDir, "services-dir", "", "directory of the service layer's package (default: qovery under the module root)")
 	fs.BoolVar(&o.check, "check", false, "write nothing; exit 1 and name the files in gen/ that differ from what the spec generates")
 	fs.BoolVar(&o.quiet, "q", false, "print nothing on success")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: regen [-check] [-q] [-root dir] [-spec file] [-config file]")
+		fmt.Fprintln(stderr, "usage: regen [-check] [-q] [-root dir] [-spec file] [-config file] [-out file] [-package name] [-services-dir dir]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -100,13 +131,22 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 			return nil, 2
 		}
 	}
+	o.fillDefaults()
+	return o, 0
+}
+
+// fillDefaults puts this repository's layout under root where a flag left
+// a path unset.
+func (o *options) fillDefaults() {
 	if o.spec == "" {
 		o.spec = filepath.Join(o.root, "api", "openapi.yaml")
 	}
 	if o.config == "" {
 		o.config = filepath.Join(o.root, "gen", "oapi-codegen.yaml")
 	}
-	return o, 0
+	if o.servicesDir == "" {
+		o.servicesDir = filepath.Join(o.root, "qovery")
+	}
 }
 
 // checkFiles is -check: it names every generated file that differs from
@@ -161,6 +201,7 @@ type result struct {
 	Files      map[string][]byte // generated files by slash path relative to the module root
 	Operations int
 	Schemas    int // component schemas in the spec
+	Bundled    int // files the spec was joined from; 0 for a spec in one file
 	Phases     []phase
 }
 
@@ -180,30 +221,57 @@ func (r *result) Timing() string {
 	return fmt.Sprintf("%s: %s", total.Round(time.Millisecond), strings.Join(parts, ", "))
 }
 
-// regenerate validates the spec and, when it has no problems, generates the
-// files of gen/ in memory. The error is for regen's own failures (an
-// unreadable file, a bad configuration); what is wrong with the spec comes
-// back in result.Problems.
+// regenerate is regenerateWith in this repository's layout under root, with
+// the spec and the configuration given.
 func regenerate(ctx context.Context, root, specPath, configPath string) (*result, error) {
-	res := &result{SpecName: relName(root, specPath)}
+	o := &options{root: root, spec: specPath, config: configPath}
+	o.fillDefaults()
+	return regenerateWith(ctx, o)
+}
+
+// regenerateWith validates the spec and, when it has no problems, generates
+// the files of gen/ and of the service layer in memory. The error is for
+// regen's own failures (an unreadable file, a bad configuration); what is
+// wrong with the spec comes back in result.Problems.
+func regenerateWith(ctx context.Context, o *options) (*result, error) {
+	root := o.root
+	res := &result{SpecName: relName(root, o.spec)}
 	watch := startStopwatch(res)
-	in, err := readInputs(root, specPath, configPath)
+	in, err := readInputs(o)
 	if err != nil {
 		return nil, err
+	}
+	joined, problems := bundle(ctx, o.spec, in.raw)
+	if len(problems) > 0 {
+		res.Problems = problems
+		return res, nil
+	}
+	if joined != nil {
+		in.raw, res.Bundled = joined.raw, len(joined.files)
+		watch.lap("bundle")
 	}
 	s, doc := checkSpec(ctx, in.raw, res, watch)
 	if doc == nil {
 		return res, nil
 	}
+	if len(res.Problems) > 0 {
+		later, err := laterProblems(o, in, s, doc, res.SpecName)
+		res.Problems = sortProblems(append(res.Problems, later...))
+		return res, err
+	}
 	code, err := generate(doc, in.cfg, in.version)
 	if err != nil {
-		return nil, fmt.Errorf("generating from %s: %w", res.SpecName, err)
+		res.Problems = generationProblems(err)
+		return res, nil
 	}
 	watch.lap("generate+gofmt")
-	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(in.cfg.Output)): code}
-	if err := addServices(res, root, s, code); err != nil {
-		return nil, err
+	services, problems, err := serviceFiles(o, in.cfg, s, code, res.SpecName)
+	if err != nil || len(problems) > 0 {
+		res.Problems = problems
+		return res, err
 	}
+	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(in.cfg.Output)): code}
+	maps.Copy(res.Files, services)
 	watch.lap("services")
 	return res, nil
 }
@@ -239,28 +307,42 @@ type inputs struct {
 
 // readInputs reads the inputs of a regeneration, failing on the first one
 // that cannot be read: without any of them there is nothing to check or
-// generate.
-func readInputs(root, specPath, configPath string) (*inputs, error) {
-	cfg, err := loadConfig(configPath)
+// generate. The flags -out and -package override the configuration.
+func readInputs(o *options) (*inputs, error) {
+	cfg, err := loadConfig(o.config)
 	if err != nil {
 		return nil, err
 	}
-	version, err := toolVersion(root)
+	if o.out != "" {
+		cfg.Output = relName(o.root, absUnder(o.root, o.out))
+	}
+	if o.pkg != "" {
+		cfg.PackageName = o.pkg
+	}
+	version, err := toolVersion(o.root)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(specPath)
+	raw, err := os.ReadFile(o.spec)
 	if err != nil {
 		return nil, err
 	}
 	return &inputs{cfg: cfg, version: version, raw: raw}, nil
 }
 
-// checkSpec parses, lints and validates the spec raw, putting into res every
-// problem found (sorted), the number of operations and, once the spec is
-// sound, the number of schemas. It returns the parsed spec and the loaded
-// document to generate from, or a nil document when there is nothing to
-// generate: the spec cannot be parsed or loaded, or it has problems.
+// absUnder is path, taken relative to root when it is not absolute.
+func absUnder(root, path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(root, path)
+}
+
+// checkSpec normalises, lints and validates the spec raw, putting into res
+// every problem found (sorted), the number of operations and of schemas.
+// It returns the parsed spec and the loaded document, even when it has
+// problems (so that the later stages can look for theirs), or a nil
+// document when the spec cannot be parsed or loaded.
 func checkSpec(ctx context.Context, raw []byte, res *result, watch *stopwatch) (*spec, *openapi3.T) {
 	s, problems := parseSpec(raw)
 	if s == nil {
@@ -268,11 +350,19 @@ func checkSpec(ctx context.Context, raw []byte, res *result, watch *stopwatch) (
 		return nil, nil
 	}
 	res.Operations = len(s.ops)
-	var brokenRefs bool
-	res.Problems, brokenRefs = s.lint()
+	res.Problems = s.normalize()
+	brokenPathRefs := len(res.Problems) > 0
+	src, err := s.source(raw)
+	if err != nil {
+		res.Problems = append(res.Problems, Problem{Msg: err.Error()})
+		return nil, nil
+	}
+	lint, brokenRefs := s.lint()
+	res.Problems = append(res.Problems, lint...)
+	brokenRefs = brokenRefs || brokenPathRefs
 	watch.lap("lint")
 
-	doc, err := loadDoc(raw)
+	doc, err := loadDoc(src)
 	if err != nil {
 		// A bad $ref stops the loader; those are listed already, all of them.
 		if !brokenRefs {
@@ -283,32 +373,31 @@ func checkSpec(ctx context.Context, raw []byte, res *result, watch *stopwatch) (
 	}
 	res.Problems = sortProblems(append(res.Problems, s.validate(ctx, doc)...))
 	watch.lap("load+validate")
-	if len(res.Problems) > 0 {
-		return nil, nil
-	}
 	if doc.Components != nil {
 		res.Schemas = len(doc.Components.Schemas)
 	}
 	return s, doc
 }
 
-// addServices generates the service layer of package qovery from s and
-// code, the generated client, and adds its files to res. It reads the
-// handwritten files of package qovery under root first, since the
-// generated names must keep clear of the names declared there.
-func addServices(res *result, root string, s *spec, code []byte) error {
-	taken, err := handwrittenNames(filepath.Join(root, "qovery"))
+// serviceFiles generates the service layer from s and code, the generated
+// client. It reads the handwritten files of the service layer's package
+// first, since the generated names must keep clear of the names declared
+// there. What the spec makes impossible comes back as problems, one per
+// operation; the error is regen's own failure.
+func serviceFiles(o *options, cfg config, s *spec, code []byte, specName string) (map[string][]byte, []Problem, error) {
+	taken, err := handwrittenNames(o.servicesDir)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	services, err := generateServices(s, code, taken)
 	if err != nil {
-		return fmt.Errorf("generating the services from %s: %w", res.SpecName, err)
+		return nil, s.serviceProblems(err), nil
 	}
-	for name, src := range services {
-		res.Files[name] = src
+	l, err := newLayout(o, cfg, specName)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil
+	return l.relocate(services), nil, nil
 }
 
 // compare returns one message per generated file whose committed copy under

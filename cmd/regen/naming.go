@@ -153,8 +153,9 @@ type routeInfo struct {
 }
 
 // mapOperations applies the rule and the overrides to every operation and
-// returns the service and method of each, by operationId. It fails when two
-// operations get the same method, naming both.
+// returns the service and method of each, by operationId. Operations the
+// rule names alike are told apart by settleClashes; it fails when even
+// that cannot, naming both.
 func mapOperations(ops []routeInfo) (map[string]serviceMethod, error) {
 	paths := map[string]bool{}
 	for _, op := range ops {
@@ -162,7 +163,7 @@ func mapOperations(ops []routeInfo) (map[string]serviceMethod, error) {
 	}
 	out := make(map[string]serviceMethod, len(ops))
 	byMethod := map[serviceMethod]string{}
-	var errs []string
+	var clashes []clash
 	for _, op := range ops {
 		sm, ok := methodOverrides[op.ID]
 		if hw, written := handwrittenMethods[op.ID]; written {
@@ -171,14 +172,14 @@ func mapOperations(ops []routeInfo) (map[string]serviceMethod, error) {
 		if !ok {
 			sm = ruleFor(op, paths)
 		}
-		if prev, dup := byMethod[sm]; dup {
-			errs = append(errs, fmt.Sprintf("%s and %s both become %s.%s; add one of them to methodOverrides in cmd/regen/naming.go", prev, op.ID, sm.Service, sm.Method))
+		if _, dup := byMethod[sm]; dup {
+			clashes = append(clashes, clash{op, sm})
 			continue
 		}
 		byMethod[sm] = op.ID
 		out[op.ID] = sm
 	}
-	if len(errs) > 0 {
+	if errs := settleClashes(clashes, ops, out, byMethod); len(errs) > 0 {
 		sort.Strings(errs)
 		return nil, fmt.Errorf("service layer: %s", strings.Join(errs, "; "))
 	}
@@ -203,7 +204,7 @@ func ruleFor(op routeInfo, paths map[string]bool) serviceMethod {
 				continue
 			}
 			if i == 0 && idNext {
-				service, item = exported(s)+"s", true
+				service, item = plural(goWord(s)), true
 				named = append(named, s)
 				i++
 				continue
@@ -212,7 +213,7 @@ func ruleFor(op routeInfo, paths map[string]bool) serviceMethod {
 		if i == 0 {
 			service = rootServices[s]
 			if service == "" {
-				service = exported(s)
+				service = rootServiceName(s, paths)
 			}
 			named = append(named, singular(service))
 		}
@@ -432,8 +433,9 @@ var actionOperations = map[string]string{
 }
 
 // statusObservers name, by the type of a status or of an action's answer,
-// the function of package qovery that reads in it what a wait needs. A
-// GetStatus whose answer has one gets a Wait.
+// the function that reads in it what a wait needs, which regen writes from
+// the type's fields (see emitObservers). A GetStatus whose answer has one
+// gets a Wait.
 var statusObservers = map[string]string{
 	"Status":                          "observeStatus",
 	"ClusterStatusResponse":           "observeClusterStatus",

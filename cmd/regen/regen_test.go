@@ -23,7 +23,7 @@ func repoRoot(t *testing.T) string {
 }
 
 // sandbox lays out a module root with the given spec and the repository's
-// generator configuration, and returns its path.
+// generator configuration and module files, and returns its path.
 func sandbox(t *testing.T, spec string) string {
 	t.Helper()
 	root := t.TempDir()
@@ -31,8 +31,11 @@ func sandbox(t *testing.T, spec string) string {
 	require.NoError(t, err)
 	mod, err := os.ReadFile(filepath.Join(repoRoot(t), "go.mod"))
 	require.NoError(t, err)
+	sum, err := os.ReadFile(filepath.Join(repoRoot(t), "go.sum"))
+	require.NoError(t, err)
 	for name, data := range map[string][]byte{
 		"go.mod":                 mod,
+		"go.sum":                 sum,
 		"gen/oapi-codegen.yaml":  cfg,
 		"api/openapi.yaml":       []byte(spec),
 		"gen/.keep-the-dir-here": nil,

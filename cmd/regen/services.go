@@ -139,6 +139,7 @@ type svcArg struct {
 	genName string // as gen's method names it
 	typ     string // Go type in package qovery
 	uuid    bool   // a path ID taken as a string and checked
+	literal string // what the call passes for it, when it is no argument of the method
 }
 
 // svcMethod is one method of a service.
@@ -159,6 +160,9 @@ type svcMethod struct {
 	needsID   bool     // the result's schema requires the resource's id
 	pageSize  string   // expression of the page size, with "l" the list; "0" when none
 	action    string   // the kind of change it starts, from actionOperations; "" for none
+	rawBody   string   // media type of a body taken as an io.Reader; "" when typed or none
+	rawAnswer bool     // answers bytes that are not JSON, which the method returns
+	paging    *paging  // how a list paged otherwise than by startId is walked
 }
 
 // typeExpr renders a gen type expression as package qovery spells it:
@@ -171,6 +175,9 @@ type typeNamer struct {
 func (n *typeNamer) expr(e ast.Expr) string {
 	switch t := e.(type) {
 	case *ast.Ident:
+		if n.g.aliasesUUID(t.Name) {
+			return "uuid.UUID"
+		}
 		if n.g.types[t.Name] != nil {
 			name := n.g.resolveAlias(t.Name)
 			if n.aliased[name] {
@@ -261,7 +268,11 @@ func generateServices(s *spec, genSrc []byte, taken map[string]bool) (map[string
 	if err := checkActions(methods, generated); err != nil {
 		return nil, err
 	}
-	svc, err := emitServices(generated, handwritten)
+	var observers bytes.Buffer
+	if err := emitObservers(&observers, g, &typeNamer{g: g, aliased: aliased}); err != nil {
+		return nil, err
+	}
+	svc, err := emitServices(generated, handwritten, observers.Bytes())
 	if err != nil {
 		return nil, err
 	}
@@ -291,18 +302,20 @@ func aliasedTypes(g *genAPI, taken map[string]bool) map[string]bool {
 // mapOperations, which need to know which operations answer with a list.
 func describeMethods(g *genAPI, namer *typeNamer, ops []operation) ([]*svcMethod, error) {
 	var methods []*svcMethod
+	var errs []error
 	routes := make([]routeInfo, 0, len(ops))
 	for _, op := range ops {
 		m, err := describeMethod(g, namer, op)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		methods = append(methods, m)
 		routes = append(routes, routeInfo{ID: op.ID, Method: op.Method, Path: op.Path, ListAnswer: m.item != ""})
 	}
 	mapping, err := mapOperations(routes)
-	if err != nil {
-		return nil, err
+	if err != nil || len(errs) > 0 {
+		return nil, errors.Join(append(errs, err)...)
 	}
 	for _, m := range methods {
 		m.serviceMethod = mapping[m.op.ID]
@@ -313,15 +326,17 @@ func describeMethods(g *genAPI, namer *typeNamer, ops []operation) ([]*svcMethod
 
 // splitHandwritten parts methods into those regen generates and, counted by
 // service, those package qovery writes by hand (the operations that
-// handwrittenMethods lists). It fails on the first method whose names clash
-// with package qovery's, as checkTaken tells.
+// handwrittenMethods lists). It fails on the methods whose names clash
+// with package qovery's, as checkTaken tells, naming them all.
 func splitHandwritten(methods []*svcMethod, taken map[string]bool) ([]*svcMethod, map[string]int, error) {
 	var generated []*svcMethod
+	var errs []error
 	handwritten := map[string]int{} // service -> methods written by hand
 	for _, m := range methods {
 		byHand, err := checkTaken(m, taken)
 		if err != nil {
-			return nil, nil, err
+			errs = append(errs, err)
+			continue
 		}
 		if byHand {
 			handwritten[m.Service]++
@@ -329,7 +344,7 @@ func splitHandwritten(methods []*svcMethod, taken map[string]bool) ([]*svcMethod
 		}
 		generated = append(generated, m)
 	}
-	return generated, handwritten, nil
+	return generated, handwritten, errors.Join(errs...)
 }
 
 // checkTaken reports whether package qovery writes m by hand, and refuses
@@ -377,18 +392,25 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 	if _, v := lookup(op.Node, "summary"); v != nil {
 		m.summary = strings.TrimSpace(v.Value)
 	}
-	ft := g.methods[m.goName+"WithResponse"]
+	ft := g.methods[m.genMethod()]
 	if ft == nil {
-		return nil, fmt.Errorf("%s: the generated client has no method %sWithResponse", op, m.goName)
+		m.rawBody = rawBodyType(op)
+		ft = g.methods[m.genMethod()]
+	}
+	if ft == nil {
+		return nil, fmt.Errorf("%s: the generated client has no method %s", op, m.genMethod())
 	}
 	describeArgs(g, namer, m, ft)
+	m.passRawBody()
 	m.paged = takesStartID(g, m.args)
 	if err := describeAnswer(g, namer, m); err != nil {
 		return nil, err
 	}
+	m.rawAnswer = m.result == "" && answersBytes(op)
 	if m.paged && (m.item == "" || m.itemID == "") {
 		return nil, fmt.Errorf("%s takes startId, but its items have no id to page from", op)
 	}
+	describePaging(g, namer, m)
 	return m, nil
 }
 
@@ -540,7 +562,7 @@ func goParamName(n string) string {
 
 // emitServices writes the services and their generated methods; handwritten
 // counts, by service, the methods package qovery writes by hand instead.
-func emitServices(methods []*svcMethod, handwritten map[string]int) ([]byte, error) {
+func emitServices(methods []*svcMethod, handwritten map[string]int, observers []byte) ([]byte, error) {
 	byService := groupByService(methods, handwritten)
 	services := sortedKeys(byService)
 	var b bytes.Buffer
@@ -548,6 +570,7 @@ func emitServices(methods []*svcMethod, handwritten map[string]int) ([]byte, err
 	for _, name := range services {
 		emitService(&b, name, byService[name], handwritten[name])
 	}
+	b.Write(observers)
 	emitOperations(&b, methods)
 	out, err := format.Source(withImports(b.Bytes()))
 	if err != nil {
@@ -613,7 +636,7 @@ func emitService(b *bytes.Buffer, name string, ms []*svcMethod, byHand int) {
 	for _, m := range ms {
 		emitMethod(b, m)
 		if m.paged {
-			emitIter(b, m)
+			emitPager(b, m)
 		}
 		if m.waitable() {
 			emitWait(b, m, actionMethods(ms))
@@ -640,6 +663,7 @@ func withImports(code []byte) []byte {
 	b.WriteString("package qovery\n\nimport (\n")
 	for _, imp := range []struct{ use, path string }{
 		{"context.", `"context"`},
+		{"io.Reader", `"io"`},
 		{"iter.", `"iter"`},
 		{"", ""},
 		{"uuid.", `"github.com/google/uuid"`},
@@ -672,6 +696,8 @@ func (m *svcMethod) returns() (sig, fail string) {
 		return "([]" + m.item + ", error)", "nil, "
 	case m.result != "":
 		return "(*" + m.result + ", error)", "nil, "
+	case m.rawAnswer:
+		return "([]byte, error)", "nil, "
 	}
 	return "error", ""
 }
@@ -723,9 +749,13 @@ func (m *svcMethod) callExpr(call map[string]string, params string) string {
 			args = append(args, params)
 			continue
 		}
+		if a.literal != "" {
+			args = append(args, a.literal)
+			continue
+		}
 		args = append(args, call[a.genName])
 	}
-	return "c.c.api." + m.goName + "WithResponse(" + strings.Join(args, ", ") + ")"
+	return "c.c.api." + m.genMethod() + "(" + strings.Join(args, ", ") + ")"
 }
 
 func emitMethod(b *bytes.Buffer, m *svcMethod) {
@@ -734,6 +764,7 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	if m.paged {
 		more = append(more, "It returns one page; "+m.Method+"Iter walks them all.")
 	}
+	more = append(more, m.rawBodyDoc()...)
 	if m.op.Method == "DELETE" && m.result == "" {
 		more = append(more, "A 404 to a retry, after an attempt that may have deleted it, is success:",
 			"see RetryPolicy.")
@@ -758,6 +789,8 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 		fmt.Fprintf(b, "\treturn identified(&operation%s, r.HTTPResponse, v, v.Id)\n", m.goName)
 	case m.result != "":
 		fmt.Fprintf(b, "\treturn decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n", m.goName, m.field)
+	case m.rawAnswer:
+		fmt.Fprintf(b, "\tif err := checked(&operation%s, r.HTTPResponse, r.Body); err != nil {\n\t\treturn nil, err\n\t}\n\treturn r.Body, nil\n", m.goName)
 	default:
 		fmt.Fprintf(b, "\treturn checked(&operation%s, r.HTTPResponse, r.Body)\n", m.goName)
 	}

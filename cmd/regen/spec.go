@@ -92,6 +92,9 @@ type spec struct {
 	ops  []operation
 
 	spans []span // built on first use by ownerOf
+
+	changed bool        // normalize rewrote the tree
+	lines   map[int]int // lines of the rewritten tree's text -> the spec's
 }
 
 // span is the lines an operation or a component occupies.

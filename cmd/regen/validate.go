@@ -44,7 +44,7 @@ func (s *spec) loadProblems(err error) []Problem {
 	msg = "kin-openapi cannot load the spec: " + oneLine(msg)
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return []Problem{{Line: line, Msg: msg}}
+		return []Problem{{Line: s.sourceLine(line), Msg: msg}}
 	}
 	// "cannot unmarshal string into field Schema.required of type []string":
 	// point at every "required" whose value has the wrong shape.
@@ -224,7 +224,7 @@ func (s *spec) locate(err error, sc scope) Problem {
 	// That line also tells whose fault it is: an error in a schema shows up
 	// again in every operation that refers to it, and is reported once, on
 	// the schema.
-	if line := originLine(err); line > 0 {
+	if line := s.sourceLine(originLine(err)); line > 0 {
 		p.Line = line
 		if owner := s.ownerOf(line); owner != "" {
 			p.Where = owner

@@ -205,3 +205,36 @@ func orList(names []string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
+
+// emitObservers writes, for each type of statusObservers that gen
+// declares, the function that reads in it what a wait needs: its state
+// (field State, or Status; a string or an enum of strings), and its message
+// and last deployment date when it has them. They are written from the
+// spec, as they read its fields, so that the handwritten waits depend on
+// no field name of it.
+func emitObservers(b *bytes.Buffer, g *genAPI, namer *typeNamer) error {
+	for _, name := range sortedKeys(statusObservers) {
+		st := g.structOf(name)
+		if st == nil {
+			continue
+		}
+		state := field(st, "State")
+		if state == nil {
+			state = field(st, "Status")
+		}
+		if state == nil {
+			return fmt.Errorf("%s, in statusObservers, has no field State or Status for a wait to read", name)
+		}
+		parts := []string{"state: State(deref(st." + state.Names[0].Name + "))"}
+		if f := field(st, "Message"); f != nil && namer.expr(f.Type) == "*string" {
+			parts = append(parts, "message: deref(st.Message)")
+		}
+		if f := field(st, "LastDeploymentDate"); f != nil && namer.expr(f.Type) == "*time.Time" {
+			parts = append(parts, "deployedAt: st.LastDeploymentDate")
+		}
+		fmt.Fprintf(b, "\n// %s reads in a %s what a wait needs.\n", statusObservers[name], name)
+		fmt.Fprintf(b, "func %s(st *%s) *observation {\n\tif st == nil {\n\t\treturn nil\n\t}\n", statusObservers[name], name)
+		fmt.Fprintf(b, "\treturn &observation{%s}\n}\n", strings.Join(parts, ", "))
+	}
+	return nil
+}

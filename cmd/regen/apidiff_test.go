@@ -1,0 +1,55 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// apiSandbox is a sandbox whose generated packages type-check: the
+// services have a copy of their handwritten runtime. It has been
+// regenerated once from spec.
+func apiSandbox(t *testing.T, spec string) string {
+	t.Helper()
+	root := sandbox(t, spec)
+	copyRuntime(t, filepath.Join(root, "qovery"), genImport)
+	code, _, stderr := runRegen(t, "-root", root, "-q")
+	require.Equal(t, 0, code, stderr)
+	shimRuntimeTypes(t, root, "qovery.gen.go")
+	return root
+}
+
+// A field renamed in the spec (Thing's state becomes status) is a change
+// that breaks programs: regen says which names, writes nothing, and -check
+// fails, until the change is acknowledged in api/breaking.txt.
+func TestRenamedFieldIsABreakingChange(t *testing.T) {
+	root := apiSandbox(t, goodSpec)
+	specPath := filepath.Join(root, "api", "openapi.yaml")
+	renamed := strings.Replace(goodSpec, "        state:\n          $ref: '#/components/schemas/State'\n", "        status:\n          $ref: '#/components/schemas/State'\n", 1)
+	require.NotEqual(t, goodSpec, renamed)
+	require.NoError(t, os.WriteFile(specPath, []byte(renamed), 0o644))
+
+	code, stdout, stderr := runRegen(t, "-root", root)
+	t.Logf("regen prints, for the renamed field:\n%s%s", stdout, stderr)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "regen: the regeneration changes the API:\n")
+	assert.Contains(t, stdout, "  incompatible: gen: Thing.State: removed\n")
+	assert.Contains(t, stdout, "  compatible:   gen: Thing.Status: added\n")
+	assert.Contains(t, stderr, "not acknowledged; nothing was written")
+	assert.Contains(t, stderr, "add these lines to api/breaking.txt:\n  gen: Thing.State: removed\n")
+
+	code, _, _ = runRegen(t, "-root", root, "-check")
+	assert.Equal(t, 1, code)
+
+	ack := "# Thing.state is status in version 2 of the API.\ngen: Thing.State: removed\n"
+	require.NoError(t, os.WriteFile(filepath.Join(root, "api", "breaking.txt"), []byte(ack), 0o644))
+	code, stdout, stderr = runRegen(t, "-root", root)
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "  acknowledged: gen: Thing.State: removed\n")
+	code, _, stderr = runRegen(t, "-root", root, "-check")
+	assert.Equal(t, 0, code, stderr)
+}
