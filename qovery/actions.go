@@ -1,7 +1,6 @@
 package qovery
 
 import (
-	"net/http"
 	"sync"
 	"time"
 
@@ -43,11 +42,11 @@ type actionLog struct {
 }
 
 // accepted records the action kind on the resource id, with the status its
-// answer carried, when the call, which got hr and err, succeeded. A 2xx
+// answer carried, when the call, answered code with err, succeeded. A 2xx
 // with a null or empty body counts too: the API took the action. So does a
 // delete that succeeded on a 404, after an attempt that deleted.
-func (c *Client) accepted(hr *http.Response, err error, id uuid.UUID, kind actionKind, answer *observation) {
-	if err != nil && (hr == nil || hr.StatusCode < 200 || hr.StatusCode > 299) {
+func (c *Client) accepted(code int, err error, id uuid.UUID, kind actionKind, answer *observation) {
+	if err != nil && (code < 200 || code > 299) {
 		return
 	}
 	c.actions.record(id, kind, answer, time.Now())

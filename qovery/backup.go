@@ -158,7 +158,8 @@ func (s *BackupsService) Create(ctx context.Context, databaseID, name, message s
 		return nil, err
 	}
 	body := gen.AddBackupDatabaseJSONRequestBody{Name: name, Message: message}
-	return Result[Backup](c.api.AddBackupDatabaseWithResponse(ctx, id, body))
+	req, err := gen.NewAddBackupDatabaseRequest(c.server, id, body)
+	return fetch[Backup](ctx, c, &operationAddBackupDatabase, req, err, nil)
 }
 
 // Wait polls a database's backups, as the client's WaitPolicy says, until
@@ -310,11 +311,8 @@ func (s *BackupsService) Latest(ctx context.Context, databaseID string) (*Backup
 // pageFetcher reads the pages of a database's backups, for listPages.
 func (s *BackupsService) pageFetcher(db uuid.UUID) pageFunc[Backup] {
 	return func(ctx context.Context, after *uuid.UUID) ([]Backup, int, error) {
-		r, err := s.c.api.ListDatabaseBackupWithResponse(ctx, db, &ListDatabaseBackupParams{StartId: after})
-		if err != nil {
-			return nil, 0, operationListDatabaseBackup.failed(err)
-		}
-		l, err := decoded(&operationListDatabaseBackup, r.HTTPResponse, r.Body, r.JSON200)
+		req, err := gen.NewListDatabaseBackupRequest(s.c.server, db, &ListDatabaseBackupParams{StartId: after})
+		l, err := fetch[DatabaseBackupResponseList](ctx, s.c, &operationListDatabaseBackup, req, err, nil)
 		if err != nil {
 			return nil, 0, err
 		}

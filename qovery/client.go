@@ -37,6 +37,7 @@ type Client struct {
 	Services
 
 	baseStr   string
+	server    string // baseStr with a trailing slash, for gen's request builders
 	bearer    bool
 	http      *http.Client
 	api       *gen.ClientWithResponses
@@ -156,6 +157,7 @@ func New(token string, opts ...Option) (*Client, error) {
 
 	c := &Client{
 		baseStr:   base.String(),
+		server:    base.String() + "/",
 		bearer:    s.bearer,
 		http:      &hc,
 		auth:      auth,

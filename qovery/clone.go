@@ -140,7 +140,8 @@ func (s *DatabasesService) Clone(ctx context.Context, databaseID, name, environm
 	}
 
 	body := gen.CloneDatabaseJSONRequestBody{Name: name, EnvironmentId: env}
-	db, err := Result[gen.DatabaseResponse](c.api.CloneDatabaseWithResponse(ctx, src, body))
+	req, err := gen.NewCloneDatabaseRequest(c.server, src, body)
+	db, err := fetch[gen.DatabaseResponse](ctx, c, &operationCloneDatabase, req, err, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +178,8 @@ func (s *ApplicationsService) Clone(ctx context.Context, applicationID, name, en
 	}
 
 	body := gen.CloneApplicationJSONRequestBody{Name: name, EnvironmentId: env}
-	app, err := Result[gen.ApplicationResponse](c.api.CloneApplicationWithResponse(ctx, src, body))
+	req, err := gen.NewCloneApplicationRequest(c.server, src, body)
+	app, err := fetch[gen.ApplicationResponse](ctx, c, &operationCloneApplication, req, err, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +216,7 @@ func (c *Client) commitToDeploy(ctx context.Context, cfg *cloneConfig, clone *ge
 	if g := clone.GitRepository; g != nil && g.DeployedCommitId != nil && *g.DeployedCommitId != "" {
 		return *g.DeployedCommitId, nil
 	}
-	src, err := Result[gen.ApplicationResponse](c.api.GetApplicationWithResponse(ctx, srcID))
+	src, err := c.Applications.Get(ctx, srcID.String())
 	if err != nil {
 		return "", fmt.Errorf("reading the source application's commit: %w", err)
 	}
@@ -262,7 +264,8 @@ func (s *EnvironmentsService) Clone(ctx context.Context, environmentID, name str
 		}
 	}
 
-	env, err := Result[gen.EnvironmentResponse](c.api.CloneEnvironmentWithResponse(ctx, src, body))
+	req, err := gen.NewCloneEnvironmentRequest(c.server, src, body)
+	env, err := fetch[gen.EnvironmentResponse](ctx, c, &operationCloneEnvironment, req, err, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -36,62 +36,43 @@ import (
 // DELETE are retried, POST and PATCH only when they surely were not
 // processed, unless ctx comes from WithIdempotent.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...CallOption) error {
-	req, s, cancel, err := c.newRequest(ctx, method, path, body, opts)
+	req, err := c.newRequest(method, path, body)
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return c.auth.scrubError(fmt.Errorf("qovery: %s %s: %w", method, cleanText(path, 200), unwrapURLError(err)))
-	}
-	defer func() { _ = resp.Body.Close() }()
-	x := exchangeIn(req.Context())
-	s.capture(resp, x)
-	return c.auth.scrubError(readAnswer(resp, x, out))
+	_, err = c.send(ctx, &operationDo, req, nil, out, opts)
+	return err
 }
 
 // PathEscape escapes s, an ID or a name, for a segment of a path given to
 // Do, so that a "/" or a "?" in it cannot change the path.
 func PathEscape(s string) string { return url.PathEscape(s) }
 
-// newRequest checks Do's arguments and builds its request, with the call's
-// options applied. cancel releases the call's timeout.
-func (c *Client) newRequest(ctx context.Context, method, path string, body any, opts []CallOption) (*http.Request, callSettings, context.CancelFunc, error) {
-	s, err := callSettingsOf(opts)
-	if err != nil {
-		return nil, s, nil, err
-	}
+// newRequest checks Do's arguments and builds its request.
+func (c *Client) newRequest(method, path string, body any) (*http.Request, error) {
 	if !validHeaderName(method) { // a method is a token, as a header name is
-		return nil, s, nil, argError("method", method, "is not an HTTP method")
+		return nil, argError("method", method, "is not an HTTP method")
 	}
 	u, err := c.requestURL(path)
 	if err != nil {
-		return nil, s, nil, err
+		return nil, err
 	}
 	payload, err := encodeBody(body)
 	if err != nil {
-		return nil, s, nil, err
+		return nil, err
 	}
-	x, cancel := s.context(ctx, c.auth)
 	var rd io.Reader
 	if payload != nil {
 		rd = bytes.NewReader(payload)
 	}
-	req, err := http.NewRequestWithContext(x, method, u, rd)
+	req, err := http.NewRequest(method, u, rd)
 	if err != nil {
-		cancel()
-		return nil, s, nil, argError("path", path, "does not make a request: "+err.Error())
+		return nil, argError("path", path, "does not make a request: "+err.Error())
 	}
-	for k, vs := range s.header {
-		req.Header[http.CanonicalHeaderKey(k)] = vs
-	}
-	req.Header.Set("Accept", "application/json")
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	_ = c.auth.editRequest(x, req)
-	return req, s, cancel, nil
+	return req, nil
 }
 
 // requestURL joins path to the base URL, refusing a path that could leave
@@ -142,38 +123,6 @@ func encodeBody(body any) ([]byte, error) {
 		return nil, &ArgError{Arg: "body", Value: fmt.Sprintf("%T", body), Reason: "does not marshal to JSON: " + err.Error()}
 	}
 	return b, nil
-}
-
-// readAnswer turns the answer to a Do into out, or an error. It decodes
-// from the buffer the transport filled, without copying it.
-func readAnswer(resp *http.Response, x *exchange, out any) error {
-	body, err := answerBytes(resp)
-	if err != nil {
-		return &DecodeError{Operation: "Do", Method: resp.Request.Method, Path: resp.Request.URL.Path, StatusCode: resp.StatusCode, Err: fmt.Errorf("reading body: %w", err)}
-	}
-	code := resp.StatusCode
-	decodeErr := func(err error) error {
-		return &DecodeError{Operation: "Do", Method: resp.Request.Method, Path: resp.Request.URL.Path, StatusCode: code, Err: err}
-	}
-	switch {
-	case code >= 400:
-		return newAPIError(resp, bytes.Clone(body), x)
-	case code < 200 || code > 299:
-		return decodeErr(fmt.Errorf("unexpected status %d", code))
-	case out == nil || code == http.StatusNoContent:
-		return nil
-	}
-	trimmed := bytes.TrimSpace(body)
-	switch {
-	case len(trimmed) == 0:
-		return decodeErr(errors.New("empty body"))
-	case bytes.Equal(trimmed, []byte("null")):
-		return decodeErr(errNullBody)
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return decodeErr(err)
-	}
-	return nil
 }
 
 // answerBytes is the body of resp: the transport's buffer itself when it is

@@ -225,3 +225,31 @@ func TestDoCallOptions(t *testing.T) {
 		}
 	}
 }
+
+// The generated methods take the same options, on the same path.
+func TestServiceMethodsTakeCallOptions(t *testing.T) {
+	api := newStageAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("X-Request-Id", "req-9")
+		if n == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		jsonReply(200, `{"id":"`+someDB+`","name":"db"}`)(w, r, n)
+	})
+	ctx := context.Background()
+	_, err := api.client.Databases.Get(ctx, someDB, CallNoRetry())
+	if !errors.As(err, new(*APIError)) || api.hits.Load() != 1 {
+		t.Fatalf("CallNoRetry: err %v after %d requests; want the 503 after 1", err, api.hits.Load())
+	}
+	var meta ResponseMeta
+	db, err := api.client.Databases.Get(ctx, someDB, CallHeader("X-Trace", "t2"), CallResponse(&meta), CallTimeout(time.Minute))
+	if err != nil || db.Name != "db" {
+		t.Fatalf("Get: %v, %+v", err, db)
+	}
+	if api.got.Load().Header.Get("X-Trace") != "t2" || meta.RequestID != "req-9" || meta.StatusCode != 200 {
+		t.Errorf("header %q, meta %+v", api.got.Load().Header.Get("X-Trace"), meta)
+	}
+	if r := api.got.Load(); r.URL.Path != "/api/database/"+someDB {
+		t.Errorf("the server got %s", r.URL.Path)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"iter"
 
 	"github.com/google/uuid"
+	"github.com/qoverykit/qovery-go/gen"
 )
 
 // Services are the operations of the API, one method each, grouped by the
@@ -82,16 +83,13 @@ type APITokensService struct{ c *Client }
 // Create calls POST /organization/{organizationId}/apiToken: Create an organization api token.
 //
 // operationId: createOrganizationApiToken
-func (c *APITokensService) Create(ctx context.Context, organizationID string, body OrganizationApiTokenRequest) (*OrganizationApiTokenResponse, error) {
+func (c *APITokensService) Create(ctx context.Context, organizationID string, body OrganizationApiTokenRequest, options ...CallOption) (*OrganizationApiTokenResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateOrganizationApiTokenWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationCreateOrganizationApiToken.failed(err)
-	}
-	return decoded(&operationCreateOrganizationApiToken, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateOrganizationApiTokenRequest(c.c.server, organizationUUID, body)
+	return fetch[OrganizationApiTokenResponse](ctx, c.c, &operationCreateOrganizationApiToken, req, err, options)
 }
 
 // Delete calls DELETE /organization/{organizationId}/apiToken/{apiTokenId}: Delete organization api token.
@@ -99,7 +97,7 @@ func (c *APITokensService) Create(ctx context.Context, organizationID string, bo
 // see RetryPolicy.
 //
 // operationId: deleteOrganizationApiToken
-func (c *APITokensService) Delete(ctx context.Context, organizationID string, apiTokenID string) error {
+func (c *APITokensService) Delete(ctx context.Context, organizationID string, apiTokenID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
@@ -108,26 +106,20 @@ func (c *APITokensService) Delete(ctx context.Context, organizationID string, ap
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteOrganizationApiTokenWithResponse(ctx, organizationUUID, apiTokenUUID)
-	if err != nil {
-		return operationDeleteOrganizationApiToken.failed(err)
-	}
-	return checked(&operationDeleteOrganizationApiToken, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteOrganizationApiTokenRequest(c.c.server, organizationUUID, apiTokenUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteOrganizationApiToken, req, err, options)
 }
 
 // List calls GET /organization/{organizationId}/apiToken: List organization api tokens.
 //
 // operationId: listOrganizationApiTokens
-func (c *APITokensService) List(ctx context.Context, organizationID string) ([]OrganizationApiTokenResponse, error) {
+func (c *APITokensService) List(ctx context.Context, organizationID string, options ...CallOption) ([]OrganizationApiTokenResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListOrganizationApiTokensWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationListOrganizationApiTokens.failed(err)
-	}
-	l, err := decoded(&operationListOrganizationApiTokens, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListOrganizationApiTokensRequest(c.c.server, organizationUUID)
+	l, err := fetch[OrganizationApiTokensResponseList](ctx, c.c, &operationListOrganizationApiTokens, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -140,45 +132,33 @@ type AccountService struct{ c *Client }
 // ClaimReward calls POST /account/rewardClaim: Claim a reward.
 //
 // operationId: postAccountRewardClaim
-func (c *AccountService) ClaimReward(ctx context.Context, body AccountRewardClaimRequest) error {
-	r, err := c.c.api.PostAccountRewardClaimWithResponse(ctx, body)
-	if err != nil {
-		return operationPostAccountRewardClaim.failed(err)
-	}
-	return checked(&operationPostAccountRewardClaim, r.HTTPResponse, r.Body)
+func (c *AccountService) ClaimReward(ctx context.Context, body AccountRewardClaimRequest, options ...CallOption) error {
+	req, err := gen.NewPostAccountRewardClaimRequest(c.c.server, body)
+	return callNoAnswer(ctx, c.c, &operationPostAccountRewardClaim, req, err, options)
 }
 
 // CreateSignUp calls POST /admin/userSignUp: Send Sign Up request.
 //
 // operationId: createUserSignUp
-func (c *AccountService) CreateSignUp(ctx context.Context, body UserSignUpRequest) error {
-	r, err := c.c.api.CreateUserSignUpWithResponse(ctx, body)
-	if err != nil {
-		return operationCreateUserSignUp.failed(err)
-	}
-	return checked(&operationCreateUserSignUp, r.HTTPResponse, r.Body)
+func (c *AccountService) CreateSignUp(ctx context.Context, body UserSignUpRequest, options ...CallOption) error {
+	req, err := gen.NewCreateUserSignUpRequest(c.c.server, body)
+	return callNoAnswer(ctx, c.c, &operationCreateUserSignUp, req, err, options)
 }
 
 // GetBitbucketRepositories calls GET /account/bitbucket/repository: Get bitbucket repositories of the connected user.
 //
 // operationId: getBitbucketRepositories
-func (c *AccountService) GetBitbucketRepositories(ctx context.Context) (*BitbucketRepositoriesResponse, error) {
-	r, err := c.c.api.GetBitbucketRepositoriesWithResponse(ctx)
-	if err != nil {
-		return nil, operationGetBitbucketRepositories.failed(err)
-	}
-	return decoded(&operationGetBitbucketRepositories, r.HTTPResponse, r.Body, r.JSON200)
+func (c *AccountService) GetBitbucketRepositories(ctx context.Context, options ...CallOption) (*BitbucketRepositoriesResponse, error) {
+	req, err := gen.NewGetBitbucketRepositoriesRequest(c.c.server)
+	return fetch[BitbucketRepositoriesResponse](ctx, c.c, &operationGetBitbucketRepositories, req, err, options)
 }
 
 // GetBitbucketRepositoryBranches calls GET /account/bitbucket/repository/branch: Get bitbucket branches of the specified repository.
 //
 // operationId: getBitbucketRepositoryBranches
-func (c *AccountService) GetBitbucketRepositoryBranches(ctx context.Context, opts *GetBitbucketRepositoryBranchesParams) ([]map[string]any, error) {
-	r, err := c.c.api.GetBitbucketRepositoryBranchesWithResponse(ctx, opts)
-	if err != nil {
-		return nil, operationGetBitbucketRepositoryBranches.failed(err)
-	}
-	l, err := decoded(&operationGetBitbucketRepositoryBranches, r.HTTPResponse, r.Body, r.JSON200)
+func (c *AccountService) GetBitbucketRepositoryBranches(ctx context.Context, opts *GetBitbucketRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewGetBitbucketRepositoryBranchesRequest(c.c.server, opts)
+	l, err := fetch[BitbucketRepositoryBranchesResponseList](ctx, c.c, &operationGetBitbucketRepositoryBranches, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -188,12 +168,9 @@ func (c *AccountService) GetBitbucketRepositoryBranches(ctx context.Context, opt
 // GetGitProvider calls GET /account/gitAuthProvider: Get git provider accounts.
 //
 // operationId: getGitProviderAccount
-func (c *AccountService) GetGitProvider(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.GetGitProviderAccountWithResponse(ctx)
-	if err != nil {
-		return nil, operationGetGitProviderAccount.failed(err)
-	}
-	l, err := decoded(&operationGetGitProviderAccount, r.HTTPResponse, r.Body, r.JSON200)
+func (c *AccountService) GetGitProvider(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewGetGitProviderAccountRequest(c.c.server)
+	l, err := fetch[GitProviderAccountResponseList](ctx, c.c, &operationGetGitProviderAccount, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -203,23 +180,17 @@ func (c *AccountService) GetGitProvider(ctx context.Context) ([]map[string]any, 
 // GetGithubRepositories calls GET /account/github/repository: Get github repositories of the connected user.
 //
 // operationId: getGithubRepositories
-func (c *AccountService) GetGithubRepositories(ctx context.Context) (*GithubRepositoriesResponse, error) {
-	r, err := c.c.api.GetGithubRepositoriesWithResponse(ctx)
-	if err != nil {
-		return nil, operationGetGithubRepositories.failed(err)
-	}
-	return decoded(&operationGetGithubRepositories, r.HTTPResponse, r.Body, r.JSON200)
+func (c *AccountService) GetGithubRepositories(ctx context.Context, options ...CallOption) (*GithubRepositoriesResponse, error) {
+	req, err := gen.NewGetGithubRepositoriesRequest(c.c.server)
+	return fetch[GithubRepositoriesResponse](ctx, c.c, &operationGetGithubRepositories, req, err, options)
 }
 
 // GetGithubRepositoryBranches calls GET /account/github/repository/branch: Get github branches of the specified repository.
 //
 // operationId: getGithubRepositoryBranches
-func (c *AccountService) GetGithubRepositoryBranches(ctx context.Context, opts *GetGithubRepositoryBranchesParams) ([]map[string]any, error) {
-	r, err := c.c.api.GetGithubRepositoryBranchesWithResponse(ctx, opts)
-	if err != nil {
-		return nil, operationGetGithubRepositoryBranches.failed(err)
-	}
-	l, err := decoded(&operationGetGithubRepositoryBranches, r.HTTPResponse, r.Body, r.JSON200)
+func (c *AccountService) GetGithubRepositoryBranches(ctx context.Context, opts *GetGithubRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewGetGithubRepositoryBranchesRequest(c.c.server, opts)
+	l, err := fetch[GithubRepositoryBranchesResponseList](ctx, c.c, &operationGetGithubRepositoryBranches, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -229,23 +200,17 @@ func (c *AccountService) GetGithubRepositoryBranches(ctx context.Context, opts *
 // GetGitlabRepositories calls GET /account/gitlab/repository: Get gitlab repositories of the connected user.
 //
 // operationId: getGitlabRepositories
-func (c *AccountService) GetGitlabRepositories(ctx context.Context) (*GitlabRepositoriesResponse, error) {
-	r, err := c.c.api.GetGitlabRepositoriesWithResponse(ctx)
-	if err != nil {
-		return nil, operationGetGitlabRepositories.failed(err)
-	}
-	return decoded(&operationGetGitlabRepositories, r.HTTPResponse, r.Body, r.JSON200)
+func (c *AccountService) GetGitlabRepositories(ctx context.Context, options ...CallOption) (*GitlabRepositoriesResponse, error) {
+	req, err := gen.NewGetGitlabRepositoriesRequest(c.c.server)
+	return fetch[GitlabRepositoriesResponse](ctx, c.c, &operationGetGitlabRepositories, req, err, options)
 }
 
 // GetGitlabRepositoryBranches calls GET /account/gitlab/repository/branch: Get gitlab branches of the specified repository.
 //
 // operationId: getGitlabRepositoryBranches
-func (c *AccountService) GetGitlabRepositoryBranches(ctx context.Context, opts *GetGitlabRepositoryBranchesParams) ([]map[string]any, error) {
-	r, err := c.c.api.GetGitlabRepositoryBranchesWithResponse(ctx, opts)
-	if err != nil {
-		return nil, operationGetGitlabRepositoryBranches.failed(err)
-	}
-	l, err := decoded(&operationGetGitlabRepositoryBranches, r.HTTPResponse, r.Body, r.JSON200)
+func (c *AccountService) GetGitlabRepositoryBranches(ctx context.Context, opts *GetGitlabRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewGetGitlabRepositoryBranchesRequest(c.c.server, opts)
+	l, err := fetch[GitlabRepositoryBranchesResponseList](ctx, c.c, &operationGetGitlabRepositoryBranches, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -255,34 +220,25 @@ func (c *AccountService) GetGitlabRepositoryBranches(ctx context.Context, opts *
 // GetInformation calls GET /account: Get Account information.
 //
 // operationId: getAccountInformation
-func (c *AccountService) GetInformation(ctx context.Context) (*AccountInformationResponse, error) {
-	r, err := c.c.api.GetAccountInformationWithResponse(ctx)
-	if err != nil {
-		return nil, operationGetAccountInformation.failed(err)
-	}
-	return decoded(&operationGetAccountInformation, r.HTTPResponse, r.Body, r.JSON200)
+func (c *AccountService) GetInformation(ctx context.Context, options ...CallOption) (*AccountInformationResponse, error) {
+	req, err := gen.NewGetAccountInformationRequest(c.c.server)
+	return fetch[AccountInformationResponse](ctx, c.c, &operationGetAccountInformation, req, err, options)
 }
 
 // GetReferral calls GET /account/referral: Get your referral information.
 //
 // operationId: getAccountReferral
-func (c *AccountService) GetReferral(ctx context.Context) (*AccountReferralResponse, error) {
-	r, err := c.c.api.GetAccountReferralWithResponse(ctx)
-	if err != nil {
-		return nil, operationGetAccountReferral.failed(err)
-	}
-	return decoded(&operationGetAccountReferral, r.HTTPResponse, r.Body, r.JSON200)
+func (c *AccountService) GetReferral(ctx context.Context, options ...CallOption) (*AccountReferralResponse, error) {
+	req, err := gen.NewGetAccountReferralRequest(c.c.server)
+	return fetch[AccountReferralResponse](ctx, c.c, &operationGetAccountReferral, req, err, options)
 }
 
 // GetSignUp calls GET /admin/userSignUp: Get Sign up information.
 //
 // operationId: getUserSignUp
-func (c *AccountService) GetSignUp(ctx context.Context) (*UserSignUpResponse, error) {
-	r, err := c.c.api.GetUserSignUpWithResponse(ctx)
-	if err != nil {
-		return nil, operationGetUserSignUp.failed(err)
-	}
-	return decoded(&operationGetUserSignUp, r.HTTPResponse, r.Body, r.JSON200)
+func (c *AccountService) GetSignUp(ctx context.Context, options ...CallOption) (*UserSignUpResponse, error) {
+	req, err := gen.NewGetUserSignUpRequest(c.c.server)
+	return fetch[UserSignUpResponse](ctx, c.c, &operationGetUserSignUp, req, err, options)
 }
 
 // ApplicationCustomDomainsService holds the 5 operations of Client.ApplicationCustomDomains.
@@ -291,16 +247,13 @@ type ApplicationCustomDomainsService struct{ c *Client }
 // Create calls POST /application/{applicationId}/customDomain: Add custom domain to the application.
 //
 // operationId: createApplicationCustomDomain
-func (c *ApplicationCustomDomainsService) Create(ctx context.Context, applicationID string, body ApplicationCustomDomainRequest) (*CustomDomainResponse, error) {
+func (c *ApplicationCustomDomainsService) Create(ctx context.Context, applicationID string, body ApplicationCustomDomainRequest, options ...CallOption) (*CustomDomainResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationCustomDomainWithResponse(ctx, applicationUUID, body)
-	if err != nil {
-		return nil, operationCreateApplicationCustomDomain.failed(err)
-	}
-	return decoded(&operationCreateApplicationCustomDomain, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateApplicationCustomDomainRequest(c.c.server, applicationUUID, body)
+	return fetch[CustomDomainResponse](ctx, c.c, &operationCreateApplicationCustomDomain, req, err, options)
 }
 
 // Delete calls DELETE /application/{applicationId}/customDomain/{customDomainId}: Delete a Custom Domain.
@@ -308,7 +261,7 @@ func (c *ApplicationCustomDomainsService) Create(ctx context.Context, applicatio
 // see RetryPolicy.
 //
 // operationId: deleteCustomDomain
-func (c *ApplicationCustomDomainsService) Delete(ctx context.Context, applicationID string, customDomainID string) error {
+func (c *ApplicationCustomDomainsService) Delete(ctx context.Context, applicationID string, customDomainID string, options ...CallOption) error {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return err
@@ -317,17 +270,14 @@ func (c *ApplicationCustomDomainsService) Delete(ctx context.Context, applicatio
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteCustomDomainWithResponse(ctx, applicationUUID, customDomainUUID)
-	if err != nil {
-		return operationDeleteCustomDomain.failed(err)
-	}
-	return checked(&operationDeleteCustomDomain, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteCustomDomainRequest(c.c.server, applicationUUID, customDomainUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteCustomDomain, req, err, options)
 }
 
 // GetStatus calls GET /application/{applicationId}/customDomain/{customDomainId}/status: Get Custom Domain status.
 //
 // operationId: getCustomDomainStatus
-func (c *ApplicationCustomDomainsService) GetStatus(ctx context.Context, applicationID string, customDomainID string) (*CustomDomainResponse, error) {
+func (c *ApplicationCustomDomainsService) GetStatus(ctx context.Context, applicationID string, customDomainID string, options ...CallOption) (*CustomDomainResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -336,26 +286,20 @@ func (c *ApplicationCustomDomainsService) GetStatus(ctx context.Context, applica
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetCustomDomainStatusWithResponse(ctx, applicationUUID, customDomainUUID)
-	if err != nil {
-		return nil, operationGetCustomDomainStatus.failed(err)
-	}
-	return decoded(&operationGetCustomDomainStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetCustomDomainStatusRequest(c.c.server, applicationUUID, customDomainUUID)
+	return fetch[CustomDomainResponse](ctx, c.c, &operationGetCustomDomainStatus, req, err, options)
 }
 
 // List calls GET /application/{applicationId}/customDomain: List application custom domains.
 //
 // operationId: listApplicationCustomDomain
-func (c *ApplicationCustomDomainsService) List(ctx context.Context, applicationID string) ([]CustomDomainResponse, error) {
+func (c *ApplicationCustomDomainsService) List(ctx context.Context, applicationID string, options ...CallOption) ([]CustomDomainResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationCustomDomainWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationListApplicationCustomDomain.failed(err)
-	}
-	l, err := decoded(&operationListApplicationCustomDomain, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationCustomDomainRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationCustomDomainResponseList](ctx, c.c, &operationListApplicationCustomDomain, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +309,7 @@ func (c *ApplicationCustomDomainsService) List(ctx context.Context, applicationI
 // Update calls PUT /application/{applicationId}/customDomain/{customDomainId}: Edit a Custom Domain.
 //
 // operationId: editCustomDomain
-func (c *ApplicationCustomDomainsService) Update(ctx context.Context, applicationID string, customDomainID string, body CustomDomainEditRequest) (*CustomDomainResponse, error) {
+func (c *ApplicationCustomDomainsService) Update(ctx context.Context, applicationID string, customDomainID string, body CustomDomainEditRequest, options ...CallOption) (*CustomDomainResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -374,11 +318,8 @@ func (c *ApplicationCustomDomainsService) Update(ctx context.Context, applicatio
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditCustomDomainWithResponse(ctx, applicationUUID, customDomainUUID, body)
-	if err != nil {
-		return nil, operationEditCustomDomain.failed(err)
-	}
-	return decoded(&operationEditCustomDomain, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditCustomDomainRequest(c.c.server, applicationUUID, customDomainUUID, body)
+	return fetch[CustomDomainResponse](ctx, c.c, &operationEditCustomDomain, req, err, options)
 }
 
 // ApplicationDeploymentRestrictionsService holds the 4 operations of Client.ApplicationDeploymentRestrictions.
@@ -387,16 +328,13 @@ type ApplicationDeploymentRestrictionsService struct{ c *Client }
 // Create calls POST /application/{applicationId}/deploymentRestriction: Create an application deployment restriction.
 //
 // operationId: createApplicationDeploymentRestriction
-func (c *ApplicationDeploymentRestrictionsService) Create(ctx context.Context, applicationID string, body ApplicationDeploymentRestrictionRequest) (*ApplicationDeploymentRestrictionResponse, error) {
+func (c *ApplicationDeploymentRestrictionsService) Create(ctx context.Context, applicationID string, body ApplicationDeploymentRestrictionRequest, options ...CallOption) (*ApplicationDeploymentRestrictionResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationDeploymentRestrictionWithResponse(ctx, applicationUUID, body)
-	if err != nil {
-		return nil, operationCreateApplicationDeploymentRestriction.failed(err)
-	}
-	return decoded(&operationCreateApplicationDeploymentRestriction, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateApplicationDeploymentRestrictionRequest(c.c.server, applicationUUID, body)
+	return fetch[ApplicationDeploymentRestrictionResponse](ctx, c.c, &operationCreateApplicationDeploymentRestriction, req, err, options)
 }
 
 // Delete calls DELETE /application/{applicationId}/deploymentRestriction/{deploymentRestrictionId}: Delete an application deployment restriction.
@@ -404,7 +342,7 @@ func (c *ApplicationDeploymentRestrictionsService) Create(ctx context.Context, a
 // see RetryPolicy.
 //
 // operationId: deleteApplicationDeploymentRestriction
-func (c *ApplicationDeploymentRestrictionsService) Delete(ctx context.Context, applicationID string, deploymentRestrictionID string) error {
+func (c *ApplicationDeploymentRestrictionsService) Delete(ctx context.Context, applicationID string, deploymentRestrictionID string, options ...CallOption) error {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return err
@@ -413,32 +351,26 @@ func (c *ApplicationDeploymentRestrictionsService) Delete(ctx context.Context, a
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteApplicationDeploymentRestrictionWithResponse(ctx, applicationUUID, deploymentRestrictionUUID)
-	if err != nil {
-		return operationDeleteApplicationDeploymentRestriction.failed(err)
-	}
-	return checked(&operationDeleteApplicationDeploymentRestriction, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteApplicationDeploymentRestrictionRequest(c.c.server, applicationUUID, deploymentRestrictionUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteApplicationDeploymentRestriction, req, err, options)
 }
 
 // Get calls GET /application/{applicationId}/deploymentRestriction: Get application deployment restrictions.
 //
 // operationId: getApplicationDeploymentRestrictions
-func (c *ApplicationDeploymentRestrictionsService) Get(ctx context.Context, applicationID string) (*ApplicationDeploymentRestrictionsResponse, error) {
+func (c *ApplicationDeploymentRestrictionsService) Get(ctx context.Context, applicationID string, options ...CallOption) (*ApplicationDeploymentRestrictionsResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationDeploymentRestrictionsWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationGetApplicationDeploymentRestrictions.failed(err)
-	}
-	return decoded(&operationGetApplicationDeploymentRestrictions, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationDeploymentRestrictionsRequest(c.c.server, applicationUUID)
+	return fetch[ApplicationDeploymentRestrictionsResponse](ctx, c.c, &operationGetApplicationDeploymentRestrictions, req, err, options)
 }
 
 // Update calls PUT /application/{applicationId}/deploymentRestriction/{deploymentRestrictionId}: Edit an application deployment restriction.
 //
 // operationId: editApplicationDeploymentRestriction
-func (c *ApplicationDeploymentRestrictionsService) Update(ctx context.Context, applicationID string, deploymentRestrictionID string, body ApplicationDeploymentRestrictionRequest) (*ApplicationDeploymentRestrictionResponse, error) {
+func (c *ApplicationDeploymentRestrictionsService) Update(ctx context.Context, applicationID string, deploymentRestrictionID string, body ApplicationDeploymentRestrictionRequest, options ...CallOption) (*ApplicationDeploymentRestrictionResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -447,11 +379,8 @@ func (c *ApplicationDeploymentRestrictionsService) Update(ctx context.Context, a
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditApplicationDeploymentRestrictionWithResponse(ctx, applicationUUID, deploymentRestrictionUUID, body)
-	if err != nil {
-		return nil, operationEditApplicationDeploymentRestriction.failed(err)
-	}
-	return decoded(&operationEditApplicationDeploymentRestriction, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditApplicationDeploymentRestrictionRequest(c.c.server, applicationUUID, deploymentRestrictionUUID, body)
+	return fetch[ApplicationDeploymentRestrictionResponse](ctx, c.c, &operationEditApplicationDeploymentRestriction, req, err, options)
 }
 
 // ApplicationSecretsService holds the 6 operations of Client.ApplicationSecrets.
@@ -460,22 +389,19 @@ type ApplicationSecretsService struct{ c *Client }
 // Create calls POST /application/{applicationId}/secret: Add a secret to the application.
 //
 // operationId: createApplicationSecret
-func (c *ApplicationSecretsService) Create(ctx context.Context, applicationID string, body ApplicationSecretRequest) (*SecretResponse, error) {
+func (c *ApplicationSecretsService) Create(ctx context.Context, applicationID string, body ApplicationSecretRequest, options ...CallOption) (*SecretResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationSecretWithResponse(ctx, applicationUUID, body)
-	if err != nil {
-		return nil, operationCreateApplicationSecret.failed(err)
-	}
-	return decoded(&operationCreateApplicationSecret, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateApplicationSecretRequest(c.c.server, applicationUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateApplicationSecret, req, err, options)
 }
 
 // CreateAlias calls POST /application/{applicationId}/secret/{secretId}/alias: Create a secret alias at the application level.
 //
 // operationId: createApplicationSecretAlias
-func (c *ApplicationSecretsService) CreateAlias(ctx context.Context, applicationID string, secretID string, body ApplicationSecretAliasRequest) (*SecretResponse, error) {
+func (c *ApplicationSecretsService) CreateAlias(ctx context.Context, applicationID string, secretID string, body ApplicationSecretAliasRequest, options ...CallOption) (*SecretResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -484,17 +410,14 @@ func (c *ApplicationSecretsService) CreateAlias(ctx context.Context, application
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationSecretAliasWithResponse(ctx, applicationUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationCreateApplicationSecretAlias.failed(err)
-	}
-	return decoded(&operationCreateApplicationSecretAlias, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateApplicationSecretAliasRequest(c.c.server, applicationUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateApplicationSecretAlias, req, err, options)
 }
 
 // CreateOverride calls POST /application/{applicationId}/secret/{secretId}/override: Create a secret override at the application level.
 //
 // operationId: createApplicationSecretOverride
-func (c *ApplicationSecretsService) CreateOverride(ctx context.Context, applicationID string, secretID string, body ApplicationSecretOverrideRequest) (*SecretResponse, error) {
+func (c *ApplicationSecretsService) CreateOverride(ctx context.Context, applicationID string, secretID string, body ApplicationSecretOverrideRequest, options ...CallOption) (*SecretResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -503,11 +426,8 @@ func (c *ApplicationSecretsService) CreateOverride(ctx context.Context, applicat
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationSecretOverrideWithResponse(ctx, applicationUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationCreateApplicationSecretOverride.failed(err)
-	}
-	return decoded(&operationCreateApplicationSecretOverride, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateApplicationSecretOverrideRequest(c.c.server, applicationUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateApplicationSecretOverride, req, err, options)
 }
 
 // Delete calls DELETE /application/{applicationId}/secret/{secretId}: Delete a secret from an application.
@@ -515,7 +435,7 @@ func (c *ApplicationSecretsService) CreateOverride(ctx context.Context, applicat
 // see RetryPolicy.
 //
 // operationId: deleteApplicationSecret
-func (c *ApplicationSecretsService) Delete(ctx context.Context, applicationID string, secretID string) error {
+func (c *ApplicationSecretsService) Delete(ctx context.Context, applicationID string, secretID string, options ...CallOption) error {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return err
@@ -524,26 +444,20 @@ func (c *ApplicationSecretsService) Delete(ctx context.Context, applicationID st
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteApplicationSecretWithResponse(ctx, applicationUUID, secretUUID)
-	if err != nil {
-		return operationDeleteApplicationSecret.failed(err)
-	}
-	return checked(&operationDeleteApplicationSecret, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteApplicationSecretRequest(c.c.server, applicationUUID, secretUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteApplicationSecret, req, err, options)
 }
 
 // List calls GET /application/{applicationId}/secret: List application secrets.
 //
 // operationId: listApplicationSecrets
-func (c *ApplicationSecretsService) List(ctx context.Context, applicationID string) ([]SecretResponse, error) {
+func (c *ApplicationSecretsService) List(ctx context.Context, applicationID string, options ...CallOption) ([]SecretResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationSecretsWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationListApplicationSecrets.failed(err)
-	}
-	l, err := decoded(&operationListApplicationSecrets, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationSecretsRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationSecretsResponseList](ctx, c.c, &operationListApplicationSecrets, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -553,7 +467,7 @@ func (c *ApplicationSecretsService) List(ctx context.Context, applicationID stri
 // Update calls PUT /application/{applicationId}/secret/{secretId}: Edit a secret belonging to the application.
 //
 // operationId: editApplicationSecret
-func (c *ApplicationSecretsService) Update(ctx context.Context, applicationID string, secretID string, body ApplicationSecretEditRequest) (*SecretResponse, error) {
+func (c *ApplicationSecretsService) Update(ctx context.Context, applicationID string, secretID string, body ApplicationSecretEditRequest, options ...CallOption) (*SecretResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -562,11 +476,8 @@ func (c *ApplicationSecretsService) Update(ctx context.Context, applicationID st
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditApplicationSecretWithResponse(ctx, applicationUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationEditApplicationSecret.failed(err)
-	}
-	return decoded(&operationEditApplicationSecret, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditApplicationSecretRequest(c.c.server, applicationUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationEditApplicationSecret, req, err, options)
 }
 
 // ApplicationVariablesService holds the 7 operations of Client.ApplicationVariables.
@@ -575,22 +486,19 @@ type ApplicationVariablesService struct{ c *Client }
 // Create calls POST /application/{applicationId}/environmentVariable: Add an environment variable to the application.
 //
 // operationId: createApplicationEnvironmentVariable
-func (c *ApplicationVariablesService) Create(ctx context.Context, applicationID string, body ApplicationEnvironmentVariableRequest) (*EnvironmentVariableResponse, error) {
+func (c *ApplicationVariablesService) Create(ctx context.Context, applicationID string, body ApplicationEnvironmentVariableRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationEnvironmentVariableWithResponse(ctx, applicationUUID, body)
-	if err != nil {
-		return nil, operationCreateApplicationEnvironmentVariable.failed(err)
-	}
-	return decoded(&operationCreateApplicationEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateApplicationEnvironmentVariableRequest(c.c.server, applicationUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateApplicationEnvironmentVariable, req, err, options)
 }
 
 // CreateAlias calls POST /application/{applicationId}/environmentVariable/{environmentVariableId}/alias: Create an environment variable alias at the application level.
 //
 // operationId: createApplicationEnvironmentVariableAlias
-func (c *ApplicationVariablesService) CreateAlias(ctx context.Context, applicationID string, environmentVariableID string, body ApplicationEnvironmentVariableAliasRequest) (*EnvironmentVariableResponse, error) {
+func (c *ApplicationVariablesService) CreateAlias(ctx context.Context, applicationID string, environmentVariableID string, body ApplicationEnvironmentVariableAliasRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -599,17 +507,14 @@ func (c *ApplicationVariablesService) CreateAlias(ctx context.Context, applicati
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationEnvironmentVariableAliasWithResponse(ctx, applicationUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationCreateApplicationEnvironmentVariableAlias.failed(err)
-	}
-	return decoded(&operationCreateApplicationEnvironmentVariableAlias, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateApplicationEnvironmentVariableAliasRequest(c.c.server, applicationUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateApplicationEnvironmentVariableAlias, req, err, options)
 }
 
 // CreateOverride calls POST /application/{applicationId}/environmentVariable/{environmentVariableId}/override: Create an environment variable override at the application level.
 //
 // operationId: createApplicationEnvironmentVariableOverride
-func (c *ApplicationVariablesService) CreateOverride(ctx context.Context, applicationID string, environmentVariableID string, body ApplicationEnvironmentVariableOverrideRequest) (*EnvironmentVariableResponse, error) {
+func (c *ApplicationVariablesService) CreateOverride(ctx context.Context, applicationID string, environmentVariableID string, body ApplicationEnvironmentVariableOverrideRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -618,11 +523,8 @@ func (c *ApplicationVariablesService) CreateOverride(ctx context.Context, applic
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationEnvironmentVariableOverrideWithResponse(ctx, applicationUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationCreateApplicationEnvironmentVariableOverride.failed(err)
-	}
-	return decoded(&operationCreateApplicationEnvironmentVariableOverride, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateApplicationEnvironmentVariableOverrideRequest(c.c.server, applicationUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateApplicationEnvironmentVariableOverride, req, err, options)
 }
 
 // Delete calls DELETE /application/{applicationId}/environmentVariable/{environmentVariableId}: Delete an environment variable from an application.
@@ -630,7 +532,7 @@ func (c *ApplicationVariablesService) CreateOverride(ctx context.Context, applic
 // see RetryPolicy.
 //
 // operationId: deleteApplicationEnvironmentVariable
-func (c *ApplicationVariablesService) Delete(ctx context.Context, applicationID string, environmentVariableID string) error {
+func (c *ApplicationVariablesService) Delete(ctx context.Context, applicationID string, environmentVariableID string, options ...CallOption) error {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return err
@@ -639,41 +541,32 @@ func (c *ApplicationVariablesService) Delete(ctx context.Context, applicationID 
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteApplicationEnvironmentVariableWithResponse(ctx, applicationUUID, environmentVariableUUID)
-	if err != nil {
-		return operationDeleteApplicationEnvironmentVariable.failed(err)
-	}
-	return checked(&operationDeleteApplicationEnvironmentVariable, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteApplicationEnvironmentVariableRequest(c.c.server, applicationUUID, environmentVariableUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteApplicationEnvironmentVariable, req, err, options)
 }
 
 // Import calls POST /application/{applicationId}/environmentVariable/import: Import variables.
 //
 // operationId: importEnvironmentVariable
-func (c *ApplicationVariablesService) Import(ctx context.Context, applicationID string, body ImportEnvironmentVariableRequest) (*VariableImportResponse, error) {
+func (c *ApplicationVariablesService) Import(ctx context.Context, applicationID string, body ImportEnvironmentVariableRequest, options ...CallOption) (*VariableImportResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ImportEnvironmentVariableWithResponse(ctx, applicationUUID, body)
-	if err != nil {
-		return nil, operationImportEnvironmentVariable.failed(err)
-	}
-	return decoded(&operationImportEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewImportEnvironmentVariableRequest(c.c.server, applicationUUID, body)
+	return fetch[VariableImportResponse](ctx, c.c, &operationImportEnvironmentVariable, req, err, options)
 }
 
 // List calls GET /application/{applicationId}/environmentVariable: List environment variables.
 //
 // operationId: listApplicationEnvironmentVariable
-func (c *ApplicationVariablesService) List(ctx context.Context, applicationID string) ([]EnvironmentVariableResponse, error) {
+func (c *ApplicationVariablesService) List(ctx context.Context, applicationID string, options ...CallOption) ([]EnvironmentVariableResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationEnvironmentVariableWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationListApplicationEnvironmentVariable.failed(err)
-	}
-	l, err := decoded(&operationListApplicationEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationEnvironmentVariableRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationEnvironmentVariableResponseList](ctx, c.c, &operationListApplicationEnvironmentVariable, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -683,7 +576,7 @@ func (c *ApplicationVariablesService) List(ctx context.Context, applicationID st
 // Update calls PUT /application/{applicationId}/environmentVariable/{environmentVariableId}: Edit an environment variable belonging to the application.
 //
 // operationId: editApplicationEnvironmentVariable
-func (c *ApplicationVariablesService) Update(ctx context.Context, applicationID string, environmentVariableID string, body ApplicationEnvironmentVariableEditRequest) (*EnvironmentVariableResponse, error) {
+func (c *ApplicationVariablesService) Update(ctx context.Context, applicationID string, environmentVariableID string, body ApplicationEnvironmentVariableEditRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -692,11 +585,8 @@ func (c *ApplicationVariablesService) Update(ctx context.Context, applicationID 
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditApplicationEnvironmentVariableWithResponse(ctx, applicationUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationEditApplicationEnvironmentVariable.failed(err)
-	}
-	return decoded(&operationEditApplicationEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditApplicationEnvironmentVariableRequest(c.c.server, applicationUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditApplicationEnvironmentVariable, req, err, options)
 }
 
 // ApplicationsService holds the 41 operations of Client.Applications, 1 of them written by hand.
@@ -707,7 +597,7 @@ type ApplicationsService struct{ c *Client }
 // operationId: attachDatabasetoApplication
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) AttachDatabase(ctx context.Context, applicationID string, targetDatabaseID string) (*DatabasetoApplicationResponse, error) {
+func (c *ApplicationsService) AttachDatabase(ctx context.Context, applicationID string, targetDatabaseID string, options ...CallOption) (*DatabasetoApplicationResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -716,11 +606,8 @@ func (c *ApplicationsService) AttachDatabase(ctx context.Context, applicationID 
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.AttachDatabasetoApplicationWithResponse(ctx, applicationUUID, targetDatabaseUUID)
-	if err != nil {
-		return nil, operationAttachDatabasetoApplication.failed(err)
-	}
-	return decoded(&operationAttachDatabasetoApplication, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewAttachDatabasetoApplicationRequest(c.c.server, applicationUUID, targetDatabaseUUID)
+	return fetch[DatabasetoApplicationResponse](ctx, c.c, &operationAttachDatabasetoApplication, req, err, options)
 }
 
 // AttachLogicalDatabase calls POST /application/{applicationId}/logicalDatabase/{targetLogicalDatabaseId}: Link a logical database to the application.
@@ -728,7 +615,7 @@ func (c *ApplicationsService) AttachDatabase(ctx context.Context, applicationID 
 // operationId: attachLogicalDatabasetoApplication
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) AttachLogicalDatabase(ctx context.Context, applicationID string, targetLogicalDatabaseID string) (*LogicalDatabaseOnDatabaseResponse, error) {
+func (c *ApplicationsService) AttachLogicalDatabase(ctx context.Context, applicationID string, targetLogicalDatabaseID string, options ...CallOption) (*LogicalDatabaseOnDatabaseResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -737,30 +624,25 @@ func (c *ApplicationsService) AttachLogicalDatabase(ctx context.Context, applica
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.AttachLogicalDatabasetoApplicationWithResponse(ctx, applicationUUID, targetLogicalDatabaseUUID)
-	if err != nil {
-		return nil, operationAttachLogicalDatabasetoApplication.failed(err)
-	}
-	return decoded(&operationAttachLogicalDatabasetoApplication, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewAttachLogicalDatabasetoApplicationRequest(c.c.server, applicationUUID, targetLogicalDatabaseUUID)
+	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationAttachLogicalDatabasetoApplication, req, err, options)
 }
 
 // Create calls POST /environment/{environmentId}/application: Create an application.
 //
 // operationId: createApplication
-func (c *ApplicationsService) Create(ctx context.Context, environmentID string, body ApplicationRequest) (*ApplicationResponse, error) {
+func (c *ApplicationsService) Create(ctx context.Context, environmentID string, body ApplicationRequest, options ...CallOption) (*ApplicationResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationWithResponse(ctx, environmentUUID, body)
-	if err != nil {
-		return nil, operationCreateApplication.failed(err)
-	}
-	v, err := decoded(&operationCreateApplication, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateApplicationRequest(c.c.server, environmentUUID, body)
+	v := new(ApplicationResponse)
+	code, err := c.c.send(ctx, &operationCreateApplication, req, err, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationCreateApplication, r.HTTPResponse, v, v.Id)
+	return identified(&operationCreateApplication, req, code, v, v.Id)
 }
 
 // CreateDependency calls POST /application/{applicationId}/dependency/{targetApplicationId}: Add application dependency to this application.
@@ -768,7 +650,7 @@ func (c *ApplicationsService) Create(ctx context.Context, environmentID string, 
 // operationId: createApplicationDependency
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) CreateDependency(ctx context.Context, applicationID string, targetApplicationID string) (*ApplicationDependencyResponse, error) {
+func (c *ApplicationsService) CreateDependency(ctx context.Context, applicationID string, targetApplicationID string, options ...CallOption) (*ApplicationDependencyResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
@@ -777,11 +659,8 @@ func (c *ApplicationsService) CreateDependency(ctx context.Context, applicationI
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationDependencyWithResponse(ctx, applicationUUID, targetApplicationUUID)
-	if err != nil {
-		return nil, operationCreateApplicationDependency.failed(err)
-	}
-	return decoded(&operationCreateApplicationDependency, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewCreateApplicationDependencyRequest(c.c.server, applicationUUID, targetApplicationUUID)
+	return fetch[ApplicationDependencyResponse](ctx, c.c, &operationCreateApplicationDependency, req, err, options)
 }
 
 // CreateTag calls POST /application/{applicationId}/tag: Add application tag.
@@ -789,16 +668,13 @@ func (c *ApplicationsService) CreateDependency(ctx context.Context, applicationI
 // operationId: createApplicationTag
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) CreateTag(ctx context.Context, applicationID string, body ApplicationTagRequest) ([]map[string]any, error) {
+func (c *ApplicationsService) CreateTag(ctx context.Context, applicationID string, body ApplicationTagRequest, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateApplicationTagWithResponse(ctx, applicationUUID, body)
-	if err != nil {
-		return nil, operationCreateApplicationTag.failed(err)
-	}
-	l, err := decoded(&operationCreateApplicationTag, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateApplicationTagRequest(c.c.server, applicationUUID, body)
+	l, err := fetch[ApplicationTagResponseList](ctx, c.c, &operationCreateApplicationTag, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -810,17 +686,14 @@ func (c *ApplicationsService) CreateTag(ctx context.Context, applicationID strin
 // see RetryPolicy.
 //
 // operationId: deleteApplication
-func (c *ApplicationsService) Delete(ctx context.Context, applicationID string) error {
+func (c *ApplicationsService) Delete(ctx context.Context, applicationID string, options ...CallOption) error {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteApplicationWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return operationDeleteApplication.failed(err)
-	}
-	err = checked(&operationDeleteApplication, r.HTTPResponse, r.Body)
-	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionDelete, nil)
+	req, err := gen.NewDeleteApplicationRequest(c.c.server, applicationUUID)
+	code, err := c.c.send(ctx, &operationDeleteApplication, req, err, nil, options)
+	c.c.accepted(code, err, applicationUUID, actionDelete, nil)
 	return err
 }
 
@@ -831,7 +704,7 @@ func (c *ApplicationsService) Delete(ctx context.Context, applicationID string) 
 // operationId: deleteApplicationTag
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) DeleteTag(ctx context.Context, applicationID string, tagID string) error {
+func (c *ApplicationsService) DeleteTag(ctx context.Context, applicationID string, tagID string, options ...CallOption) error {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return err
@@ -840,62 +713,55 @@ func (c *ApplicationsService) DeleteTag(ctx context.Context, applicationID strin
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteApplicationTagWithResponse(ctx, applicationUUID, tagUUID)
-	if err != nil {
-		return operationDeleteApplicationTag.failed(err)
-	}
-	return checked(&operationDeleteApplicationTag, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteApplicationTagRequest(c.c.server, applicationUUID, tagUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteApplicationTag, req, err, options)
 }
 
 // Deploy calls POST /application/{applicationId}/deploy: Deploy application.
 //
 // operationId: deployApplication
-func (c *ApplicationsService) Deploy(ctx context.Context, applicationID string, body DeployApplicationRequest) (*Status, error) {
+func (c *ApplicationsService) Deploy(ctx context.Context, applicationID string, body DeployApplicationRequest, options ...CallOption) (*Status, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.DeployApplicationWithResponse(ctx, applicationUUID, body)
+	req, err := gen.NewDeployApplicationRequest(c.c.server, applicationUUID, body)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationDeployApplication, req, err, answer, options)
 	if err != nil {
-		return nil, operationDeployApplication.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationDeployApplication, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(code, err, applicationUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
 // Get calls GET /application/{applicationId}: Get application by ID.
 //
 // operationId: getApplication
-func (c *ApplicationsService) Get(ctx context.Context, applicationID string) (*ApplicationResponse, error) {
+func (c *ApplicationsService) Get(ctx context.Context, applicationID string, options ...CallOption) (*ApplicationResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationGetApplication.failed(err)
-	}
-	v, err := decoded(&operationGetApplication, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationRequest(c.c.server, applicationUUID)
+	v := new(ApplicationResponse)
+	code, err := c.c.send(ctx, &operationGetApplication, req, err, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationGetApplication, r.HTTPResponse, v, v.Id)
+	return identified(&operationGetApplication, req, code, v, v.Id)
 }
 
 // GetAdvancedSettings calls GET /application/{applicationId}/advancedSettings: Get advanced settings.
 //
 // operationId: getAdvancedSettings
-func (c *ApplicationsService) GetAdvancedSettings(ctx context.Context, applicationID string) (*AdvancedSettingsResponse, error) {
+func (c *ApplicationsService) GetAdvancedSettings(ctx context.Context, applicationID string, options ...CallOption) (*AdvancedSettingsResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetAdvancedSettingsWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationGetAdvancedSettings.failed(err)
-	}
-	return decoded(&operationGetAdvancedSettings, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetAdvancedSettingsRequest(c.c.server, applicationUUID)
+	return fetch[AdvancedSettingsResponse](ctx, c.c, &operationGetAdvancedSettings, req, err, options)
 }
 
 // GetCurrentInstance calls GET /application/{applicationId}/instance: List currently running instances of the application with their CPU and RAM metrics.
@@ -903,16 +769,13 @@ func (c *ApplicationsService) GetAdvancedSettings(ctx context.Context, applicati
 // operationId: getApplicationCurrentInstance
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) GetCurrentInstance(ctx context.Context, applicationID string) ([]map[string]any, error) {
+func (c *ApplicationsService) GetCurrentInstance(ctx context.Context, applicationID string, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationCurrentInstanceWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationGetApplicationCurrentInstance.failed(err)
-	}
-	l, err := decoded(&operationGetApplicationCurrentInstance, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationCurrentInstanceRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationCurrentInstanceResponseList](ctx, c.c, &operationGetApplicationCurrentInstance, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -924,16 +787,13 @@ func (c *ApplicationsService) GetCurrentInstance(ctx context.Context, applicatio
 // operationId: getApplicationCurrentScale
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) GetCurrentScale(ctx context.Context, applicationID string) (*ServiceCurrentScaleResponse, error) {
+func (c *ApplicationsService) GetCurrentScale(ctx context.Context, applicationID string, options ...CallOption) (*ServiceCurrentScaleResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationCurrentScaleWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationGetApplicationCurrentScale.failed(err)
-	}
-	return decoded(&operationGetApplicationCurrentScale, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationCurrentScaleRequest(c.c.server, applicationUUID)
+	return fetch[ServiceCurrentScaleResponse](ctx, c.c, &operationGetApplicationCurrentScale, req, err, options)
 }
 
 // GetCurrentStorageDisk calls GET /application/{applicationId}/currentStorage: List current storage disk usage.
@@ -941,16 +801,13 @@ func (c *ApplicationsService) GetCurrentScale(ctx context.Context, applicationID
 // operationId: getApplicationCurrentStorageDisk
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) GetCurrentStorageDisk(ctx context.Context, applicationID string) ([]map[string]any, error) {
+func (c *ApplicationsService) GetCurrentStorageDisk(ctx context.Context, applicationID string, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationCurrentStorageDiskWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationGetApplicationCurrentStorageDisk.failed(err)
-	}
-	l, err := decoded(&operationGetApplicationCurrentStorageDisk, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationCurrentStorageDiskRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationCurrentStorageDiskResponseList](ctx, c.c, &operationGetApplicationCurrentStorageDisk, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -960,12 +817,9 @@ func (c *ApplicationsService) GetCurrentStorageDisk(ctx context.Context, applica
 // GetDefaultAdvancedSettings calls GET /defaultApplicationAdvancedSettings: List default application advanced settings.
 //
 // operationId: getDefaultApplicationAdvancedSettings
-func (c *ApplicationsService) GetDefaultAdvancedSettings(ctx context.Context) (*AdvancedSettingsResponse, error) {
-	r, err := c.c.api.GetDefaultApplicationAdvancedSettingsWithResponse(ctx)
-	if err != nil {
-		return nil, operationGetDefaultApplicationAdvancedSettings.failed(err)
-	}
-	return decoded(&operationGetDefaultApplicationAdvancedSettings, r.HTTPResponse, r.Body, r.JSON200)
+func (c *ApplicationsService) GetDefaultAdvancedSettings(ctx context.Context, options ...CallOption) (*AdvancedSettingsResponse, error) {
+	req, err := gen.NewGetDefaultApplicationAdvancedSettingsRequest(c.c.server)
+	return fetch[AdvancedSettingsResponse](ctx, c.c, &operationGetDefaultApplicationAdvancedSettings, req, err, options)
 }
 
 // GetMetricCPU calls GET /application/{applicationId}/metric/cpu: Get CPU consumption metric over time for the application.
@@ -973,16 +827,13 @@ func (c *ApplicationsService) GetDefaultAdvancedSettings(ctx context.Context) (*
 // operationId: getApplicationMetricCpu
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) GetMetricCPU(ctx context.Context, applicationID string, opts *GetApplicationMetricCpuParams) ([]map[string]any, error) {
+func (c *ApplicationsService) GetMetricCPU(ctx context.Context, applicationID string, opts *GetApplicationMetricCpuParams, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationMetricCpuWithResponse(ctx, applicationUUID, opts)
-	if err != nil {
-		return nil, operationGetApplicationMetricCpu.failed(err)
-	}
-	l, err := decoded(&operationGetApplicationMetricCpu, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationMetricCpuRequest(c.c.server, applicationUUID, opts)
+	l, err := fetch[ApplicationMetricCpuResponseList](ctx, c.c, &operationGetApplicationMetricCpu, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -994,16 +845,13 @@ func (c *ApplicationsService) GetMetricCPU(ctx context.Context, applicationID st
 // operationId: getApplicationMetricHealthCheck
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) GetMetricHealthCheck(ctx context.Context, applicationID string, opts *GetApplicationMetricHealthCheckParams) ([]map[string]any, error) {
+func (c *ApplicationsService) GetMetricHealthCheck(ctx context.Context, applicationID string, opts *GetApplicationMetricHealthCheckParams, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationMetricHealthCheckWithResponse(ctx, applicationUUID, opts)
-	if err != nil {
-		return nil, operationGetApplicationMetricHealthCheck.failed(err)
-	}
-	l, err := decoded(&operationGetApplicationMetricHealthCheck, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationMetricHealthCheckRequest(c.c.server, applicationUUID, opts)
+	l, err := fetch[ApplicationMetricHealthCheckResponseList](ctx, c.c, &operationGetApplicationMetricHealthCheck, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1015,16 +863,13 @@ func (c *ApplicationsService) GetMetricHealthCheck(ctx context.Context, applicat
 // operationId: getApplicationMetricMemory
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) GetMetricMemory(ctx context.Context, applicationID string, opts *GetApplicationMetricMemoryParams) ([]map[string]any, error) {
+func (c *ApplicationsService) GetMetricMemory(ctx context.Context, applicationID string, opts *GetApplicationMetricMemoryParams, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationMetricMemoryWithResponse(ctx, applicationUUID, opts)
-	if err != nil {
-		return nil, operationGetApplicationMetricMemory.failed(err)
-	}
-	l, err := decoded(&operationGetApplicationMetricMemory, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationMetricMemoryRequest(c.c.server, applicationUUID, opts)
+	l, err := fetch[ApplicationMetricMemoryResponseList](ctx, c.c, &operationGetApplicationMetricMemory, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1036,16 +881,13 @@ func (c *ApplicationsService) GetMetricMemory(ctx context.Context, applicationID
 // operationId: getApplicationMetricRestart
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) GetMetricRestart(ctx context.Context, applicationID string, opts *GetApplicationMetricRestartParams) ([]map[string]any, error) {
+func (c *ApplicationsService) GetMetricRestart(ctx context.Context, applicationID string, opts *GetApplicationMetricRestartParams, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationMetricRestartWithResponse(ctx, applicationUUID, opts)
-	if err != nil {
-		return nil, operationGetApplicationMetricRestart.failed(err)
-	}
-	l, err := decoded(&operationGetApplicationMetricRestart, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationMetricRestartRequest(c.c.server, applicationUUID, opts)
+	l, err := fetch[ApplicationMetricRestartResponseList](ctx, c.c, &operationGetApplicationMetricRestart, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1057,16 +899,13 @@ func (c *ApplicationsService) GetMetricRestart(ctx context.Context, applicationI
 // operationId: getApplicationMetricStorage
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) GetMetricStorage(ctx context.Context, applicationID string, opts *GetApplicationMetricStorageParams) ([]map[string]any, error) {
+func (c *ApplicationsService) GetMetricStorage(ctx context.Context, applicationID string, opts *GetApplicationMetricStorageParams, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationMetricStorageWithResponse(ctx, applicationUUID, opts)
-	if err != nil {
-		return nil, operationGetApplicationMetricStorage.failed(err)
-	}
-	l, err := decoded(&operationGetApplicationMetricStorage, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationMetricStorageRequest(c.c.server, applicationUUID, opts)
+	l, err := fetch[ApplicationMetricStorageResponseList](ctx, c.c, &operationGetApplicationMetricStorage, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1076,31 +915,25 @@ func (c *ApplicationsService) GetMetricStorage(ctx context.Context, applicationI
 // GetNetwork calls GET /application/{applicationId}/network: Get Application Network information.
 //
 // operationId: getApplicationNetwork
-func (c *ApplicationsService) GetNetwork(ctx context.Context, applicationID string) (*ServiceNetworkResponse, error) {
+func (c *ApplicationsService) GetNetwork(ctx context.Context, applicationID string, options ...CallOption) (*ServiceNetworkResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationNetworkWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationGetApplicationNetwork.failed(err)
-	}
-	return decoded(&operationGetApplicationNetwork, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationNetworkRequest(c.c.server, applicationUUID)
+	return fetch[ServiceNetworkResponse](ctx, c.c, &operationGetApplicationNetwork, req, err, options)
 }
 
 // GetStatus calls GET /application/{applicationId}/status: Get application status.
 //
 // operationId: getApplicationStatus
-func (c *ApplicationsService) GetStatus(ctx context.Context, applicationID string) (*Status, error) {
+func (c *ApplicationsService) GetStatus(ctx context.Context, applicationID string, options ...CallOption) (*Status, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetApplicationStatusWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationGetApplicationStatus.failed(err)
-	}
-	return decoded(&operationGetApplicationStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetApplicationStatusRequest(c.c.server, applicationUUID)
+	return fetch[Status](ctx, c.c, &operationGetApplicationStatus, req, err, options)
 }
 
 // Wait polls GET /application/{applicationId}/status
@@ -1140,16 +973,13 @@ func (c *ApplicationsService) Wait(ctx context.Context, applicationID string, ta
 // List calls GET /environment/{environmentId}/application: List applications.
 //
 // operationId: listApplication
-func (c *ApplicationsService) List(ctx context.Context, environmentID string, opts *ListApplicationParams) ([]ApplicationResponse, error) {
+func (c *ApplicationsService) List(ctx context.Context, environmentID string, opts *ListApplicationParams, options ...CallOption) ([]ApplicationResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationWithResponse(ctx, environmentUUID, opts)
-	if err != nil {
-		return nil, operationListApplication.failed(err)
-	}
-	l, err := decoded(&operationListApplication, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationRequest(c.c.server, environmentUUID, opts)
+	l, err := fetch[ApplicationResponseList](ctx, c.c, &operationListApplication, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1160,16 +990,13 @@ func (c *ApplicationsService) List(ctx context.Context, environmentID string, op
 // It returns one page; ListCommitsIter walks them all.
 //
 // operationId: listApplicationCommit
-func (c *ApplicationsService) ListCommits(ctx context.Context, applicationID string, opts *ListApplicationCommitParams) ([]map[string]any, error) {
+func (c *ApplicationsService) ListCommits(ctx context.Context, applicationID string, opts *ListApplicationCommitParams, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationCommitWithResponse(ctx, applicationUUID, opts)
-	if err != nil {
-		return nil, operationListApplicationCommit.failed(err)
-	}
-	l, err := decoded(&operationListApplicationCommit, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationCommitRequest(c.c.server, applicationUUID, opts)
+	l, err := fetch[ApplicationCommitResponseList](ctx, c.c, &operationListApplicationCommit, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1181,7 +1008,7 @@ func (c *ApplicationsService) ListCommits(ctx context.Context, applicationID str
 // yielded with the zero item and ends the loop.
 //
 // operationId: listApplicationCommit
-func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID string, opts *ListApplicationCommitParams) iter.Seq2[map[string]any, error] {
+func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID string, opts *ListApplicationCommitParams, options ...CallOption) iter.Seq2[map[string]any, error] {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return failed[map[string]any](err)
@@ -1195,11 +1022,8 @@ func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID
 		if after != nil {
 			p.StartId = after
 		}
-		r, err := c.c.api.ListApplicationCommitWithResponse(ctx, applicationUUID, &p)
-		if err != nil {
-			return nil, 0, operationListApplicationCommit.failed(err)
-		}
-		l, err := decoded(&operationListApplicationCommit, r.HTTPResponse, r.Body, r.JSON200)
+		req, err := gen.NewListApplicationCommitRequest(c.c.server, applicationUUID, &p)
+		l, err := fetch[ApplicationCommitResponseList](ctx, c.c, &operationListApplicationCommit, req, err, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -1210,16 +1034,13 @@ func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID
 // ListContributors calls GET /application/{applicationId}/contributor: List contributors.
 //
 // operationId: listApplicationContributor
-func (c *ApplicationsService) ListContributors(ctx context.Context, applicationID string) ([]map[string]any, error) {
+func (c *ApplicationsService) ListContributors(ctx context.Context, applicationID string, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationContributorWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationListApplicationContributor.failed(err)
-	}
-	l, err := decoded(&operationListApplicationContributor, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationContributorRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationContributorResponseList](ctx, c.c, &operationListApplicationContributor, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1231,16 +1052,13 @@ func (c *ApplicationsService) ListContributors(ctx context.Context, applicationI
 // operationId: listApplicationDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) ListDatabases(ctx context.Context, applicationID string) ([]DatabaseResponse, error) {
+func (c *ApplicationsService) ListDatabases(ctx context.Context, applicationID string, options ...CallOption) ([]DatabaseResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationDatabaseWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationListApplicationDatabase.failed(err)
-	}
-	l, err := decoded(&operationListApplicationDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationDatabaseRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationDatabaseResponseList](ctx, c.c, &operationListApplicationDatabase, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1252,16 +1070,13 @@ func (c *ApplicationsService) ListDatabases(ctx context.Context, applicationID s
 // operationId: listApplicationDependency
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) ListDependencies(ctx context.Context, applicationID string) ([]ApplicationResponse, error) {
+func (c *ApplicationsService) ListDependencies(ctx context.Context, applicationID string, options ...CallOption) ([]ApplicationResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationDependencyWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationListApplicationDependency.failed(err)
-	}
-	l, err := decoded(&operationListApplicationDependency, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationDependencyRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationDependencyResponseList](ctx, c.c, &operationListApplicationDependency, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1272,16 +1087,13 @@ func (c *ApplicationsService) ListDependencies(ctx context.Context, applicationI
 // It returns one page; ListDeploymentHistoryIter walks them all.
 //
 // operationId: listApplicationDeploymentHistory
-func (c *ApplicationsService) ListDeploymentHistory(ctx context.Context, applicationID string, opts *ListApplicationDeploymentHistoryParams) ([]map[string]any, error) {
+func (c *ApplicationsService) ListDeploymentHistory(ctx context.Context, applicationID string, opts *ListApplicationDeploymentHistoryParams, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationDeploymentHistoryWithResponse(ctx, applicationUUID, opts)
-	if err != nil {
-		return nil, operationListApplicationDeploymentHistory.failed(err)
-	}
-	l, err := decoded(&operationListApplicationDeploymentHistory, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationDeploymentHistoryRequest(c.c.server, applicationUUID, opts)
+	l, err := fetch[ApplicationDeploymentHistoryResponseList](ctx, c.c, &operationListApplicationDeploymentHistory, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1293,7 +1105,7 @@ func (c *ApplicationsService) ListDeploymentHistory(ctx context.Context, applica
 // yielded with the zero item and ends the loop.
 //
 // operationId: listApplicationDeploymentHistory
-func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, applicationID string, opts *ListApplicationDeploymentHistoryParams) iter.Seq2[map[string]any, error] {
+func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, applicationID string, opts *ListApplicationDeploymentHistoryParams, options ...CallOption) iter.Seq2[map[string]any, error] {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return failed[map[string]any](err)
@@ -1307,11 +1119,8 @@ func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, app
 		if after != nil {
 			p.StartId = after
 		}
-		r, err := c.c.api.ListApplicationDeploymentHistoryWithResponse(ctx, applicationUUID, &p)
-		if err != nil {
-			return nil, 0, operationListApplicationDeploymentHistory.failed(err)
-		}
-		l, err := decoded(&operationListApplicationDeploymentHistory, r.HTTPResponse, r.Body, r.JSON200)
+		req, err := gen.NewListApplicationDeploymentHistoryRequest(c.c.server, applicationUUID, &p)
+		l, err := fetch[ApplicationDeploymentHistoryResponseList](ctx, c.c, &operationListApplicationDeploymentHistory, req, err, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -1325,16 +1134,13 @@ func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, app
 // operationId: listApplicationEvent
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) ListEvents(ctx context.Context, applicationID string, opts *ListApplicationEventParams) ([]map[string]any, error) {
+func (c *ApplicationsService) ListEvents(ctx context.Context, applicationID string, opts *ListApplicationEventParams, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationEventWithResponse(ctx, applicationUUID, opts)
-	if err != nil {
-		return nil, operationListApplicationEvent.failed(err)
-	}
-	l, err := decoded(&operationListApplicationEvent, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationEventRequest(c.c.server, applicationUUID, opts)
+	l, err := fetch[ApplicationEventResponseList](ctx, c.c, &operationListApplicationEvent, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1348,7 +1154,7 @@ func (c *ApplicationsService) ListEvents(ctx context.Context, applicationID stri
 // operationId: listApplicationEvent
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID string, opts *ListApplicationEventParams) iter.Seq2[map[string]any, error] {
+func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID string, opts *ListApplicationEventParams, options ...CallOption) iter.Seq2[map[string]any, error] {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return failed[map[string]any](err)
@@ -1362,11 +1168,8 @@ func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID 
 		if after != nil {
 			p.StartId = after
 		}
-		r, err := c.c.api.ListApplicationEventWithResponse(ctx, applicationUUID, &p)
-		if err != nil {
-			return nil, 0, operationListApplicationEvent.failed(err)
-		}
-		l, err := decoded(&operationListApplicationEvent, r.HTTPResponse, r.Body, r.JSON200)
+		req, err := gen.NewListApplicationEventRequest(c.c.server, applicationUUID, &p)
+		l, err := fetch[ApplicationEventResponseList](ctx, c.c, &operationListApplicationEvent, req, err, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -1377,16 +1180,13 @@ func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID 
 // ListLinks calls GET /application/{applicationId}/link: List all URLs of the application.
 //
 // operationId: listApplicationLinks
-func (c *ApplicationsService) ListLinks(ctx context.Context, applicationID string) (*ServiceLinksResponse, error) {
+func (c *ApplicationsService) ListLinks(ctx context.Context, applicationID string, options ...CallOption) (*ServiceLinksResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationLinksWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationListApplicationLinks.failed(err)
-	}
-	return decoded(&operationListApplicationLinks, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationLinksRequest(c.c.server, applicationUUID)
+	return fetch[ServiceLinksResponse](ctx, c.c, &operationListApplicationLinks, req, err, options)
 }
 
 // ListLogicalDatabases calls GET /application/{applicationId}/logicalDatabase: List linked logical databases.
@@ -1394,16 +1194,13 @@ func (c *ApplicationsService) ListLinks(ctx context.Context, applicationID strin
 // operationId: listApplicationLogicalDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) ListLogicalDatabases(ctx context.Context, applicationID string) ([]LogicalDatabaseOnDatabaseResponse, error) {
+func (c *ApplicationsService) ListLogicalDatabases(ctx context.Context, applicationID string, options ...CallOption) ([]LogicalDatabaseOnDatabaseResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationLogicalDatabaseWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationListApplicationLogicalDatabase.failed(err)
-	}
-	l, err := decoded(&operationListApplicationLogicalDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationLogicalDatabaseRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationLogicalDatabaseResponseList](ctx, c.c, &operationListApplicationLogicalDatabase, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1413,16 +1210,13 @@ func (c *ApplicationsService) ListLogicalDatabases(ctx context.Context, applicat
 // ListLogs calls GET /application/{applicationId}/log: List logs.
 //
 // operationId: listApplicationLog
-func (c *ApplicationsService) ListLogs(ctx context.Context, applicationID string) ([]map[string]any, error) {
+func (c *ApplicationsService) ListLogs(ctx context.Context, applicationID string, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationLogWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationListApplicationLog.failed(err)
-	}
-	l, err := decoded(&operationListApplicationLog, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationLogRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationLogResponseList](ctx, c.c, &operationListApplicationLog, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1434,16 +1228,13 @@ func (c *ApplicationsService) ListLogs(ctx context.Context, applicationID string
 // operationId: listApplicationTag
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) ListTags(ctx context.Context, applicationID string) ([]map[string]any, error) {
+func (c *ApplicationsService) ListTags(ctx context.Context, applicationID string, options ...CallOption) ([]map[string]any, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListApplicationTagWithResponse(ctx, applicationUUID)
-	if err != nil {
-		return nil, operationListApplicationTag.failed(err)
-	}
-	l, err := decoded(&operationListApplicationTag, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListApplicationTagRequest(c.c.server, applicationUUID)
+	l, err := fetch[ApplicationTagResponseList](ctx, c.c, &operationListApplicationTag, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1457,7 +1248,7 @@ func (c *ApplicationsService) ListTags(ctx context.Context, applicationID string
 // operationId: removeDatabaseFromApplication
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) RemoveDatabase(ctx context.Context, applicationID string, targetDatabaseID string) error {
+func (c *ApplicationsService) RemoveDatabase(ctx context.Context, applicationID string, targetDatabaseID string, options ...CallOption) error {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return err
@@ -1466,11 +1257,8 @@ func (c *ApplicationsService) RemoveDatabase(ctx context.Context, applicationID 
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.RemoveDatabaseFromApplicationWithResponse(ctx, applicationUUID, targetDatabaseUUID)
-	if err != nil {
-		return operationRemoveDatabaseFromApplication.failed(err)
-	}
-	return checked(&operationRemoveDatabaseFromApplication, r.HTTPResponse, r.Body)
+	req, err := gen.NewRemoveDatabaseFromApplicationRequest(c.c.server, applicationUUID, targetDatabaseUUID)
+	return callNoAnswer(ctx, c.c, &operationRemoveDatabaseFromApplication, req, err, options)
 }
 
 // RemoveDependency calls DELETE /application/{applicationId}/dependency/{targetApplicationId}: Remove application dependency to this application.
@@ -1480,7 +1268,7 @@ func (c *ApplicationsService) RemoveDatabase(ctx context.Context, applicationID 
 // operationId: removeApplicationDependency
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) RemoveDependency(ctx context.Context, applicationID string, targetApplicationID string) error {
+func (c *ApplicationsService) RemoveDependency(ctx context.Context, applicationID string, targetApplicationID string, options ...CallOption) error {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return err
@@ -1489,11 +1277,8 @@ func (c *ApplicationsService) RemoveDependency(ctx context.Context, applicationI
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.RemoveApplicationDependencyWithResponse(ctx, applicationUUID, targetApplicationUUID)
-	if err != nil {
-		return operationRemoveApplicationDependency.failed(err)
-	}
-	return checked(&operationRemoveApplicationDependency, r.HTTPResponse, r.Body)
+	req, err := gen.NewRemoveApplicationDependencyRequest(c.c.server, applicationUUID, targetApplicationUUID)
+	return callNoAnswer(ctx, c.c, &operationRemoveApplicationDependency, req, err, options)
 }
 
 // RemoveLogicalDatabase calls DELETE /application/{applicationId}/logicalDatabase/{targetLogicalDatabaseId}: Remove logical database link to this application.
@@ -1503,7 +1288,7 @@ func (c *ApplicationsService) RemoveDependency(ctx context.Context, applicationI
 // operationId: removeLogicalDatabaseFromApplication
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) RemoveLogicalDatabase(ctx context.Context, applicationID string, targetLogicalDatabaseID string) error {
+func (c *ApplicationsService) RemoveLogicalDatabase(ctx context.Context, applicationID string, targetLogicalDatabaseID string, options ...CallOption) error {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return err
@@ -1512,11 +1297,8 @@ func (c *ApplicationsService) RemoveLogicalDatabase(ctx context.Context, applica
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.RemoveLogicalDatabaseFromApplicationWithResponse(ctx, applicationUUID, targetLogicalDatabaseUUID)
-	if err != nil {
-		return operationRemoveLogicalDatabaseFromApplication.failed(err)
-	}
-	return checked(&operationRemoveLogicalDatabaseFromApplication, r.HTTPResponse, r.Body)
+	req, err := gen.NewRemoveLogicalDatabaseFromApplicationRequest(c.c.server, applicationUUID, targetLogicalDatabaseUUID)
+	return callNoAnswer(ctx, c.c, &operationRemoveLogicalDatabaseFromApplication, req, err, options)
 }
 
 // Restart calls POST /application/{applicationId}/restart: Restart application.
@@ -1524,84 +1306,78 @@ func (c *ApplicationsService) RemoveLogicalDatabase(ctx context.Context, applica
 // operationId: restartApplication
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ApplicationsService) Restart(ctx context.Context, applicationID string) (*Status, error) {
+func (c *ApplicationsService) Restart(ctx context.Context, applicationID string, options ...CallOption) (*Status, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.RestartApplicationWithResponse(ctx, applicationUUID)
+	req, err := gen.NewRestartApplicationRequest(c.c.server, applicationUUID)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationRestartApplication, req, err, answer, options)
 	if err != nil {
-		return nil, operationRestartApplication.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationRestartApplication, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionRestart, observeStatus(answer))
+	c.c.accepted(code, err, applicationUUID, actionRestart, observeStatus(answer))
 	return answer, err
 }
 
 // Stop calls POST /application/{applicationId}/stop: Stop application.
 //
 // operationId: stopApplication
-func (c *ApplicationsService) Stop(ctx context.Context, applicationID string) (*Status, error) {
+func (c *ApplicationsService) Stop(ctx context.Context, applicationID string, options ...CallOption) (*Status, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.StopApplicationWithResponse(ctx, applicationUUID)
+	req, err := gen.NewStopApplicationRequest(c.c.server, applicationUUID)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationStopApplication, req, err, answer, options)
 	if err != nil {
-		return nil, operationStopApplication.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationStopApplication, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, applicationUUID, actionStop, observeStatus(answer))
+	c.c.accepted(code, err, applicationUUID, actionStop, observeStatus(answer))
 	return answer, err
 }
 
 // Update calls PUT /application/{applicationId}: Edit application.
 //
 // operationId: editApplication
-func (c *ApplicationsService) Update(ctx context.Context, applicationID string, body ApplicationEditRequest) (*ApplicationResponse, error) {
+func (c *ApplicationsService) Update(ctx context.Context, applicationID string, body ApplicationEditRequest, options ...CallOption) (*ApplicationResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditApplicationWithResponse(ctx, applicationUUID, body)
-	if err != nil {
-		return nil, operationEditApplication.failed(err)
-	}
-	v, err := decoded(&operationEditApplication, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditApplicationRequest(c.c.server, applicationUUID, body)
+	v := new(ApplicationResponse)
+	code, err := c.c.send(ctx, &operationEditApplication, req, err, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationEditApplication, r.HTTPResponse, v, v.Id)
+	return identified(&operationEditApplication, req, code, v, v.Id)
 }
 
 // UpdateAdvancedSettings calls PUT /application/{applicationId}/advancedSettings: Edit advanced settings.
 //
 // operationId: editAdvancedSettings
-func (c *ApplicationsService) UpdateAdvancedSettings(ctx context.Context, applicationID string, body AdvancedSettingsEditRequest) (*AdvancedSettingsResponse, error) {
+func (c *ApplicationsService) UpdateAdvancedSettings(ctx context.Context, applicationID string, body AdvancedSettingsEditRequest, options ...CallOption) (*AdvancedSettingsResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditAdvancedSettingsWithResponse(ctx, applicationUUID, body)
-	if err != nil {
-		return nil, operationEditAdvancedSettings.failed(err)
-	}
-	return decoded(&operationEditAdvancedSettings, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewEditAdvancedSettingsRequest(c.c.server, applicationUUID, body)
+	return fetch[AdvancedSettingsResponse](ctx, c.c, &operationEditAdvancedSettings, req, err, options)
 }
 
 // UpdateNetwork calls PUT /application/{applicationId}/network: Edit Application Network.
 //
 // operationId: editApplicationNetwork
-func (c *ApplicationsService) UpdateNetwork(ctx context.Context, applicationID string, body ApplicationNetworkEditRequest) (*ServiceNetworkResponse, error) {
+func (c *ApplicationsService) UpdateNetwork(ctx context.Context, applicationID string, body ApplicationNetworkEditRequest, options ...CallOption) (*ServiceNetworkResponse, error) {
 	applicationUUID, err := parseID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditApplicationNetworkWithResponse(ctx, applicationUUID, body)
-	if err != nil {
-		return nil, operationEditApplicationNetwork.failed(err)
-	}
-	return decoded(&operationEditApplicationNetwork, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewEditApplicationNetworkRequest(c.c.server, applicationUUID, body)
+	return fetch[ServiceNetworkResponse](ctx, c.c, &operationEditApplicationNetwork, req, err, options)
 }
 
 // BackupsService holds the 3 operations of Client.Backups, 1 of them written by hand.
@@ -1612,7 +1388,7 @@ type BackupsService struct{ c *Client }
 // see RetryPolicy.
 //
 // operationId: removeDatabaseBackup
-func (c *BackupsService) Delete(ctx context.Context, databaseID string, backupID string) error {
+func (c *BackupsService) Delete(ctx context.Context, databaseID string, backupID string, options ...CallOption) error {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return err
@@ -1621,27 +1397,21 @@ func (c *BackupsService) Delete(ctx context.Context, databaseID string, backupID
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.RemoveDatabaseBackupWithResponse(ctx, databaseUUID, backupUUID)
-	if err != nil {
-		return operationRemoveDatabaseBackup.failed(err)
-	}
-	return checked(&operationRemoveDatabaseBackup, r.HTTPResponse, r.Body)
+	req, err := gen.NewRemoveDatabaseBackupRequest(c.c.server, databaseUUID, backupUUID)
+	return callNoAnswer(ctx, c.c, &operationRemoveDatabaseBackup, req, err, options)
 }
 
 // List calls GET /database/{databaseId}/backup: List database backups.
 // It returns one page; ListIter walks them all.
 //
 // operationId: listDatabaseBackup
-func (c *BackupsService) List(ctx context.Context, databaseID string, opts *ListDatabaseBackupParams) ([]BackupDatabaseResponse, error) {
+func (c *BackupsService) List(ctx context.Context, databaseID string, opts *ListDatabaseBackupParams, options ...CallOption) ([]BackupDatabaseResponse, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListDatabaseBackupWithResponse(ctx, databaseUUID, opts)
-	if err != nil {
-		return nil, operationListDatabaseBackup.failed(err)
-	}
-	l, err := decoded(&operationListDatabaseBackup, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListDatabaseBackupRequest(c.c.server, databaseUUID, opts)
+	l, err := fetch[DatabaseBackupResponseList](ctx, c.c, &operationListDatabaseBackup, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1653,7 +1423,7 @@ func (c *BackupsService) List(ctx context.Context, databaseID string, opts *List
 // yielded with the zero item and ends the loop.
 //
 // operationId: listDatabaseBackup
-func (c *BackupsService) ListIter(ctx context.Context, databaseID string, opts *ListDatabaseBackupParams) iter.Seq2[BackupDatabaseResponse, error] {
+func (c *BackupsService) ListIter(ctx context.Context, databaseID string, opts *ListDatabaseBackupParams, options ...CallOption) iter.Seq2[BackupDatabaseResponse, error] {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return failed[BackupDatabaseResponse](err)
@@ -1667,11 +1437,8 @@ func (c *BackupsService) ListIter(ctx context.Context, databaseID string, opts *
 		if after != nil {
 			p.StartId = after
 		}
-		r, err := c.c.api.ListDatabaseBackupWithResponse(ctx, databaseUUID, &p)
-		if err != nil {
-			return nil, 0, operationListDatabaseBackup.failed(err)
-		}
-		l, err := decoded(&operationListDatabaseBackup, r.HTTPResponse, r.Body, r.JSON200)
+		req, err := gen.NewListDatabaseBackupRequest(c.c.server, databaseUUID, &p)
+		l, err := fetch[DatabaseBackupResponseList](ctx, c.c, &operationListDatabaseBackup, req, err, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -1685,12 +1452,9 @@ type CloudProvidersService struct{ c *Client }
 // List calls GET /cloudProvider: List Cloud providers available.
 //
 // operationId: listCloudProvider
-func (c *CloudProvidersService) List(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListCloudProviderWithResponse(ctx)
-	if err != nil {
-		return nil, operationListCloudProvider.failed(err)
-	}
-	l, err := decoded(&operationListCloudProvider, r.HTTPResponse, r.Body, r.JSON200)
+func (c *CloudProvidersService) List(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListCloudProviderRequest(c.c.server)
+	l, err := fetch[CloudProviderResponseList](ctx, c.c, &operationListCloudProvider, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1700,12 +1464,9 @@ func (c *CloudProvidersService) List(ctx context.Context) ([]map[string]any, err
 // ListAWSFeatures calls GET /aws/clusterFeature: List AWS features available.
 //
 // operationId: listAWSFeatures
-func (c *CloudProvidersService) ListAWSFeatures(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListAWSFeaturesWithResponse(ctx)
-	if err != nil {
-		return nil, operationListAWSFeatures.failed(err)
-	}
-	l, err := decoded(&operationListAWSFeatures, r.HTTPResponse, r.Body, r.JSON200)
+func (c *CloudProvidersService) ListAWSFeatures(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListAWSFeaturesRequest(c.c.server)
+	l, err := fetch[AWSFeaturesResponseList](ctx, c.c, &operationListAWSFeatures, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1715,12 +1476,9 @@ func (c *CloudProvidersService) ListAWSFeatures(ctx context.Context) ([]map[stri
 // ListAWSInstanceTypes calls GET /aws/instanceType: List AWS available instance types.
 //
 // operationId: listAWSInstanceType
-func (c *CloudProvidersService) ListAWSInstanceTypes(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListAWSInstanceTypeWithResponse(ctx)
-	if err != nil {
-		return nil, operationListAWSInstanceType.failed(err)
-	}
-	l, err := decoded(&operationListAWSInstanceType, r.HTTPResponse, r.Body, r.JSON200)
+func (c *CloudProvidersService) ListAWSInstanceTypes(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListAWSInstanceTypeRequest(c.c.server)
+	l, err := fetch[AWSInstanceTypeResponseList](ctx, c.c, &operationListAWSInstanceType, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1730,12 +1488,9 @@ func (c *CloudProvidersService) ListAWSInstanceTypes(ctx context.Context) ([]map
 // ListAWSRegions calls GET /aws/region: List AWS regions.
 //
 // operationId: listAWSRegions
-func (c *CloudProvidersService) ListAWSRegions(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListAWSRegionsWithResponse(ctx)
-	if err != nil {
-		return nil, operationListAWSRegions.failed(err)
-	}
-	l, err := decoded(&operationListAWSRegions, r.HTTPResponse, r.Body, r.JSON200)
+func (c *CloudProvidersService) ListAWSRegions(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListAWSRegionsRequest(c.c.server)
+	l, err := fetch[AWSRegionsResponseList](ctx, c.c, &operationListAWSRegions, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1747,12 +1502,9 @@ func (c *CloudProvidersService) ListAWSRegions(ctx context.Context) ([]map[strin
 // operationId: listDOFeatures
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *CloudProvidersService) ListDOFeatures(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListDOFeaturesWithResponse(ctx)
-	if err != nil {
-		return nil, operationListDOFeatures.failed(err)
-	}
-	l, err := decoded(&operationListDOFeatures, r.HTTPResponse, r.Body, r.JSON200)
+func (c *CloudProvidersService) ListDOFeatures(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListDOFeaturesRequest(c.c.server)
+	l, err := fetch[DOFeaturesResponseList](ctx, c.c, &operationListDOFeatures, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1764,12 +1516,9 @@ func (c *CloudProvidersService) ListDOFeatures(ctx context.Context) ([]map[strin
 // operationId: listDOInstanceType
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *CloudProvidersService) ListDOInstanceTypes(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListDOInstanceTypeWithResponse(ctx)
-	if err != nil {
-		return nil, operationListDOInstanceType.failed(err)
-	}
-	l, err := decoded(&operationListDOInstanceType, r.HTTPResponse, r.Body, r.JSON200)
+func (c *CloudProvidersService) ListDOInstanceTypes(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListDOInstanceTypeRequest(c.c.server)
+	l, err := fetch[DOInstanceTypeResponseList](ctx, c.c, &operationListDOInstanceType, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1781,12 +1530,9 @@ func (c *CloudProvidersService) ListDOInstanceTypes(ctx context.Context) ([]map[
 // operationId: listDORegions
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *CloudProvidersService) ListDORegions(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListDORegionsWithResponse(ctx)
-	if err != nil {
-		return nil, operationListDORegions.failed(err)
-	}
-	l, err := decoded(&operationListDORegions, r.HTTPResponse, r.Body, r.JSON200)
+func (c *CloudProvidersService) ListDORegions(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListDORegionsRequest(c.c.server)
+	l, err := fetch[DORegionsResponseList](ctx, c.c, &operationListDORegions, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1796,12 +1542,9 @@ func (c *CloudProvidersService) ListDORegions(ctx context.Context) ([]map[string
 // ListScalewayFeatures calls GET /scaleway/clusterFeature: List Scaleway features available.
 //
 // operationId: listScalewayFeatures
-func (c *CloudProvidersService) ListScalewayFeatures(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListScalewayFeaturesWithResponse(ctx)
-	if err != nil {
-		return nil, operationListScalewayFeatures.failed(err)
-	}
-	l, err := decoded(&operationListScalewayFeatures, r.HTTPResponse, r.Body, r.JSON200)
+func (c *CloudProvidersService) ListScalewayFeatures(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListScalewayFeaturesRequest(c.c.server)
+	l, err := fetch[ScalewayFeaturesResponseList](ctx, c.c, &operationListScalewayFeatures, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1811,12 +1554,9 @@ func (c *CloudProvidersService) ListScalewayFeatures(ctx context.Context) ([]map
 // ListScalewayInstanceTypes calls GET /scaleway/instanceType: List Scaleway available instance types.
 //
 // operationId: listScalewayInstanceType
-func (c *CloudProvidersService) ListScalewayInstanceTypes(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListScalewayInstanceTypeWithResponse(ctx)
-	if err != nil {
-		return nil, operationListScalewayInstanceType.failed(err)
-	}
-	l, err := decoded(&operationListScalewayInstanceType, r.HTTPResponse, r.Body, r.JSON200)
+func (c *CloudProvidersService) ListScalewayInstanceTypes(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListScalewayInstanceTypeRequest(c.c.server)
+	l, err := fetch[ScalewayInstanceTypeResponseList](ctx, c.c, &operationListScalewayInstanceType, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1826,12 +1566,9 @@ func (c *CloudProvidersService) ListScalewayInstanceTypes(ctx context.Context) (
 // ListScalewayRegions calls GET /scaleway/region: List Scaleway regions.
 //
 // operationId: listScalewayRegions
-func (c *CloudProvidersService) ListScalewayRegions(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListScalewayRegionsWithResponse(ctx)
-	if err != nil {
-		return nil, operationListScalewayRegions.failed(err)
-	}
-	l, err := decoded(&operationListScalewayRegions, r.HTTPResponse, r.Body, r.JSON200)
+func (c *CloudProvidersService) ListScalewayRegions(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListScalewayRegionsRequest(c.c.server)
+	l, err := fetch[ScalewayRegionsResponseList](ctx, c.c, &operationListScalewayRegions, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1844,16 +1581,13 @@ type ClustersService struct{ c *Client }
 // Create calls POST /organization/{organizationId}/cluster: Create a cluster.
 //
 // operationId: createCluster
-func (c *ClustersService) Create(ctx context.Context, organizationID string, body ClusterRequest) (*ClusterResponse, error) {
+func (c *ClustersService) Create(ctx context.Context, organizationID string, body ClusterRequest, options ...CallOption) (*ClusterResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateClusterWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationCreateCluster.failed(err)
-	}
-	return decoded(&operationCreateCluster, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateClusterRequest(c.c.server, organizationUUID, body)
+	return fetch[ClusterResponse](ctx, c.c, &operationCreateCluster, req, err, options)
 }
 
 // Delete calls DELETE /organization/{organizationId}/cluster/{clusterId}: Delete a cluster.
@@ -1861,7 +1595,7 @@ func (c *ClustersService) Create(ctx context.Context, organizationID string, bod
 // see RetryPolicy.
 //
 // operationId: deleteCluster
-func (c *ClustersService) Delete(ctx context.Context, organizationID string, clusterID string) error {
+func (c *ClustersService) Delete(ctx context.Context, organizationID string, clusterID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
@@ -1870,19 +1604,16 @@ func (c *ClustersService) Delete(ctx context.Context, organizationID string, clu
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteClusterWithResponse(ctx, organizationUUID, clusterUUID)
-	if err != nil {
-		return operationDeleteCluster.failed(err)
-	}
-	err = checked(&operationDeleteCluster, r.HTTPResponse, r.Body)
-	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionDelete, nil)
+	req, err := gen.NewDeleteClusterRequest(c.c.server, organizationUUID, clusterUUID)
+	code, err := c.c.send(ctx, &operationDeleteCluster, req, err, nil, options)
+	c.c.accepted(code, err, clusterUUID, actionDelete, nil)
 	return err
 }
 
 // Deploy calls POST /organization/{organizationId}/cluster/{clusterId}/deploy: Deploy a cluster.
 //
 // operationId: deployCluster
-func (c *ClustersService) Deploy(ctx context.Context, organizationID string, clusterID string) (*ClusterDeploymentStatusResponse, error) {
+func (c *ClustersService) Deploy(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterDeploymentStatusResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -1891,19 +1622,20 @@ func (c *ClustersService) Deploy(ctx context.Context, organizationID string, clu
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.DeployClusterWithResponse(ctx, organizationUUID, clusterUUID)
+	req, err := gen.NewDeployClusterRequest(c.c.server, organizationUUID, clusterUUID)
+	answer := new(ClusterDeploymentStatusResponse)
+	code, err := c.c.send(ctx, &operationDeployCluster, req, err, answer, options)
 	if err != nil {
-		return nil, operationDeployCluster.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationDeployCluster, r.HTTPResponse, r.Body, r.JSON201)
-	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionDeploy, observeClusterAction(answer))
+	c.c.accepted(code, err, clusterUUID, actionDeploy, observeClusterAction(answer))
 	return answer, err
 }
 
 // GetAdvancedSettings calls GET /organization/{organizationId}/cluster/{clusterId}/advancedSettings: Get advanced settings.
 //
 // operationId: getClusterAdvancedSettings
-func (c *ClustersService) GetAdvancedSettings(ctx context.Context, organizationID string, clusterID string) (*ClusterAdvancedSettingsResponse, error) {
+func (c *ClustersService) GetAdvancedSettings(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterAdvancedSettingsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -1912,17 +1644,14 @@ func (c *ClustersService) GetAdvancedSettings(ctx context.Context, organizationI
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetClusterAdvancedSettingsWithResponse(ctx, organizationUUID, clusterUUID)
-	if err != nil {
-		return nil, operationGetClusterAdvancedSettings.failed(err)
-	}
-	return decoded(&operationGetClusterAdvancedSettings, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetClusterAdvancedSettingsRequest(c.c.server, organizationUUID, clusterUUID)
+	return fetch[ClusterAdvancedSettingsResponse](ctx, c.c, &operationGetClusterAdvancedSettings, req, err, options)
 }
 
 // GetCloudProviderInfo calls GET /organization/{organizationId}/cluster/{clusterId}/cloudProviderInfo: Get cluster cloud provider info and credentials.
 //
 // operationId: getOrganizationCloudProviderInfo
-func (c *ClustersService) GetCloudProviderInfo(ctx context.Context, organizationID string, clusterID string) (*OrganizationCloudProviderInfoResponse, error) {
+func (c *ClustersService) GetCloudProviderInfo(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*OrganizationCloudProviderInfoResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -1931,17 +1660,14 @@ func (c *ClustersService) GetCloudProviderInfo(ctx context.Context, organization
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationCloudProviderInfoWithResponse(ctx, organizationUUID, clusterUUID)
-	if err != nil {
-		return nil, operationGetOrganizationCloudProviderInfo.failed(err)
-	}
-	return decoded(&operationGetOrganizationCloudProviderInfo, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationCloudProviderInfoRequest(c.c.server, organizationUUID, clusterUUID)
+	return fetch[OrganizationCloudProviderInfoResponse](ctx, c.c, &operationGetOrganizationCloudProviderInfo, req, err, options)
 }
 
 // GetCurrentCost calls GET /organization/{organizationId}/cluster/{clusterId}/currentCost: Get cluster current cost.
 //
 // operationId: getClusterCurrentCost
-func (c *ClustersService) GetCurrentCost(ctx context.Context, organizationID string, clusterID string) (*ClusterCurrentCostResponse, error) {
+func (c *ClustersService) GetCurrentCost(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterCurrentCostResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -1950,17 +1676,14 @@ func (c *ClustersService) GetCurrentCost(ctx context.Context, organizationID str
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetClusterCurrentCostWithResponse(ctx, organizationUUID, clusterUUID)
-	if err != nil {
-		return nil, operationGetClusterCurrentCost.failed(err)
-	}
-	return decoded(&operationGetClusterCurrentCost, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetClusterCurrentCostRequest(c.c.server, organizationUUID, clusterUUID)
+	return fetch[ClusterCurrentCostResponse](ctx, c.c, &operationGetClusterCurrentCost, req, err, options)
 }
 
 // GetReadinessStatus calls GET /organization/{organizationId}/cluster/{clusterId}/isReady: Know if a cluster is ready to be deployed or not.
 //
 // operationId: getClusterReadinessStatus
-func (c *ClustersService) GetReadinessStatus(ctx context.Context, organizationID string, clusterID string) (*ClusterReadinessStatusResponse, error) {
+func (c *ClustersService) GetReadinessStatus(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterReadinessStatusResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -1969,17 +1692,14 @@ func (c *ClustersService) GetReadinessStatus(ctx context.Context, organizationID
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetClusterReadinessStatusWithResponse(ctx, organizationUUID, clusterUUID)
-	if err != nil {
-		return nil, operationGetClusterReadinessStatus.failed(err)
-	}
-	return decoded(&operationGetClusterReadinessStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetClusterReadinessStatusRequest(c.c.server, organizationUUID, clusterUUID)
+	return fetch[ClusterReadinessStatusResponse](ctx, c.c, &operationGetClusterReadinessStatus, req, err, options)
 }
 
 // GetRoutingTable calls GET /organization/{organizationId}/cluster/{clusterId}/routingTable: Get routing table.
 //
 // operationId: getRoutingTable
-func (c *ClustersService) GetRoutingTable(ctx context.Context, organizationID string, clusterID string) ([]map[string]any, error) {
+func (c *ClustersService) GetRoutingTable(ctx context.Context, organizationID string, clusterID string, options ...CallOption) ([]map[string]any, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -1988,11 +1708,8 @@ func (c *ClustersService) GetRoutingTable(ctx context.Context, organizationID st
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetRoutingTableWithResponse(ctx, organizationUUID, clusterUUID)
-	if err != nil {
-		return nil, operationGetRoutingTable.failed(err)
-	}
-	l, err := decoded(&operationGetRoutingTable, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetRoutingTableRequest(c.c.server, organizationUUID, clusterUUID)
+	l, err := fetch[RoutingTableResponseList](ctx, c.c, &operationGetRoutingTable, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2002,7 +1719,7 @@ func (c *ClustersService) GetRoutingTable(ctx context.Context, organizationID st
 // GetStatus calls GET /organization/{organizationId}/cluster/{clusterId}/status: Get cluster status.
 //
 // operationId: getClusterStatus
-func (c *ClustersService) GetStatus(ctx context.Context, organizationID string, clusterID string) (*ClusterStatusResponse, error) {
+func (c *ClustersService) GetStatus(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterStatusResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -2011,11 +1728,8 @@ func (c *ClustersService) GetStatus(ctx context.Context, organizationID string, 
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetClusterStatusWithResponse(ctx, organizationUUID, clusterUUID)
-	if err != nil {
-		return nil, operationGetClusterStatus.failed(err)
-	}
-	return decoded(&operationGetClusterStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetClusterStatusRequest(c.c.server, organizationUUID, clusterUUID)
+	return fetch[ClusterStatusResponse](ctx, c.c, &operationGetClusterStatus, req, err, options)
 }
 
 // Wait polls GET /organization/{organizationId}/cluster/{clusterId}/status
@@ -2058,16 +1772,13 @@ func (c *ClustersService) Wait(ctx context.Context, organizationID string, clust
 // List calls GET /organization/{organizationId}/cluster: List organization clusters.
 //
 // operationId: listOrganizationCluster
-func (c *ClustersService) List(ctx context.Context, organizationID string) ([]ClusterResponse, error) {
+func (c *ClustersService) List(ctx context.Context, organizationID string, options ...CallOption) ([]ClusterResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListOrganizationClusterWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationListOrganizationCluster.failed(err)
-	}
-	l, err := decoded(&operationListOrganizationCluster, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListOrganizationClusterRequest(c.c.server, organizationUUID)
+	l, err := fetch[OrganizationClusterResponseList](ctx, c.c, &operationListOrganizationCluster, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2077,7 +1788,7 @@ func (c *ClustersService) List(ctx context.Context, organizationID string) ([]Cl
 // ListLogs calls GET /organization/{organizationId}/cluster/{clusterId}/logs: List Cluster Logs.
 //
 // operationId: listClusterLogs
-func (c *ClustersService) ListLogs(ctx context.Context, organizationID string, clusterID string) ([]map[string]any, error) {
+func (c *ClustersService) ListLogs(ctx context.Context, organizationID string, clusterID string, options ...CallOption) ([]map[string]any, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -2086,11 +1797,8 @@ func (c *ClustersService) ListLogs(ctx context.Context, organizationID string, c
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListClusterLogsWithResponse(ctx, organizationUUID, clusterUUID)
-	if err != nil {
-		return nil, operationListClusterLogs.failed(err)
-	}
-	l, err := decoded(&operationListClusterLogs, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListClusterLogsRequest(c.c.server, organizationUUID, clusterUUID)
+	l, err := fetch[ClusterLogsResponseList](ctx, c.c, &operationListClusterLogs, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2100,7 +1808,7 @@ func (c *ClustersService) ListLogs(ctx context.Context, organizationID string, c
 // SpecifyCloudProviderInfo calls POST /organization/{organizationId}/cluster/{clusterId}/cloudProviderInfo: Specify cluster cloud provider info and credentials.
 //
 // operationId: specifyClusterCloudProviderInfo
-func (c *ClustersService) SpecifyCloudProviderInfo(ctx context.Context, organizationID string, clusterID string, body SpecifyClusterCloudProviderInfoRequest) (*OrganizationCloudProviderInfoResponse, error) {
+func (c *ClustersService) SpecifyCloudProviderInfo(ctx context.Context, organizationID string, clusterID string, body SpecifyClusterCloudProviderInfoRequest, options ...CallOption) (*OrganizationCloudProviderInfoResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -2109,17 +1817,14 @@ func (c *ClustersService) SpecifyCloudProviderInfo(ctx context.Context, organiza
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.SpecifyClusterCloudProviderInfoWithResponse(ctx, organizationUUID, clusterUUID, body)
-	if err != nil {
-		return nil, operationSpecifyClusterCloudProviderInfo.failed(err)
-	}
-	return decoded(&operationSpecifyClusterCloudProviderInfo, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewSpecifyClusterCloudProviderInfoRequest(c.c.server, organizationUUID, clusterUUID, body)
+	return fetch[OrganizationCloudProviderInfoResponse](ctx, c.c, &operationSpecifyClusterCloudProviderInfo, req, err, options)
 }
 
 // Stop calls POST /organization/{organizationId}/cluster/{clusterId}/stop: Stop cluster.
 //
 // operationId: StopCluster
-func (c *ClustersService) Stop(ctx context.Context, organizationID string, clusterID string) (*ClusterDeploymentStatusResponse, error) {
+func (c *ClustersService) Stop(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterDeploymentStatusResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -2128,19 +1833,20 @@ func (c *ClustersService) Stop(ctx context.Context, organizationID string, clust
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.StopClusterWithResponse(ctx, organizationUUID, clusterUUID)
+	req, err := gen.NewStopClusterRequest(c.c.server, organizationUUID, clusterUUID)
+	answer := new(ClusterDeploymentStatusResponse)
+	code, err := c.c.send(ctx, &operationStopCluster, req, err, answer, options)
 	if err != nil {
-		return nil, operationStopCluster.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationStopCluster, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionStop, observeClusterAction(answer))
+	c.c.accepted(code, err, clusterUUID, actionStop, observeClusterAction(answer))
 	return answer, err
 }
 
 // Update calls PUT /organization/{organizationId}/cluster/{clusterId}: Edit a cluster.
 //
 // operationId: editCluster
-func (c *ClustersService) Update(ctx context.Context, organizationID string, clusterID string, body ClusterRequest) (*ClusterResponse, error) {
+func (c *ClustersService) Update(ctx context.Context, organizationID string, clusterID string, body ClusterRequest, options ...CallOption) (*ClusterResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -2149,17 +1855,14 @@ func (c *ClustersService) Update(ctx context.Context, organizationID string, clu
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditClusterWithResponse(ctx, organizationUUID, clusterUUID, body)
-	if err != nil {
-		return nil, operationEditCluster.failed(err)
-	}
-	return decoded(&operationEditCluster, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditClusterRequest(c.c.server, organizationUUID, clusterUUID, body)
+	return fetch[ClusterResponse](ctx, c.c, &operationEditCluster, req, err, options)
 }
 
 // UpdateAdvancedSettings calls PUT /organization/{organizationId}/cluster/{clusterId}/advancedSettings: Edit advanced settings.
 //
 // operationId: editClusterAdvancedSettings
-func (c *ClustersService) UpdateAdvancedSettings(ctx context.Context, organizationID string, clusterID string, body ClusterAdvancedSettingsEditRequest) (*ClusterAdvancedSettingsResponse, error) {
+func (c *ClustersService) UpdateAdvancedSettings(ctx context.Context, organizationID string, clusterID string, body ClusterAdvancedSettingsEditRequest, options ...CallOption) (*ClusterAdvancedSettingsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -2168,17 +1871,14 @@ func (c *ClustersService) UpdateAdvancedSettings(ctx context.Context, organizati
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditClusterAdvancedSettingsWithResponse(ctx, organizationUUID, clusterUUID, body)
-	if err != nil {
-		return nil, operationEditClusterAdvancedSettings.failed(err)
-	}
-	return decoded(&operationEditClusterAdvancedSettings, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewEditClusterAdvancedSettingsRequest(c.c.server, organizationUUID, clusterUUID, body)
+	return fetch[ClusterAdvancedSettingsResponse](ctx, c.c, &operationEditClusterAdvancedSettings, req, err, options)
 }
 
 // UpdateRoutingTable calls PUT /organization/{organizationId}/cluster/{clusterId}/routingTable: Edit routing table.
 //
 // operationId: editRoutingTable
-func (c *ClustersService) UpdateRoutingTable(ctx context.Context, organizationID string, clusterID string, body RoutingTableEditRequest) ([]map[string]any, error) {
+func (c *ClustersService) UpdateRoutingTable(ctx context.Context, organizationID string, clusterID string, body RoutingTableEditRequest, options ...CallOption) ([]map[string]any, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -2187,11 +1887,8 @@ func (c *ClustersService) UpdateRoutingTable(ctx context.Context, organizationID
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditRoutingTableWithResponse(ctx, organizationUUID, clusterUUID, body)
-	if err != nil {
-		return nil, operationEditRoutingTable.failed(err)
-	}
-	l, err := decoded(&operationEditRoutingTable, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewEditRoutingTableRequest(c.c.server, organizationUUID, clusterUUID, body)
+	l, err := fetch[RoutingTableResponseList](ctx, c.c, &operationEditRoutingTable, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2203,7 +1900,7 @@ func (c *ClustersService) UpdateRoutingTable(ctx context.Context, organizationID
 // operationId: UpdateCluster
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ClustersService) Upgrade(ctx context.Context, organizationID string, clusterID string) (*ClusterDeploymentStatusResponse, error) {
+func (c *ClustersService) Upgrade(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterDeploymentStatusResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -2212,12 +1909,13 @@ func (c *ClustersService) Upgrade(ctx context.Context, organizationID string, cl
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.UpdateClusterWithResponse(ctx, organizationUUID, clusterUUID)
+	req, err := gen.NewUpdateClusterRequest(c.c.server, organizationUUID, clusterUUID)
+	answer := new(ClusterDeploymentStatusResponse)
+	code, err := c.c.send(ctx, &operationUpdateCluster, req, err, answer, options)
 	if err != nil {
-		return nil, operationUpdateCluster.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationUpdateCluster, r.HTTPResponse, r.Body, r.JSON201)
-	c.c.accepted(r.HTTPResponse, err, clusterUUID, actionDeploy, observeClusterAction(answer))
+	c.c.accepted(code, err, clusterUUID, actionDeploy, observeClusterAction(answer))
 	return answer, err
 }
 
@@ -2227,16 +1925,13 @@ type ContainerCustomDomainsService struct{ c *Client }
 // Create calls POST /container/{containerId}/customDomain: Add custom domain to the container.
 //
 // operationId: createContainerCustomDomain
-func (c *ContainerCustomDomainsService) Create(ctx context.Context, containerID string, body ContainerCustomDomainRequest) (*CustomDomainResponse, error) {
+func (c *ContainerCustomDomainsService) Create(ctx context.Context, containerID string, body ContainerCustomDomainRequest, options ...CallOption) (*CustomDomainResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateContainerCustomDomainWithResponse(ctx, containerUUID, body)
-	if err != nil {
-		return nil, operationCreateContainerCustomDomain.failed(err)
-	}
-	return decoded(&operationCreateContainerCustomDomain, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateContainerCustomDomainRequest(c.c.server, containerUUID, body)
+	return fetch[CustomDomainResponse](ctx, c.c, &operationCreateContainerCustomDomain, req, err, options)
 }
 
 // Delete calls DELETE /container/{containerId}/customDomain/{customDomainId}: Delete a Custom Domain.
@@ -2244,7 +1939,7 @@ func (c *ContainerCustomDomainsService) Create(ctx context.Context, containerID 
 // see RetryPolicy.
 //
 // operationId: deleteContainerCustomDomain
-func (c *ContainerCustomDomainsService) Delete(ctx context.Context, containerID string, customDomainID string) error {
+func (c *ContainerCustomDomainsService) Delete(ctx context.Context, containerID string, customDomainID string, options ...CallOption) error {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return err
@@ -2253,17 +1948,14 @@ func (c *ContainerCustomDomainsService) Delete(ctx context.Context, containerID 
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteContainerCustomDomainWithResponse(ctx, containerUUID, customDomainUUID)
-	if err != nil {
-		return operationDeleteContainerCustomDomain.failed(err)
-	}
-	return checked(&operationDeleteContainerCustomDomain, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteContainerCustomDomainRequest(c.c.server, containerUUID, customDomainUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteContainerCustomDomain, req, err, options)
 }
 
 // GetStatus calls GET /container/{containerId}/customDomain/{customDomainId}/status: Get Custom Domain status.
 //
 // operationId: getContainerCustomDomainStatus
-func (c *ContainerCustomDomainsService) GetStatus(ctx context.Context, containerID string, customDomainID string) (*CustomDomainResponse, error) {
+func (c *ContainerCustomDomainsService) GetStatus(ctx context.Context, containerID string, customDomainID string, options ...CallOption) (*CustomDomainResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2272,26 +1964,20 @@ func (c *ContainerCustomDomainsService) GetStatus(ctx context.Context, container
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetContainerCustomDomainStatusWithResponse(ctx, containerUUID, customDomainUUID)
-	if err != nil {
-		return nil, operationGetContainerCustomDomainStatus.failed(err)
-	}
-	return decoded(&operationGetContainerCustomDomainStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetContainerCustomDomainStatusRequest(c.c.server, containerUUID, customDomainUUID)
+	return fetch[CustomDomainResponse](ctx, c.c, &operationGetContainerCustomDomainStatus, req, err, options)
 }
 
 // List calls GET /container/{containerId}/customDomain: List container custom domains.
 //
 // operationId: listContainerCustomDomain
-func (c *ContainerCustomDomainsService) List(ctx context.Context, containerID string) ([]CustomDomainResponse, error) {
+func (c *ContainerCustomDomainsService) List(ctx context.Context, containerID string, options ...CallOption) ([]CustomDomainResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListContainerCustomDomainWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationListContainerCustomDomain.failed(err)
-	}
-	l, err := decoded(&operationListContainerCustomDomain, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListContainerCustomDomainRequest(c.c.server, containerUUID)
+	l, err := fetch[ContainerCustomDomainResponseList](ctx, c.c, &operationListContainerCustomDomain, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2301,7 +1987,7 @@ func (c *ContainerCustomDomainsService) List(ctx context.Context, containerID st
 // Update calls PUT /container/{containerId}/customDomain/{customDomainId}: Edit a Custom Domain.
 //
 // operationId: editContainerCustomDomain
-func (c *ContainerCustomDomainsService) Update(ctx context.Context, containerID string, customDomainID string, body ContainerCustomDomainEditRequest) (*CustomDomainResponse, error) {
+func (c *ContainerCustomDomainsService) Update(ctx context.Context, containerID string, customDomainID string, body ContainerCustomDomainEditRequest, options ...CallOption) (*CustomDomainResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2310,11 +1996,8 @@ func (c *ContainerCustomDomainsService) Update(ctx context.Context, containerID 
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditContainerCustomDomainWithResponse(ctx, containerUUID, customDomainUUID, body)
-	if err != nil {
-		return nil, operationEditContainerCustomDomain.failed(err)
-	}
-	return decoded(&operationEditContainerCustomDomain, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditContainerCustomDomainRequest(c.c.server, containerUUID, customDomainUUID, body)
+	return fetch[CustomDomainResponse](ctx, c.c, &operationEditContainerCustomDomain, req, err, options)
 }
 
 // ContainerRegistriesService holds the 6 operations of Client.ContainerRegistries.
@@ -2323,16 +2006,13 @@ type ContainerRegistriesService struct{ c *Client }
 // Create calls POST /organization/{organizationId}/containerRegistry: Create a container registry.
 //
 // operationId: createContainerRegistry
-func (c *ContainerRegistriesService) Create(ctx context.Context, organizationID string, body ContainerRegistryRequest) (*ContainerRegistryResponse, error) {
+func (c *ContainerRegistriesService) Create(ctx context.Context, organizationID string, body ContainerRegistryRequest, options ...CallOption) (*ContainerRegistryResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateContainerRegistryWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationCreateContainerRegistry.failed(err)
-	}
-	return decoded(&operationCreateContainerRegistry, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateContainerRegistryRequest(c.c.server, organizationUUID, body)
+	return fetch[ContainerRegistryResponse](ctx, c.c, &operationCreateContainerRegistry, req, err, options)
 }
 
 // Delete calls DELETE /organization/{organizationId}/containerRegistry/{containerRegistryId}: Delete a container registry.
@@ -2340,7 +2020,7 @@ func (c *ContainerRegistriesService) Create(ctx context.Context, organizationID 
 // see RetryPolicy.
 //
 // operationId: deleteContainerRegistry
-func (c *ContainerRegistriesService) Delete(ctx context.Context, organizationID string, containerRegistryID string) error {
+func (c *ContainerRegistriesService) Delete(ctx context.Context, organizationID string, containerRegistryID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
@@ -2349,17 +2029,14 @@ func (c *ContainerRegistriesService) Delete(ctx context.Context, organizationID 
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteContainerRegistryWithResponse(ctx, organizationUUID, containerRegistryUUID)
-	if err != nil {
-		return operationDeleteContainerRegistry.failed(err)
-	}
-	return checked(&operationDeleteContainerRegistry, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteContainerRegistryRequest(c.c.server, organizationUUID, containerRegistryUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteContainerRegistry, req, err, options)
 }
 
 // Get calls GET /organization/{organizationId}/containerRegistry/{containerRegistryId}: Get a container registry.
 //
 // operationId: getContainerRegistry
-func (c *ContainerRegistriesService) Get(ctx context.Context, organizationID string, containerRegistryID string) (*ContainerRegistryResponse, error) {
+func (c *ContainerRegistriesService) Get(ctx context.Context, organizationID string, containerRegistryID string, options ...CallOption) (*ContainerRegistryResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -2368,26 +2045,20 @@ func (c *ContainerRegistriesService) Get(ctx context.Context, organizationID str
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetContainerRegistryWithResponse(ctx, organizationUUID, containerRegistryUUID)
-	if err != nil {
-		return nil, operationGetContainerRegistry.failed(err)
-	}
-	return decoded(&operationGetContainerRegistry, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetContainerRegistryRequest(c.c.server, organizationUUID, containerRegistryUUID)
+	return fetch[ContainerRegistryResponse](ctx, c.c, &operationGetContainerRegistry, req, err, options)
 }
 
 // List calls GET /organization/{organizationId}/containerRegistry: List organization container registries.
 //
 // operationId: listContainerRegistry
-func (c *ContainerRegistriesService) List(ctx context.Context, organizationID string) ([]ContainerRegistryResponse, error) {
+func (c *ContainerRegistriesService) List(ctx context.Context, organizationID string, options ...CallOption) ([]ContainerRegistryResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListContainerRegistryWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationListContainerRegistry.failed(err)
-	}
-	l, err := decoded(&operationListContainerRegistry, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListContainerRegistryRequest(c.c.server, organizationUUID)
+	l, err := fetch[ContainerRegistryResponseList](ctx, c.c, &operationListContainerRegistry, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2397,12 +2068,9 @@ func (c *ContainerRegistriesService) List(ctx context.Context, organizationID st
 // ListAvailable calls GET /availableContainerRegistry: List supported container registries.
 //
 // operationId: listAvailableContainerRegistry
-func (c *ContainerRegistriesService) ListAvailable(ctx context.Context) ([]map[string]any, error) {
-	r, err := c.c.api.ListAvailableContainerRegistryWithResponse(ctx)
-	if err != nil {
-		return nil, operationListAvailableContainerRegistry.failed(err)
-	}
-	l, err := decoded(&operationListAvailableContainerRegistry, r.HTTPResponse, r.Body, r.JSON200)
+func (c *ContainerRegistriesService) ListAvailable(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
+	req, err := gen.NewListAvailableContainerRegistryRequest(c.c.server)
+	l, err := fetch[AvailableContainerRegistryResponseList](ctx, c.c, &operationListAvailableContainerRegistry, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2412,7 +2080,7 @@ func (c *ContainerRegistriesService) ListAvailable(ctx context.Context) ([]map[s
 // Update calls PUT /organization/{organizationId}/containerRegistry/{containerRegistryId}: Edit a container registry.
 //
 // operationId: editContainerRegistry
-func (c *ContainerRegistriesService) Update(ctx context.Context, organizationID string, containerRegistryID string, body ContainerRegistryRequest) (*ContainerRegistryResponse, error) {
+func (c *ContainerRegistriesService) Update(ctx context.Context, organizationID string, containerRegistryID string, body ContainerRegistryRequest, options ...CallOption) (*ContainerRegistryResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -2421,11 +2089,8 @@ func (c *ContainerRegistriesService) Update(ctx context.Context, organizationID 
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditContainerRegistryWithResponse(ctx, organizationUUID, containerRegistryUUID, body)
-	if err != nil {
-		return nil, operationEditContainerRegistry.failed(err)
-	}
-	return decoded(&operationEditContainerRegistry, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditContainerRegistryRequest(c.c.server, organizationUUID, containerRegistryUUID, body)
+	return fetch[ContainerRegistryResponse](ctx, c.c, &operationEditContainerRegistry, req, err, options)
 }
 
 // ContainerSecretsService holds the 6 operations of Client.ContainerSecrets.
@@ -2434,22 +2099,19 @@ type ContainerSecretsService struct{ c *Client }
 // Create calls POST /container/{containerId}/secret: Add a secret to the container.
 //
 // operationId: createContainerSecret
-func (c *ContainerSecretsService) Create(ctx context.Context, containerID string, body ContainerSecretRequest) (*SecretResponse, error) {
+func (c *ContainerSecretsService) Create(ctx context.Context, containerID string, body ContainerSecretRequest, options ...CallOption) (*SecretResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateContainerSecretWithResponse(ctx, containerUUID, body)
-	if err != nil {
-		return nil, operationCreateContainerSecret.failed(err)
-	}
-	return decoded(&operationCreateContainerSecret, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateContainerSecretRequest(c.c.server, containerUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateContainerSecret, req, err, options)
 }
 
 // CreateAlias calls POST /container/{containerId}/secret/{secretId}/alias: Create a secret alias at the container level.
 //
 // operationId: createContainerSecretAlias
-func (c *ContainerSecretsService) CreateAlias(ctx context.Context, containerID string, secretID string, body ContainerSecretAliasRequest) (*SecretResponse, error) {
+func (c *ContainerSecretsService) CreateAlias(ctx context.Context, containerID string, secretID string, body ContainerSecretAliasRequest, options ...CallOption) (*SecretResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2458,17 +2120,14 @@ func (c *ContainerSecretsService) CreateAlias(ctx context.Context, containerID s
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateContainerSecretAliasWithResponse(ctx, containerUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationCreateContainerSecretAlias.failed(err)
-	}
-	return decoded(&operationCreateContainerSecretAlias, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateContainerSecretAliasRequest(c.c.server, containerUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateContainerSecretAlias, req, err, options)
 }
 
 // CreateOverride calls POST /container/{containerId}/secret/{secretId}/override: Create a secret override at the container level.
 //
 // operationId: createContainerSecretOverride
-func (c *ContainerSecretsService) CreateOverride(ctx context.Context, containerID string, secretID string, body ContainerSecretOverrideRequest) (*SecretResponse, error) {
+func (c *ContainerSecretsService) CreateOverride(ctx context.Context, containerID string, secretID string, body ContainerSecretOverrideRequest, options ...CallOption) (*SecretResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2477,11 +2136,8 @@ func (c *ContainerSecretsService) CreateOverride(ctx context.Context, containerI
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateContainerSecretOverrideWithResponse(ctx, containerUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationCreateContainerSecretOverride.failed(err)
-	}
-	return decoded(&operationCreateContainerSecretOverride, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateContainerSecretOverrideRequest(c.c.server, containerUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateContainerSecretOverride, req, err, options)
 }
 
 // Delete calls DELETE /container/{containerId}/secret/{secretId}: Delete a secret from an container.
@@ -2489,7 +2145,7 @@ func (c *ContainerSecretsService) CreateOverride(ctx context.Context, containerI
 // see RetryPolicy.
 //
 // operationId: deleteContainerSecret
-func (c *ContainerSecretsService) Delete(ctx context.Context, containerID string, secretID string) error {
+func (c *ContainerSecretsService) Delete(ctx context.Context, containerID string, secretID string, options ...CallOption) error {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return err
@@ -2498,26 +2154,20 @@ func (c *ContainerSecretsService) Delete(ctx context.Context, containerID string
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteContainerSecretWithResponse(ctx, containerUUID, secretUUID)
-	if err != nil {
-		return operationDeleteContainerSecret.failed(err)
-	}
-	return checked(&operationDeleteContainerSecret, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteContainerSecretRequest(c.c.server, containerUUID, secretUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteContainerSecret, req, err, options)
 }
 
 // List calls GET /container/{containerId}/secret: List container secrets.
 //
 // operationId: listContainerSecrets
-func (c *ContainerSecretsService) List(ctx context.Context, containerID string) ([]SecretResponse, error) {
+func (c *ContainerSecretsService) List(ctx context.Context, containerID string, options ...CallOption) ([]SecretResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListContainerSecretsWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationListContainerSecrets.failed(err)
-	}
-	l, err := decoded(&operationListContainerSecrets, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListContainerSecretsRequest(c.c.server, containerUUID)
+	l, err := fetch[ContainerSecretsResponseList](ctx, c.c, &operationListContainerSecrets, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2527,7 +2177,7 @@ func (c *ContainerSecretsService) List(ctx context.Context, containerID string) 
 // Update calls PUT /container/{containerId}/secret/{secretId}: Edit a secret belonging to the container.
 //
 // operationId: editContainerSecret
-func (c *ContainerSecretsService) Update(ctx context.Context, containerID string, secretID string, body ContainerSecretEditRequest) (*SecretResponse, error) {
+func (c *ContainerSecretsService) Update(ctx context.Context, containerID string, secretID string, body ContainerSecretEditRequest, options ...CallOption) (*SecretResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2536,11 +2186,8 @@ func (c *ContainerSecretsService) Update(ctx context.Context, containerID string
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditContainerSecretWithResponse(ctx, containerUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationEditContainerSecret.failed(err)
-	}
-	return decoded(&operationEditContainerSecret, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditContainerSecretRequest(c.c.server, containerUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationEditContainerSecret, req, err, options)
 }
 
 // ContainerVariablesService holds the 7 operations of Client.ContainerVariables.
@@ -2549,22 +2196,19 @@ type ContainerVariablesService struct{ c *Client }
 // Create calls POST /container/{containerId}/environmentVariable: Add an environment variable to the container.
 //
 // operationId: createContainerEnvironmentVariable
-func (c *ContainerVariablesService) Create(ctx context.Context, containerID string, body ContainerEnvironmentVariableRequest) (*EnvironmentVariableResponse, error) {
+func (c *ContainerVariablesService) Create(ctx context.Context, containerID string, body ContainerEnvironmentVariableRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateContainerEnvironmentVariableWithResponse(ctx, containerUUID, body)
-	if err != nil {
-		return nil, operationCreateContainerEnvironmentVariable.failed(err)
-	}
-	return decoded(&operationCreateContainerEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateContainerEnvironmentVariableRequest(c.c.server, containerUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateContainerEnvironmentVariable, req, err, options)
 }
 
 // CreateAlias calls POST /container/{containerId}/environmentVariable/{environmentVariableId}/alias: Create an environment variable alias at the container level.
 //
 // operationId: createContainerEnvironmentVariableAlias
-func (c *ContainerVariablesService) CreateAlias(ctx context.Context, containerID string, environmentVariableID string, body ContainerEnvironmentVariableAliasRequest) (*EnvironmentVariableResponse, error) {
+func (c *ContainerVariablesService) CreateAlias(ctx context.Context, containerID string, environmentVariableID string, body ContainerEnvironmentVariableAliasRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2573,17 +2217,14 @@ func (c *ContainerVariablesService) CreateAlias(ctx context.Context, containerID
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateContainerEnvironmentVariableAliasWithResponse(ctx, containerUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationCreateContainerEnvironmentVariableAlias.failed(err)
-	}
-	return decoded(&operationCreateContainerEnvironmentVariableAlias, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateContainerEnvironmentVariableAliasRequest(c.c.server, containerUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateContainerEnvironmentVariableAlias, req, err, options)
 }
 
 // CreateOverride calls POST /container/{containerId}/environmentVariable/{environmentVariableId}/override: Create an environment variable override at the container level.
 //
 // operationId: createContainerEnvironmentVariableOverride
-func (c *ContainerVariablesService) CreateOverride(ctx context.Context, containerID string, environmentVariableID string, body ContainerEnvironmentVariableOverrideRequest) (*EnvironmentVariableResponse, error) {
+func (c *ContainerVariablesService) CreateOverride(ctx context.Context, containerID string, environmentVariableID string, body ContainerEnvironmentVariableOverrideRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2592,11 +2233,8 @@ func (c *ContainerVariablesService) CreateOverride(ctx context.Context, containe
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateContainerEnvironmentVariableOverrideWithResponse(ctx, containerUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationCreateContainerEnvironmentVariableOverride.failed(err)
-	}
-	return decoded(&operationCreateContainerEnvironmentVariableOverride, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateContainerEnvironmentVariableOverrideRequest(c.c.server, containerUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateContainerEnvironmentVariableOverride, req, err, options)
 }
 
 // Delete calls DELETE /container/{containerId}/environmentVariable/{environmentVariableId}: Delete an environment variable from a container.
@@ -2604,7 +2242,7 @@ func (c *ContainerVariablesService) CreateOverride(ctx context.Context, containe
 // see RetryPolicy.
 //
 // operationId: deleteContainerEnvironmentVariable
-func (c *ContainerVariablesService) Delete(ctx context.Context, containerID string, environmentVariableID string) error {
+func (c *ContainerVariablesService) Delete(ctx context.Context, containerID string, environmentVariableID string, options ...CallOption) error {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return err
@@ -2613,41 +2251,32 @@ func (c *ContainerVariablesService) Delete(ctx context.Context, containerID stri
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteContainerEnvironmentVariableWithResponse(ctx, containerUUID, environmentVariableUUID)
-	if err != nil {
-		return operationDeleteContainerEnvironmentVariable.failed(err)
-	}
-	return checked(&operationDeleteContainerEnvironmentVariable, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteContainerEnvironmentVariableRequest(c.c.server, containerUUID, environmentVariableUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteContainerEnvironmentVariable, req, err, options)
 }
 
 // Import calls POST /container/{containerId}/environmentVariable/import: Import variables.
 //
 // operationId: importContainerEnvironmentVariable
-func (c *ContainerVariablesService) Import(ctx context.Context, containerID string, body ImportContainerEnvironmentVariableRequest) (*VariableImportResponse, error) {
+func (c *ContainerVariablesService) Import(ctx context.Context, containerID string, body ImportContainerEnvironmentVariableRequest, options ...CallOption) (*VariableImportResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ImportContainerEnvironmentVariableWithResponse(ctx, containerUUID, body)
-	if err != nil {
-		return nil, operationImportContainerEnvironmentVariable.failed(err)
-	}
-	return decoded(&operationImportContainerEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewImportContainerEnvironmentVariableRequest(c.c.server, containerUUID, body)
+	return fetch[VariableImportResponse](ctx, c.c, &operationImportContainerEnvironmentVariable, req, err, options)
 }
 
 // List calls GET /container/{containerId}/environmentVariable: List environment variables.
 //
 // operationId: listContainerEnvironmentVariable
-func (c *ContainerVariablesService) List(ctx context.Context, containerID string) ([]EnvironmentVariableResponse, error) {
+func (c *ContainerVariablesService) List(ctx context.Context, containerID string, options ...CallOption) ([]EnvironmentVariableResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListContainerEnvironmentVariableWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationListContainerEnvironmentVariable.failed(err)
-	}
-	l, err := decoded(&operationListContainerEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListContainerEnvironmentVariableRequest(c.c.server, containerUUID)
+	l, err := fetch[ContainerEnvironmentVariableResponseList](ctx, c.c, &operationListContainerEnvironmentVariable, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2657,7 +2286,7 @@ func (c *ContainerVariablesService) List(ctx context.Context, containerID string
 // Update calls PUT /container/{containerId}/environmentVariable/{environmentVariableId}: Edit an environment variable belonging to the container.
 //
 // operationId: editContainerEnvironmentVariable
-func (c *ContainerVariablesService) Update(ctx context.Context, containerID string, environmentVariableID string, body ContainerEnvironmentVariableEditRequest) (*EnvironmentVariableResponse, error) {
+func (c *ContainerVariablesService) Update(ctx context.Context, containerID string, environmentVariableID string, body ContainerEnvironmentVariableEditRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2666,11 +2295,8 @@ func (c *ContainerVariablesService) Update(ctx context.Context, containerID stri
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditContainerEnvironmentVariableWithResponse(ctx, containerUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationEditContainerEnvironmentVariable.failed(err)
-	}
-	return decoded(&operationEditContainerEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditContainerEnvironmentVariableRequest(c.c.server, containerUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditContainerEnvironmentVariable, req, err, options)
 }
 
 // ContainersService holds the 25 operations of Client.Containers.
@@ -2681,7 +2307,7 @@ type ContainersService struct{ c *Client }
 // operationId: attachLogicalDatabaseToContainer
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) AttachLogicalDatabase(ctx context.Context, containerID string, targetLogicalDatabaseID string) (*LogicalDatabaseOnDatabaseResponse, error) {
+func (c *ContainersService) AttachLogicalDatabase(ctx context.Context, containerID string, targetLogicalDatabaseID string, options ...CallOption) (*LogicalDatabaseOnDatabaseResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2690,26 +2316,20 @@ func (c *ContainersService) AttachLogicalDatabase(ctx context.Context, container
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.AttachLogicalDatabaseToContainerWithResponse(ctx, containerUUID, targetLogicalDatabaseUUID)
-	if err != nil {
-		return nil, operationAttachLogicalDatabaseToContainer.failed(err)
-	}
-	return decoded(&operationAttachLogicalDatabaseToContainer, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewAttachLogicalDatabaseToContainerRequest(c.c.server, containerUUID, targetLogicalDatabaseUUID)
+	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationAttachLogicalDatabaseToContainer, req, err, options)
 }
 
 // Create calls POST /environment/{environmentId}/container: Create a container.
 //
 // operationId: createContainer
-func (c *ContainersService) Create(ctx context.Context, environmentID string, body ContainerRequest) (*ContainerResponse, error) {
+func (c *ContainersService) Create(ctx context.Context, environmentID string, body ContainerRequest, options ...CallOption) (*ContainerResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateContainerWithResponse(ctx, environmentUUID, body)
-	if err != nil {
-		return nil, operationCreateContainer.failed(err)
-	}
-	return decoded(&operationCreateContainer, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateContainerRequest(c.c.server, environmentUUID, body)
+	return fetch[ContainerResponse](ctx, c.c, &operationCreateContainer, req, err, options)
 }
 
 // CreateDependency calls POST /container/{containerId}/dependency/{targetContainerId}: Add container dependency to this application.
@@ -2717,7 +2337,7 @@ func (c *ContainersService) Create(ctx context.Context, environmentID string, bo
 // operationId: createContainerDependency
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) CreateDependency(ctx context.Context, containerID string, targetContainerID string) (*ContainerDependencyResponse, error) {
+func (c *ContainersService) CreateDependency(ctx context.Context, containerID string, targetContainerID string, options ...CallOption) (*ContainerDependencyResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
@@ -2726,11 +2346,8 @@ func (c *ContainersService) CreateDependency(ctx context.Context, containerID st
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateContainerDependencyWithResponse(ctx, containerUUID, targetContainerUUID)
-	if err != nil {
-		return nil, operationCreateContainerDependency.failed(err)
-	}
-	return decoded(&operationCreateContainerDependency, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewCreateContainerDependencyRequest(c.c.server, containerUUID, targetContainerUUID)
+	return fetch[ContainerDependencyResponse](ctx, c.c, &operationCreateContainerDependency, req, err, options)
 }
 
 // Delete calls DELETE /container/{containerId}: Delete container.
@@ -2738,65 +2355,57 @@ func (c *ContainersService) CreateDependency(ctx context.Context, containerID st
 // see RetryPolicy.
 //
 // operationId: deleteContainer
-func (c *ContainersService) Delete(ctx context.Context, containerID string) error {
+func (c *ContainersService) Delete(ctx context.Context, containerID string, options ...CallOption) error {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteContainerWithResponse(ctx, containerUUID)
-	if err != nil {
-		return operationDeleteContainer.failed(err)
-	}
-	err = checked(&operationDeleteContainer, r.HTTPResponse, r.Body)
-	c.c.accepted(r.HTTPResponse, err, containerUUID, actionDelete, nil)
+	req, err := gen.NewDeleteContainerRequest(c.c.server, containerUUID)
+	code, err := c.c.send(ctx, &operationDeleteContainer, req, err, nil, options)
+	c.c.accepted(code, err, containerUUID, actionDelete, nil)
 	return err
 }
 
 // Deploy calls POST /container/{containerId}/deploy: Deploy container.
 //
 // operationId: deployContainer
-func (c *ContainersService) Deploy(ctx context.Context, containerID string, body DeployContainerRequest) (*Status, error) {
+func (c *ContainersService) Deploy(ctx context.Context, containerID string, body DeployContainerRequest, options ...CallOption) (*Status, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.DeployContainerWithResponse(ctx, containerUUID, body)
+	req, err := gen.NewDeployContainerRequest(c.c.server, containerUUID, body)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationDeployContainer, req, err, answer, options)
 	if err != nil {
-		return nil, operationDeployContainer.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationDeployContainer, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, containerUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(code, err, containerUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
 // Get calls GET /container/{containerId}: Get container by ID.
 //
 // operationId: getContainer
-func (c *ContainersService) Get(ctx context.Context, containerID string) (*ContainerResponse, error) {
+func (c *ContainersService) Get(ctx context.Context, containerID string, options ...CallOption) (*ContainerResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetContainerWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationGetContainer.failed(err)
-	}
-	return decoded(&operationGetContainer, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetContainerRequest(c.c.server, containerUUID)
+	return fetch[ContainerResponse](ctx, c.c, &operationGetContainer, req, err, options)
 }
 
 // GetAdvancedSettings calls GET /container/{containerId}/advancedSettings: Get advanced settings.
 //
 // operationId: getContainerAdvancedSettings
-func (c *ContainersService) GetAdvancedSettings(ctx context.Context, containerID string) (*ContainerAdvancedSettingsResponse, error) {
+func (c *ContainersService) GetAdvancedSettings(ctx context.Context, containerID string, options ...CallOption) (*ContainerAdvancedSettingsResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetContainerAdvancedSettingsWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationGetContainerAdvancedSettings.failed(err)
-	}
-	return decoded(&operationGetContainerAdvancedSettings, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetContainerAdvancedSettingsRequest(c.c.server, containerUUID)
+	return fetch[ContainerAdvancedSettingsResponse](ctx, c.c, &operationGetContainerAdvancedSettings, req, err, options)
 }
 
 // GetCurrentInstance calls GET /container/{containerId}/instance: List currently running instances of the container with their CPU and RAM metrics.
@@ -2804,16 +2413,13 @@ func (c *ContainersService) GetAdvancedSettings(ctx context.Context, containerID
 // operationId: getContainerCurrentInstance
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) GetCurrentInstance(ctx context.Context, containerID string) ([]map[string]any, error) {
+func (c *ContainersService) GetCurrentInstance(ctx context.Context, containerID string, options ...CallOption) ([]map[string]any, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetContainerCurrentInstanceWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationGetContainerCurrentInstance.failed(err)
-	}
-	l, err := decoded(&operationGetContainerCurrentInstance, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetContainerCurrentInstanceRequest(c.c.server, containerUUID)
+	l, err := fetch[ContainerCurrentInstanceResponseList](ctx, c.c, &operationGetContainerCurrentInstance, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2825,16 +2431,13 @@ func (c *ContainersService) GetCurrentInstance(ctx context.Context, containerID 
 // operationId: getContainerCurrentScale
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) GetCurrentScale(ctx context.Context, containerID string) (*ServiceCurrentScaleResponse, error) {
+func (c *ContainersService) GetCurrentScale(ctx context.Context, containerID string, options ...CallOption) (*ServiceCurrentScaleResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetContainerCurrentScaleWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationGetContainerCurrentScale.failed(err)
-	}
-	return decoded(&operationGetContainerCurrentScale, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetContainerCurrentScaleRequest(c.c.server, containerUUID)
+	return fetch[ServiceCurrentScaleResponse](ctx, c.c, &operationGetContainerCurrentScale, req, err, options)
 }
 
 // GetCurrentStorageDisk calls GET /container/{containerId}/currentStorage: List current storage disk usage.
@@ -2842,16 +2445,13 @@ func (c *ContainersService) GetCurrentScale(ctx context.Context, containerID str
 // operationId: getContainerCurrentStorageDisk
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) GetCurrentStorageDisk(ctx context.Context, containerID string) ([]map[string]any, error) {
+func (c *ContainersService) GetCurrentStorageDisk(ctx context.Context, containerID string, options ...CallOption) ([]map[string]any, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetContainerCurrentStorageDiskWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationGetContainerCurrentStorageDisk.failed(err)
-	}
-	l, err := decoded(&operationGetContainerCurrentStorageDisk, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetContainerCurrentStorageDiskRequest(c.c.server, containerUUID)
+	l, err := fetch[ContainerCurrentStorageDiskResponseList](ctx, c.c, &operationGetContainerCurrentStorageDisk, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2861,31 +2461,25 @@ func (c *ContainersService) GetCurrentStorageDisk(ctx context.Context, container
 // GetNetwork calls GET /container/{containerId}/network: Get Container Network information.
 //
 // operationId: getContainerNetwork
-func (c *ContainersService) GetNetwork(ctx context.Context, containerID string) (*ContainerNetworkResponse, error) {
+func (c *ContainersService) GetNetwork(ctx context.Context, containerID string, options ...CallOption) (*ContainerNetworkResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetContainerNetworkWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationGetContainerNetwork.failed(err)
-	}
-	return decoded(&operationGetContainerNetwork, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetContainerNetworkRequest(c.c.server, containerUUID)
+	return fetch[ContainerNetworkResponse](ctx, c.c, &operationGetContainerNetwork, req, err, options)
 }
 
 // GetStatus calls GET /container/{containerId}/status: Get container status.
 //
 // operationId: getContainerStatus
-func (c *ContainersService) GetStatus(ctx context.Context, containerID string) (*Status, error) {
+func (c *ContainersService) GetStatus(ctx context.Context, containerID string, options ...CallOption) (*Status, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetContainerStatusWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationGetContainerStatus.failed(err)
-	}
-	return decoded(&operationGetContainerStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetContainerStatusRequest(c.c.server, containerUUID)
+	return fetch[Status](ctx, c.c, &operationGetContainerStatus, req, err, options)
 }
 
 // Wait polls GET /container/{containerId}/status
@@ -2925,16 +2519,13 @@ func (c *ContainersService) Wait(ctx context.Context, containerID string, target
 // List calls GET /environment/{environmentId}/container: List containers.
 //
 // operationId: listContainer
-func (c *ContainersService) List(ctx context.Context, environmentID string, opts *ListContainerParams) ([]ContainerResponse, error) {
+func (c *ContainersService) List(ctx context.Context, environmentID string, opts *ListContainerParams, options ...CallOption) ([]ContainerResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListContainerWithResponse(ctx, environmentUUID, opts)
-	if err != nil {
-		return nil, operationListContainer.failed(err)
-	}
-	l, err := decoded(&operationListContainer, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListContainerRequest(c.c.server, environmentUUID, opts)
+	l, err := fetch[ContainerResponseList](ctx, c.c, &operationListContainer, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2946,16 +2537,13 @@ func (c *ContainersService) List(ctx context.Context, environmentID string, opts
 // operationId: listContainerDependency
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) ListDependencies(ctx context.Context, containerID string) ([]ContainerResponse, error) {
+func (c *ContainersService) ListDependencies(ctx context.Context, containerID string, options ...CallOption) ([]ContainerResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListContainerDependencyWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationListContainerDependency.failed(err)
-	}
-	l, err := decoded(&operationListContainerDependency, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListContainerDependencyRequest(c.c.server, containerUUID)
+	l, err := fetch[ContainerDependencyResponseList](ctx, c.c, &operationListContainerDependency, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2965,16 +2553,13 @@ func (c *ContainersService) ListDependencies(ctx context.Context, containerID st
 // ListDeploymentHistory calls GET /container/{containerId}/deploymentHistory: List container deployments.
 //
 // operationId: listContainerDeploymentHistory
-func (c *ContainersService) ListDeploymentHistory(ctx context.Context, containerID string) ([]map[string]any, error) {
+func (c *ContainersService) ListDeploymentHistory(ctx context.Context, containerID string, options ...CallOption) ([]map[string]any, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListContainerDeploymentHistoryWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationListContainerDeploymentHistory.failed(err)
-	}
-	l, err := decoded(&operationListContainerDeploymentHistory, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListContainerDeploymentHistoryRequest(c.c.server, containerUUID)
+	l, err := fetch[ContainerDeploymentHistoryResponseList](ctx, c.c, &operationListContainerDeploymentHistory, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2984,16 +2569,13 @@ func (c *ContainersService) ListDeploymentHistory(ctx context.Context, container
 // ListLinks calls GET /container/{containerId}/link: List all URLs of the container.
 //
 // operationId: listContainerLinks
-func (c *ContainersService) ListLinks(ctx context.Context, containerID string) (*ServiceLinksResponse, error) {
+func (c *ContainersService) ListLinks(ctx context.Context, containerID string, options ...CallOption) (*ServiceLinksResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListContainerLinksWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationListContainerLinks.failed(err)
-	}
-	return decoded(&operationListContainerLinks, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListContainerLinksRequest(c.c.server, containerUUID)
+	return fetch[ServiceLinksResponse](ctx, c.c, &operationListContainerLinks, req, err, options)
 }
 
 // ListLogicalDatabases calls GET /container/{containerId}/logicalDatabase: List linked logical databases.
@@ -3001,16 +2583,13 @@ func (c *ContainersService) ListLinks(ctx context.Context, containerID string) (
 // operationId: listContainerLogicalDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) ListLogicalDatabases(ctx context.Context, containerID string) ([]LogicalDatabaseOnDatabaseResponse, error) {
+func (c *ContainersService) ListLogicalDatabases(ctx context.Context, containerID string, options ...CallOption) ([]LogicalDatabaseOnDatabaseResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListContainerLogicalDatabaseWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationListContainerLogicalDatabase.failed(err)
-	}
-	l, err := decoded(&operationListContainerLogicalDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListContainerLogicalDatabaseRequest(c.c.server, containerUUID)
+	l, err := fetch[ContainerLogicalDatabaseResponseList](ctx, c.c, &operationListContainerLogicalDatabase, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3020,16 +2599,13 @@ func (c *ContainersService) ListLogicalDatabases(ctx context.Context, containerI
 // ListLogs calls GET /container/{containerId}/log: List logs.
 //
 // operationId: listContainerLog
-func (c *ContainersService) ListLogs(ctx context.Context, containerID string) ([]map[string]any, error) {
+func (c *ContainersService) ListLogs(ctx context.Context, containerID string, options ...CallOption) ([]map[string]any, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListContainerLogWithResponse(ctx, containerUUID)
-	if err != nil {
-		return nil, operationListContainerLog.failed(err)
-	}
-	l, err := decoded(&operationListContainerLog, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListContainerLogRequest(c.c.server, containerUUID)
+	l, err := fetch[ContainerLogResponseList](ctx, c.c, &operationListContainerLog, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3043,7 +2619,7 @@ func (c *ContainersService) ListLogs(ctx context.Context, containerID string) ([
 // operationId: removeContainerDependency
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) RemoveDependency(ctx context.Context, containerID string, targetContainerID string) error {
+func (c *ContainersService) RemoveDependency(ctx context.Context, containerID string, targetContainerID string, options ...CallOption) error {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return err
@@ -3052,11 +2628,8 @@ func (c *ContainersService) RemoveDependency(ctx context.Context, containerID st
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.RemoveContainerDependencyWithResponse(ctx, containerUUID, targetContainerUUID)
-	if err != nil {
-		return operationRemoveContainerDependency.failed(err)
-	}
-	return checked(&operationRemoveContainerDependency, r.HTTPResponse, r.Body)
+	req, err := gen.NewRemoveContainerDependencyRequest(c.c.server, containerUUID, targetContainerUUID)
+	return callNoAnswer(ctx, c.c, &operationRemoveContainerDependency, req, err, options)
 }
 
 // RemoveLogicalDatabase calls DELETE /container/{containerId}/logicalDatabase/{targetLogicalDatabaseId}: Remove logical database link to this container.
@@ -3066,7 +2639,7 @@ func (c *ContainersService) RemoveDependency(ctx context.Context, containerID st
 // operationId: removeLogicalDatabaseFromContainer
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) RemoveLogicalDatabase(ctx context.Context, containerID string, targetLogicalDatabaseID string) error {
+func (c *ContainersService) RemoveLogicalDatabase(ctx context.Context, containerID string, targetLogicalDatabaseID string, options ...CallOption) error {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return err
@@ -3075,11 +2648,8 @@ func (c *ContainersService) RemoveLogicalDatabase(ctx context.Context, container
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.RemoveLogicalDatabaseFromContainerWithResponse(ctx, containerUUID, targetLogicalDatabaseUUID)
-	if err != nil {
-		return operationRemoveLogicalDatabaseFromContainer.failed(err)
-	}
-	return checked(&operationRemoveLogicalDatabaseFromContainer, r.HTTPResponse, r.Body)
+	req, err := gen.NewRemoveLogicalDatabaseFromContainerRequest(c.c.server, containerUUID, targetLogicalDatabaseUUID)
+	return callNoAnswer(ctx, c.c, &operationRemoveLogicalDatabaseFromContainer, req, err, options)
 }
 
 // Restart calls POST /container/{containerId}/restart: Restart container.
@@ -3087,80 +2657,73 @@ func (c *ContainersService) RemoveLogicalDatabase(ctx context.Context, container
 // operationId: restartContainer
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *ContainersService) Restart(ctx context.Context, containerID string) (*Status, error) {
+func (c *ContainersService) Restart(ctx context.Context, containerID string, options ...CallOption) (*Status, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.RestartContainerWithResponse(ctx, containerUUID)
+	req, err := gen.NewRestartContainerRequest(c.c.server, containerUUID)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationRestartContainer, req, err, answer, options)
 	if err != nil {
-		return nil, operationRestartContainer.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationRestartContainer, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, containerUUID, actionRestart, observeStatus(answer))
+	c.c.accepted(code, err, containerUUID, actionRestart, observeStatus(answer))
 	return answer, err
 }
 
 // Stop calls POST /container/{containerId}/stop: Stop container.
 //
 // operationId: stopContainer
-func (c *ContainersService) Stop(ctx context.Context, containerID string) (*Status, error) {
+func (c *ContainersService) Stop(ctx context.Context, containerID string, options ...CallOption) (*Status, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.StopContainerWithResponse(ctx, containerUUID)
+	req, err := gen.NewStopContainerRequest(c.c.server, containerUUID)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationStopContainer, req, err, answer, options)
 	if err != nil {
-		return nil, operationStopContainer.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationStopContainer, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, containerUUID, actionStop, observeStatus(answer))
+	c.c.accepted(code, err, containerUUID, actionStop, observeStatus(answer))
 	return answer, err
 }
 
 // Update calls PUT /container/{containerId}: Edit container.
 //
 // operationId: editContainer
-func (c *ContainersService) Update(ctx context.Context, containerID string, body ContainerRequest) (*ContainerResponse, error) {
+func (c *ContainersService) Update(ctx context.Context, containerID string, body ContainerRequest, options ...CallOption) (*ContainerResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditContainerWithResponse(ctx, containerUUID, body)
-	if err != nil {
-		return nil, operationEditContainer.failed(err)
-	}
-	return decoded(&operationEditContainer, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditContainerRequest(c.c.server, containerUUID, body)
+	return fetch[ContainerResponse](ctx, c.c, &operationEditContainer, req, err, options)
 }
 
 // UpdateAdvancedSettings calls PUT /container/{containerId}/advancedSettings: Edit advanced settings.
 //
 // operationId: editContainerAdvancedSettings
-func (c *ContainersService) UpdateAdvancedSettings(ctx context.Context, containerID string, body ContainerAdvancedSettingsEditRequest) (*ContainerAdvancedSettingsResponse, error) {
+func (c *ContainersService) UpdateAdvancedSettings(ctx context.Context, containerID string, body ContainerAdvancedSettingsEditRequest, options ...CallOption) (*ContainerAdvancedSettingsResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditContainerAdvancedSettingsWithResponse(ctx, containerUUID, body)
-	if err != nil {
-		return nil, operationEditContainerAdvancedSettings.failed(err)
-	}
-	return decoded(&operationEditContainerAdvancedSettings, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewEditContainerAdvancedSettingsRequest(c.c.server, containerUUID, body)
+	return fetch[ContainerAdvancedSettingsResponse](ctx, c.c, &operationEditContainerAdvancedSettings, req, err, options)
 }
 
 // UpdateNetwork calls PUT /container/{containerId}/network: Edit Container Network.
 //
 // operationId: editContainerNetwork
-func (c *ContainersService) UpdateNetwork(ctx context.Context, containerID string, body ContainerNetworkEditRequest) (*ContainerNetworkResponse, error) {
+func (c *ContainersService) UpdateNetwork(ctx context.Context, containerID string, body ContainerNetworkEditRequest, options ...CallOption) (*ContainerNetworkResponse, error) {
 	containerUUID, err := parseID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditContainerNetworkWithResponse(ctx, containerUUID, body)
-	if err != nil {
-		return nil, operationEditContainerNetwork.failed(err)
-	}
-	return decoded(&operationEditContainerNetwork, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewEditContainerNetworkRequest(c.c.server, containerUUID, body)
+	return fetch[ContainerNetworkResponse](ctx, c.c, &operationEditContainerNetwork, req, err, options)
 }
 
 // DatabasesService holds the 23 operations of Client.Databases, 1 of them written by hand.
@@ -3169,20 +2732,18 @@ type DatabasesService struct{ c *Client }
 // Create calls POST /environment/{environmentId}/database: Create a database.
 //
 // operationId: createDatabase
-func (c *DatabasesService) Create(ctx context.Context, environmentID string, body DatabaseRequest) (*DatabaseResponse, error) {
+func (c *DatabasesService) Create(ctx context.Context, environmentID string, body DatabaseRequest, options ...CallOption) (*DatabaseResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateDatabaseWithResponse(ctx, environmentUUID, body)
-	if err != nil {
-		return nil, operationCreateDatabase.failed(err)
-	}
-	v, err := decoded(&operationCreateDatabase, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateDatabaseRequest(c.c.server, environmentUUID, body)
+	v := new(DatabaseResponse)
+	code, err := c.c.send(ctx, &operationCreateDatabase, req, err, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationCreateDatabase, r.HTTPResponse, v, v.Id)
+	return identified(&operationCreateDatabase, req, code, v, v.Id)
 }
 
 // Delete calls DELETE /database/{databaseId}: Delete a database.
@@ -3190,54 +2751,50 @@ func (c *DatabasesService) Create(ctx context.Context, environmentID string, bod
 // see RetryPolicy.
 //
 // operationId: deleteDatabase
-func (c *DatabasesService) Delete(ctx context.Context, databaseID string) error {
+func (c *DatabasesService) Delete(ctx context.Context, databaseID string, options ...CallOption) error {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteDatabaseWithResponse(ctx, databaseUUID)
-	if err != nil {
-		return operationDeleteDatabase.failed(err)
-	}
-	err = checked(&operationDeleteDatabase, r.HTTPResponse, r.Body)
-	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionDelete, nil)
+	req, err := gen.NewDeleteDatabaseRequest(c.c.server, databaseUUID)
+	code, err := c.c.send(ctx, &operationDeleteDatabase, req, err, nil, options)
+	c.c.accepted(code, err, databaseUUID, actionDelete, nil)
 	return err
 }
 
 // Deploy calls POST /database/{databaseId}/deploy: Deploy database.
 //
 // operationId: deployDatabase
-func (c *DatabasesService) Deploy(ctx context.Context, databaseID string) (*Status, error) {
+func (c *DatabasesService) Deploy(ctx context.Context, databaseID string, options ...CallOption) (*Status, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.DeployDatabaseWithResponse(ctx, databaseUUID)
+	req, err := gen.NewDeployDatabaseRequest(c.c.server, databaseUUID)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationDeployDatabase, req, err, answer, options)
 	if err != nil {
-		return nil, operationDeployDatabase.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationDeployDatabase, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(code, err, databaseUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
 // Get calls GET /database/{databaseId}: Get database by ID.
 //
 // operationId: getDatabase
-func (c *DatabasesService) Get(ctx context.Context, databaseID string) (*DatabaseResponse, error) {
+func (c *DatabasesService) Get(ctx context.Context, databaseID string, options ...CallOption) (*DatabaseResponse, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetDatabaseWithResponse(ctx, databaseUUID)
-	if err != nil {
-		return nil, operationGetDatabase.failed(err)
-	}
-	v, err := decoded(&operationGetDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetDatabaseRequest(c.c.server, databaseUUID)
+	v := new(DatabaseResponse)
+	code, err := c.c.send(ctx, &operationGetDatabase, req, err, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationGetDatabase, r.HTTPResponse, v, v.Id)
+	return identified(&operationGetDatabase, req, code, v, v.Id)
 }
 
 // GetCurrentMetric calls GET /database/{databaseId}/currentMetric: Get current metric consumption of the database.
@@ -3245,31 +2802,25 @@ func (c *DatabasesService) Get(ctx context.Context, databaseID string) (*Databas
 // operationId: getDatabaseCurrentMetric
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *DatabasesService) GetCurrentMetric(ctx context.Context, databaseID string) (*DatabaseCurrentMetricResponse, error) {
+func (c *DatabasesService) GetCurrentMetric(ctx context.Context, databaseID string, options ...CallOption) (*DatabaseCurrentMetricResponse, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetDatabaseCurrentMetricWithResponse(ctx, databaseUUID)
-	if err != nil {
-		return nil, operationGetDatabaseCurrentMetric.failed(err)
-	}
-	return decoded(&operationGetDatabaseCurrentMetric, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetDatabaseCurrentMetricRequest(c.c.server, databaseUUID)
+	return fetch[DatabaseCurrentMetricResponse](ctx, c.c, &operationGetDatabaseCurrentMetric, req, err, options)
 }
 
 // GetMasterCredentials calls GET /database/{databaseId}/masterCredentials: Get master credentials of the database.
 //
 // operationId: getDatabaseMasterCredentials
-func (c *DatabasesService) GetMasterCredentials(ctx context.Context, databaseID string) (*CredentialsResponse, error) {
+func (c *DatabasesService) GetMasterCredentials(ctx context.Context, databaseID string, options ...CallOption) (*CredentialsResponse, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetDatabaseMasterCredentialsWithResponse(ctx, databaseUUID)
-	if err != nil {
-		return nil, operationGetDatabaseMasterCredentials.failed(err)
-	}
-	return decoded(&operationGetDatabaseMasterCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetDatabaseMasterCredentialsRequest(c.c.server, databaseUUID)
+	return fetch[CredentialsResponse](ctx, c.c, &operationGetDatabaseMasterCredentials, req, err, options)
 }
 
 // GetMetricCPU calls GET /database/{databaseId}/metric/cpu: Get CPU consumption metric over time for the database.
@@ -3277,16 +2828,13 @@ func (c *DatabasesService) GetMasterCredentials(ctx context.Context, databaseID 
 // operationId: getDatabaseMetricCpu
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *DatabasesService) GetMetricCPU(ctx context.Context, databaseID string, opts *GetDatabaseMetricCpuParams) ([]map[string]any, error) {
+func (c *DatabasesService) GetMetricCPU(ctx context.Context, databaseID string, opts *GetDatabaseMetricCpuParams, options ...CallOption) ([]map[string]any, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetDatabaseMetricCpuWithResponse(ctx, databaseUUID, opts)
-	if err != nil {
-		return nil, operationGetDatabaseMetricCpu.failed(err)
-	}
-	l, err := decoded(&operationGetDatabaseMetricCpu, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetDatabaseMetricCpuRequest(c.c.server, databaseUUID, opts)
+	l, err := fetch[DatabaseMetricCpuResponseList](ctx, c.c, &operationGetDatabaseMetricCpu, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3298,16 +2846,13 @@ func (c *DatabasesService) GetMetricCPU(ctx context.Context, databaseID string, 
 // operationId: getDatabaseMetricHealthCheck
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *DatabasesService) GetMetricHealthCheck(ctx context.Context, databaseID string, opts *GetDatabaseMetricHealthCheckParams) ([]map[string]any, error) {
+func (c *DatabasesService) GetMetricHealthCheck(ctx context.Context, databaseID string, opts *GetDatabaseMetricHealthCheckParams, options ...CallOption) ([]map[string]any, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetDatabaseMetricHealthCheckWithResponse(ctx, databaseUUID, opts)
-	if err != nil {
-		return nil, operationGetDatabaseMetricHealthCheck.failed(err)
-	}
-	l, err := decoded(&operationGetDatabaseMetricHealthCheck, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetDatabaseMetricHealthCheckRequest(c.c.server, databaseUUID, opts)
+	l, err := fetch[DatabaseMetricHealthCheckResponseList](ctx, c.c, &operationGetDatabaseMetricHealthCheck, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3319,16 +2864,13 @@ func (c *DatabasesService) GetMetricHealthCheck(ctx context.Context, databaseID 
 // operationId: getDatabaseMetricMemory
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *DatabasesService) GetMetricMemory(ctx context.Context, databaseID string, opts *GetDatabaseMetricMemoryParams) ([]map[string]any, error) {
+func (c *DatabasesService) GetMetricMemory(ctx context.Context, databaseID string, opts *GetDatabaseMetricMemoryParams, options ...CallOption) ([]map[string]any, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetDatabaseMetricMemoryWithResponse(ctx, databaseUUID, opts)
-	if err != nil {
-		return nil, operationGetDatabaseMetricMemory.failed(err)
-	}
-	l, err := decoded(&operationGetDatabaseMetricMemory, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetDatabaseMetricMemoryRequest(c.c.server, databaseUUID, opts)
+	l, err := fetch[DatabaseMetricMemoryResponseList](ctx, c.c, &operationGetDatabaseMetricMemory, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3340,16 +2882,13 @@ func (c *DatabasesService) GetMetricMemory(ctx context.Context, databaseID strin
 // operationId: getDatabaseMetricRestart
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *DatabasesService) GetMetricRestart(ctx context.Context, databaseID string, opts *GetDatabaseMetricRestartParams) ([]map[string]any, error) {
+func (c *DatabasesService) GetMetricRestart(ctx context.Context, databaseID string, opts *GetDatabaseMetricRestartParams, options ...CallOption) ([]map[string]any, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetDatabaseMetricRestartWithResponse(ctx, databaseUUID, opts)
-	if err != nil {
-		return nil, operationGetDatabaseMetricRestart.failed(err)
-	}
-	l, err := decoded(&operationGetDatabaseMetricRestart, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetDatabaseMetricRestartRequest(c.c.server, databaseUUID, opts)
+	l, err := fetch[DatabaseMetricRestartResponseList](ctx, c.c, &operationGetDatabaseMetricRestart, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3361,16 +2900,13 @@ func (c *DatabasesService) GetMetricRestart(ctx context.Context, databaseID stri
 // operationId: getDatabaseMetricStorage
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *DatabasesService) GetMetricStorage(ctx context.Context, databaseID string, opts *GetDatabaseMetricStorageParams) ([]map[string]any, error) {
+func (c *DatabasesService) GetMetricStorage(ctx context.Context, databaseID string, opts *GetDatabaseMetricStorageParams, options ...CallOption) ([]map[string]any, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetDatabaseMetricStorageWithResponse(ctx, databaseUUID, opts)
-	if err != nil {
-		return nil, operationGetDatabaseMetricStorage.failed(err)
-	}
-	l, err := decoded(&operationGetDatabaseMetricStorage, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetDatabaseMetricStorageRequest(c.c.server, databaseUUID, opts)
+	l, err := fetch[DatabaseMetricStorageResponseList](ctx, c.c, &operationGetDatabaseMetricStorage, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3380,16 +2916,13 @@ func (c *DatabasesService) GetMetricStorage(ctx context.Context, databaseID stri
 // GetStatus calls GET /database/{databaseId}/status: Get database status.
 //
 // operationId: getDatabaseStatus
-func (c *DatabasesService) GetStatus(ctx context.Context, databaseID string) (*Status, error) {
+func (c *DatabasesService) GetStatus(ctx context.Context, databaseID string, options ...CallOption) (*Status, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetDatabaseStatusWithResponse(ctx, databaseUUID)
-	if err != nil {
-		return nil, operationGetDatabaseStatus.failed(err)
-	}
-	return decoded(&operationGetDatabaseStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetDatabaseStatusRequest(c.c.server, databaseUUID)
+	return fetch[Status](ctx, c.c, &operationGetDatabaseStatus, req, err, options)
 }
 
 // Wait polls GET /database/{databaseId}/status
@@ -3429,16 +2962,13 @@ func (c *DatabasesService) Wait(ctx context.Context, databaseID string, target S
 // List calls GET /environment/{environmentId}/database: List environment databases.
 //
 // operationId: listDatabase
-func (c *DatabasesService) List(ctx context.Context, environmentID string) ([]DatabaseResponse, error) {
+func (c *DatabasesService) List(ctx context.Context, environmentID string, options ...CallOption) ([]DatabaseResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListDatabaseWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationListDatabase.failed(err)
-	}
-	l, err := decoded(&operationListDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListDatabaseRequest(c.c.server, environmentUUID)
+	l, err := fetch[DatabaseResponseList](ctx, c.c, &operationListDatabase, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3448,16 +2978,13 @@ func (c *DatabasesService) List(ctx context.Context, environmentID string) ([]Da
 // ListApplications calls GET /database/{databaseId}/application: List applications using the database.
 //
 // operationId: listDatabaseApplication
-func (c *DatabasesService) ListApplications(ctx context.Context, databaseID string) ([]ApplicationResponse, error) {
+func (c *DatabasesService) ListApplications(ctx context.Context, databaseID string, options ...CallOption) ([]ApplicationResponse, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListDatabaseApplicationWithResponse(ctx, databaseUUID)
-	if err != nil {
-		return nil, operationListDatabaseApplication.failed(err)
-	}
-	l, err := decoded(&operationListDatabaseApplication, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListDatabaseApplicationRequest(c.c.server, databaseUUID)
+	l, err := fetch[DatabaseApplicationResponseList](ctx, c.c, &operationListDatabaseApplication, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3468,16 +2995,13 @@ func (c *DatabasesService) ListApplications(ctx context.Context, databaseID stri
 // It returns one page; ListDeploymentHistoryIter walks them all.
 //
 // operationId: listDatabaseDeploymentHistory
-func (c *DatabasesService) ListDeploymentHistory(ctx context.Context, databaseID string, opts *ListDatabaseDeploymentHistoryParams) ([]map[string]any, error) {
+func (c *DatabasesService) ListDeploymentHistory(ctx context.Context, databaseID string, opts *ListDatabaseDeploymentHistoryParams, options ...CallOption) ([]map[string]any, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListDatabaseDeploymentHistoryWithResponse(ctx, databaseUUID, opts)
-	if err != nil {
-		return nil, operationListDatabaseDeploymentHistory.failed(err)
-	}
-	l, err := decoded(&operationListDatabaseDeploymentHistory, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListDatabaseDeploymentHistoryRequest(c.c.server, databaseUUID, opts)
+	l, err := fetch[DatabaseDeploymentHistoryResponseList](ctx, c.c, &operationListDatabaseDeploymentHistory, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3489,7 +3013,7 @@ func (c *DatabasesService) ListDeploymentHistory(ctx context.Context, databaseID
 // yielded with the zero item and ends the loop.
 //
 // operationId: listDatabaseDeploymentHistory
-func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databaseID string, opts *ListDatabaseDeploymentHistoryParams) iter.Seq2[map[string]any, error] {
+func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databaseID string, opts *ListDatabaseDeploymentHistoryParams, options ...CallOption) iter.Seq2[map[string]any, error] {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return failed[map[string]any](err)
@@ -3503,11 +3027,8 @@ func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databa
 		if after != nil {
 			p.StartId = after
 		}
-		r, err := c.c.api.ListDatabaseDeploymentHistoryWithResponse(ctx, databaseUUID, &p)
-		if err != nil {
-			return nil, 0, operationListDatabaseDeploymentHistory.failed(err)
-		}
-		l, err := decoded(&operationListDatabaseDeploymentHistory, r.HTTPResponse, r.Body, r.JSON200)
+		req, err := gen.NewListDatabaseDeploymentHistoryRequest(c.c.server, databaseUUID, &p)
+		l, err := fetch[DatabaseDeploymentHistoryResponseList](ctx, c.c, &operationListDatabaseDeploymentHistory, req, err, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -3521,16 +3042,13 @@ func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databa
 // operationId: listDatabaseEvent
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *DatabasesService) ListEvents(ctx context.Context, databaseID string, opts *ListDatabaseEventParams) ([]map[string]any, error) {
+func (c *DatabasesService) ListEvents(ctx context.Context, databaseID string, opts *ListDatabaseEventParams, options ...CallOption) ([]map[string]any, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListDatabaseEventWithResponse(ctx, databaseUUID, opts)
-	if err != nil {
-		return nil, operationListDatabaseEvent.failed(err)
-	}
-	l, err := decoded(&operationListDatabaseEvent, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListDatabaseEventRequest(c.c.server, databaseUUID, opts)
+	l, err := fetch[DatabaseEventResponseList](ctx, c.c, &operationListDatabaseEvent, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3544,7 +3062,7 @@ func (c *DatabasesService) ListEvents(ctx context.Context, databaseID string, op
 // operationId: listDatabaseEvent
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string, opts *ListDatabaseEventParams) iter.Seq2[map[string]any, error] {
+func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string, opts *ListDatabaseEventParams, options ...CallOption) iter.Seq2[map[string]any, error] {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return failed[map[string]any](err)
@@ -3558,11 +3076,8 @@ func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string
 		if after != nil {
 			p.StartId = after
 		}
-		r, err := c.c.api.ListDatabaseEventWithResponse(ctx, databaseUUID, &p)
-		if err != nil {
-			return nil, 0, operationListDatabaseEvent.failed(err)
-		}
-		l, err := decoded(&operationListDatabaseEvent, r.HTTPResponse, r.Body, r.JSON200)
+		req, err := gen.NewListDatabaseEventRequest(c.c.server, databaseUUID, &p)
+		l, err := fetch[DatabaseEventResponseList](ctx, c.c, &operationListDatabaseEvent, req, err, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -3573,16 +3088,13 @@ func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string
 // ListVersions calls GET /database/{databaseId}/version: List eligible versions for the database.
 //
 // operationId: listDatabaseVersion
-func (c *DatabasesService) ListVersions(ctx context.Context, databaseID string) ([]map[string]any, error) {
+func (c *DatabasesService) ListVersions(ctx context.Context, databaseID string, options ...CallOption) ([]map[string]any, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListDatabaseVersionWithResponse(ctx, databaseUUID)
-	if err != nil {
-		return nil, operationListDatabaseVersion.failed(err)
-	}
-	l, err := decoded(&operationListDatabaseVersion, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListDatabaseVersionRequest(c.c.server, databaseUUID)
+	l, err := fetch[DatabaseVersionResponseList](ctx, c.c, &operationListDatabaseVersion, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3594,7 +3106,7 @@ func (c *DatabasesService) ListVersions(ctx context.Context, databaseID string) 
 // see RetryPolicy.
 //
 // operationId: removeApplicationFromDatabase
-func (c *DatabasesService) RemoveApplication(ctx context.Context, databaseID string, targetApplicationID string) error {
+func (c *DatabasesService) RemoveApplication(ctx context.Context, databaseID string, targetApplicationID string, options ...CallOption) error {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return err
@@ -3603,11 +3115,8 @@ func (c *DatabasesService) RemoveApplication(ctx context.Context, databaseID str
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.RemoveApplicationFromDatabaseWithResponse(ctx, databaseUUID, targetApplicationUUID)
-	if err != nil {
-		return operationRemoveApplicationFromDatabase.failed(err)
-	}
-	return checked(&operationRemoveApplicationFromDatabase, r.HTTPResponse, r.Body)
+	req, err := gen.NewRemoveApplicationFromDatabaseRequest(c.c.server, databaseUUID, targetApplicationUUID)
+	return callNoAnswer(ctx, c.c, &operationRemoveApplicationFromDatabase, req, err, options)
 }
 
 // Restart calls POST /database/{databaseId}/restart: Retart database.
@@ -3615,54 +3124,54 @@ func (c *DatabasesService) RemoveApplication(ctx context.Context, databaseID str
 // operationId: restartDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *DatabasesService) Restart(ctx context.Context, databaseID string) (*Status, error) {
+func (c *DatabasesService) Restart(ctx context.Context, databaseID string, options ...CallOption) (*Status, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.RestartDatabaseWithResponse(ctx, databaseUUID)
+	req, err := gen.NewRestartDatabaseRequest(c.c.server, databaseUUID)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationRestartDatabase, req, err, answer, options)
 	if err != nil {
-		return nil, operationRestartDatabase.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationRestartDatabase, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionRestart, observeStatus(answer))
+	c.c.accepted(code, err, databaseUUID, actionRestart, observeStatus(answer))
 	return answer, err
 }
 
 // Stop calls POST /database/{databaseId}/stop: Stop database.
 //
 // operationId: stopDatabase
-func (c *DatabasesService) Stop(ctx context.Context, databaseID string) (*Status, error) {
+func (c *DatabasesService) Stop(ctx context.Context, databaseID string, options ...CallOption) (*Status, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.StopDatabaseWithResponse(ctx, databaseUUID)
+	req, err := gen.NewStopDatabaseRequest(c.c.server, databaseUUID)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationStopDatabase, req, err, answer, options)
 	if err != nil {
-		return nil, operationStopDatabase.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationStopDatabase, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, databaseUUID, actionStop, observeStatus(answer))
+	c.c.accepted(code, err, databaseUUID, actionStop, observeStatus(answer))
 	return answer, err
 }
 
 // Update calls PUT /database/{databaseId}: Edit a database.
 //
 // operationId: editDatabase
-func (c *DatabasesService) Update(ctx context.Context, databaseID string, body DatabaseEditRequest) (*DatabaseResponse, error) {
+func (c *DatabasesService) Update(ctx context.Context, databaseID string, body DatabaseEditRequest, options ...CallOption) (*DatabaseResponse, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditDatabaseWithResponse(ctx, databaseUUID, body)
-	if err != nil {
-		return nil, operationEditDatabase.failed(err)
-	}
-	v, err := decoded(&operationEditDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditDatabaseRequest(c.c.server, databaseUUID, body)
+	v := new(DatabaseResponse)
+	code, err := c.c.send(ctx, &operationEditDatabase, req, err, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationEditDatabase, r.HTTPResponse, v, v.Id)
+	return identified(&operationEditDatabase, req, code, v, v.Id)
 }
 
 // UpdateCredentials calls PUT /database/{databaseId}/masterCredentials: Edit database master credentials.
@@ -3670,16 +3179,13 @@ func (c *DatabasesService) Update(ctx context.Context, databaseID string, body D
 // operationId: editDatabaseCredentials
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *DatabasesService) UpdateCredentials(ctx context.Context, databaseID string, body DatabaseCredentialsEditRequest) (*CredentialsResponse, error) {
+func (c *DatabasesService) UpdateCredentials(ctx context.Context, databaseID string, body DatabaseCredentialsEditRequest, options ...CallOption) (*CredentialsResponse, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditDatabaseCredentialsWithResponse(ctx, databaseUUID, body)
-	if err != nil {
-		return nil, operationEditDatabaseCredentials.failed(err)
-	}
-	return decoded(&operationEditDatabaseCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditDatabaseCredentialsRequest(c.c.server, databaseUUID, body)
+	return fetch[CredentialsResponse](ctx, c.c, &operationEditDatabaseCredentials, req, err, options)
 }
 
 // EnvironmentDeploymentRulesService holds the 2 operations of Client.EnvironmentDeploymentRules.
@@ -3688,22 +3194,19 @@ type EnvironmentDeploymentRulesService struct{ c *Client }
 // Get calls GET /environment/{environmentId}/deploymentRule: Get environment deployment rule.
 //
 // operationId: getEnvironmentDeploymentRule
-func (c *EnvironmentDeploymentRulesService) Get(ctx context.Context, environmentID string) (*EnvironmentDeploymentRuleResponse, error) {
+func (c *EnvironmentDeploymentRulesService) Get(ctx context.Context, environmentID string, options ...CallOption) (*EnvironmentDeploymentRuleResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentDeploymentRuleWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironmentDeploymentRule.failed(err)
-	}
-	return decoded(&operationGetEnvironmentDeploymentRule, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentDeploymentRuleRequest(c.c.server, environmentUUID)
+	return fetch[EnvironmentDeploymentRuleResponse](ctx, c.c, &operationGetEnvironmentDeploymentRule, req, err, options)
 }
 
 // Update calls PUT /environment/{environmentId}/deploymentRule/{deploymentRuleId}: Edit an environment deployment rule.
 //
 // operationId: editEnvironmentDeploymentRule
-func (c *EnvironmentDeploymentRulesService) Update(ctx context.Context, environmentID string, deploymentRuleID string, body EnvironmentDeploymentRuleEditRequest) (*EnvironmentDeploymentRuleResponse, error) {
+func (c *EnvironmentDeploymentRulesService) Update(ctx context.Context, environmentID string, deploymentRuleID string, body EnvironmentDeploymentRuleEditRequest, options ...CallOption) (*EnvironmentDeploymentRuleResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -3712,11 +3215,8 @@ func (c *EnvironmentDeploymentRulesService) Update(ctx context.Context, environm
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditEnvironmentDeploymentRuleWithResponse(ctx, environmentUUID, deploymentRuleUUID, body)
-	if err != nil {
-		return nil, operationEditEnvironmentDeploymentRule.failed(err)
-	}
-	return decoded(&operationEditEnvironmentDeploymentRule, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditEnvironmentDeploymentRuleRequest(c.c.server, environmentUUID, deploymentRuleUUID, body)
+	return fetch[EnvironmentDeploymentRuleResponse](ctx, c.c, &operationEditEnvironmentDeploymentRule, req, err, options)
 }
 
 // EnvironmentSecretsService holds the 6 operations of Client.EnvironmentSecrets.
@@ -3725,22 +3225,19 @@ type EnvironmentSecretsService struct{ c *Client }
 // Create calls POST /environment/{environmentId}/secret: Add a secret to the environment.
 //
 // operationId: createEnvironmentSecret
-func (c *EnvironmentSecretsService) Create(ctx context.Context, environmentID string, body EnvironmentSecretRequest) (*SecretResponse, error) {
+func (c *EnvironmentSecretsService) Create(ctx context.Context, environmentID string, body EnvironmentSecretRequest, options ...CallOption) (*SecretResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateEnvironmentSecretWithResponse(ctx, environmentUUID, body)
-	if err != nil {
-		return nil, operationCreateEnvironmentSecret.failed(err)
-	}
-	return decoded(&operationCreateEnvironmentSecret, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateEnvironmentSecretRequest(c.c.server, environmentUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateEnvironmentSecret, req, err, options)
 }
 
 // CreateAlias calls POST /environment/{environmentId}/secret/{secretId}/alias: Create a secret alias at the environment level.
 //
 // operationId: createEnvironmentSecretAlias
-func (c *EnvironmentSecretsService) CreateAlias(ctx context.Context, environmentID string, secretID string, body EnvironmentSecretAliasRequest) (*SecretResponse, error) {
+func (c *EnvironmentSecretsService) CreateAlias(ctx context.Context, environmentID string, secretID string, body EnvironmentSecretAliasRequest, options ...CallOption) (*SecretResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -3749,17 +3246,14 @@ func (c *EnvironmentSecretsService) CreateAlias(ctx context.Context, environment
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateEnvironmentSecretAliasWithResponse(ctx, environmentUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationCreateEnvironmentSecretAlias.failed(err)
-	}
-	return decoded(&operationCreateEnvironmentSecretAlias, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateEnvironmentSecretAliasRequest(c.c.server, environmentUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateEnvironmentSecretAlias, req, err, options)
 }
 
 // CreateOverride calls POST /environment/{environmentId}/secret/{secretId}/override: Create a secret override at the environment level.
 //
 // operationId: createEnvironmentSecretOverride
-func (c *EnvironmentSecretsService) CreateOverride(ctx context.Context, environmentID string, secretID string, body EnvironmentSecretOverrideRequest) (*SecretResponse, error) {
+func (c *EnvironmentSecretsService) CreateOverride(ctx context.Context, environmentID string, secretID string, body EnvironmentSecretOverrideRequest, options ...CallOption) (*SecretResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -3768,11 +3262,8 @@ func (c *EnvironmentSecretsService) CreateOverride(ctx context.Context, environm
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateEnvironmentSecretOverrideWithResponse(ctx, environmentUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationCreateEnvironmentSecretOverride.failed(err)
-	}
-	return decoded(&operationCreateEnvironmentSecretOverride, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateEnvironmentSecretOverrideRequest(c.c.server, environmentUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateEnvironmentSecretOverride, req, err, options)
 }
 
 // Delete calls DELETE /environment/{environmentId}/secret/{secretId}: Delete a secret from the environment.
@@ -3780,7 +3271,7 @@ func (c *EnvironmentSecretsService) CreateOverride(ctx context.Context, environm
 // see RetryPolicy.
 //
 // operationId: deleteEnvironmentSecret
-func (c *EnvironmentSecretsService) Delete(ctx context.Context, environmentID string, secretID string) error {
+func (c *EnvironmentSecretsService) Delete(ctx context.Context, environmentID string, secretID string, options ...CallOption) error {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return err
@@ -3789,26 +3280,20 @@ func (c *EnvironmentSecretsService) Delete(ctx context.Context, environmentID st
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteEnvironmentSecretWithResponse(ctx, environmentUUID, secretUUID)
-	if err != nil {
-		return operationDeleteEnvironmentSecret.failed(err)
-	}
-	return checked(&operationDeleteEnvironmentSecret, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteEnvironmentSecretRequest(c.c.server, environmentUUID, secretUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteEnvironmentSecret, req, err, options)
 }
 
 // List calls GET /environment/{environmentId}/secret: List environment secrets.
 //
 // operationId: listEnvironmentSecrets
-func (c *EnvironmentSecretsService) List(ctx context.Context, environmentID string) ([]SecretResponse, error) {
+func (c *EnvironmentSecretsService) List(ctx context.Context, environmentID string, options ...CallOption) ([]SecretResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListEnvironmentSecretsWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationListEnvironmentSecrets.failed(err)
-	}
-	l, err := decoded(&operationListEnvironmentSecrets, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListEnvironmentSecretsRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentSecretsResponseList](ctx, c.c, &operationListEnvironmentSecrets, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3818,7 +3303,7 @@ func (c *EnvironmentSecretsService) List(ctx context.Context, environmentID stri
 // Update calls PUT /environment/{environmentId}/secret/{secretId}: Edit a secret belonging to the environment.
 //
 // operationId: editEnvironmentSecret
-func (c *EnvironmentSecretsService) Update(ctx context.Context, environmentID string, secretID string, body EnvironmentSecretEditRequest) (*SecretResponse, error) {
+func (c *EnvironmentSecretsService) Update(ctx context.Context, environmentID string, secretID string, body EnvironmentSecretEditRequest, options ...CallOption) (*SecretResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -3827,11 +3312,8 @@ func (c *EnvironmentSecretsService) Update(ctx context.Context, environmentID st
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditEnvironmentSecretWithResponse(ctx, environmentUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationEditEnvironmentSecret.failed(err)
-	}
-	return decoded(&operationEditEnvironmentSecret, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditEnvironmentSecretRequest(c.c.server, environmentUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationEditEnvironmentSecret, req, err, options)
 }
 
 // EnvironmentVariablesService holds the 6 operations of Client.EnvironmentVariables.
@@ -3840,22 +3322,19 @@ type EnvironmentVariablesService struct{ c *Client }
 // Create calls POST /environment/{environmentId}/environmentVariable: Add an environment variable to the environment.
 //
 // operationId: createEnvironmentEnvironmentVariable
-func (c *EnvironmentVariablesService) Create(ctx context.Context, environmentID string, body EnvironmentEnvironmentVariableRequest) (*EnvironmentVariableResponse, error) {
+func (c *EnvironmentVariablesService) Create(ctx context.Context, environmentID string, body EnvironmentEnvironmentVariableRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateEnvironmentEnvironmentVariableWithResponse(ctx, environmentUUID, body)
-	if err != nil {
-		return nil, operationCreateEnvironmentEnvironmentVariable.failed(err)
-	}
-	return decoded(&operationCreateEnvironmentEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateEnvironmentEnvironmentVariableRequest(c.c.server, environmentUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateEnvironmentEnvironmentVariable, req, err, options)
 }
 
 // CreateAlias calls POST /environment/{environmentId}/environmentVariable/{environmentVariableId}/alias: Create an environment variable alias at the environment level.
 //
 // operationId: createEnvironmentEnvironmentVariableAlias
-func (c *EnvironmentVariablesService) CreateAlias(ctx context.Context, environmentID string, environmentVariableID string, body EnvironmentEnvironmentVariableAliasRequest) (*EnvironmentVariableResponse, error) {
+func (c *EnvironmentVariablesService) CreateAlias(ctx context.Context, environmentID string, environmentVariableID string, body EnvironmentEnvironmentVariableAliasRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -3864,17 +3343,14 @@ func (c *EnvironmentVariablesService) CreateAlias(ctx context.Context, environme
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateEnvironmentEnvironmentVariableAliasWithResponse(ctx, environmentUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationCreateEnvironmentEnvironmentVariableAlias.failed(err)
-	}
-	return decoded(&operationCreateEnvironmentEnvironmentVariableAlias, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateEnvironmentEnvironmentVariableAliasRequest(c.c.server, environmentUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateEnvironmentEnvironmentVariableAlias, req, err, options)
 }
 
 // CreateOverride calls POST /environment/{environmentId}/environmentVariable/{environmentVariableId}/override: Create an environment variable override at the environment level.
 //
 // operationId: createEnvironmentEnvironmentVariableOverride
-func (c *EnvironmentVariablesService) CreateOverride(ctx context.Context, environmentID string, environmentVariableID string, body EnvironmentEnvironmentVariableOverrideRequest) (*EnvironmentVariableResponse, error) {
+func (c *EnvironmentVariablesService) CreateOverride(ctx context.Context, environmentID string, environmentVariableID string, body EnvironmentEnvironmentVariableOverrideRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -3883,11 +3359,8 @@ func (c *EnvironmentVariablesService) CreateOverride(ctx context.Context, enviro
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateEnvironmentEnvironmentVariableOverrideWithResponse(ctx, environmentUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationCreateEnvironmentEnvironmentVariableOverride.failed(err)
-	}
-	return decoded(&operationCreateEnvironmentEnvironmentVariableOverride, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateEnvironmentEnvironmentVariableOverrideRequest(c.c.server, environmentUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateEnvironmentEnvironmentVariableOverride, req, err, options)
 }
 
 // Delete calls DELETE /environment/{environmentId}/environmentVariable/{environmentVariableId}: Delete an environment variable from an environment.
@@ -3895,7 +3368,7 @@ func (c *EnvironmentVariablesService) CreateOverride(ctx context.Context, enviro
 // see RetryPolicy.
 //
 // operationId: deleteEnvironmentEnvironmentVariable
-func (c *EnvironmentVariablesService) Delete(ctx context.Context, environmentID string, environmentVariableID string) error {
+func (c *EnvironmentVariablesService) Delete(ctx context.Context, environmentID string, environmentVariableID string, options ...CallOption) error {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return err
@@ -3904,26 +3377,20 @@ func (c *EnvironmentVariablesService) Delete(ctx context.Context, environmentID 
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteEnvironmentEnvironmentVariableWithResponse(ctx, environmentUUID, environmentVariableUUID)
-	if err != nil {
-		return operationDeleteEnvironmentEnvironmentVariable.failed(err)
-	}
-	return checked(&operationDeleteEnvironmentEnvironmentVariable, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteEnvironmentEnvironmentVariableRequest(c.c.server, environmentUUID, environmentVariableUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteEnvironmentEnvironmentVariable, req, err, options)
 }
 
 // List calls GET /environment/{environmentId}/environmentVariable: List environment variables.
 //
 // operationId: listEnvironmentEnvironmentVariable
-func (c *EnvironmentVariablesService) List(ctx context.Context, environmentID string) ([]EnvironmentVariableResponse, error) {
+func (c *EnvironmentVariablesService) List(ctx context.Context, environmentID string, options ...CallOption) ([]EnvironmentVariableResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListEnvironmentEnvironmentVariableWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationListEnvironmentEnvironmentVariable.failed(err)
-	}
-	l, err := decoded(&operationListEnvironmentEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListEnvironmentEnvironmentVariableRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentEnvironmentVariableResponseList](ctx, c.c, &operationListEnvironmentEnvironmentVariable, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3933,7 +3400,7 @@ func (c *EnvironmentVariablesService) List(ctx context.Context, environmentID st
 // Update calls PUT /environment/{environmentId}/environmentVariable/{environmentVariableId}: Edit an environment variable belonging to the environment.
 //
 // operationId: editEnvironmentEnvironmentVariable
-func (c *EnvironmentVariablesService) Update(ctx context.Context, environmentID string, environmentVariableID string, body EnvironmentEnvironmentVariableEditRequest) (*EnvironmentVariableResponse, error) {
+func (c *EnvironmentVariablesService) Update(ctx context.Context, environmentID string, environmentVariableID string, body EnvironmentEnvironmentVariableEditRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
@@ -3942,11 +3409,8 @@ func (c *EnvironmentVariablesService) Update(ctx context.Context, environmentID 
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditEnvironmentEnvironmentVariableWithResponse(ctx, environmentUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationEditEnvironmentEnvironmentVariable.failed(err)
-	}
-	return decoded(&operationEditEnvironmentEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditEnvironmentEnvironmentVariableRequest(c.c.server, environmentUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditEnvironmentEnvironmentVariable, req, err, options)
 }
 
 // EnvironmentsService holds the 25 operations of Client.Environments, 1 of them written by hand.
@@ -3955,31 +3419,25 @@ type EnvironmentsService struct{ c *Client }
 // CancelDeployment calls POST /environment/{environmentId}/cancelDeployment: Cancel environment deployment.
 //
 // operationId: cancelEnvironmentDeployment
-func (c *EnvironmentsService) CancelDeployment(ctx context.Context, environmentID string) (*Status, error) {
+func (c *EnvironmentsService) CancelDeployment(ctx context.Context, environmentID string, options ...CallOption) (*Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CancelEnvironmentDeploymentWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationCancelEnvironmentDeployment.failed(err)
-	}
-	return decoded(&operationCancelEnvironmentDeployment, r.HTTPResponse, r.Body, r.JSON202)
+	req, err := gen.NewCancelEnvironmentDeploymentRequest(c.c.server, environmentUUID)
+	return fetch[Status](ctx, c.c, &operationCancelEnvironmentDeployment, req, err, options)
 }
 
 // Create calls POST /project/{projectId}/environment: Create an environment.
 //
 // operationId: createEnvironment
-func (c *EnvironmentsService) Create(ctx context.Context, projectID string, body EnvironmentRequest) (*EnvironmentResponse, error) {
+func (c *EnvironmentsService) Create(ctx context.Context, projectID string, body EnvironmentRequest, options ...CallOption) (*EnvironmentResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateEnvironmentWithResponse(ctx, projectUUID, body)
-	if err != nil {
-		return nil, operationCreateEnvironment.failed(err)
-	}
-	return decoded(&operationCreateEnvironment, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateEnvironmentRequest(c.c.server, projectUUID, body)
+	return fetch[EnvironmentResponse](ctx, c.c, &operationCreateEnvironment, req, err, options)
 }
 
 // Delete calls DELETE /environment/{environmentId}: Delete an environment.
@@ -3987,34 +3445,32 @@ func (c *EnvironmentsService) Create(ctx context.Context, projectID string, body
 // see RetryPolicy.
 //
 // operationId: deleteEnvironment
-func (c *EnvironmentsService) Delete(ctx context.Context, environmentID string) error {
+func (c *EnvironmentsService) Delete(ctx context.Context, environmentID string, options ...CallOption) error {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteEnvironmentWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return operationDeleteEnvironment.failed(err)
-	}
-	err = checked(&operationDeleteEnvironment, r.HTTPResponse, r.Body)
-	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDelete, nil)
+	req, err := gen.NewDeleteEnvironmentRequest(c.c.server, environmentUUID)
+	code, err := c.c.send(ctx, &operationDeleteEnvironment, req, err, nil, options)
+	c.c.accepted(code, err, environmentUUID, actionDelete, nil)
 	return err
 }
 
 // Deploy calls POST /environment/{environmentId}/deploy: Deploy environment.
 //
 // operationId: deployEnvironment
-func (c *EnvironmentsService) Deploy(ctx context.Context, environmentID string) (*Status, error) {
+func (c *EnvironmentsService) Deploy(ctx context.Context, environmentID string, options ...CallOption) (*Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.DeployEnvironmentWithResponse(ctx, environmentUUID)
+	req, err := gen.NewDeployEnvironmentRequest(c.c.server, environmentUUID)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationDeployEnvironment, req, err, answer, options)
 	if err != nil {
-		return nil, operationDeployEnvironment.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationDeployEnvironment, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(code, err, environmentUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
@@ -4023,17 +3479,18 @@ func (c *EnvironmentsService) Deploy(ctx context.Context, environmentID string) 
 // operationId: deployAllApplications
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) DeployAllApplications(ctx context.Context, environmentID string, body DeployAllApplicationsRequest) (*Status, error) {
+func (c *EnvironmentsService) DeployAllApplications(ctx context.Context, environmentID string, body DeployAllApplicationsRequest, options ...CallOption) (*Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.DeployAllApplicationsWithResponse(ctx, environmentUUID, body)
+	req, err := gen.NewDeployAllApplicationsRequest(c.c.server, environmentUUID, body)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationDeployAllApplications, req, err, answer, options)
 	if err != nil {
-		return nil, operationDeployAllApplications.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationDeployAllApplications, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(code, err, environmentUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
@@ -4042,33 +3499,31 @@ func (c *EnvironmentsService) DeployAllApplications(ctx context.Context, environ
 // operationId: deployAllServices
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) DeployAllServices(ctx context.Context, environmentID string, body DeployAllServicesRequest) (*Status, error) {
+func (c *EnvironmentsService) DeployAllServices(ctx context.Context, environmentID string, body DeployAllServicesRequest, options ...CallOption) (*Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.DeployAllServicesWithResponse(ctx, environmentUUID, body)
+	req, err := gen.NewDeployAllServicesRequest(c.c.server, environmentUUID, body)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationDeployAllServices, req, err, answer, options)
 	if err != nil {
-		return nil, operationDeployAllServices.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationDeployAllServices, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionDeploy, observeStatus(answer))
+	c.c.accepted(code, err, environmentUUID, actionDeploy, observeStatus(answer))
 	return answer, err
 }
 
 // Get calls GET /environment/{environmentId}: Get environment by ID.
 //
 // operationId: getEnvironment
-func (c *EnvironmentsService) Get(ctx context.Context, environmentID string) (*EnvironmentResponse, error) {
+func (c *EnvironmentsService) Get(ctx context.Context, environmentID string, options ...CallOption) (*EnvironmentResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironment.failed(err)
-	}
-	return decoded(&operationGetEnvironment, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentRequest(c.c.server, environmentUUID)
+	return fetch[EnvironmentResponse](ctx, c.c, &operationGetEnvironment, req, err, options)
 }
 
 // GetApplicationCurrentScale calls GET /environment/{environmentId}/application/currentScale: List current scaling information for each application.
@@ -4076,16 +3531,13 @@ func (c *EnvironmentsService) Get(ctx context.Context, environmentID string) (*E
 // operationId: getEnvironmentApplicationCurrentScale
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) GetApplicationCurrentScale(ctx context.Context, environmentID string) ([]ServiceCurrentScaleResponse, error) {
+func (c *EnvironmentsService) GetApplicationCurrentScale(ctx context.Context, environmentID string, options ...CallOption) ([]ServiceCurrentScaleResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentApplicationCurrentScaleWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironmentApplicationCurrentScale.failed(err)
-	}
-	l, err := decoded(&operationGetEnvironmentApplicationCurrentScale, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentApplicationCurrentScaleRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentApplicationCurrentScaleResponseList](ctx, c.c, &operationGetEnvironmentApplicationCurrentScale, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4097,16 +3549,13 @@ func (c *EnvironmentsService) GetApplicationCurrentScale(ctx context.Context, en
 // operationId: getEnvironmentApplicationCurrentStorage
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) GetApplicationCurrentStorage(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) GetApplicationCurrentStorage(ctx context.Context, environmentID string, options ...CallOption) ([]map[string]any, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentApplicationCurrentStorageWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironmentApplicationCurrentStorage.failed(err)
-	}
-	l, err := decoded(&operationGetEnvironmentApplicationCurrentStorage, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentApplicationCurrentStorageRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentApplicationCurrentStorageResponseList](ctx, c.c, &operationGetEnvironmentApplicationCurrentStorage, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4116,16 +3565,13 @@ func (c *EnvironmentsService) GetApplicationCurrentStorage(ctx context.Context, 
 // GetApplicationStatus calls GET /environment/{environmentId}/application/status: List all environment applications statuses.
 //
 // operationId: getEnvironmentApplicationStatus
-func (c *EnvironmentsService) GetApplicationStatus(ctx context.Context, environmentID string) ([]Status, error) {
+func (c *EnvironmentsService) GetApplicationStatus(ctx context.Context, environmentID string, options ...CallOption) ([]Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentApplicationStatusWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironmentApplicationStatus.failed(err)
-	}
-	l, err := decoded(&operationGetEnvironmentApplicationStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentApplicationStatusRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentApplicationStatusResponseList](ctx, c.c, &operationGetEnvironmentApplicationStatus, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4137,16 +3583,13 @@ func (c *EnvironmentsService) GetApplicationStatus(ctx context.Context, environm
 // operationId: getEnvironmentApplicationSupportedLanguages
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) GetApplicationSupportedLanguages(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) GetApplicationSupportedLanguages(ctx context.Context, environmentID string, options ...CallOption) ([]map[string]any, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentApplicationSupportedLanguagesWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironmentApplicationSupportedLanguages.failed(err)
-	}
-	l, err := decoded(&operationGetEnvironmentApplicationSupportedLanguages, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentApplicationSupportedLanguagesRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentApplicationSupportedLanguagesResponseList](ctx, c.c, &operationGetEnvironmentApplicationSupportedLanguages, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4158,16 +3601,13 @@ func (c *EnvironmentsService) GetApplicationSupportedLanguages(ctx context.Conte
 // operationId: getEnvironmentContainerCurrentScale
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) GetContainerCurrentScale(ctx context.Context, environmentID string) ([]ServiceCurrentScaleResponse, error) {
+func (c *EnvironmentsService) GetContainerCurrentScale(ctx context.Context, environmentID string, options ...CallOption) ([]ServiceCurrentScaleResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentContainerCurrentScaleWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironmentContainerCurrentScale.failed(err)
-	}
-	l, err := decoded(&operationGetEnvironmentContainerCurrentScale, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentContainerCurrentScaleRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentContainerCurrentScaleResponseList](ctx, c.c, &operationGetEnvironmentContainerCurrentScale, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4179,16 +3619,13 @@ func (c *EnvironmentsService) GetContainerCurrentScale(ctx context.Context, envi
 // operationId: getEnvironmentContainerCurrentStorage
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) GetContainerCurrentStorage(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) GetContainerCurrentStorage(ctx context.Context, environmentID string, options ...CallOption) ([]map[string]any, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentContainerCurrentStorageWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironmentContainerCurrentStorage.failed(err)
-	}
-	l, err := decoded(&operationGetEnvironmentContainerCurrentStorage, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentContainerCurrentStorageRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentContainerCurrentStorageResponseList](ctx, c.c, &operationGetEnvironmentContainerCurrentStorage, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4198,16 +3635,13 @@ func (c *EnvironmentsService) GetContainerCurrentStorage(ctx context.Context, en
 // GetContainerStatus calls GET /environment/{environmentId}/container/status: List all environment container statuses.
 //
 // operationId: getEnvironmentContainerStatus
-func (c *EnvironmentsService) GetContainerStatus(ctx context.Context, environmentID string) ([]Status, error) {
+func (c *EnvironmentsService) GetContainerStatus(ctx context.Context, environmentID string, options ...CallOption) ([]Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentContainerStatusWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironmentContainerStatus.failed(err)
-	}
-	l, err := decoded(&operationGetEnvironmentContainerStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentContainerStatusRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentContainerStatusResponseList](ctx, c.c, &operationGetEnvironmentContainerStatus, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4217,16 +3651,13 @@ func (c *EnvironmentsService) GetContainerStatus(ctx context.Context, environmen
 // GetDatabaseStatus calls GET /environment/{environmentId}/database/status: List all environment databases statuses.
 //
 // operationId: getEnvironmentDatabaseStatus
-func (c *EnvironmentsService) GetDatabaseStatus(ctx context.Context, environmentID string) ([]Status, error) {
+func (c *EnvironmentsService) GetDatabaseStatus(ctx context.Context, environmentID string, options ...CallOption) ([]Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentDatabaseStatusWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironmentDatabaseStatus.failed(err)
-	}
-	l, err := decoded(&operationGetEnvironmentDatabaseStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentDatabaseStatusRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentDatabaseStatusResponseList](ctx, c.c, &operationGetEnvironmentDatabaseStatus, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4236,16 +3667,13 @@ func (c *EnvironmentsService) GetDatabaseStatus(ctx context.Context, environment
 // GetStatus calls GET /environment/{environmentId}/status: Get environment status.
 //
 // operationId: getEnvironmentStatus
-func (c *EnvironmentsService) GetStatus(ctx context.Context, environmentID string) (*Status, error) {
+func (c *EnvironmentsService) GetStatus(ctx context.Context, environmentID string, options ...CallOption) (*Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetEnvironmentStatusWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationGetEnvironmentStatus.failed(err)
-	}
-	return decoded(&operationGetEnvironmentStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetEnvironmentStatusRequest(c.c.server, environmentUUID)
+	return fetch[Status](ctx, c.c, &operationGetEnvironmentStatus, req, err, options)
 }
 
 // Wait polls GET /environment/{environmentId}/status
@@ -4286,16 +3714,13 @@ func (c *EnvironmentsService) Wait(ctx context.Context, environmentID string, ta
 // List calls GET /project/{projectId}/environment: List environments.
 //
 // operationId: listEnvironment
-func (c *EnvironmentsService) List(ctx context.Context, projectID string) ([]EnvironmentResponse, error) {
+func (c *EnvironmentsService) List(ctx context.Context, projectID string, options ...CallOption) ([]EnvironmentResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListEnvironmentWithResponse(ctx, projectUUID)
-	if err != nil {
-		return nil, operationListEnvironment.failed(err)
-	}
-	l, err := decoded(&operationListEnvironment, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListEnvironmentRequest(c.c.server, projectUUID)
+	l, err := fetch[EnvironmentResponseList](ctx, c.c, &operationListEnvironment, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4305,16 +3730,13 @@ func (c *EnvironmentsService) List(ctx context.Context, projectID string) ([]Env
 // ListDatabaseConfigs calls GET /environment/{environmentId}/databaseConfiguration: List eligible database types, versions and modes for the environment.
 //
 // operationId: listEnvironmentDatabaseConfig
-func (c *EnvironmentsService) ListDatabaseConfigs(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) ListDatabaseConfigs(ctx context.Context, environmentID string, options ...CallOption) ([]map[string]any, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListEnvironmentDatabaseConfigWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationListEnvironmentDatabaseConfig.failed(err)
-	}
-	l, err := decoded(&operationListEnvironmentDatabaseConfig, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListEnvironmentDatabaseConfigRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentDatabaseConfigResponseList](ctx, c.c, &operationListEnvironmentDatabaseConfig, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4326,16 +3748,13 @@ func (c *EnvironmentsService) ListDatabaseConfigs(ctx context.Context, environme
 // operationId: listEnvironmentDatabaseCurrentMetric
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) ListDatabaseCurrentMetrics(ctx context.Context, environmentID string) ([]DatabaseCurrentMetricResponse, error) {
+func (c *EnvironmentsService) ListDatabaseCurrentMetrics(ctx context.Context, environmentID string, options ...CallOption) ([]DatabaseCurrentMetricResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListEnvironmentDatabaseCurrentMetricWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationListEnvironmentDatabaseCurrentMetric.failed(err)
-	}
-	l, err := decoded(&operationListEnvironmentDatabaseCurrentMetric, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListEnvironmentDatabaseCurrentMetricRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentDatabaseCurrentMetricResponseList](ctx, c.c, &operationListEnvironmentDatabaseCurrentMetric, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4346,16 +3765,13 @@ func (c *EnvironmentsService) ListDatabaseCurrentMetrics(ctx context.Context, en
 // It returns one page; ListDeploymentHistoryIter walks them all.
 //
 // operationId: listEnvironmentDeploymentHistory
-func (c *EnvironmentsService) ListDeploymentHistory(ctx context.Context, environmentID string, opts *ListEnvironmentDeploymentHistoryParams) ([]map[string]any, error) {
+func (c *EnvironmentsService) ListDeploymentHistory(ctx context.Context, environmentID string, opts *ListEnvironmentDeploymentHistoryParams, options ...CallOption) ([]map[string]any, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListEnvironmentDeploymentHistoryWithResponse(ctx, environmentUUID, opts)
-	if err != nil {
-		return nil, operationListEnvironmentDeploymentHistory.failed(err)
-	}
-	l, err := decoded(&operationListEnvironmentDeploymentHistory, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListEnvironmentDeploymentHistoryRequest(c.c.server, environmentUUID, opts)
+	l, err := fetch[EnvironmentDeploymentHistoryResponseList](ctx, c.c, &operationListEnvironmentDeploymentHistory, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4367,7 +3783,7 @@ func (c *EnvironmentsService) ListDeploymentHistory(ctx context.Context, environ
 // yielded with the zero item and ends the loop.
 //
 // operationId: listEnvironmentDeploymentHistory
-func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, environmentID string, opts *ListEnvironmentDeploymentHistoryParams) iter.Seq2[map[string]any, error] {
+func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, environmentID string, opts *ListEnvironmentDeploymentHistoryParams, options ...CallOption) iter.Seq2[map[string]any, error] {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return failed[map[string]any](err)
@@ -4381,11 +3797,8 @@ func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, env
 		if after != nil {
 			p.StartId = after
 		}
-		r, err := c.c.api.ListEnvironmentDeploymentHistoryWithResponse(ctx, environmentUUID, &p)
-		if err != nil {
-			return nil, 0, operationListEnvironmentDeploymentHistory.failed(err)
-		}
-		l, err := decoded(&operationListEnvironmentDeploymentHistory, r.HTTPResponse, r.Body, r.JSON200)
+		req, err := gen.NewListEnvironmentDeploymentHistoryRequest(c.c.server, environmentUUID, &p)
+		l, err := fetch[EnvironmentDeploymentHistoryResponseList](ctx, c.c, &operationListEnvironmentDeploymentHistory, req, err, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -4396,16 +3809,13 @@ func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, env
 // ListLogs calls GET /environment/{environmentId}/log: List environment deployment logs.
 //
 // operationId: listEnvironmentLog
-func (c *EnvironmentsService) ListLogs(ctx context.Context, environmentID string) ([]map[string]any, error) {
+func (c *EnvironmentsService) ListLogs(ctx context.Context, environmentID string, options ...CallOption) ([]map[string]any, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListEnvironmentLogWithResponse(ctx, environmentUUID)
-	if err != nil {
-		return nil, operationListEnvironmentLog.failed(err)
-	}
-	l, err := decoded(&operationListEnvironmentLog, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListEnvironmentLogRequest(c.c.server, environmentUUID)
+	l, err := fetch[EnvironmentLogResponseList](ctx, c.c, &operationListEnvironmentLog, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4417,50 +3827,49 @@ func (c *EnvironmentsService) ListLogs(ctx context.Context, environmentID string
 // operationId: restartEnvironment
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *EnvironmentsService) Restart(ctx context.Context, environmentID string, body RestartEnvironmentRequest) (*Status, error) {
+func (c *EnvironmentsService) Restart(ctx context.Context, environmentID string, body RestartEnvironmentRequest, options ...CallOption) (*Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.RestartEnvironmentWithResponse(ctx, environmentUUID, body)
+	req, err := gen.NewRestartEnvironmentRequest(c.c.server, environmentUUID, body)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationRestartEnvironment, req, err, answer, options)
 	if err != nil {
-		return nil, operationRestartEnvironment.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationRestartEnvironment, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionRestart, observeStatus(answer))
+	c.c.accepted(code, err, environmentUUID, actionRestart, observeStatus(answer))
 	return answer, err
 }
 
 // Stop calls POST /environment/{environmentId}/stop: Stop environment.
 //
 // operationId: stopEnvironment
-func (c *EnvironmentsService) Stop(ctx context.Context, environmentID string) (*Status, error) {
+func (c *EnvironmentsService) Stop(ctx context.Context, environmentID string, options ...CallOption) (*Status, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.StopEnvironmentWithResponse(ctx, environmentUUID)
+	req, err := gen.NewStopEnvironmentRequest(c.c.server, environmentUUID)
+	answer := new(Status)
+	code, err := c.c.send(ctx, &operationStopEnvironment, req, err, answer, options)
 	if err != nil {
-		return nil, operationStopEnvironment.failed(err)
+		answer = nil
 	}
-	answer, err := decoded(&operationStopEnvironment, r.HTTPResponse, r.Body, r.JSON202)
-	c.c.accepted(r.HTTPResponse, err, environmentUUID, actionStop, observeStatus(answer))
+	c.c.accepted(code, err, environmentUUID, actionStop, observeStatus(answer))
 	return answer, err
 }
 
 // Update calls PUT /environment/{environmentId}: Edit an environment.
 //
 // operationId: editEnvironment
-func (c *EnvironmentsService) Update(ctx context.Context, environmentID string, body EnvironmentEditRequest) (*EnvironmentResponse, error) {
+func (c *EnvironmentsService) Update(ctx context.Context, environmentID string, body EnvironmentEditRequest, options ...CallOption) (*EnvironmentResponse, error) {
 	environmentUUID, err := parseID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditEnvironmentWithResponse(ctx, environmentUUID, body)
-	if err != nil {
-		return nil, operationEditEnvironment.failed(err)
-	}
-	return decoded(&operationEditEnvironment, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditEnvironmentRequest(c.c.server, environmentUUID, body)
+	return fetch[EnvironmentResponse](ctx, c.c, &operationEditEnvironment, req, err, options)
 }
 
 // LogicalDatabasesService holds the 9 operations of Client.LogicalDatabases.
@@ -4471,16 +3880,13 @@ type LogicalDatabasesService struct{ c *Client }
 // operationId: createLogicalDatabaseOnDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) Create(ctx context.Context, databaseID string, body LogicalDatabaseOnDatabaseRequest) (*LogicalDatabaseOnDatabaseResponse, error) {
+func (c *LogicalDatabasesService) Create(ctx context.Context, databaseID string, body LogicalDatabaseOnDatabaseRequest, options ...CallOption) (*LogicalDatabaseOnDatabaseResponse, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateLogicalDatabaseOnDatabaseWithResponse(ctx, databaseUUID, body)
-	if err != nil {
-		return nil, operationCreateLogicalDatabaseOnDatabase.failed(err)
-	}
-	return decoded(&operationCreateLogicalDatabaseOnDatabase, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateLogicalDatabaseOnDatabaseRequest(c.c.server, databaseUUID, body)
+	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationCreateLogicalDatabaseOnDatabase, req, err, options)
 }
 
 // Delete calls DELETE /logicalDatabase/{logicalDatabaseId}: Delete a Logical database.
@@ -4490,16 +3896,13 @@ func (c *LogicalDatabasesService) Create(ctx context.Context, databaseID string,
 // operationId: deleteLogicalDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) Delete(ctx context.Context, logicalDatabaseID string) error {
+func (c *LogicalDatabasesService) Delete(ctx context.Context, logicalDatabaseID string, options ...CallOption) error {
 	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteLogicalDatabaseWithResponse(ctx, logicalDatabaseUUID)
-	if err != nil {
-		return operationDeleteLogicalDatabase.failed(err)
-	}
-	return checked(&operationDeleteLogicalDatabase, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteLogicalDatabaseRequest(c.c.server, logicalDatabaseUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteLogicalDatabase, req, err, options)
 }
 
 // Get calls GET /logicalDatabase/{logicalDatabaseId}: Get logical database by ID.
@@ -4507,16 +3910,13 @@ func (c *LogicalDatabasesService) Delete(ctx context.Context, logicalDatabaseID 
 // operationId: getLogicalDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) Get(ctx context.Context, logicalDatabaseID string) (*LogicalDatabaseOnDatabaseResponse, error) {
+func (c *LogicalDatabasesService) Get(ctx context.Context, logicalDatabaseID string, options ...CallOption) (*LogicalDatabaseOnDatabaseResponse, error) {
 	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetLogicalDatabaseWithResponse(ctx, logicalDatabaseUUID)
-	if err != nil {
-		return nil, operationGetLogicalDatabase.failed(err)
-	}
-	return decoded(&operationGetLogicalDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetLogicalDatabaseRequest(c.c.server, logicalDatabaseUUID)
+	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationGetLogicalDatabase, req, err, options)
 }
 
 // GetCredentials calls GET /logicalDatabase/{logicalDatabaseId}/credentials: Get credentials of the logical database.
@@ -4524,16 +3924,13 @@ func (c *LogicalDatabasesService) Get(ctx context.Context, logicalDatabaseID str
 // operationId: getLogicalDatabaseCredentials
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) GetCredentials(ctx context.Context, logicalDatabaseID string) (*CredentialsResponse, error) {
+func (c *LogicalDatabasesService) GetCredentials(ctx context.Context, logicalDatabaseID string, options ...CallOption) (*CredentialsResponse, error) {
 	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetLogicalDatabaseCredentialsWithResponse(ctx, logicalDatabaseUUID)
-	if err != nil {
-		return nil, operationGetLogicalDatabaseCredentials.failed(err)
-	}
-	return decoded(&operationGetLogicalDatabaseCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetLogicalDatabaseCredentialsRequest(c.c.server, logicalDatabaseUUID)
+	return fetch[CredentialsResponse](ctx, c.c, &operationGetLogicalDatabaseCredentials, req, err, options)
 }
 
 // List calls GET /database/{databaseId}/logicalDatabase: List logical databases of a database.
@@ -4541,16 +3938,13 @@ func (c *LogicalDatabasesService) GetCredentials(ctx context.Context, logicalDat
 // operationId: listLogicalDatabaseDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) List(ctx context.Context, databaseID string) ([]LogicalDatabaseOnDatabaseResponse, error) {
+func (c *LogicalDatabasesService) List(ctx context.Context, databaseID string, options ...CallOption) ([]LogicalDatabaseOnDatabaseResponse, error) {
 	databaseUUID, err := parseID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListLogicalDatabaseDatabaseWithResponse(ctx, databaseUUID)
-	if err != nil {
-		return nil, operationListLogicalDatabaseDatabase.failed(err)
-	}
-	l, err := decoded(&operationListLogicalDatabaseDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListLogicalDatabaseDatabaseRequest(c.c.server, databaseUUID)
+	l, err := fetch[LogicalDatabaseDatabaseResponseList](ctx, c.c, &operationListLogicalDatabaseDatabase, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4562,16 +3956,13 @@ func (c *LogicalDatabasesService) List(ctx context.Context, databaseID string) (
 // operationId: listLogicalDatabaseApplication
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) ListApplications(ctx context.Context, logicalDatabaseID string) ([]ApplicationResponse, error) {
+func (c *LogicalDatabasesService) ListApplications(ctx context.Context, logicalDatabaseID string, options ...CallOption) ([]ApplicationResponse, error) {
 	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListLogicalDatabaseApplicationWithResponse(ctx, logicalDatabaseUUID)
-	if err != nil {
-		return nil, operationListLogicalDatabaseApplication.failed(err)
-	}
-	l, err := decoded(&operationListLogicalDatabaseApplication, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListLogicalDatabaseApplicationRequest(c.c.server, logicalDatabaseUUID)
+	l, err := fetch[LogicalDatabaseApplicationResponseList](ctx, c.c, &operationListLogicalDatabaseApplication, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4583,16 +3974,13 @@ func (c *LogicalDatabasesService) ListApplications(ctx context.Context, logicalD
 // operationId: listLogicalDatabaseContainer
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) ListContainers(ctx context.Context, logicalDatabaseID string) ([]ContainerResponse, error) {
+func (c *LogicalDatabasesService) ListContainers(ctx context.Context, logicalDatabaseID string, options ...CallOption) ([]ContainerResponse, error) {
 	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListLogicalDatabaseContainerWithResponse(ctx, logicalDatabaseUUID)
-	if err != nil {
-		return nil, operationListLogicalDatabaseContainer.failed(err)
-	}
-	l, err := decoded(&operationListLogicalDatabaseContainer, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListLogicalDatabaseContainerRequest(c.c.server, logicalDatabaseUUID)
+	l, err := fetch[LogicalDatabaseContainerResponseList](ctx, c.c, &operationListLogicalDatabaseContainer, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4604,16 +3992,13 @@ func (c *LogicalDatabasesService) ListContainers(ctx context.Context, logicalDat
 // operationId: editLogicalDatabase
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) Update(ctx context.Context, logicalDatabaseID string, body LogicalDatabaseEditRequest) (*LogicalDatabaseOnDatabaseResponse, error) {
+func (c *LogicalDatabasesService) Update(ctx context.Context, logicalDatabaseID string, body LogicalDatabaseEditRequest, options ...CallOption) (*LogicalDatabaseOnDatabaseResponse, error) {
 	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditLogicalDatabaseWithResponse(ctx, logicalDatabaseUUID, body)
-	if err != nil {
-		return nil, operationEditLogicalDatabase.failed(err)
-	}
-	return decoded(&operationEditLogicalDatabase, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditLogicalDatabaseRequest(c.c.server, logicalDatabaseUUID, body)
+	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationEditLogicalDatabase, req, err, options)
 }
 
 // UpdateCredentials calls PUT /logicalDatabase/{logicalDatabaseId}/credentials: Edit logical database credentials.
@@ -4621,16 +4006,13 @@ func (c *LogicalDatabasesService) Update(ctx context.Context, logicalDatabaseID 
 // operationId: editLogicalDatabaseCredentials
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *LogicalDatabasesService) UpdateCredentials(ctx context.Context, logicalDatabaseID string, body LogicalDatabaseCredentialsEditRequest) (*CredentialsResponse, error) {
+func (c *LogicalDatabasesService) UpdateCredentials(ctx context.Context, logicalDatabaseID string, body LogicalDatabaseCredentialsEditRequest, options ...CallOption) (*CredentialsResponse, error) {
 	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditLogicalDatabaseCredentialsWithResponse(ctx, logicalDatabaseUUID, body)
-	if err != nil {
-		return nil, operationEditLogicalDatabaseCredentials.failed(err)
-	}
-	return decoded(&operationEditLogicalDatabaseCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditLogicalDatabaseCredentialsRequest(c.c.server, logicalDatabaseUUID, body)
+	return fetch[CredentialsResponse](ctx, c.c, &operationEditLogicalDatabaseCredentials, req, err, options)
 }
 
 // OrganizationsService holds the 53 operations of Client.Organizations.
@@ -4639,7 +4021,7 @@ type OrganizationsService struct{ c *Client }
 // AcceptInviteMember calls POST /organization/{organizationId}/inviteMember/{inviteId}: Accept Invite in the organization.
 //
 // operationId: postAcceptInviteMember
-func (c *OrganizationsService) AcceptInviteMember(ctx context.Context, organizationID string, inviteID string) (*InviteMemberResponse, error) {
+func (c *OrganizationsService) AcceptInviteMember(ctx context.Context, organizationID string, inviteID string, options ...CallOption) (*InviteMemberResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -4648,112 +4030,88 @@ func (c *OrganizationsService) AcceptInviteMember(ctx context.Context, organizat
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.PostAcceptInviteMemberWithResponse(ctx, organizationUUID, inviteUUID)
-	if err != nil {
-		return nil, operationPostAcceptInviteMember.failed(err)
-	}
-	return decoded(&operationPostAcceptInviteMember, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewPostAcceptInviteMemberRequest(c.c.server, organizationUUID, inviteUUID)
+	return fetch[InviteMemberResponse](ctx, c.c, &operationPostAcceptInviteMember, req, err, options)
 }
 
 // AddCreditCard calls POST /organization/{organizationId}/creditCard: Add credit card.
 //
 // operationId: addCreditCard
-func (c *OrganizationsService) AddCreditCard(ctx context.Context, organizationID string, body CreditCardRequest) (*CreditCardResponse, error) {
+func (c *OrganizationsService) AddCreditCard(ctx context.Context, organizationID string, body CreditCardRequest, options ...CallOption) (*CreditCardResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.AddCreditCardWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationAddCreditCard.failed(err)
-	}
-	return decoded(&operationAddCreditCard, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewAddCreditCardRequest(c.c.server, organizationUUID, body)
+	return fetch[CreditCardResponse](ctx, c.c, &operationAddCreditCard, req, err, options)
 }
 
 // AddCreditCode calls POST /organization/{organizationId}/creditCode: Add credit code.
 //
 // operationId: addCreditCode
-func (c *OrganizationsService) AddCreditCode(ctx context.Context, organizationID string, body CreditCodeRequest) error {
+func (c *OrganizationsService) AddCreditCode(ctx context.Context, organizationID string, body CreditCodeRequest, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.AddCreditCodeWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return operationAddCreditCode.failed(err)
-	}
-	return checked(&operationAddCreditCode, r.HTTPResponse, r.Body)
+	req, err := gen.NewAddCreditCodeRequest(c.c.server, organizationUUID, body)
+	return callNoAnswer(ctx, c.c, &operationAddCreditCode, req, err, options)
 }
 
 // AutoDeployContainerEnvironments calls POST /organization/{organizationId}/container/deploy: Auto deploy containers.
 //
 // operationId: autoDeployContainerEnvironments
-func (c *OrganizationsService) AutoDeployContainerEnvironments(ctx context.Context, organizationID string, body AutoDeployContainerEnvironmentsRequest) (*Status, error) {
+func (c *OrganizationsService) AutoDeployContainerEnvironments(ctx context.Context, organizationID string, body AutoDeployContainerEnvironmentsRequest, options ...CallOption) (*Status, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.AutoDeployContainerEnvironmentsWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationAutoDeployContainerEnvironments.failed(err)
-	}
-	return decoded(&operationAutoDeployContainerEnvironments, r.HTTPResponse, r.Body, r.JSON202)
+	req, err := gen.NewAutoDeployContainerEnvironmentsRequest(c.c.server, organizationUUID, body)
+	return fetch[Status](ctx, c.c, &operationAutoDeployContainerEnvironments, req, err, options)
 }
 
 // ChangePlan calls POST /organization/{organizationId}/changePlan: Change organization plan.
 //
 // operationId: changePlan
-func (c *OrganizationsService) ChangePlan(ctx context.Context, organizationID string, body ChangePlanRequest) (*PlanResponse, error) {
+func (c *OrganizationsService) ChangePlan(ctx context.Context, organizationID string, body ChangePlanRequest, options ...CallOption) (*PlanResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ChangePlanWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationChangePlan.failed(err)
-	}
-	return decoded(&operationChangePlan, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewChangePlanRequest(c.c.server, organizationUUID, body)
+	return fetch[PlanResponse](ctx, c.c, &operationChangePlan, req, err, options)
 }
 
 // ConnectGithubApp calls POST /organization/{organizationId}/github/connect: Connect a github account to an organization.
 //
 // operationId: organizationGithubAppConnect
-func (c *OrganizationsService) ConnectGithubApp(ctx context.Context, organizationID string, body OrganizationGithubAppConnectRequest) error {
+func (c *OrganizationsService) ConnectGithubApp(ctx context.Context, organizationID string, body OrganizationGithubAppConnectRequest, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.OrganizationGithubAppConnectWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return operationOrganizationGithubAppConnect.failed(err)
-	}
-	return checked(&operationOrganizationGithubAppConnect, r.HTTPResponse, r.Body)
+	req, err := gen.NewOrganizationGithubAppConnectRequest(c.c.server, organizationUUID, body)
+	return callNoAnswer(ctx, c.c, &operationOrganizationGithubAppConnect, req, err, options)
 }
 
 // Create calls POST /organization: Create an organization.
 //
 // operationId: createOrganization
-func (c *OrganizationsService) Create(ctx context.Context, body OrganizationRequest) (*OrganizationResponse, error) {
-	r, err := c.c.api.CreateOrganizationWithResponse(ctx, body)
-	if err != nil {
-		return nil, operationCreateOrganization.failed(err)
-	}
-	return decoded(&operationCreateOrganization, r.HTTPResponse, r.Body, r.JSON201)
+func (c *OrganizationsService) Create(ctx context.Context, body OrganizationRequest, options ...CallOption) (*OrganizationResponse, error) {
+	req, err := gen.NewCreateOrganizationRequest(c.c.server, body)
+	return fetch[OrganizationResponse](ctx, c.c, &operationCreateOrganization, req, err, options)
 }
 
 // CreateAWSCredentials calls POST /organization/{organizationId}/aws/credentials: Create AWS credentials set.
 //
 // operationId: createAWSCredentials
-func (c *OrganizationsService) CreateAWSCredentials(ctx context.Context, organizationID string, body AWSCredentialsRequest) (*ClusterCredentialsResponse, error) {
+func (c *OrganizationsService) CreateAWSCredentials(ctx context.Context, organizationID string, body AWSCredentialsRequest, options ...CallOption) (*ClusterCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateAWSCredentialsWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationCreateAWSCredentials.failed(err)
-	}
-	return decoded(&operationCreateAWSCredentials, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateAWSCredentialsRequest(c.c.server, organizationUUID, body)
+	return fetch[ClusterCredentialsResponse](ctx, c.c, &operationCreateAWSCredentials, req, err, options)
 }
 
 // CreateDOCredentials calls POST /organization/{organizationId}/digitalOcean/credentials: Create Digital Ocean credentials set.
@@ -4761,31 +4119,25 @@ func (c *OrganizationsService) CreateAWSCredentials(ctx context.Context, organiz
 // operationId: createDOCredentials
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *OrganizationsService) CreateDOCredentials(ctx context.Context, organizationID string, body DOCredentialsRequest) (*DOCredentialsResponse, error) {
+func (c *OrganizationsService) CreateDOCredentials(ctx context.Context, organizationID string, body DOCredentialsRequest, options ...CallOption) (*DOCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateDOCredentialsWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationCreateDOCredentials.failed(err)
-	}
-	return decoded(&operationCreateDOCredentials, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateDOCredentialsRequest(c.c.server, organizationUUID, body)
+	return fetch[DOCredentialsResponse](ctx, c.c, &operationCreateDOCredentials, req, err, options)
 }
 
 // CreateScalewayCredentials calls POST /organization/{organizationId}/scaleway/credentials: Create Scaleway credentials set.
 //
 // operationId: createScalewayCredentials
-func (c *OrganizationsService) CreateScalewayCredentials(ctx context.Context, organizationID string, body ScalewayCredentialsRequest) (*ScalewayCredentialsResponse, error) {
+func (c *OrganizationsService) CreateScalewayCredentials(ctx context.Context, organizationID string, body ScalewayCredentialsRequest, options ...CallOption) (*ScalewayCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateScalewayCredentialsWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationCreateScalewayCredentials.failed(err)
-	}
-	return decoded(&operationCreateScalewayCredentials, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateScalewayCredentialsRequest(c.c.server, organizationUUID, body)
+	return fetch[ScalewayCredentialsResponse](ctx, c.c, &operationCreateScalewayCredentials, req, err, options)
 }
 
 // Delete calls DELETE /organization/{organizationId}: Delete an organization.
@@ -4793,16 +4145,13 @@ func (c *OrganizationsService) CreateScalewayCredentials(ctx context.Context, or
 // see RetryPolicy.
 //
 // operationId: deleteOrganization
-func (c *OrganizationsService) Delete(ctx context.Context, organizationID string) error {
+func (c *OrganizationsService) Delete(ctx context.Context, organizationID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteOrganizationWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return operationDeleteOrganization.failed(err)
-	}
-	return checked(&operationDeleteOrganization, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteOrganizationRequest(c.c.server, organizationUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteOrganization, req, err, options)
 }
 
 // DeleteAWSCredentials calls DELETE /organization/{organizationId}/aws/credentials/{credentialsId}: Delete a set of AWS credentials.
@@ -4810,7 +4159,7 @@ func (c *OrganizationsService) Delete(ctx context.Context, organizationID string
 // see RetryPolicy.
 //
 // operationId: deleteAWSCredentials
-func (c *OrganizationsService) DeleteAWSCredentials(ctx context.Context, organizationID string, credentialsID string) error {
+func (c *OrganizationsService) DeleteAWSCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
@@ -4819,11 +4168,8 @@ func (c *OrganizationsService) DeleteAWSCredentials(ctx context.Context, organiz
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteAWSCredentialsWithResponse(ctx, organizationUUID, credentialsUUID)
-	if err != nil {
-		return operationDeleteAWSCredentials.failed(err)
-	}
-	return checked(&operationDeleteAWSCredentials, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteAWSCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteAWSCredentials, req, err, options)
 }
 
 // DeleteCreditCard calls DELETE /organization/{organizationId}/creditCard/{creditCardId}: Delete credit card.
@@ -4831,7 +4177,7 @@ func (c *OrganizationsService) DeleteAWSCredentials(ctx context.Context, organiz
 // see RetryPolicy.
 //
 // operationId: deleteCreditCard
-func (c *OrganizationsService) DeleteCreditCard(ctx context.Context, organizationID string, creditCardID string) error {
+func (c *OrganizationsService) DeleteCreditCard(ctx context.Context, organizationID string, creditCardID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
@@ -4840,11 +4186,8 @@ func (c *OrganizationsService) DeleteCreditCard(ctx context.Context, organizatio
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteCreditCardWithResponse(ctx, organizationUUID, creditCardUUID)
-	if err != nil {
-		return operationDeleteCreditCard.failed(err)
-	}
-	return checked(&operationDeleteCreditCard, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteCreditCardRequest(c.c.server, organizationUUID, creditCardUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteCreditCard, req, err, options)
 }
 
 // DeleteDOCredentials calls DELETE /organization/{organizationId}/digitalOcean/credentials/{credentialsId}: Delete a set of Digital Ocean credentials.
@@ -4854,7 +4197,7 @@ func (c *OrganizationsService) DeleteCreditCard(ctx context.Context, organizatio
 // operationId: deleteDOCredentials
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *OrganizationsService) DeleteDOCredentials(ctx context.Context, organizationID string, credentialsID string) error {
+func (c *OrganizationsService) DeleteDOCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
@@ -4863,11 +4206,8 @@ func (c *OrganizationsService) DeleteDOCredentials(ctx context.Context, organiza
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteDOCredentialsWithResponse(ctx, organizationUUID, credentialsUUID)
-	if err != nil {
-		return operationDeleteDOCredentials.failed(err)
-	}
-	return checked(&operationDeleteDOCredentials, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteDOCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteDOCredentials, req, err, options)
 }
 
 // DeleteInviteMember calls DELETE /organization/{organizationId}/inviteMember/{inviteId}: Remove an invited member.
@@ -4875,7 +4215,7 @@ func (c *OrganizationsService) DeleteDOCredentials(ctx context.Context, organiza
 // see RetryPolicy.
 //
 // operationId: deleteInviteMember
-func (c *OrganizationsService) DeleteInviteMember(ctx context.Context, organizationID string, inviteID string) error {
+func (c *OrganizationsService) DeleteInviteMember(ctx context.Context, organizationID string, inviteID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
@@ -4884,11 +4224,8 @@ func (c *OrganizationsService) DeleteInviteMember(ctx context.Context, organizat
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteInviteMemberWithResponse(ctx, organizationUUID, inviteUUID)
-	if err != nil {
-		return operationDeleteInviteMember.failed(err)
-	}
-	return checked(&operationDeleteInviteMember, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteInviteMemberRequest(c.c.server, organizationUUID, inviteUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteInviteMember, req, err, options)
 }
 
 // DeleteMember calls DELETE /organization/{organizationId}/member/{userId}: Remove a member.
@@ -4898,7 +4235,7 @@ func (c *OrganizationsService) DeleteInviteMember(ctx context.Context, organizat
 // operationId: deleteMember
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *OrganizationsService) DeleteMember(ctx context.Context, organizationID string, userID string) error {
+func (c *OrganizationsService) DeleteMember(ctx context.Context, organizationID string, userID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
@@ -4907,11 +4244,8 @@ func (c *OrganizationsService) DeleteMember(ctx context.Context, organizationID 
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteMemberWithResponse(ctx, organizationUUID, userUUID)
-	if err != nil {
-		return operationDeleteMember.failed(err)
-	}
-	return checked(&operationDeleteMember, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteMemberRequest(c.c.server, organizationUUID, userUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteMember, req, err, options)
 }
 
 // DeleteScalewayCredentials calls DELETE /organization/{organizationId}/scaleway/credentials/{credentialsId}: Delete a set of Scaleway credentials.
@@ -4919,7 +4253,7 @@ func (c *OrganizationsService) DeleteMember(ctx context.Context, organizationID 
 // see RetryPolicy.
 //
 // operationId: deleteScalewayCredentials
-func (c *OrganizationsService) DeleteScalewayCredentials(ctx context.Context, organizationID string, credentialsID string) error {
+func (c *OrganizationsService) DeleteScalewayCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
@@ -4928,11 +4262,8 @@ func (c *OrganizationsService) DeleteScalewayCredentials(ctx context.Context, or
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteScalewayCredentialsWithResponse(ctx, organizationUUID, credentialsUUID)
-	if err != nil {
-		return operationDeleteScalewayCredentials.failed(err)
-	}
-	return checked(&operationDeleteScalewayCredentials, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteScalewayCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteScalewayCredentials, req, err, options)
 }
 
 // DisconnectGithubApp calls DELETE /organization/{organizationId}/github/disconnect: Disconnect a github account from an organization.
@@ -4940,52 +4271,43 @@ func (c *OrganizationsService) DeleteScalewayCredentials(ctx context.Context, or
 // see RetryPolicy.
 //
 // operationId: organizationGithubAppDisconnect
-func (c *OrganizationsService) DisconnectGithubApp(ctx context.Context, organizationID string, opts *OrganizationGithubAppDisconnectParams) error {
+func (c *OrganizationsService) DisconnectGithubApp(ctx context.Context, organizationID string, opts *OrganizationGithubAppDisconnectParams, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.OrganizationGithubAppDisconnectWithResponse(ctx, organizationUUID, opts)
-	if err != nil {
-		return operationOrganizationGithubAppDisconnect.failed(err)
-	}
-	return checked(&operationOrganizationGithubAppDisconnect, r.HTTPResponse, r.Body)
+	req, err := gen.NewOrganizationGithubAppDisconnectRequest(c.c.server, organizationUUID, opts)
+	return callNoAnswer(ctx, c.c, &operationOrganizationGithubAppDisconnect, req, err, options)
 }
 
 // DownloadAllInvoices calls POST /organization/{organizationId}/downloadInvoices: Download all invoices.
 //
 // operationId: organizationDownloadAllInvoices
-func (c *OrganizationsService) DownloadAllInvoices(ctx context.Context, organizationID string) error {
+func (c *OrganizationsService) DownloadAllInvoices(ctx context.Context, organizationID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.OrganizationDownloadAllInvoicesWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return operationOrganizationDownloadAllInvoices.failed(err)
-	}
-	return checked(&operationOrganizationDownloadAllInvoices, r.HTTPResponse, r.Body)
+	req, err := gen.NewOrganizationDownloadAllInvoicesRequest(c.c.server, organizationUUID)
+	return callNoAnswer(ctx, c.c, &operationOrganizationDownloadAllInvoices, req, err, options)
 }
 
 // Get calls GET /organization/{organizationId}: Get organization by ID.
 //
 // operationId: getOrganization
-func (c *OrganizationsService) Get(ctx context.Context, organizationID string) (*OrganizationResponse, error) {
+func (c *OrganizationsService) Get(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganization.failed(err)
-	}
-	return decoded(&operationGetOrganization, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationRequest(c.c.server, organizationUUID)
+	return fetch[OrganizationResponse](ctx, c.c, &operationGetOrganization, req, err, options)
 }
 
 // GetAWSCredentials calls GET /organization/{organizationId}/aws/credentials/{credentialsId}: Get a set of AWS credentials.
 //
 // operationId: getAWSCredentials
-func (c *OrganizationsService) GetAWSCredentials(ctx context.Context, organizationID string, credentialsID string) (*ClusterCredentialsResponse, error) {
+func (c *OrganizationsService) GetAWSCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) (*ClusterCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -4994,71 +4316,56 @@ func (c *OrganizationsService) GetAWSCredentials(ctx context.Context, organizati
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetAWSCredentialsWithResponse(ctx, organizationUUID, credentialsUUID)
-	if err != nil {
-		return nil, operationGetAWSCredentials.failed(err)
-	}
-	return decoded(&operationGetAWSCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetAWSCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
+	return fetch[ClusterCredentialsResponse](ctx, c.c, &operationGetAWSCredentials, req, err, options)
 }
 
 // GetBillingInfo calls GET /organization/{organizationId}/billingInfo: Get organization billing info.
 //
 // operationId: getOrganizationBillingInfo
-func (c *OrganizationsService) GetBillingInfo(ctx context.Context, organizationID string) (*OrganizationBillingInfoResponse, error) {
+func (c *OrganizationsService) GetBillingInfo(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationBillingInfoResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationBillingInfoWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationBillingInfo.failed(err)
-	}
-	return decoded(&operationGetOrganizationBillingInfo, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationBillingInfoRequest(c.c.server, organizationUUID)
+	return fetch[OrganizationBillingInfoResponse](ctx, c.c, &operationGetOrganizationBillingInfo, req, err, options)
 }
 
 // GetBillingStatus calls GET /organization/{organizationId}/billingStatus: Get organization billing status.
 //
 // operationId: getOrganizationBillingStatus
-func (c *OrganizationsService) GetBillingStatus(ctx context.Context, organizationID string) (*OrganizationBillingStatusResponse, error) {
+func (c *OrganizationsService) GetBillingStatus(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationBillingStatusResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationBillingStatusWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationBillingStatus.failed(err)
-	}
-	return decoded(&operationGetOrganizationBillingStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationBillingStatusRequest(c.c.server, organizationUUID)
+	return fetch[OrganizationBillingStatusResponse](ctx, c.c, &operationGetOrganizationBillingStatus, req, err, options)
 }
 
 // GetBitbucketRepositories calls GET /organization/{organizationId}/account/bitbucket/repository: Get bitbucket repositories of the connected user.
 //
 // operationId: getOrganizationBitbucketRepositories
-func (c *OrganizationsService) GetBitbucketRepositories(ctx context.Context, organizationID string) (*OrganizationBitbucketRepositoriesResponse, error) {
+func (c *OrganizationsService) GetBitbucketRepositories(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationBitbucketRepositoriesResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationBitbucketRepositoriesWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationBitbucketRepositories.failed(err)
-	}
-	return decoded(&operationGetOrganizationBitbucketRepositories, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationBitbucketRepositoriesRequest(c.c.server, organizationUUID)
+	return fetch[OrganizationBitbucketRepositoriesResponse](ctx, c.c, &operationGetOrganizationBitbucketRepositories, req, err, options)
 }
 
 // GetBitbucketRepositoryBranches calls GET /organization/{organizationId}/account/bitbucket/repository/branch: Get bitbucket branches of the specified repository.
 //
 // operationId: getOrganizationBitbucketRepositoryBranches
-func (c *OrganizationsService) GetBitbucketRepositoryBranches(ctx context.Context, organizationID string, opts *GetOrganizationBitbucketRepositoryBranchesParams) ([]map[string]any, error) {
+func (c *OrganizationsService) GetBitbucketRepositoryBranches(ctx context.Context, organizationID string, opts *GetOrganizationBitbucketRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationBitbucketRepositoryBranchesWithResponse(ctx, organizationUUID, opts)
-	if err != nil {
-		return nil, operationGetOrganizationBitbucketRepositoryBranches.failed(err)
-	}
-	l, err := decoded(&operationGetOrganizationBitbucketRepositoryBranches, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationBitbucketRepositoryBranchesRequest(c.c.server, organizationUUID, opts)
+	l, err := fetch[OrganizationBitbucketRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationBitbucketRepositoryBranches, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5068,16 +4375,13 @@ func (c *OrganizationsService) GetBitbucketRepositoryBranches(ctx context.Contex
 // GetClusterStatus calls GET /organization/{organizationId}/cluster/status: List all clusters statuses.
 //
 // operationId: getOrganizationClusterStatus
-func (c *OrganizationsService) GetClusterStatus(ctx context.Context, organizationID string) ([]ClusterStatusResponse, error) {
+func (c *OrganizationsService) GetClusterStatus(ctx context.Context, organizationID string, options ...CallOption) ([]ClusterStatusResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationClusterStatusWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationClusterStatus.failed(err)
-	}
-	l, err := decoded(&operationGetOrganizationClusterStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationClusterStatusRequest(c.c.server, organizationUUID)
+	l, err := fetch[OrganizationClusterStatusResponseList](ctx, c.c, &operationGetOrganizationClusterStatus, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5087,16 +4391,13 @@ func (c *OrganizationsService) GetClusterStatus(ctx context.Context, organizatio
 // GetCurrentCost calls GET /organization/{organizationId}/currentCost: Get organization current cost.
 //
 // operationId: getOrganizationCurrentCost
-func (c *OrganizationsService) GetCurrentCost(ctx context.Context, organizationID string) (*OrganizationCurrentCostResponse, error) {
+func (c *OrganizationsService) GetCurrentCost(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationCurrentCostResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationCurrentCostWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationCurrentCost.failed(err)
-	}
-	return decoded(&operationGetOrganizationCurrentCost, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationCurrentCostRequest(c.c.server, organizationUUID)
+	return fetch[OrganizationCurrentCostResponse](ctx, c.c, &operationGetOrganizationCurrentCost, req, err, options)
 }
 
 // GetDOCredentials calls GET /organization/{organizationId}/digitalOcean/credentials/{credentialsId}: Get a set of Digital Ocean credentials.
@@ -5104,7 +4405,7 @@ func (c *OrganizationsService) GetCurrentCost(ctx context.Context, organizationI
 // operationId: getDOCredentials
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *OrganizationsService) GetDOCredentials(ctx context.Context, organizationID string, credentialsID string) (*DOCredentialsResponse, error) {
+func (c *OrganizationsService) GetDOCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) (*DOCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -5113,26 +4414,20 @@ func (c *OrganizationsService) GetDOCredentials(ctx context.Context, organizatio
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetDOCredentialsWithResponse(ctx, organizationUUID, credentialsUUID)
-	if err != nil {
-		return nil, operationGetDOCredentials.failed(err)
-	}
-	return decoded(&operationGetDOCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetDOCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
+	return fetch[DOCredentialsResponse](ctx, c.c, &operationGetDOCredentials, req, err, options)
 }
 
 // GetGitProviderAccount calls GET /organization/{organizationId}/account/gitAuthProvider: Get git provider accounts.
 //
 // operationId: getOrganizationGitProviderAccount
-func (c *OrganizationsService) GetGitProviderAccount(ctx context.Context, organizationID string) ([]map[string]any, error) {
+func (c *OrganizationsService) GetGitProviderAccount(ctx context.Context, organizationID string, options ...CallOption) ([]map[string]any, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationGitProviderAccountWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationGitProviderAccount.failed(err)
-	}
-	l, err := decoded(&operationGetOrganizationGitProviderAccount, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationGitProviderAccountRequest(c.c.server, organizationUUID)
+	l, err := fetch[OrganizationGitProviderAccountResponseList](ctx, c.c, &operationGetOrganizationGitProviderAccount, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5142,31 +4437,25 @@ func (c *OrganizationsService) GetGitProviderAccount(ctx context.Context, organi
 // GetGithubRepositories calls GET /organization/{organizationId}/account/github/repository: Get github repositories of the connected user.
 //
 // operationId: getOrganizationGithubRepositories
-func (c *OrganizationsService) GetGithubRepositories(ctx context.Context, organizationID string) (*OrganizationGithubRepositoriesResponse, error) {
+func (c *OrganizationsService) GetGithubRepositories(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationGithubRepositoriesResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationGithubRepositoriesWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationGithubRepositories.failed(err)
-	}
-	return decoded(&operationGetOrganizationGithubRepositories, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationGithubRepositoriesRequest(c.c.server, organizationUUID)
+	return fetch[OrganizationGithubRepositoriesResponse](ctx, c.c, &operationGetOrganizationGithubRepositories, req, err, options)
 }
 
 // GetGithubRepositoryBranches calls GET /organization/{organizationId}/account/github/repository/branch: Get github branches of the specified repository.
 //
 // operationId: getOrganizationGithubRepositoryBranches
-func (c *OrganizationsService) GetGithubRepositoryBranches(ctx context.Context, organizationID string, opts *GetOrganizationGithubRepositoryBranchesParams) ([]map[string]any, error) {
+func (c *OrganizationsService) GetGithubRepositoryBranches(ctx context.Context, organizationID string, opts *GetOrganizationGithubRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationGithubRepositoryBranchesWithResponse(ctx, organizationUUID, opts)
-	if err != nil {
-		return nil, operationGetOrganizationGithubRepositoryBranches.failed(err)
-	}
-	l, err := decoded(&operationGetOrganizationGithubRepositoryBranches, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationGithubRepositoryBranchesRequest(c.c.server, organizationUUID, opts)
+	l, err := fetch[OrganizationGithubRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationGithubRepositoryBranches, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5176,31 +4465,25 @@ func (c *OrganizationsService) GetGithubRepositoryBranches(ctx context.Context, 
 // GetGitlabRepositories calls GET /organization/{organizationId}/account/gitlab/repository: Get gitlab repositories of the connected user.
 //
 // operationId: getOrganizationGitlabRepositories
-func (c *OrganizationsService) GetGitlabRepositories(ctx context.Context, organizationID string) (*OrganizationGitlabRepositoriesResponse, error) {
+func (c *OrganizationsService) GetGitlabRepositories(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationGitlabRepositoriesResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationGitlabRepositoriesWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationGitlabRepositories.failed(err)
-	}
-	return decoded(&operationGetOrganizationGitlabRepositories, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationGitlabRepositoriesRequest(c.c.server, organizationUUID)
+	return fetch[OrganizationGitlabRepositoriesResponse](ctx, c.c, &operationGetOrganizationGitlabRepositories, req, err, options)
 }
 
 // GetGitlabRepositoryBranches calls GET /organization/{organizationId}/account/gitlab/repository/branch: Get gitlab branches of the specified repository.
 //
 // operationId: getOrganizationGitlabRepositoryBranches
-func (c *OrganizationsService) GetGitlabRepositoryBranches(ctx context.Context, organizationID string, opts *GetOrganizationGitlabRepositoryBranchesParams) ([]map[string]any, error) {
+func (c *OrganizationsService) GetGitlabRepositoryBranches(ctx context.Context, organizationID string, opts *GetOrganizationGitlabRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationGitlabRepositoryBranchesWithResponse(ctx, organizationUUID, opts)
-	if err != nil {
-		return nil, operationGetOrganizationGitlabRepositoryBranches.failed(err)
-	}
-	l, err := decoded(&operationGetOrganizationGitlabRepositoryBranches, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationGitlabRepositoryBranchesRequest(c.c.server, organizationUUID, opts)
+	l, err := fetch[OrganizationGitlabRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationGitlabRepositoryBranches, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5210,7 +4493,7 @@ func (c *OrganizationsService) GetGitlabRepositoryBranches(ctx context.Context, 
 // GetInvoice calls GET /organization/{organizationId}/invoice/{invoiceId}: Get organization invoice.
 //
 // operationId: getOrganizationInvoice
-func (c *OrganizationsService) GetInvoice(ctx context.Context, organizationID string, invoiceID string) (*OrganizationInvoiceResponse, error) {
+func (c *OrganizationsService) GetInvoice(ctx context.Context, organizationID string, invoiceID string, options ...CallOption) (*OrganizationInvoiceResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -5219,17 +4502,14 @@ func (c *OrganizationsService) GetInvoice(ctx context.Context, organizationID st
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationInvoiceWithResponse(ctx, organizationUUID, invoiceUUID)
-	if err != nil {
-		return nil, operationGetOrganizationInvoice.failed(err)
-	}
-	return decoded(&operationGetOrganizationInvoice, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationInvoiceRequest(c.c.server, organizationUUID, invoiceUUID)
+	return fetch[OrganizationInvoiceResponse](ctx, c.c, &operationGetOrganizationInvoice, req, err, options)
 }
 
 // GetInvoicePDF calls GET /organization/{organizationId}/invoice/{invoiceId}/download: Get invoice link.
 //
 // operationId: getOrganizationInvoicePDF
-func (c *OrganizationsService) GetInvoicePDF(ctx context.Context, organizationID string, invoiceID string) (*OrganizationInvoicePDFResponse, error) {
+func (c *OrganizationsService) GetInvoicePDF(ctx context.Context, organizationID string, invoiceID string, options ...CallOption) (*OrganizationInvoicePDFResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -5238,26 +4518,20 @@ func (c *OrganizationsService) GetInvoicePDF(ctx context.Context, organizationID
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationInvoicePDFWithResponse(ctx, organizationUUID, invoiceUUID)
-	if err != nil {
-		return nil, operationGetOrganizationInvoicePDF.failed(err)
-	}
-	return decoded(&operationGetOrganizationInvoicePDF, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationInvoicePDFRequest(c.c.server, organizationUUID, invoiceUUID)
+	return fetch[OrganizationInvoicePDFResponse](ctx, c.c, &operationGetOrganizationInvoicePDF, req, err, options)
 }
 
 // GetProjectStats calls GET /organization/{organizationId}/project/stats: List total number of services and environments for each project of the organization.
 //
 // operationId: getOrganizationProjectStats
-func (c *OrganizationsService) GetProjectStats(ctx context.Context, organizationID string) ([]map[string]any, error) {
+func (c *OrganizationsService) GetProjectStats(ctx context.Context, organizationID string, options ...CallOption) ([]map[string]any, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationProjectStatsWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationProjectStats.failed(err)
-	}
-	l, err := decoded(&operationGetOrganizationProjectStats, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationProjectStatsRequest(c.c.server, organizationUUID)
+	l, err := fetch[OrganizationProjectStatsResponseList](ctx, c.c, &operationGetOrganizationProjectStats, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5267,7 +4541,7 @@ func (c *OrganizationsService) GetProjectStats(ctx context.Context, organization
 // GetScalewayCredentials calls GET /organization/{organizationId}/scaleway/credentials/{credentialsId}: Get a set of Scaleway credentials.
 //
 // operationId: getScalewayCredentials
-func (c *OrganizationsService) GetScalewayCredentials(ctx context.Context, organizationID string, credentialsID string) (*ScalewayCredentialsResponse, error) {
+func (c *OrganizationsService) GetScalewayCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) (*ScalewayCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -5276,37 +4550,28 @@ func (c *OrganizationsService) GetScalewayCredentials(ctx context.Context, organ
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetScalewayCredentialsWithResponse(ctx, organizationUUID, credentialsUUID)
-	if err != nil {
-		return nil, operationGetScalewayCredentials.failed(err)
-	}
-	return decoded(&operationGetScalewayCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetScalewayCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
+	return fetch[ScalewayCredentialsResponse](ctx, c.c, &operationGetScalewayCredentials, req, err, options)
 }
 
 // InviteMember calls POST /organization/{organizationId}/inviteMember: Invite someone in the organization.
 //
 // operationId: postInviteMember
-func (c *OrganizationsService) InviteMember(ctx context.Context, organizationID string, body InviteMemberRequest) (*InviteMemberResponse, error) {
+func (c *OrganizationsService) InviteMember(ctx context.Context, organizationID string, body InviteMemberRequest, options ...CallOption) (*InviteMemberResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.PostInviteMemberWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationPostInviteMember.failed(err)
-	}
-	return decoded(&operationPostInviteMember, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewPostInviteMemberRequest(c.c.server, organizationUUID, body)
+	return fetch[InviteMemberResponse](ctx, c.c, &operationPostInviteMember, req, err, options)
 }
 
 // List calls GET /organization: List user organizations.
 //
 // operationId: listOrganization
-func (c *OrganizationsService) List(ctx context.Context) ([]OrganizationResponse, error) {
-	r, err := c.c.api.ListOrganizationWithResponse(ctx)
-	if err != nil {
-		return nil, operationListOrganization.failed(err)
-	}
-	l, err := decoded(&operationListOrganization, r.HTTPResponse, r.Body, r.JSON200)
+func (c *OrganizationsService) List(ctx context.Context, options ...CallOption) ([]OrganizationResponse, error) {
+	req, err := gen.NewListOrganizationRequest(c.c.server)
+	l, err := fetch[OrganizationResponseList](ctx, c.c, &operationListOrganization, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5316,16 +4581,13 @@ func (c *OrganizationsService) List(ctx context.Context) ([]OrganizationResponse
 // ListAWSCredentials calls GET /organization/{organizationId}/aws/credentials: List AWS credentials.
 //
 // operationId: listAWSCredentials
-func (c *OrganizationsService) ListAWSCredentials(ctx context.Context, organizationID string) ([]ClusterCredentialsResponse, error) {
+func (c *OrganizationsService) ListAWSCredentials(ctx context.Context, organizationID string, options ...CallOption) ([]ClusterCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListAWSCredentialsWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationListAWSCredentials.failed(err)
-	}
-	l, err := decoded(&operationListAWSCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListAWSCredentialsRequest(c.c.server, organizationUUID)
+	l, err := fetch[AWSCredentialsResponseList](ctx, c.c, &operationListAWSCredentials, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5335,16 +4597,13 @@ func (c *OrganizationsService) ListAWSCredentials(ctx context.Context, organizat
 // ListCreditCards calls GET /organization/{organizationId}/creditCard: List organization credit cards.
 //
 // operationId: listOrganizationCreditCards
-func (c *OrganizationsService) ListCreditCards(ctx context.Context, organizationID string) ([]CreditCardResponse, error) {
+func (c *OrganizationsService) ListCreditCards(ctx context.Context, organizationID string, options ...CallOption) ([]CreditCardResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListOrganizationCreditCardsWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationListOrganizationCreditCards.failed(err)
-	}
-	l, err := decoded(&operationListOrganizationCreditCards, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListOrganizationCreditCardsRequest(c.c.server, organizationUUID)
+	l, err := fetch[OrganizationCreditCardsResponseList](ctx, c.c, &operationListOrganizationCreditCards, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5356,16 +4615,13 @@ func (c *OrganizationsService) ListCreditCards(ctx context.Context, organization
 // operationId: listDOCredentials
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *OrganizationsService) ListDOCredentials(ctx context.Context, organizationID string) ([]DOCredentialsResponse, error) {
+func (c *OrganizationsService) ListDOCredentials(ctx context.Context, organizationID string, options ...CallOption) ([]DOCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListDOCredentialsWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationListDOCredentials.failed(err)
-	}
-	l, err := decoded(&operationListDOCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListDOCredentialsRequest(c.c.server, organizationUUID)
+	l, err := fetch[DOCredentialsResponseList](ctx, c.c, &operationListDOCredentials, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5375,16 +4631,13 @@ func (c *OrganizationsService) ListDOCredentials(ctx context.Context, organizati
 // ListInvitedMembers calls GET /organization/{organizationId}/inviteMember: Get invited members.
 //
 // operationId: getOrganizationInvitedMembers
-func (c *OrganizationsService) ListInvitedMembers(ctx context.Context, organizationID string) ([]InviteMemberResponse, error) {
+func (c *OrganizationsService) ListInvitedMembers(ctx context.Context, organizationID string, options ...CallOption) ([]InviteMemberResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationInvitedMembersWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationInvitedMembers.failed(err)
-	}
-	l, err := decoded(&operationGetOrganizationInvitedMembers, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationInvitedMembersRequest(c.c.server, organizationUUID)
+	l, err := fetch[OrganizationInvitedMembersResponseList](ctx, c.c, &operationGetOrganizationInvitedMembers, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5394,16 +4647,13 @@ func (c *OrganizationsService) ListInvitedMembers(ctx context.Context, organizat
 // ListInvoices calls GET /organization/{organizationId}/invoice: List organization invoices.
 //
 // operationId: listOrganizationInvoice
-func (c *OrganizationsService) ListInvoices(ctx context.Context, organizationID string) ([]OrganizationInvoiceResponse, error) {
+func (c *OrganizationsService) ListInvoices(ctx context.Context, organizationID string, options ...CallOption) ([]OrganizationInvoiceResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListOrganizationInvoiceWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationListOrganizationInvoice.failed(err)
-	}
-	l, err := decoded(&operationListOrganizationInvoice, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListOrganizationInvoiceRequest(c.c.server, organizationUUID)
+	l, err := fetch[OrganizationInvoiceResponseList](ctx, c.c, &operationListOrganizationInvoice, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5413,16 +4663,13 @@ func (c *OrganizationsService) ListInvoices(ctx context.Context, organizationID 
 // ListMembers calls GET /organization/{organizationId}/member: Get organization members.
 //
 // operationId: getOrganizationMembers
-func (c *OrganizationsService) ListMembers(ctx context.Context, organizationID string) ([]map[string]any, error) {
+func (c *OrganizationsService) ListMembers(ctx context.Context, organizationID string, options ...CallOption) ([]map[string]any, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationMembersWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationGetOrganizationMembers.failed(err)
-	}
-	l, err := decoded(&operationGetOrganizationMembers, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationMembersRequest(c.c.server, organizationUUID)
+	l, err := fetch[OrganizationMembersResponseList](ctx, c.c, &operationGetOrganizationMembers, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5432,16 +4679,13 @@ func (c *OrganizationsService) ListMembers(ctx context.Context, organizationID s
 // ListScalewayCredentials calls GET /organization/{organizationId}/scaleway/credentials: List Scaleway credentials.
 //
 // operationId: listScalewayCredentials
-func (c *OrganizationsService) ListScalewayCredentials(ctx context.Context, organizationID string) ([]ScalewayCredentialsResponse, error) {
+func (c *OrganizationsService) ListScalewayCredentials(ctx context.Context, organizationID string, options ...CallOption) ([]ScalewayCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListScalewayCredentialsWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationListScalewayCredentials.failed(err)
-	}
-	l, err := decoded(&operationListScalewayCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListScalewayCredentialsRequest(c.c.server, organizationUUID)
+	l, err := fetch[ScalewayCredentialsResponseList](ctx, c.c, &operationListScalewayCredentials, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5451,52 +4695,43 @@ func (c *OrganizationsService) ListScalewayCredentials(ctx context.Context, orga
 // PreviewContainerEnvironments calls POST /organization/{organizationId}/container/preview: Preview container environments.
 //
 // operationId: previewContainerEnvironments
-func (c *OrganizationsService) PreviewContainerEnvironments(ctx context.Context, organizationID string, body PreviewContainerEnvironmentsRequest) (*Status, error) {
+func (c *OrganizationsService) PreviewContainerEnvironments(ctx context.Context, organizationID string, body PreviewContainerEnvironmentsRequest, options ...CallOption) (*Status, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.PreviewContainerEnvironmentsWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationPreviewContainerEnvironments.failed(err)
-	}
-	return decoded(&operationPreviewContainerEnvironments, r.HTTPResponse, r.Body, r.JSON202)
+	req, err := gen.NewPreviewContainerEnvironmentsRequest(c.c.server, organizationUUID, body)
+	return fetch[Status](ctx, c.c, &operationPreviewContainerEnvironments, req, err, options)
 }
 
 // TransferOwnership calls POST /organization/{organizationId}/transferOwnership: Transfer organization ownership to another user.
 //
 // operationId: postOrganizationTransferOwnership
-func (c *OrganizationsService) TransferOwnership(ctx context.Context, organizationID string, body OrganizationTransferOwnershipRequest) error {
+func (c *OrganizationsService) TransferOwnership(ctx context.Context, organizationID string, body OrganizationTransferOwnershipRequest, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.PostOrganizationTransferOwnershipWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return operationPostOrganizationTransferOwnership.failed(err)
-	}
-	return checked(&operationPostOrganizationTransferOwnership, r.HTTPResponse, r.Body)
+	req, err := gen.NewPostOrganizationTransferOwnershipRequest(c.c.server, organizationUUID, body)
+	return callNoAnswer(ctx, c.c, &operationPostOrganizationTransferOwnership, req, err, options)
 }
 
 // Update calls PUT /organization/{organizationId}: Edit an organization.
 //
 // operationId: editOrganization
-func (c *OrganizationsService) Update(ctx context.Context, organizationID string, body OrganizationEditRequest) (*OrganizationResponse, error) {
+func (c *OrganizationsService) Update(ctx context.Context, organizationID string, body OrganizationEditRequest, options ...CallOption) (*OrganizationResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditOrganizationWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationEditOrganization.failed(err)
-	}
-	return decoded(&operationEditOrganization, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditOrganizationRequest(c.c.server, organizationUUID, body)
+	return fetch[OrganizationResponse](ctx, c.c, &operationEditOrganization, req, err, options)
 }
 
 // UpdateAWSCredentials calls PUT /organization/{organizationId}/aws/credentials/{credentialsId}: Edit a set of AWS credentials.
 //
 // operationId: editAWSCredentials
-func (c *OrganizationsService) UpdateAWSCredentials(ctx context.Context, organizationID string, credentialsID string, body AWSCredentialsRequest) (*ClusterCredentialsResponse, error) {
+func (c *OrganizationsService) UpdateAWSCredentials(ctx context.Context, organizationID string, credentialsID string, body AWSCredentialsRequest, options ...CallOption) (*ClusterCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -5505,26 +4740,20 @@ func (c *OrganizationsService) UpdateAWSCredentials(ctx context.Context, organiz
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditAWSCredentialsWithResponse(ctx, organizationUUID, credentialsUUID, body)
-	if err != nil {
-		return nil, operationEditAWSCredentials.failed(err)
-	}
-	return decoded(&operationEditAWSCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditAWSCredentialsRequest(c.c.server, organizationUUID, credentialsUUID, body)
+	return fetch[ClusterCredentialsResponse](ctx, c.c, &operationEditAWSCredentials, req, err, options)
 }
 
 // UpdateBillingInfo calls PUT /organization/{organizationId}/billingInfo: Edit Organization Billing Info.
 //
 // operationId: editOrganizationBillingInfo
-func (c *OrganizationsService) UpdateBillingInfo(ctx context.Context, organizationID string, body OrganizationBillingInfoEditRequest) (*OrganizationBillingInfoResponse, error) {
+func (c *OrganizationsService) UpdateBillingInfo(ctx context.Context, organizationID string, body OrganizationBillingInfoEditRequest, options ...CallOption) (*OrganizationBillingInfoResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditOrganizationBillingInfoWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationEditOrganizationBillingInfo.failed(err)
-	}
-	return decoded(&operationEditOrganizationBillingInfo, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditOrganizationBillingInfoRequest(c.c.server, organizationUUID, body)
+	return fetch[OrganizationBillingInfoResponse](ctx, c.c, &operationEditOrganizationBillingInfo, req, err, options)
 }
 
 // UpdateDOCredentials calls PUT /organization/{organizationId}/digitalOcean/credentials/{credentialsId}: Edit a set of Digital Ocean credentials.
@@ -5532,7 +4761,7 @@ func (c *OrganizationsService) UpdateBillingInfo(ctx context.Context, organizati
 // operationId: editDOCredentials
 //
 // Deprecated: the API marks this operation deprecated.
-func (c *OrganizationsService) UpdateDOCredentials(ctx context.Context, organizationID string, credentialsID string, body DOCredentialsRequest) (*DOCredentialsResponse, error) {
+func (c *OrganizationsService) UpdateDOCredentials(ctx context.Context, organizationID string, credentialsID string, body DOCredentialsRequest, options ...CallOption) (*DOCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -5541,17 +4770,14 @@ func (c *OrganizationsService) UpdateDOCredentials(ctx context.Context, organiza
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditDOCredentialsWithResponse(ctx, organizationUUID, credentialsUUID, body)
-	if err != nil {
-		return nil, operationEditDOCredentials.failed(err)
-	}
-	return decoded(&operationEditDOCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditDOCredentialsRequest(c.c.server, organizationUUID, credentialsUUID, body)
+	return fetch[DOCredentialsResponse](ctx, c.c, &operationEditDOCredentials, req, err, options)
 }
 
 // UpdateScalewayCredentials calls PUT /organization/{organizationId}/scaleway/credentials/{credentialsId}: Edit a set of Scaleway credentials.
 //
 // operationId: editScalewayCredentials
-func (c *OrganizationsService) UpdateScalewayCredentials(ctx context.Context, organizationID string, credentialsID string, body ScalewayCredentialsRequest) (*ScalewayCredentialsResponse, error) {
+func (c *OrganizationsService) UpdateScalewayCredentials(ctx context.Context, organizationID string, credentialsID string, body ScalewayCredentialsRequest, options ...CallOption) (*ScalewayCredentialsResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -5560,11 +4786,8 @@ func (c *OrganizationsService) UpdateScalewayCredentials(ctx context.Context, or
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditScalewayCredentialsWithResponse(ctx, organizationUUID, credentialsUUID, body)
-	if err != nil {
-		return nil, operationEditScalewayCredentials.failed(err)
-	}
-	return decoded(&operationEditScalewayCredentials, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditScalewayCredentialsRequest(c.c.server, organizationUUID, credentialsUUID, body)
+	return fetch[ScalewayCredentialsResponse](ctx, c.c, &operationEditScalewayCredentials, req, err, options)
 }
 
 // ProjectDeploymentRulesService holds the 6 operations of Client.ProjectDeploymentRules.
@@ -5573,16 +4796,13 @@ type ProjectDeploymentRulesService struct{ c *Client }
 // Create calls POST /project/{projectId}/deploymentRule: Create a deployment rule.
 //
 // operationId: createDeploymentRule
-func (c *ProjectDeploymentRulesService) Create(ctx context.Context, projectID string, body DeploymentRuleRequest) (*DeploymentRuleResponse, error) {
+func (c *ProjectDeploymentRulesService) Create(ctx context.Context, projectID string, body DeploymentRuleRequest, options ...CallOption) (*DeploymentRuleResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateDeploymentRuleWithResponse(ctx, projectUUID, body)
-	if err != nil {
-		return nil, operationCreateDeploymentRule.failed(err)
-	}
-	return decoded(&operationCreateDeploymentRule, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateDeploymentRuleRequest(c.c.server, projectUUID, body)
+	return fetch[DeploymentRuleResponse](ctx, c.c, &operationCreateDeploymentRule, req, err, options)
 }
 
 // Delete calls DELETE /project/{projectId}/deploymentRule/{deploymentRuleId}: Delete a project deployment rule.
@@ -5590,7 +4810,7 @@ func (c *ProjectDeploymentRulesService) Create(ctx context.Context, projectID st
 // see RetryPolicy.
 //
 // operationId: deleteProjectDeploymentRule
-func (c *ProjectDeploymentRulesService) Delete(ctx context.Context, projectID string, deploymentRuleID string) error {
+func (c *ProjectDeploymentRulesService) Delete(ctx context.Context, projectID string, deploymentRuleID string, options ...CallOption) error {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return err
@@ -5599,17 +4819,14 @@ func (c *ProjectDeploymentRulesService) Delete(ctx context.Context, projectID st
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteProjectDeploymentRuleWithResponse(ctx, projectUUID, deploymentRuleUUID)
-	if err != nil {
-		return operationDeleteProjectDeploymentRule.failed(err)
-	}
-	return checked(&operationDeleteProjectDeploymentRule, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteProjectDeploymentRuleRequest(c.c.server, projectUUID, deploymentRuleUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteProjectDeploymentRule, req, err, options)
 }
 
 // Get calls GET /project/{projectId}/deploymentRule/{deploymentRuleId}: Get a project deployment rule.
 //
 // operationId: getProjectDeploymentRule
-func (c *ProjectDeploymentRulesService) Get(ctx context.Context, projectID string, deploymentRuleID string) (*DeploymentRuleResponse, error) {
+func (c *ProjectDeploymentRulesService) Get(ctx context.Context, projectID string, deploymentRuleID string, options ...CallOption) (*DeploymentRuleResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
@@ -5618,26 +4835,20 @@ func (c *ProjectDeploymentRulesService) Get(ctx context.Context, projectID strin
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetProjectDeploymentRuleWithResponse(ctx, projectUUID, deploymentRuleUUID)
-	if err != nil {
-		return nil, operationGetProjectDeploymentRule.failed(err)
-	}
-	return decoded(&operationGetProjectDeploymentRule, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetProjectDeploymentRuleRequest(c.c.server, projectUUID, deploymentRuleUUID)
+	return fetch[DeploymentRuleResponse](ctx, c.c, &operationGetProjectDeploymentRule, req, err, options)
 }
 
 // List calls GET /project/{projectId}/deploymentRule: List project deployment rules.
 //
 // operationId: listProjectDeploymentRules
-func (c *ProjectDeploymentRulesService) List(ctx context.Context, projectID string) ([]DeploymentRuleResponse, error) {
+func (c *ProjectDeploymentRulesService) List(ctx context.Context, projectID string, options ...CallOption) ([]DeploymentRuleResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListProjectDeploymentRulesWithResponse(ctx, projectUUID)
-	if err != nil {
-		return nil, operationListProjectDeploymentRules.failed(err)
-	}
-	l, err := decoded(&operationListProjectDeploymentRules, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListProjectDeploymentRulesRequest(c.c.server, projectUUID)
+	l, err := fetch[ProjectDeploymentRulesResponseList](ctx, c.c, &operationListProjectDeploymentRules, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5647,7 +4858,7 @@ func (c *ProjectDeploymentRulesService) List(ctx context.Context, projectID stri
 // Update calls PUT /project/{projectId}/deploymentRule/{deploymentRuleId}: Edit a project deployment rule.
 //
 // operationId: editProjectDeployemtnRule
-func (c *ProjectDeploymentRulesService) Update(ctx context.Context, projectID string, deploymentRuleID string, body DeploymentRuleRequest) (*DeploymentRuleResponse, error) {
+func (c *ProjectDeploymentRulesService) Update(ctx context.Context, projectID string, deploymentRuleID string, body DeploymentRuleRequest, options ...CallOption) (*DeploymentRuleResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
@@ -5656,26 +4867,20 @@ func (c *ProjectDeploymentRulesService) Update(ctx context.Context, projectID st
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditProjectDeployemtnRuleWithResponse(ctx, projectUUID, deploymentRuleUUID, body)
-	if err != nil {
-		return nil, operationEditProjectDeployemtnRule.failed(err)
-	}
-	return decoded(&operationEditProjectDeployemtnRule, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditProjectDeployemtnRuleRequest(c.c.server, projectUUID, deploymentRuleUUID, body)
+	return fetch[DeploymentRuleResponse](ctx, c.c, &operationEditProjectDeployemtnRule, req, err, options)
 }
 
 // UpdatePriorityOrder calls PUT /project/{projectId}/deploymentRule/order: Update deployment rules priority order.
 //
 // operationId: updateDeploymentRulesPriorityOrder
-func (c *ProjectDeploymentRulesService) UpdatePriorityOrder(ctx context.Context, projectID string, body DeploymentRulesPriorityOrderEditRequest) error {
+func (c *ProjectDeploymentRulesService) UpdatePriorityOrder(ctx context.Context, projectID string, body DeploymentRulesPriorityOrderEditRequest, options ...CallOption) error {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.UpdateDeploymentRulesPriorityOrderWithResponse(ctx, projectUUID, body)
-	if err != nil {
-		return operationUpdateDeploymentRulesPriorityOrder.failed(err)
-	}
-	return checked(&operationUpdateDeploymentRulesPriorityOrder, r.HTTPResponse, r.Body)
+	req, err := gen.NewUpdateDeploymentRulesPriorityOrderRequest(c.c.server, projectUUID, body)
+	return callNoAnswer(ctx, c.c, &operationUpdateDeploymentRulesPriorityOrder, req, err, options)
 }
 
 // ProjectSecretsService holds the 6 operations of Client.ProjectSecrets.
@@ -5684,22 +4889,19 @@ type ProjectSecretsService struct{ c *Client }
 // Create calls POST /project/{projectId}/secret: Add a secret to the project.
 //
 // operationId: createProjectSecret
-func (c *ProjectSecretsService) Create(ctx context.Context, projectID string, body ProjectSecretRequest) (*SecretResponse, error) {
+func (c *ProjectSecretsService) Create(ctx context.Context, projectID string, body ProjectSecretRequest, options ...CallOption) (*SecretResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateProjectSecretWithResponse(ctx, projectUUID, body)
-	if err != nil {
-		return nil, operationCreateProjectSecret.failed(err)
-	}
-	return decoded(&operationCreateProjectSecret, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateProjectSecretRequest(c.c.server, projectUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateProjectSecret, req, err, options)
 }
 
 // CreateAlias calls POST /project/{projectId}/secret/{secretId}/alias: Create a secret alias at the project level.
 //
 // operationId: createProjectSecretAlias
-func (c *ProjectSecretsService) CreateAlias(ctx context.Context, projectID string, secretID string, body ProjectSecretAliasRequest) (*SecretResponse, error) {
+func (c *ProjectSecretsService) CreateAlias(ctx context.Context, projectID string, secretID string, body ProjectSecretAliasRequest, options ...CallOption) (*SecretResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
@@ -5708,17 +4910,14 @@ func (c *ProjectSecretsService) CreateAlias(ctx context.Context, projectID strin
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateProjectSecretAliasWithResponse(ctx, projectUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationCreateProjectSecretAlias.failed(err)
-	}
-	return decoded(&operationCreateProjectSecretAlias, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateProjectSecretAliasRequest(c.c.server, projectUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateProjectSecretAlias, req, err, options)
 }
 
 // CreateOverride calls POST /project/{projectId}/secret/{secretId}/override: Create a secret override at the project level.
 //
 // operationId: createProjectSecretOverride
-func (c *ProjectSecretsService) CreateOverride(ctx context.Context, projectID string, secretID string, body ProjectSecretOverrideRequest) (*SecretResponse, error) {
+func (c *ProjectSecretsService) CreateOverride(ctx context.Context, projectID string, secretID string, body ProjectSecretOverrideRequest, options ...CallOption) (*SecretResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
@@ -5727,11 +4926,8 @@ func (c *ProjectSecretsService) CreateOverride(ctx context.Context, projectID st
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateProjectSecretOverrideWithResponse(ctx, projectUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationCreateProjectSecretOverride.failed(err)
-	}
-	return decoded(&operationCreateProjectSecretOverride, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateProjectSecretOverrideRequest(c.c.server, projectUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateProjectSecretOverride, req, err, options)
 }
 
 // Delete calls DELETE /project/{projectId}/secret/{secretId}: Delete a secret from a project.
@@ -5739,7 +4935,7 @@ func (c *ProjectSecretsService) CreateOverride(ctx context.Context, projectID st
 // see RetryPolicy.
 //
 // operationId: deleteProjectSecret
-func (c *ProjectSecretsService) Delete(ctx context.Context, projectID string, secretID string) error {
+func (c *ProjectSecretsService) Delete(ctx context.Context, projectID string, secretID string, options ...CallOption) error {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return err
@@ -5748,26 +4944,20 @@ func (c *ProjectSecretsService) Delete(ctx context.Context, projectID string, se
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteProjectSecretWithResponse(ctx, projectUUID, secretUUID)
-	if err != nil {
-		return operationDeleteProjectSecret.failed(err)
-	}
-	return checked(&operationDeleteProjectSecret, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteProjectSecretRequest(c.c.server, projectUUID, secretUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteProjectSecret, req, err, options)
 }
 
 // List calls GET /project/{projectId}/secret: List project secrets.
 //
 // operationId: listProjectSecrets
-func (c *ProjectSecretsService) List(ctx context.Context, projectID string) ([]SecretResponse, error) {
+func (c *ProjectSecretsService) List(ctx context.Context, projectID string, options ...CallOption) ([]SecretResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListProjectSecretsWithResponse(ctx, projectUUID)
-	if err != nil {
-		return nil, operationListProjectSecrets.failed(err)
-	}
-	l, err := decoded(&operationListProjectSecrets, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListProjectSecretsRequest(c.c.server, projectUUID)
+	l, err := fetch[ProjectSecretsResponseList](ctx, c.c, &operationListProjectSecrets, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5777,7 +4967,7 @@ func (c *ProjectSecretsService) List(ctx context.Context, projectID string) ([]S
 // Update calls PUT /project/{projectId}/secret/{secretId}: Edit a secret belonging to the project.
 //
 // operationId: editProjectSecret
-func (c *ProjectSecretsService) Update(ctx context.Context, projectID string, secretID string, body ProjectSecretEditRequest) (*SecretResponse, error) {
+func (c *ProjectSecretsService) Update(ctx context.Context, projectID string, secretID string, body ProjectSecretEditRequest, options ...CallOption) (*SecretResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
@@ -5786,11 +4976,8 @@ func (c *ProjectSecretsService) Update(ctx context.Context, projectID string, se
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditProjectSecretWithResponse(ctx, projectUUID, secretUUID, body)
-	if err != nil {
-		return nil, operationEditProjectSecret.failed(err)
-	}
-	return decoded(&operationEditProjectSecret, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditProjectSecretRequest(c.c.server, projectUUID, secretUUID, body)
+	return fetch[SecretResponse](ctx, c.c, &operationEditProjectSecret, req, err, options)
 }
 
 // ProjectVariablesService holds the 6 operations of Client.ProjectVariables.
@@ -5799,22 +4986,19 @@ type ProjectVariablesService struct{ c *Client }
 // Create calls POST /project/{projectId}/environmentVariable: Add an environment variable to the project.
 //
 // operationId: createProjectEnvironmentVariable
-func (c *ProjectVariablesService) Create(ctx context.Context, projectID string, body ProjectEnvironmentVariableRequest) (*EnvironmentVariableResponse, error) {
+func (c *ProjectVariablesService) Create(ctx context.Context, projectID string, body ProjectEnvironmentVariableRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateProjectEnvironmentVariableWithResponse(ctx, projectUUID, body)
-	if err != nil {
-		return nil, operationCreateProjectEnvironmentVariable.failed(err)
-	}
-	return decoded(&operationCreateProjectEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateProjectEnvironmentVariableRequest(c.c.server, projectUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateProjectEnvironmentVariable, req, err, options)
 }
 
 // CreateAlias calls POST /project/{projectId}/environmentVariable/{environmentVariableId}/alias: Create an environment variable alias at the project level.
 //
 // operationId: createProjectEnvironmentVariableAlias
-func (c *ProjectVariablesService) CreateAlias(ctx context.Context, projectID string, environmentVariableID string, body ProjectEnvironmentVariableAliasRequest) (*EnvironmentVariableResponse, error) {
+func (c *ProjectVariablesService) CreateAlias(ctx context.Context, projectID string, environmentVariableID string, body ProjectEnvironmentVariableAliasRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
@@ -5823,17 +5007,14 @@ func (c *ProjectVariablesService) CreateAlias(ctx context.Context, projectID str
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateProjectEnvironmentVariableAliasWithResponse(ctx, projectUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationCreateProjectEnvironmentVariableAlias.failed(err)
-	}
-	return decoded(&operationCreateProjectEnvironmentVariableAlias, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateProjectEnvironmentVariableAliasRequest(c.c.server, projectUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateProjectEnvironmentVariableAlias, req, err, options)
 }
 
 // CreateOverride calls POST /project/{projectId}/environmentVariable/{environmentVariableId}/override: Create an environment variable override at the project level.
 //
 // operationId: createProjectEnvironmentVariableOverride
-func (c *ProjectVariablesService) CreateOverride(ctx context.Context, projectID string, environmentVariableID string, body ProjectEnvironmentVariableOverrideRequest) (*EnvironmentVariableResponse, error) {
+func (c *ProjectVariablesService) CreateOverride(ctx context.Context, projectID string, environmentVariableID string, body ProjectEnvironmentVariableOverrideRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
@@ -5842,11 +5023,8 @@ func (c *ProjectVariablesService) CreateOverride(ctx context.Context, projectID 
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateProjectEnvironmentVariableOverrideWithResponse(ctx, projectUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationCreateProjectEnvironmentVariableOverride.failed(err)
-	}
-	return decoded(&operationCreateProjectEnvironmentVariableOverride, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateProjectEnvironmentVariableOverrideRequest(c.c.server, projectUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateProjectEnvironmentVariableOverride, req, err, options)
 }
 
 // Delete calls DELETE /project/{projectId}/environmentVariable/{environmentVariableId}: Delete an environment variable from a project.
@@ -5854,7 +5032,7 @@ func (c *ProjectVariablesService) CreateOverride(ctx context.Context, projectID 
 // see RetryPolicy.
 //
 // operationId: deleteProjectEnvironmentVariable
-func (c *ProjectVariablesService) Delete(ctx context.Context, projectID string, environmentVariableID string) error {
+func (c *ProjectVariablesService) Delete(ctx context.Context, projectID string, environmentVariableID string, options ...CallOption) error {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return err
@@ -5863,26 +5041,20 @@ func (c *ProjectVariablesService) Delete(ctx context.Context, projectID string, 
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteProjectEnvironmentVariableWithResponse(ctx, projectUUID, environmentVariableUUID)
-	if err != nil {
-		return operationDeleteProjectEnvironmentVariable.failed(err)
-	}
-	return checked(&operationDeleteProjectEnvironmentVariable, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteProjectEnvironmentVariableRequest(c.c.server, projectUUID, environmentVariableUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteProjectEnvironmentVariable, req, err, options)
 }
 
 // List calls GET /project/{projectId}/environmentVariable: List project environment variables.
 //
 // operationId: listProjectEnvironmentVariable
-func (c *ProjectVariablesService) List(ctx context.Context, projectID string) ([]EnvironmentVariableResponse, error) {
+func (c *ProjectVariablesService) List(ctx context.Context, projectID string, options ...CallOption) ([]EnvironmentVariableResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListProjectEnvironmentVariableWithResponse(ctx, projectUUID)
-	if err != nil {
-		return nil, operationListProjectEnvironmentVariable.failed(err)
-	}
-	l, err := decoded(&operationListProjectEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListProjectEnvironmentVariableRequest(c.c.server, projectUUID)
+	l, err := fetch[ProjectEnvironmentVariableResponseList](ctx, c.c, &operationListProjectEnvironmentVariable, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5892,7 +5064,7 @@ func (c *ProjectVariablesService) List(ctx context.Context, projectID string) ([
 // Update calls PUT /project/{projectId}/environmentVariable/{environmentVariableId}: Edit an environment variable belonging to the project.
 //
 // operationId: editProjectEnvironmentVariable
-func (c *ProjectVariablesService) Update(ctx context.Context, projectID string, environmentVariableID string, body ProjectEnvironmentVariableEditRequest) (*EnvironmentVariableResponse, error) {
+func (c *ProjectVariablesService) Update(ctx context.Context, projectID string, environmentVariableID string, body ProjectEnvironmentVariableEditRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
@@ -5901,11 +5073,8 @@ func (c *ProjectVariablesService) Update(ctx context.Context, projectID string, 
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditProjectEnvironmentVariableWithResponse(ctx, projectUUID, environmentVariableUUID, body)
-	if err != nil {
-		return nil, operationEditProjectEnvironmentVariable.failed(err)
-	}
-	return decoded(&operationEditProjectEnvironmentVariable, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditProjectEnvironmentVariableRequest(c.c.server, projectUUID, environmentVariableUUID, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditProjectEnvironmentVariable, req, err, options)
 }
 
 // ProjectsService holds the 7 operations of Client.Projects.
@@ -5914,16 +5083,13 @@ type ProjectsService struct{ c *Client }
 // Create calls POST /organization/{organizationId}/project: Create a project.
 //
 // operationId: createProject
-func (c *ProjectsService) Create(ctx context.Context, organizationID string, body ProjectRequest) (*ProjectResponse, error) {
+func (c *ProjectsService) Create(ctx context.Context, organizationID string, body ProjectRequest, options ...CallOption) (*ProjectResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateProjectWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationCreateProject.failed(err)
-	}
-	return decoded(&operationCreateProject, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewCreateProjectRequest(c.c.server, organizationUUID, body)
+	return fetch[ProjectResponse](ctx, c.c, &operationCreateProject, req, err, options)
 }
 
 // Delete calls DELETE /project/{projectId}: Delete a project.
@@ -5931,46 +5097,37 @@ func (c *ProjectsService) Create(ctx context.Context, organizationID string, bod
 // see RetryPolicy.
 //
 // operationId: deleteProject
-func (c *ProjectsService) Delete(ctx context.Context, projectID string) error {
+func (c *ProjectsService) Delete(ctx context.Context, projectID string, options ...CallOption) error {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteProjectWithResponse(ctx, projectUUID)
-	if err != nil {
-		return operationDeleteProject.failed(err)
-	}
-	return checked(&operationDeleteProject, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteProjectRequest(c.c.server, projectUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteProject, req, err, options)
 }
 
 // Get calls GET /project/{projectId}: Get project by ID.
 //
 // operationId: getProject
-func (c *ProjectsService) Get(ctx context.Context, projectID string) (*ProjectResponse, error) {
+func (c *ProjectsService) Get(ctx context.Context, projectID string, options ...CallOption) (*ProjectResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetProjectWithResponse(ctx, projectUUID)
-	if err != nil {
-		return nil, operationGetProject.failed(err)
-	}
-	return decoded(&operationGetProject, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetProjectRequest(c.c.server, projectUUID)
+	return fetch[ProjectResponse](ctx, c.c, &operationGetProject, req, err, options)
 }
 
 // GetEnvironmentServiceNumber calls GET /project/{projectId}/environment/stats: List total number of services for each environment of the project.
 //
 // operationId: getProjectEnvironmentServiceNumber
-func (c *ProjectsService) GetEnvironmentServiceNumber(ctx context.Context, projectID string) ([]map[string]any, error) {
+func (c *ProjectsService) GetEnvironmentServiceNumber(ctx context.Context, projectID string, options ...CallOption) ([]map[string]any, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetProjectEnvironmentServiceNumberWithResponse(ctx, projectUUID)
-	if err != nil {
-		return nil, operationGetProjectEnvironmentServiceNumber.failed(err)
-	}
-	l, err := decoded(&operationGetProjectEnvironmentServiceNumber, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetProjectEnvironmentServiceNumberRequest(c.c.server, projectUUID)
+	l, err := fetch[ProjectEnvironmentServiceNumberResponseList](ctx, c.c, &operationGetProjectEnvironmentServiceNumber, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5980,16 +5137,13 @@ func (c *ProjectsService) GetEnvironmentServiceNumber(ctx context.Context, proje
 // GetEnvironmentsStatus calls GET /project/{projectId}/environment/status: List environments statuses.
 //
 // operationId: getProjectEnvironmentsStatus
-func (c *ProjectsService) GetEnvironmentsStatus(ctx context.Context, projectID string) ([]Status, error) {
+func (c *ProjectsService) GetEnvironmentsStatus(ctx context.Context, projectID string, options ...CallOption) ([]Status, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetProjectEnvironmentsStatusWithResponse(ctx, projectUUID)
-	if err != nil {
-		return nil, operationGetProjectEnvironmentsStatus.failed(err)
-	}
-	l, err := decoded(&operationGetProjectEnvironmentsStatus, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetProjectEnvironmentsStatusRequest(c.c.server, projectUUID)
+	l, err := fetch[ProjectEnvironmentsStatusResponseList](ctx, c.c, &operationGetProjectEnvironmentsStatus, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5999,16 +5153,13 @@ func (c *ProjectsService) GetEnvironmentsStatus(ctx context.Context, projectID s
 // List calls GET /organization/{organizationId}/project: List projects.
 //
 // operationId: listProject
-func (c *ProjectsService) List(ctx context.Context, organizationID string) ([]ProjectResponse, error) {
+func (c *ProjectsService) List(ctx context.Context, organizationID string, options ...CallOption) ([]ProjectResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListProjectWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationListProject.failed(err)
-	}
-	l, err := decoded(&operationListProject, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListProjectRequest(c.c.server, organizationUUID)
+	l, err := fetch[ProjectResponseList](ctx, c.c, &operationListProject, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -6018,16 +5169,13 @@ func (c *ProjectsService) List(ctx context.Context, organizationID string) ([]Pr
 // Update calls PUT /project/{projectId}: Edit a project.
 //
 // operationId: editProject
-func (c *ProjectsService) Update(ctx context.Context, projectID string, body ProjectEditRequest) (*ProjectResponse, error) {
+func (c *ProjectsService) Update(ctx context.Context, projectID string, body ProjectEditRequest, options ...CallOption) (*ProjectResponse, error) {
 	projectUUID, err := parseID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditProjectWithResponse(ctx, projectUUID, body)
-	if err != nil {
-		return nil, operationEditProject.failed(err)
-	}
-	return decoded(&operationEditProject, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditProjectRequest(c.c.server, projectUUID, body)
+	return fetch[ProjectResponse](ctx, c.c, &operationEditProject, req, err, options)
 }
 
 // WebhooksService holds the 5 operations of Client.Webhooks.
@@ -6036,16 +5184,13 @@ type WebhooksService struct{ c *Client }
 // Create calls POST /organization/{organizationId}/webhook: Create an organization webhook.
 //
 // operationId: createOrganizationWebhook
-func (c *WebhooksService) Create(ctx context.Context, organizationID string, body OrganizationWebhookRequest) (*OrganizationWebhookResponse, error) {
+func (c *WebhooksService) Create(ctx context.Context, organizationID string, body OrganizationWebhookRequest, options ...CallOption) (*OrganizationWebhookResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.CreateOrganizationWebhookWithResponse(ctx, organizationUUID, body)
-	if err != nil {
-		return nil, operationCreateOrganizationWebhook.failed(err)
-	}
-	return decoded(&operationCreateOrganizationWebhook, r.HTTPResponse, r.Body, r.JSON201)
+	req, err := gen.NewCreateOrganizationWebhookRequest(c.c.server, organizationUUID, body)
+	return fetch[OrganizationWebhookResponse](ctx, c.c, &operationCreateOrganizationWebhook, req, err, options)
 }
 
 // Delete calls DELETE /organization/{organizationId}/webhook/{webhookId}: Delete organization webhook.
@@ -6053,7 +5198,7 @@ func (c *WebhooksService) Create(ctx context.Context, organizationID string, bod
 // see RetryPolicy.
 //
 // operationId: deleteOrganizationWebhook
-func (c *WebhooksService) Delete(ctx context.Context, organizationID string, webhookID string) error {
+func (c *WebhooksService) Delete(ctx context.Context, organizationID string, webhookID string, options ...CallOption) error {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return err
@@ -6062,17 +5207,14 @@ func (c *WebhooksService) Delete(ctx context.Context, organizationID string, web
 	if err != nil {
 		return err
 	}
-	r, err := c.c.api.DeleteOrganizationWebhookWithResponse(ctx, organizationUUID, webhookUUID)
-	if err != nil {
-		return operationDeleteOrganizationWebhook.failed(err)
-	}
-	return checked(&operationDeleteOrganizationWebhook, r.HTTPResponse, r.Body)
+	req, err := gen.NewDeleteOrganizationWebhookRequest(c.c.server, organizationUUID, webhookUUID)
+	return callNoAnswer(ctx, c.c, &operationDeleteOrganizationWebhook, req, err, options)
 }
 
 // Get calls GET /organization/{organizationId}/webhook/{webhookId}: Get an Organization webhook.
 //
 // operationId: getOrganizationWebhook
-func (c *WebhooksService) Get(ctx context.Context, organizationID string, webhookID string) (*OrganizationWebhookResponse, error) {
+func (c *WebhooksService) Get(ctx context.Context, organizationID string, webhookID string, options ...CallOption) (*OrganizationWebhookResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -6081,26 +5223,20 @@ func (c *WebhooksService) Get(ctx context.Context, organizationID string, webhoo
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.GetOrganizationWebhookWithResponse(ctx, organizationUUID, webhookUUID)
-	if err != nil {
-		return nil, operationGetOrganizationWebhook.failed(err)
-	}
-	return decoded(&operationGetOrganizationWebhook, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewGetOrganizationWebhookRequest(c.c.server, organizationUUID, webhookUUID)
+	return fetch[OrganizationWebhookResponse](ctx, c.c, &operationGetOrganizationWebhook, req, err, options)
 }
 
 // List calls GET /organization/{organizationId}/webhook: List organization webhooks.
 //
 // operationId: listOrganizationWebHooks
-func (c *WebhooksService) List(ctx context.Context, organizationID string) ([]OrganizationWebhookResponse, error) {
+func (c *WebhooksService) List(ctx context.Context, organizationID string, options ...CallOption) ([]OrganizationWebhookResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.ListOrganizationWebHooksWithResponse(ctx, organizationUUID)
-	if err != nil {
-		return nil, operationListOrganizationWebHooks.failed(err)
-	}
-	l, err := decoded(&operationListOrganizationWebHooks, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewListOrganizationWebHooksRequest(c.c.server, organizationUUID)
+	l, err := fetch[OrganizationWebHooksResponseList](ctx, c.c, &operationListOrganizationWebHooks, req, err, options)
 	if err != nil {
 		return nil, err
 	}
@@ -6110,7 +5246,7 @@ func (c *WebhooksService) List(ctx context.Context, organizationID string) ([]Or
 // Update calls PUT /organization/{organizationId}/webhook/{webhookId}: Edit an organization webhook.
 //
 // operationId: editOrganizationWebhook
-func (c *WebhooksService) Update(ctx context.Context, organizationID string, webhookID string, body OrganizationWebhookRequest) (*OrganizationWebhookResponse, error) {
+func (c *WebhooksService) Update(ctx context.Context, organizationID string, webhookID string, body OrganizationWebhookRequest, options ...CallOption) (*OrganizationWebhookResponse, error) {
 	organizationUUID, err := parseID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
@@ -6119,11 +5255,8 @@ func (c *WebhooksService) Update(ctx context.Context, organizationID string, web
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.c.api.EditOrganizationWebhookWithResponse(ctx, organizationUUID, webhookUUID, body)
-	if err != nil {
-		return nil, operationEditOrganizationWebhook.failed(err)
-	}
-	return decoded(&operationEditOrganizationWebhook, r.HTTPResponse, r.Body, r.JSON200)
+	req, err := gen.NewEditOrganizationWebhookRequest(c.c.server, organizationUUID, webhookUUID, body)
+	return fetch[OrganizationWebhookResponse](ctx, c.c, &operationEditOrganizationWebhook, req, err, options)
 }
 
 // observeClusterAction reads in a ClusterDeploymentStatusResponse what a wait needs.
@@ -6152,311 +5285,311 @@ func observeStatus(st *Status) *observation {
 
 // The operations, as errors name them.
 var (
-	operationAddCreditCard                                = operationInfo{"AddCreditCard", "201"}
-	operationAddCreditCode                                = operationInfo{"AddCreditCode", ""}
-	operationAttachDatabasetoApplication                  = operationInfo{"AttachDatabasetoApplication", "201"}
-	operationAttachLogicalDatabaseToContainer             = operationInfo{"AttachLogicalDatabaseToContainer", "201"}
-	operationAttachLogicalDatabasetoApplication           = operationInfo{"AttachLogicalDatabasetoApplication", "201"}
-	operationAutoDeployContainerEnvironments              = operationInfo{"AutoDeployContainerEnvironments", "202"}
-	operationCancelEnvironmentDeployment                  = operationInfo{"CancelEnvironmentDeployment", "202"}
-	operationChangePlan                                   = operationInfo{"ChangePlan", "200"}
-	operationCreateAWSCredentials                         = operationInfo{"CreateAWSCredentials", "201"}
-	operationCreateApplication                            = operationInfo{"CreateApplication", "201"}
-	operationCreateApplicationCustomDomain                = operationInfo{"CreateApplicationCustomDomain", "201"}
-	operationCreateApplicationDependency                  = operationInfo{"CreateApplicationDependency", "200"}
-	operationCreateApplicationDeploymentRestriction       = operationInfo{"CreateApplicationDeploymentRestriction", "201"}
-	operationCreateApplicationEnvironmentVariable         = operationInfo{"CreateApplicationEnvironmentVariable", "201"}
-	operationCreateApplicationEnvironmentVariableAlias    = operationInfo{"CreateApplicationEnvironmentVariableAlias", "201"}
-	operationCreateApplicationEnvironmentVariableOverride = operationInfo{"CreateApplicationEnvironmentVariableOverride", "201"}
-	operationCreateApplicationSecret                      = operationInfo{"CreateApplicationSecret", "201"}
-	operationCreateApplicationSecretAlias                 = operationInfo{"CreateApplicationSecretAlias", "201"}
-	operationCreateApplicationSecretOverride              = operationInfo{"CreateApplicationSecretOverride", "201"}
-	operationCreateApplicationTag                         = operationInfo{"CreateApplicationTag", "201"}
-	operationCreateCluster                                = operationInfo{"CreateCluster", "201"}
-	operationCreateContainer                              = operationInfo{"CreateContainer", "201"}
-	operationCreateContainerCustomDomain                  = operationInfo{"CreateContainerCustomDomain", "201"}
-	operationCreateContainerDependency                    = operationInfo{"CreateContainerDependency", "200"}
-	operationCreateContainerEnvironmentVariable           = operationInfo{"CreateContainerEnvironmentVariable", "201"}
-	operationCreateContainerEnvironmentVariableAlias      = operationInfo{"CreateContainerEnvironmentVariableAlias", "201"}
-	operationCreateContainerEnvironmentVariableOverride   = operationInfo{"CreateContainerEnvironmentVariableOverride", "201"}
-	operationCreateContainerRegistry                      = operationInfo{"CreateContainerRegistry", "201"}
-	operationCreateContainerSecret                        = operationInfo{"CreateContainerSecret", "201"}
-	operationCreateContainerSecretAlias                   = operationInfo{"CreateContainerSecretAlias", "201"}
-	operationCreateContainerSecretOverride                = operationInfo{"CreateContainerSecretOverride", "201"}
-	operationCreateDOCredentials                          = operationInfo{"CreateDOCredentials", "201"}
-	operationCreateDatabase                               = operationInfo{"CreateDatabase", "201"}
-	operationCreateDeploymentRule                         = operationInfo{"CreateDeploymentRule", "201"}
-	operationCreateEnvironment                            = operationInfo{"CreateEnvironment", "201"}
-	operationCreateEnvironmentEnvironmentVariable         = operationInfo{"CreateEnvironmentEnvironmentVariable", "201"}
-	operationCreateEnvironmentEnvironmentVariableAlias    = operationInfo{"CreateEnvironmentEnvironmentVariableAlias", "201"}
-	operationCreateEnvironmentEnvironmentVariableOverride = operationInfo{"CreateEnvironmentEnvironmentVariableOverride", "201"}
-	operationCreateEnvironmentSecret                      = operationInfo{"CreateEnvironmentSecret", "201"}
-	operationCreateEnvironmentSecretAlias                 = operationInfo{"CreateEnvironmentSecretAlias", "201"}
-	operationCreateEnvironmentSecretOverride              = operationInfo{"CreateEnvironmentSecretOverride", "201"}
-	operationCreateLogicalDatabaseOnDatabase              = operationInfo{"CreateLogicalDatabaseOnDatabase", "201"}
-	operationCreateOrganization                           = operationInfo{"CreateOrganization", "201"}
-	operationCreateOrganizationApiToken                   = operationInfo{"CreateOrganizationApiToken", "201"}
-	operationCreateOrganizationWebhook                    = operationInfo{"CreateOrganizationWebhook", "201"}
-	operationCreateProject                                = operationInfo{"CreateProject", "200"}
-	operationCreateProjectEnvironmentVariable             = operationInfo{"CreateProjectEnvironmentVariable", "201"}
-	operationCreateProjectEnvironmentVariableAlias        = operationInfo{"CreateProjectEnvironmentVariableAlias", "201"}
-	operationCreateProjectEnvironmentVariableOverride     = operationInfo{"CreateProjectEnvironmentVariableOverride", "201"}
-	operationCreateProjectSecret                          = operationInfo{"CreateProjectSecret", "201"}
-	operationCreateProjectSecretAlias                     = operationInfo{"CreateProjectSecretAlias", "201"}
-	operationCreateProjectSecretOverride                  = operationInfo{"CreateProjectSecretOverride", "201"}
-	operationCreateScalewayCredentials                    = operationInfo{"CreateScalewayCredentials", "201"}
-	operationCreateUserSignUp                             = operationInfo{"CreateUserSignUp", ""}
-	operationDeleteAWSCredentials                         = operationInfo{"DeleteAWSCredentials", ""}
-	operationDeleteApplication                            = operationInfo{"DeleteApplication", ""}
-	operationDeleteApplicationDeploymentRestriction       = operationInfo{"DeleteApplicationDeploymentRestriction", ""}
-	operationDeleteApplicationEnvironmentVariable         = operationInfo{"DeleteApplicationEnvironmentVariable", ""}
-	operationDeleteApplicationSecret                      = operationInfo{"DeleteApplicationSecret", ""}
-	operationDeleteApplicationTag                         = operationInfo{"DeleteApplicationTag", ""}
-	operationDeleteCluster                                = operationInfo{"DeleteCluster", ""}
-	operationDeleteContainer                              = operationInfo{"DeleteContainer", ""}
-	operationDeleteContainerCustomDomain                  = operationInfo{"DeleteContainerCustomDomain", ""}
-	operationDeleteContainerEnvironmentVariable           = operationInfo{"DeleteContainerEnvironmentVariable", ""}
-	operationDeleteContainerRegistry                      = operationInfo{"DeleteContainerRegistry", ""}
-	operationDeleteContainerSecret                        = operationInfo{"DeleteContainerSecret", ""}
-	operationDeleteCreditCard                             = operationInfo{"DeleteCreditCard", ""}
-	operationDeleteCustomDomain                           = operationInfo{"DeleteCustomDomain", ""}
-	operationDeleteDOCredentials                          = operationInfo{"DeleteDOCredentials", ""}
-	operationDeleteDatabase                               = operationInfo{"DeleteDatabase", ""}
-	operationDeleteEnvironment                            = operationInfo{"DeleteEnvironment", ""}
-	operationDeleteEnvironmentEnvironmentVariable         = operationInfo{"DeleteEnvironmentEnvironmentVariable", ""}
-	operationDeleteEnvironmentSecret                      = operationInfo{"DeleteEnvironmentSecret", ""}
-	operationDeleteInviteMember                           = operationInfo{"DeleteInviteMember", ""}
-	operationDeleteLogicalDatabase                        = operationInfo{"DeleteLogicalDatabase", ""}
-	operationDeleteMember                                 = operationInfo{"DeleteMember", ""}
-	operationDeleteOrganization                           = operationInfo{"DeleteOrganization", ""}
-	operationDeleteOrganizationApiToken                   = operationInfo{"DeleteOrganizationApiToken", ""}
-	operationDeleteOrganizationWebhook                    = operationInfo{"DeleteOrganizationWebhook", ""}
-	operationDeleteProject                                = operationInfo{"DeleteProject", ""}
-	operationDeleteProjectDeploymentRule                  = operationInfo{"DeleteProjectDeploymentRule", ""}
-	operationDeleteProjectEnvironmentVariable             = operationInfo{"DeleteProjectEnvironmentVariable", ""}
-	operationDeleteProjectSecret                          = operationInfo{"DeleteProjectSecret", ""}
-	operationDeleteScalewayCredentials                    = operationInfo{"DeleteScalewayCredentials", ""}
-	operationDeployAllApplications                        = operationInfo{"DeployAllApplications", "202"}
-	operationDeployAllServices                            = operationInfo{"DeployAllServices", "202"}
-	operationDeployApplication                            = operationInfo{"DeployApplication", "202"}
-	operationDeployCluster                                = operationInfo{"DeployCluster", "201"}
-	operationDeployContainer                              = operationInfo{"DeployContainer", "202"}
-	operationDeployDatabase                               = operationInfo{"DeployDatabase", "202"}
-	operationDeployEnvironment                            = operationInfo{"DeployEnvironment", "202"}
-	operationEditAWSCredentials                           = operationInfo{"EditAWSCredentials", "200"}
-	operationEditAdvancedSettings                         = operationInfo{"EditAdvancedSettings", "201"}
-	operationEditApplication                              = operationInfo{"EditApplication", "200"}
-	operationEditApplicationDeploymentRestriction         = operationInfo{"EditApplicationDeploymentRestriction", "200"}
-	operationEditApplicationEnvironmentVariable           = operationInfo{"EditApplicationEnvironmentVariable", "200"}
-	operationEditApplicationNetwork                       = operationInfo{"EditApplicationNetwork", "201"}
-	operationEditApplicationSecret                        = operationInfo{"EditApplicationSecret", "200"}
-	operationEditCluster                                  = operationInfo{"EditCluster", "200"}
-	operationEditClusterAdvancedSettings                  = operationInfo{"EditClusterAdvancedSettings", "201"}
-	operationEditContainer                                = operationInfo{"EditContainer", "200"}
-	operationEditContainerAdvancedSettings                = operationInfo{"EditContainerAdvancedSettings", "201"}
-	operationEditContainerCustomDomain                    = operationInfo{"EditContainerCustomDomain", "200"}
-	operationEditContainerEnvironmentVariable             = operationInfo{"EditContainerEnvironmentVariable", "200"}
-	operationEditContainerNetwork                         = operationInfo{"EditContainerNetwork", "201"}
-	operationEditContainerRegistry                        = operationInfo{"EditContainerRegistry", "200"}
-	operationEditContainerSecret                          = operationInfo{"EditContainerSecret", "200"}
-	operationEditCustomDomain                             = operationInfo{"EditCustomDomain", "200"}
-	operationEditDOCredentials                            = operationInfo{"EditDOCredentials", "200"}
-	operationEditDatabase                                 = operationInfo{"EditDatabase", "200"}
-	operationEditDatabaseCredentials                      = operationInfo{"EditDatabaseCredentials", "200"}
-	operationEditEnvironment                              = operationInfo{"EditEnvironment", "200"}
-	operationEditEnvironmentDeploymentRule                = operationInfo{"EditEnvironmentDeploymentRule", "200"}
-	operationEditEnvironmentEnvironmentVariable           = operationInfo{"EditEnvironmentEnvironmentVariable", "200"}
-	operationEditEnvironmentSecret                        = operationInfo{"EditEnvironmentSecret", "200"}
-	operationEditLogicalDatabase                          = operationInfo{"EditLogicalDatabase", "200"}
-	operationEditLogicalDatabaseCredentials               = operationInfo{"EditLogicalDatabaseCredentials", "200"}
-	operationEditOrganization                             = operationInfo{"EditOrganization", "200"}
-	operationEditOrganizationBillingInfo                  = operationInfo{"EditOrganizationBillingInfo", "200"}
-	operationEditOrganizationWebhook                      = operationInfo{"EditOrganizationWebhook", "200"}
-	operationEditProject                                  = operationInfo{"EditProject", "200"}
-	operationEditProjectDeployemtnRule                    = operationInfo{"EditProjectDeployemtnRule", "200"}
-	operationEditProjectEnvironmentVariable               = operationInfo{"EditProjectEnvironmentVariable", "200"}
-	operationEditProjectSecret                            = operationInfo{"EditProjectSecret", "200"}
-	operationEditRoutingTable                             = operationInfo{"EditRoutingTable", "201"}
-	operationEditScalewayCredentials                      = operationInfo{"EditScalewayCredentials", "200"}
-	operationGetAWSCredentials                            = operationInfo{"GetAWSCredentials", "200"}
-	operationGetAccountInformation                        = operationInfo{"GetAccountInformation", "200"}
-	operationGetAccountReferral                           = operationInfo{"GetAccountReferral", "200"}
-	operationGetAdvancedSettings                          = operationInfo{"GetAdvancedSettings", "200"}
-	operationGetApplication                               = operationInfo{"GetApplication", "200"}
-	operationGetApplicationCurrentInstance                = operationInfo{"GetApplicationCurrentInstance", "200"}
-	operationGetApplicationCurrentScale                   = operationInfo{"GetApplicationCurrentScale", "200"}
-	operationGetApplicationCurrentStorageDisk             = operationInfo{"GetApplicationCurrentStorageDisk", "200"}
-	operationGetApplicationDeploymentRestrictions         = operationInfo{"GetApplicationDeploymentRestrictions", "200"}
-	operationGetApplicationMetricCpu                      = operationInfo{"GetApplicationMetricCpu", "200"}
-	operationGetApplicationMetricHealthCheck              = operationInfo{"GetApplicationMetricHealthCheck", "200"}
-	operationGetApplicationMetricMemory                   = operationInfo{"GetApplicationMetricMemory", "200"}
-	operationGetApplicationMetricRestart                  = operationInfo{"GetApplicationMetricRestart", "200"}
-	operationGetApplicationMetricStorage                  = operationInfo{"GetApplicationMetricStorage", "200"}
-	operationGetApplicationNetwork                        = operationInfo{"GetApplicationNetwork", "200"}
-	operationGetApplicationStatus                         = operationInfo{"GetApplicationStatus", "200"}
-	operationGetBitbucketRepositories                     = operationInfo{"GetBitbucketRepositories", "200"}
-	operationGetBitbucketRepositoryBranches               = operationInfo{"GetBitbucketRepositoryBranches", "200"}
-	operationGetClusterAdvancedSettings                   = operationInfo{"GetClusterAdvancedSettings", "200"}
-	operationGetClusterCurrentCost                        = operationInfo{"GetClusterCurrentCost", "200"}
-	operationGetClusterReadinessStatus                    = operationInfo{"GetClusterReadinessStatus", "200"}
-	operationGetClusterStatus                             = operationInfo{"GetClusterStatus", "200"}
-	operationGetContainer                                 = operationInfo{"GetContainer", "200"}
-	operationGetContainerAdvancedSettings                 = operationInfo{"GetContainerAdvancedSettings", "200"}
-	operationGetContainerCurrentInstance                  = operationInfo{"GetContainerCurrentInstance", "200"}
-	operationGetContainerCurrentScale                     = operationInfo{"GetContainerCurrentScale", "200"}
-	operationGetContainerCurrentStorageDisk               = operationInfo{"GetContainerCurrentStorageDisk", "200"}
-	operationGetContainerCustomDomainStatus               = operationInfo{"GetContainerCustomDomainStatus", "200"}
-	operationGetContainerNetwork                          = operationInfo{"GetContainerNetwork", "200"}
-	operationGetContainerRegistry                         = operationInfo{"GetContainerRegistry", "200"}
-	operationGetContainerStatus                           = operationInfo{"GetContainerStatus", "200"}
-	operationGetCustomDomainStatus                        = operationInfo{"GetCustomDomainStatus", "200"}
-	operationGetDOCredentials                             = operationInfo{"GetDOCredentials", "200"}
-	operationGetDatabase                                  = operationInfo{"GetDatabase", "200"}
-	operationGetDatabaseCurrentMetric                     = operationInfo{"GetDatabaseCurrentMetric", "200"}
-	operationGetDatabaseMasterCredentials                 = operationInfo{"GetDatabaseMasterCredentials", "200"}
-	operationGetDatabaseMetricCpu                         = operationInfo{"GetDatabaseMetricCpu", "200"}
-	operationGetDatabaseMetricHealthCheck                 = operationInfo{"GetDatabaseMetricHealthCheck", "200"}
-	operationGetDatabaseMetricMemory                      = operationInfo{"GetDatabaseMetricMemory", "200"}
-	operationGetDatabaseMetricRestart                     = operationInfo{"GetDatabaseMetricRestart", "200"}
-	operationGetDatabaseMetricStorage                     = operationInfo{"GetDatabaseMetricStorage", "200"}
-	operationGetDatabaseStatus                            = operationInfo{"GetDatabaseStatus", "200"}
-	operationGetDefaultApplicationAdvancedSettings        = operationInfo{"GetDefaultApplicationAdvancedSettings", "200"}
-	operationGetEnvironment                               = operationInfo{"GetEnvironment", "200"}
-	operationGetEnvironmentApplicationCurrentScale        = operationInfo{"GetEnvironmentApplicationCurrentScale", "200"}
-	operationGetEnvironmentApplicationCurrentStorage      = operationInfo{"GetEnvironmentApplicationCurrentStorage", "200"}
-	operationGetEnvironmentApplicationStatus              = operationInfo{"GetEnvironmentApplicationStatus", "200"}
-	operationGetEnvironmentApplicationSupportedLanguages  = operationInfo{"GetEnvironmentApplicationSupportedLanguages", "200"}
-	operationGetEnvironmentContainerCurrentScale          = operationInfo{"GetEnvironmentContainerCurrentScale", "200"}
-	operationGetEnvironmentContainerCurrentStorage        = operationInfo{"GetEnvironmentContainerCurrentStorage", "200"}
-	operationGetEnvironmentContainerStatus                = operationInfo{"GetEnvironmentContainerStatus", "200"}
-	operationGetEnvironmentDatabaseStatus                 = operationInfo{"GetEnvironmentDatabaseStatus", "200"}
-	operationGetEnvironmentDeploymentRule                 = operationInfo{"GetEnvironmentDeploymentRule", "200"}
-	operationGetEnvironmentStatus                         = operationInfo{"GetEnvironmentStatus", "200"}
-	operationGetGitProviderAccount                        = operationInfo{"GetGitProviderAccount", "200"}
-	operationGetGithubRepositories                        = operationInfo{"GetGithubRepositories", "200"}
-	operationGetGithubRepositoryBranches                  = operationInfo{"GetGithubRepositoryBranches", "200"}
-	operationGetGitlabRepositories                        = operationInfo{"GetGitlabRepositories", "200"}
-	operationGetGitlabRepositoryBranches                  = operationInfo{"GetGitlabRepositoryBranches", "200"}
-	operationGetLogicalDatabase                           = operationInfo{"GetLogicalDatabase", "200"}
-	operationGetLogicalDatabaseCredentials                = operationInfo{"GetLogicalDatabaseCredentials", "200"}
-	operationGetOrganization                              = operationInfo{"GetOrganization", "200"}
-	operationGetOrganizationBillingInfo                   = operationInfo{"GetOrganizationBillingInfo", "200"}
-	operationGetOrganizationBillingStatus                 = operationInfo{"GetOrganizationBillingStatus", "200"}
-	operationGetOrganizationBitbucketRepositories         = operationInfo{"GetOrganizationBitbucketRepositories", "200"}
-	operationGetOrganizationBitbucketRepositoryBranches   = operationInfo{"GetOrganizationBitbucketRepositoryBranches", "200"}
-	operationGetOrganizationCloudProviderInfo             = operationInfo{"GetOrganizationCloudProviderInfo", "200"}
-	operationGetOrganizationClusterStatus                 = operationInfo{"GetOrganizationClusterStatus", "200"}
-	operationGetOrganizationCurrentCost                   = operationInfo{"GetOrganizationCurrentCost", "200"}
-	operationGetOrganizationGitProviderAccount            = operationInfo{"GetOrganizationGitProviderAccount", "200"}
-	operationGetOrganizationGithubRepositories            = operationInfo{"GetOrganizationGithubRepositories", "200"}
-	operationGetOrganizationGithubRepositoryBranches      = operationInfo{"GetOrganizationGithubRepositoryBranches", "200"}
-	operationGetOrganizationGitlabRepositories            = operationInfo{"GetOrganizationGitlabRepositories", "200"}
-	operationGetOrganizationGitlabRepositoryBranches      = operationInfo{"GetOrganizationGitlabRepositoryBranches", "200"}
-	operationGetOrganizationInvitedMembers                = operationInfo{"GetOrganizationInvitedMembers", "200"}
-	operationGetOrganizationInvoice                       = operationInfo{"GetOrganizationInvoice", "200"}
-	operationGetOrganizationInvoicePDF                    = operationInfo{"GetOrganizationInvoicePDF", "200"}
-	operationGetOrganizationMembers                       = operationInfo{"GetOrganizationMembers", "200"}
-	operationGetOrganizationProjectStats                  = operationInfo{"GetOrganizationProjectStats", "200"}
-	operationGetOrganizationWebhook                       = operationInfo{"GetOrganizationWebhook", "200"}
-	operationGetProject                                   = operationInfo{"GetProject", "200"}
-	operationGetProjectDeploymentRule                     = operationInfo{"GetProjectDeploymentRule", "200"}
-	operationGetProjectEnvironmentServiceNumber           = operationInfo{"GetProjectEnvironmentServiceNumber", "200"}
-	operationGetProjectEnvironmentsStatus                 = operationInfo{"GetProjectEnvironmentsStatus", "200"}
-	operationGetRoutingTable                              = operationInfo{"GetRoutingTable", "200"}
-	operationGetScalewayCredentials                       = operationInfo{"GetScalewayCredentials", "200"}
-	operationGetUserSignUp                                = operationInfo{"GetUserSignUp", "200"}
-	operationImportContainerEnvironmentVariable           = operationInfo{"ImportContainerEnvironmentVariable", "201"}
-	operationImportEnvironmentVariable                    = operationInfo{"ImportEnvironmentVariable", "201"}
-	operationListAWSCredentials                           = operationInfo{"ListAWSCredentials", "200"}
-	operationListAWSFeatures                              = operationInfo{"ListAWSFeatures", "200"}
-	operationListAWSInstanceType                          = operationInfo{"ListAWSInstanceType", "200"}
-	operationListAWSRegions                               = operationInfo{"ListAWSRegions", "200"}
-	operationListApplication                              = operationInfo{"ListApplication", "200"}
-	operationListApplicationCommit                        = operationInfo{"ListApplicationCommit", "200"}
-	operationListApplicationContributor                   = operationInfo{"ListApplicationContributor", "200"}
-	operationListApplicationCustomDomain                  = operationInfo{"ListApplicationCustomDomain", "200"}
-	operationListApplicationDatabase                      = operationInfo{"ListApplicationDatabase", "200"}
-	operationListApplicationDependency                    = operationInfo{"ListApplicationDependency", "200"}
-	operationListApplicationDeploymentHistory             = operationInfo{"ListApplicationDeploymentHistory", "200"}
-	operationListApplicationEnvironmentVariable           = operationInfo{"ListApplicationEnvironmentVariable", "200"}
-	operationListApplicationEvent                         = operationInfo{"ListApplicationEvent", "200"}
-	operationListApplicationLinks                         = operationInfo{"ListApplicationLinks", "200"}
-	operationListApplicationLog                           = operationInfo{"ListApplicationLog", "200"}
-	operationListApplicationLogicalDatabase               = operationInfo{"ListApplicationLogicalDatabase", "200"}
-	operationListApplicationSecrets                       = operationInfo{"ListApplicationSecrets", "200"}
-	operationListApplicationTag                           = operationInfo{"ListApplicationTag", "200"}
-	operationListAvailableContainerRegistry               = operationInfo{"ListAvailableContainerRegistry", "200"}
-	operationListCloudProvider                            = operationInfo{"ListCloudProvider", "200"}
-	operationListClusterLogs                              = operationInfo{"ListClusterLogs", "200"}
-	operationListContainer                                = operationInfo{"ListContainer", "200"}
-	operationListContainerCustomDomain                    = operationInfo{"ListContainerCustomDomain", "200"}
-	operationListContainerDependency                      = operationInfo{"ListContainerDependency", "200"}
-	operationListContainerDeploymentHistory               = operationInfo{"ListContainerDeploymentHistory", "200"}
-	operationListContainerEnvironmentVariable             = operationInfo{"ListContainerEnvironmentVariable", "200"}
-	operationListContainerLinks                           = operationInfo{"ListContainerLinks", "200"}
-	operationListContainerLog                             = operationInfo{"ListContainerLog", "200"}
-	operationListContainerLogicalDatabase                 = operationInfo{"ListContainerLogicalDatabase", "200"}
-	operationListContainerRegistry                        = operationInfo{"ListContainerRegistry", "200"}
-	operationListContainerSecrets                         = operationInfo{"ListContainerSecrets", "200"}
-	operationListDOCredentials                            = operationInfo{"ListDOCredentials", "200"}
-	operationListDOFeatures                               = operationInfo{"ListDOFeatures", "200"}
-	operationListDOInstanceType                           = operationInfo{"ListDOInstanceType", "200"}
-	operationListDORegions                                = operationInfo{"ListDORegions", "200"}
-	operationListDatabase                                 = operationInfo{"ListDatabase", "200"}
-	operationListDatabaseApplication                      = operationInfo{"ListDatabaseApplication", "200"}
-	operationListDatabaseBackup                           = operationInfo{"ListDatabaseBackup", "200"}
-	operationListDatabaseDeploymentHistory                = operationInfo{"ListDatabaseDeploymentHistory", "200"}
-	operationListDatabaseEvent                            = operationInfo{"ListDatabaseEvent", "200"}
-	operationListDatabaseVersion                          = operationInfo{"ListDatabaseVersion", "200"}
-	operationListEnvironment                              = operationInfo{"ListEnvironment", "200"}
-	operationListEnvironmentDatabaseConfig                = operationInfo{"ListEnvironmentDatabaseConfig", "200"}
-	operationListEnvironmentDatabaseCurrentMetric         = operationInfo{"ListEnvironmentDatabaseCurrentMetric", "200"}
-	operationListEnvironmentDeploymentHistory             = operationInfo{"ListEnvironmentDeploymentHistory", "200"}
-	operationListEnvironmentEnvironmentVariable           = operationInfo{"ListEnvironmentEnvironmentVariable", "200"}
-	operationListEnvironmentLog                           = operationInfo{"ListEnvironmentLog", "200"}
-	operationListEnvironmentSecrets                       = operationInfo{"ListEnvironmentSecrets", "200"}
-	operationListLogicalDatabaseApplication               = operationInfo{"ListLogicalDatabaseApplication", "200"}
-	operationListLogicalDatabaseContainer                 = operationInfo{"ListLogicalDatabaseContainer", "200"}
-	operationListLogicalDatabaseDatabase                  = operationInfo{"ListLogicalDatabaseDatabase", "200"}
-	operationListOrganization                             = operationInfo{"ListOrganization", "200"}
-	operationListOrganizationApiTokens                    = operationInfo{"ListOrganizationApiTokens", "200"}
-	operationListOrganizationCluster                      = operationInfo{"ListOrganizationCluster", "200"}
-	operationListOrganizationCreditCards                  = operationInfo{"ListOrganizationCreditCards", "200"}
-	operationListOrganizationInvoice                      = operationInfo{"ListOrganizationInvoice", "200"}
-	operationListOrganizationWebHooks                     = operationInfo{"ListOrganizationWebHooks", "200"}
-	operationListProject                                  = operationInfo{"ListProject", "200"}
-	operationListProjectDeploymentRules                   = operationInfo{"ListProjectDeploymentRules", "200"}
-	operationListProjectEnvironmentVariable               = operationInfo{"ListProjectEnvironmentVariable", "200"}
-	operationListProjectSecrets                           = operationInfo{"ListProjectSecrets", "200"}
-	operationListScalewayCredentials                      = operationInfo{"ListScalewayCredentials", "200"}
-	operationListScalewayFeatures                         = operationInfo{"ListScalewayFeatures", "200"}
-	operationListScalewayInstanceType                     = operationInfo{"ListScalewayInstanceType", "200"}
-	operationListScalewayRegions                          = operationInfo{"ListScalewayRegions", "200"}
-	operationOrganizationDownloadAllInvoices              = operationInfo{"OrganizationDownloadAllInvoices", ""}
-	operationOrganizationGithubAppConnect                 = operationInfo{"OrganizationGithubAppConnect", ""}
-	operationOrganizationGithubAppDisconnect              = operationInfo{"OrganizationGithubAppDisconnect", ""}
-	operationPostAcceptInviteMember                       = operationInfo{"PostAcceptInviteMember", "201"}
-	operationPostAccountRewardClaim                       = operationInfo{"PostAccountRewardClaim", ""}
-	operationPostInviteMember                             = operationInfo{"PostInviteMember", "201"}
-	operationPostOrganizationTransferOwnership            = operationInfo{"PostOrganizationTransferOwnership", ""}
-	operationPreviewContainerEnvironments                 = operationInfo{"PreviewContainerEnvironments", "202"}
-	operationRemoveApplicationDependency                  = operationInfo{"RemoveApplicationDependency", ""}
-	operationRemoveApplicationFromDatabase                = operationInfo{"RemoveApplicationFromDatabase", ""}
-	operationRemoveContainerDependency                    = operationInfo{"RemoveContainerDependency", ""}
-	operationRemoveDatabaseBackup                         = operationInfo{"RemoveDatabaseBackup", ""}
-	operationRemoveDatabaseFromApplication                = operationInfo{"RemoveDatabaseFromApplication", ""}
-	operationRemoveLogicalDatabaseFromApplication         = operationInfo{"RemoveLogicalDatabaseFromApplication", ""}
-	operationRemoveLogicalDatabaseFromContainer           = operationInfo{"RemoveLogicalDatabaseFromContainer", ""}
-	operationRestartApplication                           = operationInfo{"RestartApplication", "202"}
-	operationRestartContainer                             = operationInfo{"RestartContainer", "202"}
-	operationRestartDatabase                              = operationInfo{"RestartDatabase", "202"}
-	operationRestartEnvironment                           = operationInfo{"RestartEnvironment", "202"}
-	operationSpecifyClusterCloudProviderInfo              = operationInfo{"SpecifyClusterCloudProviderInfo", "201"}
-	operationStopApplication                              = operationInfo{"StopApplication", "202"}
-	operationStopCluster                                  = operationInfo{"StopCluster", "202"}
-	operationStopContainer                                = operationInfo{"StopContainer", "202"}
-	operationStopDatabase                                 = operationInfo{"StopDatabase", "202"}
-	operationStopEnvironment                              = operationInfo{"StopEnvironment", "202"}
-	operationUpdateCluster                                = operationInfo{"UpdateCluster", "201"}
-	operationUpdateDeploymentRulesPriorityOrder           = operationInfo{"UpdateDeploymentRulesPriorityOrder", ""}
+	operationAddCreditCard                                = operationInfo{name: "AddCreditCard", statuses: "201"}
+	operationAddCreditCode                                = operationInfo{name: "AddCreditCode", statuses: ""}
+	operationAttachDatabasetoApplication                  = operationInfo{name: "AttachDatabasetoApplication", statuses: "201"}
+	operationAttachLogicalDatabaseToContainer             = operationInfo{name: "AttachLogicalDatabaseToContainer", statuses: "201"}
+	operationAttachLogicalDatabasetoApplication           = operationInfo{name: "AttachLogicalDatabasetoApplication", statuses: "201"}
+	operationAutoDeployContainerEnvironments              = operationInfo{name: "AutoDeployContainerEnvironments", statuses: "202"}
+	operationCancelEnvironmentDeployment                  = operationInfo{name: "CancelEnvironmentDeployment", statuses: "202"}
+	operationChangePlan                                   = operationInfo{name: "ChangePlan", statuses: "200"}
+	operationCreateAWSCredentials                         = operationInfo{name: "CreateAWSCredentials", statuses: "201"}
+	operationCreateApplication                            = operationInfo{name: "CreateApplication", statuses: "201"}
+	operationCreateApplicationCustomDomain                = operationInfo{name: "CreateApplicationCustomDomain", statuses: "201"}
+	operationCreateApplicationDependency                  = operationInfo{name: "CreateApplicationDependency", statuses: "200"}
+	operationCreateApplicationDeploymentRestriction       = operationInfo{name: "CreateApplicationDeploymentRestriction", statuses: "201"}
+	operationCreateApplicationEnvironmentVariable         = operationInfo{name: "CreateApplicationEnvironmentVariable", statuses: "201"}
+	operationCreateApplicationEnvironmentVariableAlias    = operationInfo{name: "CreateApplicationEnvironmentVariableAlias", statuses: "201"}
+	operationCreateApplicationEnvironmentVariableOverride = operationInfo{name: "CreateApplicationEnvironmentVariableOverride", statuses: "201"}
+	operationCreateApplicationSecret                      = operationInfo{name: "CreateApplicationSecret", statuses: "201"}
+	operationCreateApplicationSecretAlias                 = operationInfo{name: "CreateApplicationSecretAlias", statuses: "201"}
+	operationCreateApplicationSecretOverride              = operationInfo{name: "CreateApplicationSecretOverride", statuses: "201"}
+	operationCreateApplicationTag                         = operationInfo{name: "CreateApplicationTag", statuses: "201"}
+	operationCreateCluster                                = operationInfo{name: "CreateCluster", statuses: "201"}
+	operationCreateContainer                              = operationInfo{name: "CreateContainer", statuses: "201"}
+	operationCreateContainerCustomDomain                  = operationInfo{name: "CreateContainerCustomDomain", statuses: "201"}
+	operationCreateContainerDependency                    = operationInfo{name: "CreateContainerDependency", statuses: "200"}
+	operationCreateContainerEnvironmentVariable           = operationInfo{name: "CreateContainerEnvironmentVariable", statuses: "201"}
+	operationCreateContainerEnvironmentVariableAlias      = operationInfo{name: "CreateContainerEnvironmentVariableAlias", statuses: "201"}
+	operationCreateContainerEnvironmentVariableOverride   = operationInfo{name: "CreateContainerEnvironmentVariableOverride", statuses: "201"}
+	operationCreateContainerRegistry                      = operationInfo{name: "CreateContainerRegistry", statuses: "201"}
+	operationCreateContainerSecret                        = operationInfo{name: "CreateContainerSecret", statuses: "201"}
+	operationCreateContainerSecretAlias                   = operationInfo{name: "CreateContainerSecretAlias", statuses: "201"}
+	operationCreateContainerSecretOverride                = operationInfo{name: "CreateContainerSecretOverride", statuses: "201"}
+	operationCreateDOCredentials                          = operationInfo{name: "CreateDOCredentials", statuses: "201"}
+	operationCreateDatabase                               = operationInfo{name: "CreateDatabase", statuses: "201"}
+	operationCreateDeploymentRule                         = operationInfo{name: "CreateDeploymentRule", statuses: "201"}
+	operationCreateEnvironment                            = operationInfo{name: "CreateEnvironment", statuses: "201"}
+	operationCreateEnvironmentEnvironmentVariable         = operationInfo{name: "CreateEnvironmentEnvironmentVariable", statuses: "201"}
+	operationCreateEnvironmentEnvironmentVariableAlias    = operationInfo{name: "CreateEnvironmentEnvironmentVariableAlias", statuses: "201"}
+	operationCreateEnvironmentEnvironmentVariableOverride = operationInfo{name: "CreateEnvironmentEnvironmentVariableOverride", statuses: "201"}
+	operationCreateEnvironmentSecret                      = operationInfo{name: "CreateEnvironmentSecret", statuses: "201"}
+	operationCreateEnvironmentSecretAlias                 = operationInfo{name: "CreateEnvironmentSecretAlias", statuses: "201"}
+	operationCreateEnvironmentSecretOverride              = operationInfo{name: "CreateEnvironmentSecretOverride", statuses: "201"}
+	operationCreateLogicalDatabaseOnDatabase              = operationInfo{name: "CreateLogicalDatabaseOnDatabase", statuses: "201"}
+	operationCreateOrganization                           = operationInfo{name: "CreateOrganization", statuses: "201"}
+	operationCreateOrganizationApiToken                   = operationInfo{name: "CreateOrganizationApiToken", statuses: "201"}
+	operationCreateOrganizationWebhook                    = operationInfo{name: "CreateOrganizationWebhook", statuses: "201"}
+	operationCreateProject                                = operationInfo{name: "CreateProject", statuses: "200"}
+	operationCreateProjectEnvironmentVariable             = operationInfo{name: "CreateProjectEnvironmentVariable", statuses: "201"}
+	operationCreateProjectEnvironmentVariableAlias        = operationInfo{name: "CreateProjectEnvironmentVariableAlias", statuses: "201"}
+	operationCreateProjectEnvironmentVariableOverride     = operationInfo{name: "CreateProjectEnvironmentVariableOverride", statuses: "201"}
+	operationCreateProjectSecret                          = operationInfo{name: "CreateProjectSecret", statuses: "201"}
+	operationCreateProjectSecretAlias                     = operationInfo{name: "CreateProjectSecretAlias", statuses: "201"}
+	operationCreateProjectSecretOverride                  = operationInfo{name: "CreateProjectSecretOverride", statuses: "201"}
+	operationCreateScalewayCredentials                    = operationInfo{name: "CreateScalewayCredentials", statuses: "201"}
+	operationCreateUserSignUp                             = operationInfo{name: "CreateUserSignUp", statuses: ""}
+	operationDeleteAWSCredentials                         = operationInfo{name: "DeleteAWSCredentials", statuses: ""}
+	operationDeleteApplication                            = operationInfo{name: "DeleteApplication", statuses: ""}
+	operationDeleteApplicationDeploymentRestriction       = operationInfo{name: "DeleteApplicationDeploymentRestriction", statuses: ""}
+	operationDeleteApplicationEnvironmentVariable         = operationInfo{name: "DeleteApplicationEnvironmentVariable", statuses: ""}
+	operationDeleteApplicationSecret                      = operationInfo{name: "DeleteApplicationSecret", statuses: ""}
+	operationDeleteApplicationTag                         = operationInfo{name: "DeleteApplicationTag", statuses: ""}
+	operationDeleteCluster                                = operationInfo{name: "DeleteCluster", statuses: ""}
+	operationDeleteContainer                              = operationInfo{name: "DeleteContainer", statuses: ""}
+	operationDeleteContainerCustomDomain                  = operationInfo{name: "DeleteContainerCustomDomain", statuses: ""}
+	operationDeleteContainerEnvironmentVariable           = operationInfo{name: "DeleteContainerEnvironmentVariable", statuses: ""}
+	operationDeleteContainerRegistry                      = operationInfo{name: "DeleteContainerRegistry", statuses: ""}
+	operationDeleteContainerSecret                        = operationInfo{name: "DeleteContainerSecret", statuses: ""}
+	operationDeleteCreditCard                             = operationInfo{name: "DeleteCreditCard", statuses: ""}
+	operationDeleteCustomDomain                           = operationInfo{name: "DeleteCustomDomain", statuses: ""}
+	operationDeleteDOCredentials                          = operationInfo{name: "DeleteDOCredentials", statuses: ""}
+	operationDeleteDatabase                               = operationInfo{name: "DeleteDatabase", statuses: ""}
+	operationDeleteEnvironment                            = operationInfo{name: "DeleteEnvironment", statuses: ""}
+	operationDeleteEnvironmentEnvironmentVariable         = operationInfo{name: "DeleteEnvironmentEnvironmentVariable", statuses: ""}
+	operationDeleteEnvironmentSecret                      = operationInfo{name: "DeleteEnvironmentSecret", statuses: ""}
+	operationDeleteInviteMember                           = operationInfo{name: "DeleteInviteMember", statuses: ""}
+	operationDeleteLogicalDatabase                        = operationInfo{name: "DeleteLogicalDatabase", statuses: ""}
+	operationDeleteMember                                 = operationInfo{name: "DeleteMember", statuses: ""}
+	operationDeleteOrganization                           = operationInfo{name: "DeleteOrganization", statuses: ""}
+	operationDeleteOrganizationApiToken                   = operationInfo{name: "DeleteOrganizationApiToken", statuses: ""}
+	operationDeleteOrganizationWebhook                    = operationInfo{name: "DeleteOrganizationWebhook", statuses: ""}
+	operationDeleteProject                                = operationInfo{name: "DeleteProject", statuses: ""}
+	operationDeleteProjectDeploymentRule                  = operationInfo{name: "DeleteProjectDeploymentRule", statuses: ""}
+	operationDeleteProjectEnvironmentVariable             = operationInfo{name: "DeleteProjectEnvironmentVariable", statuses: ""}
+	operationDeleteProjectSecret                          = operationInfo{name: "DeleteProjectSecret", statuses: ""}
+	operationDeleteScalewayCredentials                    = operationInfo{name: "DeleteScalewayCredentials", statuses: ""}
+	operationDeployAllApplications                        = operationInfo{name: "DeployAllApplications", statuses: "202"}
+	operationDeployAllServices                            = operationInfo{name: "DeployAllServices", statuses: "202"}
+	operationDeployApplication                            = operationInfo{name: "DeployApplication", statuses: "202"}
+	operationDeployCluster                                = operationInfo{name: "DeployCluster", statuses: "201"}
+	operationDeployContainer                              = operationInfo{name: "DeployContainer", statuses: "202"}
+	operationDeployDatabase                               = operationInfo{name: "DeployDatabase", statuses: "202"}
+	operationDeployEnvironment                            = operationInfo{name: "DeployEnvironment", statuses: "202"}
+	operationEditAWSCredentials                           = operationInfo{name: "EditAWSCredentials", statuses: "200"}
+	operationEditAdvancedSettings                         = operationInfo{name: "EditAdvancedSettings", statuses: "201"}
+	operationEditApplication                              = operationInfo{name: "EditApplication", statuses: "200"}
+	operationEditApplicationDeploymentRestriction         = operationInfo{name: "EditApplicationDeploymentRestriction", statuses: "200"}
+	operationEditApplicationEnvironmentVariable           = operationInfo{name: "EditApplicationEnvironmentVariable", statuses: "200"}
+	operationEditApplicationNetwork                       = operationInfo{name: "EditApplicationNetwork", statuses: "201"}
+	operationEditApplicationSecret                        = operationInfo{name: "EditApplicationSecret", statuses: "200"}
+	operationEditCluster                                  = operationInfo{name: "EditCluster", statuses: "200"}
+	operationEditClusterAdvancedSettings                  = operationInfo{name: "EditClusterAdvancedSettings", statuses: "201"}
+	operationEditContainer                                = operationInfo{name: "EditContainer", statuses: "200"}
+	operationEditContainerAdvancedSettings                = operationInfo{name: "EditContainerAdvancedSettings", statuses: "201"}
+	operationEditContainerCustomDomain                    = operationInfo{name: "EditContainerCustomDomain", statuses: "200"}
+	operationEditContainerEnvironmentVariable             = operationInfo{name: "EditContainerEnvironmentVariable", statuses: "200"}
+	operationEditContainerNetwork                         = operationInfo{name: "EditContainerNetwork", statuses: "201"}
+	operationEditContainerRegistry                        = operationInfo{name: "EditContainerRegistry", statuses: "200"}
+	operationEditContainerSecret                          = operationInfo{name: "EditContainerSecret", statuses: "200"}
+	operationEditCustomDomain                             = operationInfo{name: "EditCustomDomain", statuses: "200"}
+	operationEditDOCredentials                            = operationInfo{name: "EditDOCredentials", statuses: "200"}
+	operationEditDatabase                                 = operationInfo{name: "EditDatabase", statuses: "200"}
+	operationEditDatabaseCredentials                      = operationInfo{name: "EditDatabaseCredentials", statuses: "200"}
+	operationEditEnvironment                              = operationInfo{name: "EditEnvironment", statuses: "200"}
+	operationEditEnvironmentDeploymentRule                = operationInfo{name: "EditEnvironmentDeploymentRule", statuses: "200"}
+	operationEditEnvironmentEnvironmentVariable           = operationInfo{name: "EditEnvironmentEnvironmentVariable", statuses: "200"}
+	operationEditEnvironmentSecret                        = operationInfo{name: "EditEnvironmentSecret", statuses: "200"}
+	operationEditLogicalDatabase                          = operationInfo{name: "EditLogicalDatabase", statuses: "200"}
+	operationEditLogicalDatabaseCredentials               = operationInfo{name: "EditLogicalDatabaseCredentials", statuses: "200"}
+	operationEditOrganization                             = operationInfo{name: "EditOrganization", statuses: "200"}
+	operationEditOrganizationBillingInfo                  = operationInfo{name: "EditOrganizationBillingInfo", statuses: "200"}
+	operationEditOrganizationWebhook                      = operationInfo{name: "EditOrganizationWebhook", statuses: "200"}
+	operationEditProject                                  = operationInfo{name: "EditProject", statuses: "200"}
+	operationEditProjectDeployemtnRule                    = operationInfo{name: "EditProjectDeployemtnRule", statuses: "200"}
+	operationEditProjectEnvironmentVariable               = operationInfo{name: "EditProjectEnvironmentVariable", statuses: "200"}
+	operationEditProjectSecret                            = operationInfo{name: "EditProjectSecret", statuses: "200"}
+	operationEditRoutingTable                             = operationInfo{name: "EditRoutingTable", statuses: "201"}
+	operationEditScalewayCredentials                      = operationInfo{name: "EditScalewayCredentials", statuses: "200"}
+	operationGetAWSCredentials                            = operationInfo{name: "GetAWSCredentials", statuses: "200"}
+	operationGetAccountInformation                        = operationInfo{name: "GetAccountInformation", statuses: "200"}
+	operationGetAccountReferral                           = operationInfo{name: "GetAccountReferral", statuses: "200"}
+	operationGetAdvancedSettings                          = operationInfo{name: "GetAdvancedSettings", statuses: "200"}
+	operationGetApplication                               = operationInfo{name: "GetApplication", statuses: "200"}
+	operationGetApplicationCurrentInstance                = operationInfo{name: "GetApplicationCurrentInstance", statuses: "200"}
+	operationGetApplicationCurrentScale                   = operationInfo{name: "GetApplicationCurrentScale", statuses: "200"}
+	operationGetApplicationCurrentStorageDisk             = operationInfo{name: "GetApplicationCurrentStorageDisk", statuses: "200"}
+	operationGetApplicationDeploymentRestrictions         = operationInfo{name: "GetApplicationDeploymentRestrictions", statuses: "200"}
+	operationGetApplicationMetricCpu                      = operationInfo{name: "GetApplicationMetricCpu", statuses: "200"}
+	operationGetApplicationMetricHealthCheck              = operationInfo{name: "GetApplicationMetricHealthCheck", statuses: "200"}
+	operationGetApplicationMetricMemory                   = operationInfo{name: "GetApplicationMetricMemory", statuses: "200"}
+	operationGetApplicationMetricRestart                  = operationInfo{name: "GetApplicationMetricRestart", statuses: "200"}
+	operationGetApplicationMetricStorage                  = operationInfo{name: "GetApplicationMetricStorage", statuses: "200"}
+	operationGetApplicationNetwork                        = operationInfo{name: "GetApplicationNetwork", statuses: "200"}
+	operationGetApplicationStatus                         = operationInfo{name: "GetApplicationStatus", statuses: "200"}
+	operationGetBitbucketRepositories                     = operationInfo{name: "GetBitbucketRepositories", statuses: "200"}
+	operationGetBitbucketRepositoryBranches               = operationInfo{name: "GetBitbucketRepositoryBranches", statuses: "200"}
+	operationGetClusterAdvancedSettings                   = operationInfo{name: "GetClusterAdvancedSettings", statuses: "200"}
+	operationGetClusterCurrentCost                        = operationInfo{name: "GetClusterCurrentCost", statuses: "200"}
+	operationGetClusterReadinessStatus                    = operationInfo{name: "GetClusterReadinessStatus", statuses: "200"}
+	operationGetClusterStatus                             = operationInfo{name: "GetClusterStatus", statuses: "200"}
+	operationGetContainer                                 = operationInfo{name: "GetContainer", statuses: "200"}
+	operationGetContainerAdvancedSettings                 = operationInfo{name: "GetContainerAdvancedSettings", statuses: "200"}
+	operationGetContainerCurrentInstance                  = operationInfo{name: "GetContainerCurrentInstance", statuses: "200"}
+	operationGetContainerCurrentScale                     = operationInfo{name: "GetContainerCurrentScale", statuses: "200"}
+	operationGetContainerCurrentStorageDisk               = operationInfo{name: "GetContainerCurrentStorageDisk", statuses: "200"}
+	operationGetContainerCustomDomainStatus               = operationInfo{name: "GetContainerCustomDomainStatus", statuses: "200"}
+	operationGetContainerNetwork                          = operationInfo{name: "GetContainerNetwork", statuses: "200"}
+	operationGetContainerRegistry                         = operationInfo{name: "GetContainerRegistry", statuses: "200"}
+	operationGetContainerStatus                           = operationInfo{name: "GetContainerStatus", statuses: "200"}
+	operationGetCustomDomainStatus                        = operationInfo{name: "GetCustomDomainStatus", statuses: "200"}
+	operationGetDOCredentials                             = operationInfo{name: "GetDOCredentials", statuses: "200"}
+	operationGetDatabase                                  = operationInfo{name: "GetDatabase", statuses: "200"}
+	operationGetDatabaseCurrentMetric                     = operationInfo{name: "GetDatabaseCurrentMetric", statuses: "200"}
+	operationGetDatabaseMasterCredentials                 = operationInfo{name: "GetDatabaseMasterCredentials", statuses: "200"}
+	operationGetDatabaseMetricCpu                         = operationInfo{name: "GetDatabaseMetricCpu", statuses: "200"}
+	operationGetDatabaseMetricHealthCheck                 = operationInfo{name: "GetDatabaseMetricHealthCheck", statuses: "200"}
+	operationGetDatabaseMetricMemory                      = operationInfo{name: "GetDatabaseMetricMemory", statuses: "200"}
+	operationGetDatabaseMetricRestart                     = operationInfo{name: "GetDatabaseMetricRestart", statuses: "200"}
+	operationGetDatabaseMetricStorage                     = operationInfo{name: "GetDatabaseMetricStorage", statuses: "200"}
+	operationGetDatabaseStatus                            = operationInfo{name: "GetDatabaseStatus", statuses: "200"}
+	operationGetDefaultApplicationAdvancedSettings        = operationInfo{name: "GetDefaultApplicationAdvancedSettings", statuses: "200"}
+	operationGetEnvironment                               = operationInfo{name: "GetEnvironment", statuses: "200"}
+	operationGetEnvironmentApplicationCurrentScale        = operationInfo{name: "GetEnvironmentApplicationCurrentScale", statuses: "200"}
+	operationGetEnvironmentApplicationCurrentStorage      = operationInfo{name: "GetEnvironmentApplicationCurrentStorage", statuses: "200"}
+	operationGetEnvironmentApplicationStatus              = operationInfo{name: "GetEnvironmentApplicationStatus", statuses: "200"}
+	operationGetEnvironmentApplicationSupportedLanguages  = operationInfo{name: "GetEnvironmentApplicationSupportedLanguages", statuses: "200"}
+	operationGetEnvironmentContainerCurrentScale          = operationInfo{name: "GetEnvironmentContainerCurrentScale", statuses: "200"}
+	operationGetEnvironmentContainerCurrentStorage        = operationInfo{name: "GetEnvironmentContainerCurrentStorage", statuses: "200"}
+	operationGetEnvironmentContainerStatus                = operationInfo{name: "GetEnvironmentContainerStatus", statuses: "200"}
+	operationGetEnvironmentDatabaseStatus                 = operationInfo{name: "GetEnvironmentDatabaseStatus", statuses: "200"}
+	operationGetEnvironmentDeploymentRule                 = operationInfo{name: "GetEnvironmentDeploymentRule", statuses: "200"}
+	operationGetEnvironmentStatus                         = operationInfo{name: "GetEnvironmentStatus", statuses: "200"}
+	operationGetGitProviderAccount                        = operationInfo{name: "GetGitProviderAccount", statuses: "200"}
+	operationGetGithubRepositories                        = operationInfo{name: "GetGithubRepositories", statuses: "200"}
+	operationGetGithubRepositoryBranches                  = operationInfo{name: "GetGithubRepositoryBranches", statuses: "200"}
+	operationGetGitlabRepositories                        = operationInfo{name: "GetGitlabRepositories", statuses: "200"}
+	operationGetGitlabRepositoryBranches                  = operationInfo{name: "GetGitlabRepositoryBranches", statuses: "200"}
+	operationGetLogicalDatabase                           = operationInfo{name: "GetLogicalDatabase", statuses: "200"}
+	operationGetLogicalDatabaseCredentials                = operationInfo{name: "GetLogicalDatabaseCredentials", statuses: "200"}
+	operationGetOrganization                              = operationInfo{name: "GetOrganization", statuses: "200"}
+	operationGetOrganizationBillingInfo                   = operationInfo{name: "GetOrganizationBillingInfo", statuses: "200"}
+	operationGetOrganizationBillingStatus                 = operationInfo{name: "GetOrganizationBillingStatus", statuses: "200"}
+	operationGetOrganizationBitbucketRepositories         = operationInfo{name: "GetOrganizationBitbucketRepositories", statuses: "200"}
+	operationGetOrganizationBitbucketRepositoryBranches   = operationInfo{name: "GetOrganizationBitbucketRepositoryBranches", statuses: "200"}
+	operationGetOrganizationCloudProviderInfo             = operationInfo{name: "GetOrganizationCloudProviderInfo", statuses: "200"}
+	operationGetOrganizationClusterStatus                 = operationInfo{name: "GetOrganizationClusterStatus", statuses: "200"}
+	operationGetOrganizationCurrentCost                   = operationInfo{name: "GetOrganizationCurrentCost", statuses: "200"}
+	operationGetOrganizationGitProviderAccount            = operationInfo{name: "GetOrganizationGitProviderAccount", statuses: "200"}
+	operationGetOrganizationGithubRepositories            = operationInfo{name: "GetOrganizationGithubRepositories", statuses: "200"}
+	operationGetOrganizationGithubRepositoryBranches      = operationInfo{name: "GetOrganizationGithubRepositoryBranches", statuses: "200"}
+	operationGetOrganizationGitlabRepositories            = operationInfo{name: "GetOrganizationGitlabRepositories", statuses: "200"}
+	operationGetOrganizationGitlabRepositoryBranches      = operationInfo{name: "GetOrganizationGitlabRepositoryBranches", statuses: "200"}
+	operationGetOrganizationInvitedMembers                = operationInfo{name: "GetOrganizationInvitedMembers", statuses: "200"}
+	operationGetOrganizationInvoice                       = operationInfo{name: "GetOrganizationInvoice", statuses: "200"}
+	operationGetOrganizationInvoicePDF                    = operationInfo{name: "GetOrganizationInvoicePDF", statuses: "200"}
+	operationGetOrganizationMembers                       = operationInfo{name: "GetOrganizationMembers", statuses: "200"}
+	operationGetOrganizationProjectStats                  = operationInfo{name: "GetOrganizationProjectStats", statuses: "200"}
+	operationGetOrganizationWebhook                       = operationInfo{name: "GetOrganizationWebhook", statuses: "200"}
+	operationGetProject                                   = operationInfo{name: "GetProject", statuses: "200"}
+	operationGetProjectDeploymentRule                     = operationInfo{name: "GetProjectDeploymentRule", statuses: "200"}
+	operationGetProjectEnvironmentServiceNumber           = operationInfo{name: "GetProjectEnvironmentServiceNumber", statuses: "200"}
+	operationGetProjectEnvironmentsStatus                 = operationInfo{name: "GetProjectEnvironmentsStatus", statuses: "200"}
+	operationGetRoutingTable                              = operationInfo{name: "GetRoutingTable", statuses: "200"}
+	operationGetScalewayCredentials                       = operationInfo{name: "GetScalewayCredentials", statuses: "200"}
+	operationGetUserSignUp                                = operationInfo{name: "GetUserSignUp", statuses: "200"}
+	operationImportContainerEnvironmentVariable           = operationInfo{name: "ImportContainerEnvironmentVariable", statuses: "201"}
+	operationImportEnvironmentVariable                    = operationInfo{name: "ImportEnvironmentVariable", statuses: "201"}
+	operationListAWSCredentials                           = operationInfo{name: "ListAWSCredentials", statuses: "200"}
+	operationListAWSFeatures                              = operationInfo{name: "ListAWSFeatures", statuses: "200"}
+	operationListAWSInstanceType                          = operationInfo{name: "ListAWSInstanceType", statuses: "200"}
+	operationListAWSRegions                               = operationInfo{name: "ListAWSRegions", statuses: "200"}
+	operationListApplication                              = operationInfo{name: "ListApplication", statuses: "200"}
+	operationListApplicationCommit                        = operationInfo{name: "ListApplicationCommit", statuses: "200"}
+	operationListApplicationContributor                   = operationInfo{name: "ListApplicationContributor", statuses: "200"}
+	operationListApplicationCustomDomain                  = operationInfo{name: "ListApplicationCustomDomain", statuses: "200"}
+	operationListApplicationDatabase                      = operationInfo{name: "ListApplicationDatabase", statuses: "200"}
+	operationListApplicationDependency                    = operationInfo{name: "ListApplicationDependency", statuses: "200"}
+	operationListApplicationDeploymentHistory             = operationInfo{name: "ListApplicationDeploymentHistory", statuses: "200"}
+	operationListApplicationEnvironmentVariable           = operationInfo{name: "ListApplicationEnvironmentVariable", statuses: "200"}
+	operationListApplicationEvent                         = operationInfo{name: "ListApplicationEvent", statuses: "200"}
+	operationListApplicationLinks                         = operationInfo{name: "ListApplicationLinks", statuses: "200"}
+	operationListApplicationLog                           = operationInfo{name: "ListApplicationLog", statuses: "200"}
+	operationListApplicationLogicalDatabase               = operationInfo{name: "ListApplicationLogicalDatabase", statuses: "200"}
+	operationListApplicationSecrets                       = operationInfo{name: "ListApplicationSecrets", statuses: "200"}
+	operationListApplicationTag                           = operationInfo{name: "ListApplicationTag", statuses: "200"}
+	operationListAvailableContainerRegistry               = operationInfo{name: "ListAvailableContainerRegistry", statuses: "200"}
+	operationListCloudProvider                            = operationInfo{name: "ListCloudProvider", statuses: "200"}
+	operationListClusterLogs                              = operationInfo{name: "ListClusterLogs", statuses: "200"}
+	operationListContainer                                = operationInfo{name: "ListContainer", statuses: "200"}
+	operationListContainerCustomDomain                    = operationInfo{name: "ListContainerCustomDomain", statuses: "200"}
+	operationListContainerDependency                      = operationInfo{name: "ListContainerDependency", statuses: "200"}
+	operationListContainerDeploymentHistory               = operationInfo{name: "ListContainerDeploymentHistory", statuses: "200"}
+	operationListContainerEnvironmentVariable             = operationInfo{name: "ListContainerEnvironmentVariable", statuses: "200"}
+	operationListContainerLinks                           = operationInfo{name: "ListContainerLinks", statuses: "200"}
+	operationListContainerLog                             = operationInfo{name: "ListContainerLog", statuses: "200"}
+	operationListContainerLogicalDatabase                 = operationInfo{name: "ListContainerLogicalDatabase", statuses: "200"}
+	operationListContainerRegistry                        = operationInfo{name: "ListContainerRegistry", statuses: "200"}
+	operationListContainerSecrets                         = operationInfo{name: "ListContainerSecrets", statuses: "200"}
+	operationListDOCredentials                            = operationInfo{name: "ListDOCredentials", statuses: "200"}
+	operationListDOFeatures                               = operationInfo{name: "ListDOFeatures", statuses: "200"}
+	operationListDOInstanceType                           = operationInfo{name: "ListDOInstanceType", statuses: "200"}
+	operationListDORegions                                = operationInfo{name: "ListDORegions", statuses: "200"}
+	operationListDatabase                                 = operationInfo{name: "ListDatabase", statuses: "200"}
+	operationListDatabaseApplication                      = operationInfo{name: "ListDatabaseApplication", statuses: "200"}
+	operationListDatabaseBackup                           = operationInfo{name: "ListDatabaseBackup", statuses: "200"}
+	operationListDatabaseDeploymentHistory                = operationInfo{name: "ListDatabaseDeploymentHistory", statuses: "200"}
+	operationListDatabaseEvent                            = operationInfo{name: "ListDatabaseEvent", statuses: "200"}
+	operationListDatabaseVersion                          = operationInfo{name: "ListDatabaseVersion", statuses: "200"}
+	operationListEnvironment                              = operationInfo{name: "ListEnvironment", statuses: "200"}
+	operationListEnvironmentDatabaseConfig                = operationInfo{name: "ListEnvironmentDatabaseConfig", statuses: "200"}
+	operationListEnvironmentDatabaseCurrentMetric         = operationInfo{name: "ListEnvironmentDatabaseCurrentMetric", statuses: "200"}
+	operationListEnvironmentDeploymentHistory             = operationInfo{name: "ListEnvironmentDeploymentHistory", statuses: "200"}
+	operationListEnvironmentEnvironmentVariable           = operationInfo{name: "ListEnvironmentEnvironmentVariable", statuses: "200"}
+	operationListEnvironmentLog                           = operationInfo{name: "ListEnvironmentLog", statuses: "200"}
+	operationListEnvironmentSecrets                       = operationInfo{name: "ListEnvironmentSecrets", statuses: "200"}
+	operationListLogicalDatabaseApplication               = operationInfo{name: "ListLogicalDatabaseApplication", statuses: "200"}
+	operationListLogicalDatabaseContainer                 = operationInfo{name: "ListLogicalDatabaseContainer", statuses: "200"}
+	operationListLogicalDatabaseDatabase                  = operationInfo{name: "ListLogicalDatabaseDatabase", statuses: "200"}
+	operationListOrganization                             = operationInfo{name: "ListOrganization", statuses: "200"}
+	operationListOrganizationApiTokens                    = operationInfo{name: "ListOrganizationApiTokens", statuses: "200"}
+	operationListOrganizationCluster                      = operationInfo{name: "ListOrganizationCluster", statuses: "200"}
+	operationListOrganizationCreditCards                  = operationInfo{name: "ListOrganizationCreditCards", statuses: "200"}
+	operationListOrganizationInvoice                      = operationInfo{name: "ListOrganizationInvoice", statuses: "200"}
+	operationListOrganizationWebHooks                     = operationInfo{name: "ListOrganizationWebHooks", statuses: "200"}
+	operationListProject                                  = operationInfo{name: "ListProject", statuses: "200"}
+	operationListProjectDeploymentRules                   = operationInfo{name: "ListProjectDeploymentRules", statuses: "200"}
+	operationListProjectEnvironmentVariable               = operationInfo{name: "ListProjectEnvironmentVariable", statuses: "200"}
+	operationListProjectSecrets                           = operationInfo{name: "ListProjectSecrets", statuses: "200"}
+	operationListScalewayCredentials                      = operationInfo{name: "ListScalewayCredentials", statuses: "200"}
+	operationListScalewayFeatures                         = operationInfo{name: "ListScalewayFeatures", statuses: "200"}
+	operationListScalewayInstanceType                     = operationInfo{name: "ListScalewayInstanceType", statuses: "200"}
+	operationListScalewayRegions                          = operationInfo{name: "ListScalewayRegions", statuses: "200"}
+	operationOrganizationDownloadAllInvoices              = operationInfo{name: "OrganizationDownloadAllInvoices", statuses: ""}
+	operationOrganizationGithubAppConnect                 = operationInfo{name: "OrganizationGithubAppConnect", statuses: ""}
+	operationOrganizationGithubAppDisconnect              = operationInfo{name: "OrganizationGithubAppDisconnect", statuses: ""}
+	operationPostAcceptInviteMember                       = operationInfo{name: "PostAcceptInviteMember", statuses: "201"}
+	operationPostAccountRewardClaim                       = operationInfo{name: "PostAccountRewardClaim", statuses: ""}
+	operationPostInviteMember                             = operationInfo{name: "PostInviteMember", statuses: "201"}
+	operationPostOrganizationTransferOwnership            = operationInfo{name: "PostOrganizationTransferOwnership", statuses: ""}
+	operationPreviewContainerEnvironments                 = operationInfo{name: "PreviewContainerEnvironments", statuses: "202"}
+	operationRemoveApplicationDependency                  = operationInfo{name: "RemoveApplicationDependency", statuses: ""}
+	operationRemoveApplicationFromDatabase                = operationInfo{name: "RemoveApplicationFromDatabase", statuses: ""}
+	operationRemoveContainerDependency                    = operationInfo{name: "RemoveContainerDependency", statuses: ""}
+	operationRemoveDatabaseBackup                         = operationInfo{name: "RemoveDatabaseBackup", statuses: ""}
+	operationRemoveDatabaseFromApplication                = operationInfo{name: "RemoveDatabaseFromApplication", statuses: ""}
+	operationRemoveLogicalDatabaseFromApplication         = operationInfo{name: "RemoveLogicalDatabaseFromApplication", statuses: ""}
+	operationRemoveLogicalDatabaseFromContainer           = operationInfo{name: "RemoveLogicalDatabaseFromContainer", statuses: ""}
+	operationRestartApplication                           = operationInfo{name: "RestartApplication", statuses: "202"}
+	operationRestartContainer                             = operationInfo{name: "RestartContainer", statuses: "202"}
+	operationRestartDatabase                              = operationInfo{name: "RestartDatabase", statuses: "202"}
+	operationRestartEnvironment                           = operationInfo{name: "RestartEnvironment", statuses: "202"}
+	operationSpecifyClusterCloudProviderInfo              = operationInfo{name: "SpecifyClusterCloudProviderInfo", statuses: "201"}
+	operationStopApplication                              = operationInfo{name: "StopApplication", statuses: "202"}
+	operationStopCluster                                  = operationInfo{name: "StopCluster", statuses: "202"}
+	operationStopContainer                                = operationInfo{name: "StopContainer", statuses: "202"}
+	operationStopDatabase                                 = operationInfo{name: "StopDatabase", statuses: "202"}
+	operationStopEnvironment                              = operationInfo{name: "StopEnvironment", statuses: "202"}
+	operationUpdateCluster                                = operationInfo{name: "UpdateCluster", statuses: "201"}
+	operationUpdateDeploymentRulesPriorityOrder           = operationInfo{name: "UpdateDeploymentRulesPriorityOrder", statuses: ""}
 )

@@ -4,45 +4,46 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"reflect"
 
 	"github.com/google/uuid"
 )
 
-// operationInfo names an operation for the errors of the generated
-// services (services.gen.go), which read the typed answer of the generated
-// client directly, with no reflection, and share Result's errors.
+// operationInfo names an operation for the errors of the calls that send
+// it (see Client.send), which are Result's errors.
 type operationInfo struct {
 	name     string // gen's name of the operation, e.g. "GetDatabase"
 	statuses string // the success statuses it decodes, e.g. "200 or 201"
+	do       bool   // Do's, which names no operation of the spec
 }
+
+// operationDo is what Do's errors name.
+var operationDo = operationInfo{name: "Do", do: true}
+
+// The operations whose method is written by hand (handwrittenMethods in
+// cmd/regen/naming.go), as their errors name them.
+var (
+	operationCloneDatabase     = operationInfo{name: "CloneDatabase", statuses: "202"}
+	operationCloneApplication  = operationInfo{name: "CloneApplication", statuses: "202"}
+	operationCloneEnvironment  = operationInfo{name: "CloneEnvironment", statuses: "202"}
+	operationAddBackupDatabase = operationInfo{name: "AddBackupDatabase", statuses: "201"}
+)
 
 func (o *operationInfo) shape() *respShape { return &respShape{op: o.name, statuses: o.statuses} }
 
 // failed explains an error returned by a generated method, as Result does.
 func (o *operationInfo) failed(err error) error { return scrubAll(o.shape().callError(err)) }
 
-// decoded is Result for one operation: typed is the answer the generated
-// client decoded (nil when it decoded none, for an undeclared 2xx status or
-// a missing JSON content type, in which case body is decoded here).
-func decoded[T any](o *operationInfo, hr *http.Response, body []byte, typed *T) (*T, error) {
-	if hr == nil {
-		return nil, fmt.Errorf("qovery: %s: no HTTP response", o.name)
-	}
-	v, err := answer(o.shape(), hr, body, typed)
-	return v, scrubAll(err)
-}
-
 // identified is the answer v of an operation whose schema requires the
 // resource's id, id being v's: the nil UUID means the field was missing,
 // null or zero, and the answer is a *DecodeError, since the API gives that
 // id to nothing and the caller's next call would act on no resource. The
 // generated methods pass the id themselves, with no reflection.
-func identified[T any](o *operationInfo, hr *http.Response, v *T, id uuid.UUID) (*T, error) {
+func identified[T any](o *operationInfo, req *http.Request, code int, v *T, id uuid.UUID) (*T, error) {
 	if id == uuid.Nil {
-		return nil, scrubAll(o.shape().decodeError(hr, hr.StatusCode, errNoID))
+		e := &DecodeError{Operation: o.name, Method: req.Method, Path: req.URL.Path, StatusCode: code, Err: errNoID}
+		return nil, scrubAll(e)
 	}
 	return v, nil
 }
@@ -73,15 +74,6 @@ func answer[T any](sh *respShape, hr *http.Response, body []byte, typed *T) (*T,
 		return nil, sh.decodeError(hr, code, err)
 	}
 	return out, nil
-}
-
-// checked is Check for one operation: a DELETE among them takes a 404 after
-// an attempt that may have deleted the object as success (deletedEarlier).
-func checked(o *operationInfo, hr *http.Response, body []byte) error {
-	if hr == nil {
-		return fmt.Errorf("qovery: %s: no HTTP response", o.name)
-	}
-	return scrubAll(o.shape().bodiless(hr, body))
 }
 
 // Ptr returns a pointer to v, for the optional fields of request bodies:

@@ -104,9 +104,8 @@ func emitPager(b *bytes.Buffer, m *svcMethod) {
 	} else {
 		emitTokenWalk(b, m)
 	}
-	fmt.Fprintf(b, "\t\tr, err := %s\n", m.callExpr(call, "&p"))
-	fmt.Fprintf(b, "\t\tif err != nil {\n\t\t\treturn nil, %s, operation%s.failed(err)\n\t\t}\n", p.zero(), m.goName)
-	fmt.Fprintf(b, "\t\tl, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n\t\tif err != nil {\n\t\t\treturn nil, %s, err\n\t\t}\n", m.goName, m.field, p.zero())
+	fmt.Fprintf(b, "\t\treq, err := %s\n", m.requestExpr(call, "&p"))
+	fmt.Fprintf(b, "\t\tl, err := fetch[%s](ctx, c.c, &operation%s, req, err, options)\n\t\tif err != nil {\n\t\t\treturn nil, %s, err\n\t\t}\n", m.result, m.goName, p.zero())
 	results := "l.Results"
 	if m.resultPtr {
 		fmt.Fprintf(b, "\t\tif l.Results == nil {\n\t\t\treturn nil, %s, nil\n\t\t}\n", p.zero())

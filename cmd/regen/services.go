@@ -650,7 +650,7 @@ func emitService(b *bytes.Buffer, name string, ms []*svcMethod, byHand int) {
 func emitOperations(b *bytes.Buffer, methods []*svcMethod) {
 	b.WriteString("\n// The operations, as errors name them.\nvar (\n")
 	for _, m := range sortedMethods(methods) {
-		fmt.Fprintf(b, "\toperation%s = operationInfo{%q, %q}\n", m.goName, m.goName, m.statuses)
+		fmt.Fprintf(b, "\toperation%s = operationInfo{name: %q, statuses: %q}\n", m.goName, m.goName, m.statuses)
 	}
 	b.WriteString(")\n")
 }
@@ -702,12 +702,14 @@ func (m *svcMethod) returns() (sig, fail string) {
 	return "error", ""
 }
 
+// params is the method's parameter list: ctx, its arguments, and the
+// options of the call.
 func (m *svcMethod) params() string {
 	parts := []string{"ctx context.Context"}
 	for _, a := range m.args {
 		parts = append(parts, a.name+" "+a.typ)
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(append(parts, "options ...CallOption"), ", ")
 }
 
 // doc writes the method's comment: what it calls, the operation's summary,
@@ -742,20 +744,27 @@ func emitIDs(b *bytes.Buffer, m *svcMethod, fail string) map[string]string {
 	return call
 }
 
-func (m *svcMethod) callExpr(call map[string]string, params string) string {
-	args := []string{"ctx"}
+// requestExpr is the call of gen's request builder for m, which puts the
+// path IDs, the query options and the body where the spec says, against
+// the Client's server URL: the request every call then sends through
+// Client.send. params, when not "", replaces the query options.
+func (m *svcMethod) requestExpr(call map[string]string, params string) string {
+	args := []string{"c.c.server"}
 	for _, a := range m.callArgs {
-		if a.name == "opts" && params != "" {
+		switch {
+		case a.name == "opts" && params != "":
 			args = append(args, params)
-			continue
-		}
-		if a.literal != "" {
+		case a.literal != "":
 			args = append(args, a.literal)
-			continue
+		default:
+			args = append(args, call[a.genName])
 		}
-		args = append(args, call[a.genName])
 	}
-	return "c.c.api." + m.genMethod() + "(" + strings.Join(args, ", ") + ")"
+	builder := "New" + m.goName + "Request"
+	if m.rawBody != "" {
+		builder += "WithBody"
+	}
+	return "gen." + builder + "(" + strings.Join(args, ", ") + ")"
 }
 
 func emitMethod(b *bytes.Buffer, m *svcMethod) {
@@ -772,11 +781,11 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	m.doc(b, m.Method, "calls", more...)
 	fmt.Fprintf(b, "func (c *%sService) %s(%s) %s {\n", m.Service, m.Method, m.params(), sig)
 	call := emitIDs(b, m, fail+"err")
-	fmt.Fprintf(b, "\tr, err := %s\n", m.callExpr(call, ""))
-	fmt.Fprintf(b, "\tif err != nil {\n\t\treturn %soperation%s.failed(err)\n\t}\n", fail, m.goName)
+	fmt.Fprintf(b, "\treq, err := %s\n", m.requestExpr(call, ""))
+	op := "&operation" + m.goName
 	switch {
 	case m.item != "":
-		fmt.Fprintf(b, "\tl, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.goName, m.field)
+		fmt.Fprintf(b, "\tl, err := fetch[%s](ctx, c.c, %s, req, err, options)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.result, op)
 		if m.resultPtr {
 			b.WriteString("\tif l.Results == nil {\n\t\treturn nil, nil\n\t}\n\treturn *l.Results, nil\n")
 		} else {
@@ -785,14 +794,14 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	case m.action != "":
 		emitRecordedAnswer(b, m, call)
 	case m.needsID:
-		fmt.Fprintf(b, "\tv, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.goName, m.field)
-		fmt.Fprintf(b, "\treturn identified(&operation%s, r.HTTPResponse, v, v.Id)\n", m.goName)
+		fmt.Fprintf(b, "\tv := new(%s)\n\tcode, err := c.c.send(ctx, %s, req, err, v, options)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.result, op)
+		fmt.Fprintf(b, "\treturn identified(%s, req, code, v, v.Id)\n", op)
 	case m.result != "":
-		fmt.Fprintf(b, "\treturn decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n", m.goName, m.field)
+		fmt.Fprintf(b, "\treturn fetch[%s](ctx, c.c, %s, req, err, options)\n", m.result, op)
 	case m.rawAnswer:
-		fmt.Fprintf(b, "\tif err := checked(&operation%s, r.HTTPResponse, r.Body); err != nil {\n\t\treturn nil, err\n\t}\n\treturn r.Body, nil\n", m.goName)
+		fmt.Fprintf(b, "\treturn callBytes(ctx, c.c, %s, req, err, options)\n", op)
 	default:
-		fmt.Fprintf(b, "\treturn checked(&operation%s, r.HTTPResponse, r.Body)\n", m.goName)
+		fmt.Fprintf(b, "\treturn callNoAnswer(ctx, c.c, %s, req, err, options)\n", op)
 	}
 	b.WriteString("}\n")
 }
@@ -834,9 +843,8 @@ func emitIter(b *bytes.Buffer, m *svcMethod) {
 	fmt.Fprintf(b, "\tvar first %s\n\tif opts != nil {\n\t\tfirst = *opts\n\t}\n", strings.TrimPrefix(opts.typ, "*"))
 	fmt.Fprintf(b, "\treturn listPages(ctx, %s, func(ctx context.Context, after *uuid.UUID) ([]%s, int, error) {\n", m.listName(name), m.item)
 	b.WriteString("\t\tp := first\n\t\tif after != nil {\n\t\t\tp.StartId = after\n\t\t}\n")
-	fmt.Fprintf(b, "\t\tr, err := %s\n", m.callExpr(call, "&p"))
-	fmt.Fprintf(b, "\t\tif err != nil {\n\t\t\treturn nil, 0, operation%s.failed(err)\n\t\t}\n", m.goName)
-	fmt.Fprintf(b, "\t\tl, err := decoded(&operation%s, r.HTTPResponse, r.Body, r.%s)\n\t\tif err != nil {\n\t\t\treturn nil, 0, err\n\t\t}\n", m.goName, m.field)
+	fmt.Fprintf(b, "\t\treq, err := %s\n", m.requestExpr(call, "&p"))
+	fmt.Fprintf(b, "\t\tl, err := fetch[%s](ctx, c.c, &operation%s, req, err, options)\n\t\tif err != nil {\n\t\t\treturn nil, 0, err\n\t\t}\n", m.result, m.goName)
 	if m.resultPtr {
 		b.WriteString("\t\tif l.Results == nil {\n\t\t\treturn nil, 0, nil\n\t\t}\n")
 		fmt.Fprintf(b, "\t\treturn *l.Results, %s, nil\n", m.pageSize)

@@ -28,7 +28,7 @@ func TestActionOperationsExist(t *testing.T) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, servicesFile, src, parser.ParseComments)
 	require.NoError(t, err)
-	accepted := regexp.MustCompile(`c\.c\.accepted\(r\.HTTPResponse, err, (\w+)UUID, (action\w+), `)
+	accepted := regexp.MustCompile(`c\.c\.accepted\(code, err, (\w+)UUID, (action\w+), `)
 	found := map[string]bool{}
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)

@@ -1,0 +1,131 @@
+package qovery
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// send is the one way a request reaches the API, for Do and for every
+// generated method. It applies the call's options, sends req through the
+// Client's transport (credentials, retries, pacing, the size limit, the
+// token scrubbed), and reads the answer into out, from the buffer the
+// transport filled, with no copy. reqErr is the error of building req, if
+// any. It returns the answer's status, 0 when none came.
+func (c *Client) send(ctx context.Context, op *operationInfo, req *http.Request, reqErr error, out any, opts []CallOption) (int, error) {
+	if reqErr != nil {
+		return 0, op.failed(reqErr)
+	}
+	s, err := callSettingsOf(opts)
+	if err != nil {
+		return 0, err
+	}
+	x, cancel := s.context(ctx, c.auth)
+	defer cancel()
+	req = req.WithContext(x)
+	for k, vs := range s.header {
+		req.Header[http.CanonicalHeaderKey(k)] = vs
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	_ = c.auth.editRequest(x, req)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, op.failedOn(req, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	s.capture(resp, x)
+	return resp.StatusCode, c.auth.scrubError(scrubAll(op.read(resp, x, out)))
+}
+
+// fetch is send for an operation that answers a T.
+func fetch[T any](ctx context.Context, c *Client, op *operationInfo, req *http.Request, reqErr error, opts []CallOption) (*T, error) {
+	v := new(T)
+	if _, err := c.send(ctx, op, req, reqErr, v, opts); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// callBytes is send for an operation whose answer is not JSON. The spec
+// of this package has none, the specs as vendors publish them have some.
+//
+//nolint:unused // called by the services regen writes for such a spec
+func callBytes(ctx context.Context, c *Client, op *operationInfo, req *http.Request, reqErr error, opts []CallOption) ([]byte, error) {
+	var b []byte
+	if _, err := c.send(ctx, op, req, reqErr, &b, opts); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// callNoAnswer is send for an operation whose success has no body worth
+// decoding.
+func callNoAnswer(ctx context.Context, c *Client, op *operationInfo, req *http.Request, reqErr error, opts []CallOption) error {
+	_, err := c.send(ctx, op, req, reqErr, nil, opts)
+	return err
+}
+
+// failedOn explains a failed exchange: for Do, with the method and path
+// rather than net/http's whole URL; for a generated method, as Result does.
+func (o *operationInfo) failedOn(req *http.Request, err error) error {
+	if o.do {
+		return scrubAll(fmt.Errorf("qovery: %s %s: %w", req.Method, cleanText(req.URL.Path, 200), unwrapURLError(err)))
+	}
+	return o.failed(err)
+}
+
+// read turns the answer to a call into out, or an error:
+//   - a status of 400 or more is an *APIError, except the 404 of a DELETE
+//     that an earlier attempt did (see deletedEarlier), which is success;
+//   - another status outside 2xx is a *DecodeError;
+//   - out nil discards the answer; out of type *[]byte gets its bytes;
+//   - an empty or null body where out expects a value is a *DecodeError,
+//     but for Do, which leaves out as it was on a 204.
+func (o *operationInfo) read(resp *http.Response, x *exchange, out any) error {
+	body, err := answerBytes(resp)
+	if err != nil {
+		return o.decodeError(resp, fmt.Errorf("reading body: %w", err))
+	}
+	code := resp.StatusCode
+	switch {
+	case code >= 400 && deletedEarlier(resp):
+		return nil
+	case code >= 400:
+		return newAPIError(resp, bytes.Clone(body), x)
+	case code < 200 || code > 299:
+		return o.decodeError(resp, fmt.Errorf("unexpected status %d", code))
+	case out == nil, o.do && code == http.StatusNoContent:
+		return nil
+	}
+	if raw, ok := out.(*[]byte); ok {
+		*raw = bytes.Clone(body)
+		return nil
+	}
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		return o.decodeError(resp, errors.New("empty body"))
+	case bytes.Equal(trimmed, []byte("null")):
+		return o.decodeError(resp, errNullBody)
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return o.decodeError(resp, err)
+	}
+	return nil
+}
+
+func (o *operationInfo) decodeError(resp *http.Response, err error) *DecodeError {
+	e := &DecodeError{Operation: o.name, StatusCode: resp.StatusCode, Err: err}
+	if resp.Request != nil {
+		e.Method = resp.Request.Method
+		if resp.Request.URL != nil {
+			e.Path = resp.Request.URL.Path
+		}
+	}
+	return e
+}
