@@ -254,6 +254,7 @@ func regenerateWith(ctx context.Context, o *options) (*result, error) {
 	if doc == nil {
 		return res, nil
 	}
+	res.Problems = sortProblems(append(res.Problems, needsProblems(doc, o.servicesDir)...))
 	if len(res.Problems) > 0 {
 		later, err := laterProblems(o, in, s, doc, res.SpecName)
 		res.Problems = sortProblems(append(res.Problems, later...))
