@@ -52,6 +52,20 @@
 // They check their arguments as the generated methods do, with an
 // *ArgError.
 //
+// Every generated operation method takes CallOptions last, which change
+// that call alone: CallTimeout, CallRetryPolicy, CallNoRetry, CallHeader,
+// and CallResponse to read the answer's status, request ID and rate
+// limit.
+//
+// # Operations this package does not list
+//
+// The live API has more operations than the documents this package is
+// built from. c.Do sends any request, with the guarantees of a service
+// method, since both take the same path (see Client.send in the source):
+//
+//	var stage struct{ Name string `json:"name"` }
+//	err := c.Do(ctx, "GET", "/deploymentStage/"+qovery.PathEscape(id), nil, &stage)
+//
 // # Waits
 //
 // c.Applications.Wait, c.Containers.Wait, c.Databases.Wait,
@@ -98,6 +112,10 @@
 // wait for StateDeleted (or StateSettled) with success and a nil status.
 // Without a recorded delete, 404 alone does, and 403 is an *APIError
 // matching ErrForbidden.
+//
+// An action on an environment that is busy deploying is refused with 409;
+// c.Environments.WhenIdle waits for the environment to settle and runs the
+// action again, when the refused request surely did nothing.
 //
 // # Errors
 //
