@@ -32,7 +32,7 @@ func TestBinary(t *testing.T) {
 	var orgs struct {
 		Results []struct{ ID string } `json:"results"`
 	}
-	if status := p.api(t, "GET", "/organization", &orgs); status != http.StatusOK {
+	if status := p.get(t, "/organization", &orgs); status != http.StatusOK {
 		t.Fatalf("GET /organization: %d", status)
 	}
 	if len(orgs.Results) != 1 || orgs.Results[0].ID != first.World.OrganizationID {
@@ -40,10 +40,10 @@ func TestBinary(t *testing.T) {
 	}
 
 	p.control(t, "POST", "/faults", `{"operation": "listOrganization", "kind": "503"}`, http.StatusCreated, nil)
-	if status := p.api(t, "GET", "/organization", nil); status != http.StatusServiceUnavailable {
+	if status := p.get(t, "/organization", nil); status != http.StatusServiceUnavailable {
 		t.Errorf("after a 503 was injected: %d", status)
 	}
-	if status := p.api(t, "GET", "/organization", nil); status != http.StatusOK {
+	if status := p.get(t, "/organization", nil); status != http.StatusOK {
 		t.Errorf("after the fault was used: %d", status)
 	}
 
@@ -73,7 +73,7 @@ func TestBinary(t *testing.T) {
 	if second.World.OrganizationID == "" || second.World.OrganizationID == first.World.OrganizationID || second.URL != first.URL {
 		t.Errorf("after a reset: %+v, before %+v", second, first)
 	}
-	if status := p.api(t, "GET", "/organization/"+first.World.OrganizationID, nil); status != http.StatusNotFound {
+	if status := p.get(t, "/organization/"+first.World.OrganizationID, nil); status != http.StatusNotFound {
 		t.Errorf("the organization of the world before the reset: %d", status)
 	}
 	p.control(t, "GET", "/calls", "", http.StatusOK, &calls)
@@ -158,10 +158,10 @@ func startBinary(t *testing.T, bin string, args ...string) *fakeProcess {
 	return p
 }
 
-// api calls the API with the token, decoding a JSON answer into out.
-func (p *fakeProcess) api(t *testing.T, method, path string, out any) int {
+// get reads the API with the token, decoding a JSON answer into out.
+func (p *fakeProcess) get(t *testing.T, path string, out any) int {
 	t.Helper()
-	return call(t, method, p.ready.URL+path, "Token "+p.ready.Token, "", out)
+	return call(t, "GET", p.ready.URL+path, "Token "+p.ready.Token, "", out)
 }
 
 // control calls the control API, which needs no token, and checks the
@@ -186,7 +186,7 @@ func call(t *testing.T, method, url, auth, body string, out any) int {
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ func TestServeHTTPIsTheSameFake(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		return resp.StatusCode
 	}
 	if got := status(); got != http.StatusServiceUnavailable {
