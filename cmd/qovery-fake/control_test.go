@@ -47,6 +47,7 @@ func runInProcess(t *testing.T, args ...string) (announcement, func() int) {
 // With -strict a refused request fails the run, as it fails a test of
 // qoverytest; without it the run ends well.
 func TestStrictExitsOneAfterARefusal(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want int
@@ -64,6 +65,7 @@ func TestStrictExitsOneAfterARefusal(t *testing.T) {
 // Flags that qoverytest would refuse end the run with status 2 before it
 // listens.
 func TestBadFlagsExitTwo(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"-deleted-status", "500"},
 		{"-new-state", "BROKEN_ERROR"},
@@ -79,6 +81,7 @@ func TestBadFlagsExitTwo(t *testing.T) {
 
 // A flag given after -live overrides it instead of being ignored.
 func TestFlagsAfterLiveOverride(t *testing.T) {
+	t.Parallel()
 	ready, stop := runInProcess(t, "-live", "-deleted-status", "400", "-steps", "0")
 	org := ready.World.OrganizationID
 	if status := call(t, "DELETE", ready.URL+"/organization/"+org, "Token "+ready.Token, "", nil); status/100 != 2 {
@@ -94,6 +97,7 @@ func TestFlagsAfterLiveOverride(t *testing.T) {
 
 // The control API answers loopback clients only, unless -remote-control.
 func TestControlIsLoopbackOnly(t *testing.T) {
+	t.Parallel()
 	ws, err := startWorlds(nil, "")
 	if err != nil {
 		t.Fatal(err)
@@ -117,6 +121,7 @@ func TestControlIsLoopbackOnly(t *testing.T) {
 // Fault bodies that qoverytest would panic on, or that would inject a fault
 // other than the one meant, are refused with what is wrong.
 func TestFaultRequestsRefused(t *testing.T) {
+	t.Parallel()
 	ws, err := startWorlds(nil, "")
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +151,7 @@ func TestFaultRequestsRefused(t *testing.T) {
 
 // Durations are seconds or Go durations.
 func TestDuration(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]time.Duration{`2`: 2 * time.Second, `0.5`: 500 * time.Millisecond, `"150ms"`: 150 * time.Millisecond} {
 		var d duration
 		if err := json.Unmarshal([]byte(in), &d); err != nil || time.Duration(d) != want {

@@ -20,8 +20,8 @@ import (
 // the fake, takes faults and resets through the control API, and stops
 // cleanly on SIGINT.
 func TestBinary(t *testing.T) {
-	// Building and starting a process overlaps the in-process tests' first
-	// load of the API description, the slow part of both under -race.
+	// Building and starting a process overlaps the in-process tests' load
+	// of the API description, the slow part of each under -race.
 	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("os.Interrupt cannot be sent to a process on Windows")

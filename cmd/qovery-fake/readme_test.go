@@ -15,6 +15,7 @@ const readmeOrigin = "http://127.0.0.1:8080"
 // The README's curl session runs as written against the fake, each
 // request answered as its comment says.
 func TestReadmeCurlSession(t *testing.T) {
+	t.Parallel()
 	session := readmeSession(t)
 	ready, stop := runInProcess(t)
 	origin := strings.TrimSuffix(ready.Control, controlPrefix)
