@@ -1,6 +1,7 @@
 package qoverytest_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -43,4 +44,29 @@ func TestServeHTTPIsTheSameFake(t *testing.T) {
 	if n := srv.Calls("listOrganization"); n != 2 {
 		t.Errorf("Calls = %d, want 2", n)
 	}
+}
+
+// A Server served on an address of the program's choice, here another
+// loopback listener; the API is under the same base path as at URL.
+func ExampleServer_ServeHTTP() {
+	srv, err := qoverytest.Start()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	other := httptest.NewServer(srv)
+	defer other.Close()
+
+	base, _ := url.Parse(srv.URL)
+	req, _ := http.NewRequest(http.MethodGet, other.URL+base.Path+"/organization/"+srv.World.OrganizationID, http.NoBody)
+	req.Header.Set("Authorization", "Token qoverytest-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = resp.Body.Close()
+	fmt.Println(resp.Status, "calls:", srv.Calls("getOrganization"))
+	// Output: 200 OK calls: 1
 }
