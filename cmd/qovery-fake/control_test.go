@@ -159,3 +159,20 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+// -empty starts with nothing: no IDs, and an empty list of backups rather
+// than null, which a test in another language would have to special-case.
+func TestEmptyWorld(t *testing.T) {
+	t.Parallel()
+	ready, stop := runInProcess(t, "-empty")
+	if ready.World.OrganizationID != "" || ready.World.BackupIDs == nil || len(ready.World.BackupIDs) != 0 {
+		t.Errorf("an empty world: %+v", ready.World)
+	}
+	var orgs struct{ Results []any }
+	if status := call(t, "GET", ready.URL+"/organization", "Token "+ready.Token, "", &orgs); status != http.StatusOK || len(orgs.Results) != 0 {
+		t.Errorf("organizations of an empty world: %d %v", status, orgs.Results)
+	}
+	if got := stop(); got != 0 {
+		t.Errorf("exit %d", got)
+	}
+}
