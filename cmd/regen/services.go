@@ -34,12 +34,13 @@ const (
 type genAPI struct {
 	fset    *token.FileSet
 	methods map[string]*ast.FuncType // methods of ClientWithResponses
+	byType  map[string]bool          // every method, as "Type.Method"
 	types   map[string]*ast.TypeSpec
 	consts  []string // exported constants (enum values)
 }
 
 func readGen(src []byte) (*genAPI, error) {
-	g := &genAPI{fset: token.NewFileSet(), methods: map[string]*ast.FuncType{}, types: map[string]*ast.TypeSpec{}}
+	g := &genAPI{fset: token.NewFileSet(), methods: map[string]*ast.FuncType{}, byType: map[string]bool{}, types: map[string]*ast.TypeSpec{}}
 	f, err := parser.ParseFile(g.fset, "qovery.gen.go", src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
@@ -47,7 +48,12 @@ func readGen(src []byte) (*genAPI, error) {
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Recv != nil && len(d.Recv.List) == 1 && receiverName(d.Recv.List[0].Type) == "ClientWithResponses" {
+			if d.Recv == nil || len(d.Recv.List) != 1 {
+				continue
+			}
+			recv := receiverName(d.Recv.List[0].Type)
+			g.byType[recv+"."+d.Name.Name] = true
+			if recv == "ClientWithResponses" {
 				g.methods[d.Name.Name] = d.Type
 			}
 		case *ast.GenDecl:
