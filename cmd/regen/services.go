@@ -870,7 +870,14 @@ func emitTypes(g *genAPI, aliased, taken map[string]bool) ([]byte, error) {
 	b.WriteString("// The request and answer types of the API, from package gen, so that a\n")
 	b.WriteString("// program needs to import qovery alone.\n")
 	b.WriteString("type (\n")
+	// go doc shows an alias as its one line, so each names the command that
+	// shows the rest: a struct's fields, and the getters gen declares.
 	for _, name := range sortedKeys(aliased) {
+		what := "its definition"
+		if g.structOf(name) != nil {
+			what = "its fields and getters"
+		}
+		fmt.Fprintf(&b, "\t// %s is gen.%s; `go doc gen.%s` shows %s.\n", name, name, name, what)
 		fmt.Fprintf(&b, "\t%s = gen.%s\n", name, name)
 	}
 	b.WriteString(")\n\n// The values of the API's enums.\nconst (\n")
