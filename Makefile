@@ -18,6 +18,7 @@ check:
 	$(GO) run ./cmd/regen -check
 
 vet:
+	@echo "== go vet ./... (the first run compiles every package: about a minute)"
 	$(GO) vet ./...
 
 # A module of its own, as a user's would be, that tests its code with
@@ -37,11 +38,17 @@ lint:
 
 # What CI runs (.ci/run): vet, golangci-lint, the tests, the usermod
 # module and the check that the generated files are current.
+# Each long step says what it is doing first: on a fresh machine the lint
+# and the tests are minutes of silence otherwise.
 test: vet
+	@echo "== golangci-lint (the first run builds it from tools/lint: a few minutes)"
 	$(LINT) run ./...
 	@$(if $(RACE),,echo "note: cgo is off (no C compiler?), so tests run without -race")
+	@echo "== go test $(RACE) ./... (the first run builds the packages$(if $(RACE), with the race detector,): a minute or two)"
 	$(GO) test $(RACE) ./...
+	@echo "== $(USERMOD): a module of its own, as a user's would be"
 	cd $(USERMOD) && $(GO) vet ./... && $(GO) test ./...
+	@echo "== regen -check: gen/ and the generated files of qovery/ match api/openapi.yaml"
 	$(GO) run ./cmd/regen -check
 
 # The example: an embedded fake API unless QOVERY_API_TOKEN is set.
