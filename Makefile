@@ -27,6 +27,12 @@ vet:
 # and this run shows what a user's test costs.
 USERMOD := qovery/qoverytest/testdata/usermod
 
+# The six everyday tasks (organizations to environments, a database get,
+# clone and wait, backups, a variable and a deploy at a commit, an update
+# read back) written as a user would, each tested against qoverytest. A
+# module of its own too, for the same reasons.
+TASKS := qovery/qoverytest/testdata/tasks
+
 # golangci-lint with the linters of .golangci.yml. It is built from its own
 # module, tools/lint, so that its dependencies stay out of the library's
 # go.mod; the first run builds it, which takes a few minutes. `make test`
@@ -36,8 +42,8 @@ LINT = $(GO) tool -modfile=tools/lint/go.mod golangci-lint
 lint:
 	$(LINT) run ./...
 
-# What CI runs (.ci/run): vet, golangci-lint, the tests, the usermod
-# module and the check that the generated files are current.
+# What CI runs (.ci/run): vet, golangci-lint, the tests, the usermod and
+# tasks modules and the check that the generated files are current.
 # Each long step says what it is doing first: on a fresh machine the lint
 # and the tests are minutes of silence otherwise.
 test: vet
@@ -48,6 +54,8 @@ test: vet
 	$(GO) test $(RACE) ./...
 	@echo "== $(USERMOD): a module of its own, as a user's would be"
 	cd $(USERMOD) && $(GO) vet ./... && $(GO) test ./...
+	@echo "== $(TASKS): the everyday tasks, as a user writes them"
+	cd $(TASKS) && $(GO) vet ./... && $(GO) test ./...
 	@echo "== regen -check: gen/ and the generated files of qovery/ match api/openapi.yaml"
 	$(GO) run ./cmd/regen -check
 
