@@ -165,7 +165,7 @@ func checkFiles(o *options, res *result, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if !o.quiet {
-		fmt.Fprintf(stdout, "regen: %s is up to date with %s (%s)\n", strings.Join(sortedKeys(res.Files), ", "), res.SpecName, res.Timing())
+		fmt.Fprintf(stdout, "regen: %s are up to date with %s (%s)\n", strings.Join(sortedKeys(res.Files), ", "), res.SpecName, res.Timing())
 	}
 	return 0
 }
