@@ -11,7 +11,9 @@ import (
 	"github.com/qoverykit/qovery-go/gen"
 )
 
-// Backup is a database backup as the API describes it.
+// Backup is a database backup as the API describes it;
+// `go doc gen.BackupDatabaseResponse` lists its fields and getters
+// (b.GetName(), b.GetId(), b.GetStatus().GetState(), ...).
 type Backup = gen.BackupDatabaseResponse
 
 // BackupPhase is where a backup stands, as far as a caller waiting for it is

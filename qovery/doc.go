@@ -24,10 +24,28 @@
 //		if err != nil {
 //			return err
 //		}
-//		fmt.Println(*b.Name)
+//		fmt.Println(b.GetName(), b.GetStatus().GetState())
 //	}
 //
 //	status, err := c.Databases.Wait(ctx, databaseID, qovery.StateDeployed)
+//	fmt.Println(status.GetState())
+//
+// # Reading answers
+//
+// Most fields of an answer are optional in the API's description, so they
+// are pointers: printed, a pointer shows an address, and dereferenced when
+// absent it panics. Every optional field has a getter that gives its value,
+// or the zero value when the field or the answer is nil: b.GetName() is ""
+// for a backup without a name, b.GetStatus().GetState() is "" for one
+// without a status. An ID reads back as the string the services take, ""
+// when absent, so it goes straight into the next call:
+//
+//	projects, err := c.Projects.List(ctx, org.GetId())
+//
+// An enum reads as its type (db.GetAccessibility() is a
+// DatabaseAccessibilityEnum), a date as a time.Time. The types are aliases
+// of package gen's, which declares the fields and getters: `go doc
+// gen.Status` lists them (`go doc qovery.Status` shows the alias alone).
 //
 // # Services
 //
@@ -39,9 +57,14 @@
 // returns (*T, error), ([]T, error) for a list, or error; any status that is
 // not 2xx is an *APIError, and a body that does not decode a *DecodeError.
 // Its comment gives the operation's HTTP method, path, summary and
-// operationId. The request and answer types are aliases of package gen's,
-// so a program imports qovery alone. c.API() still reaches the generated
-// client, with Result and Check to read its answers.
+// operationId: `go doc -all qovery | grep -B4 'operationId: getDatabase$'`
+// prints the method of an operation, and `go doc qovery.ApplicationsService.Create` prints one
+// method's whole signature, which `go doc qovery.ApplicationsService` cuts
+// short. The runnable examples are on pkg.go.dev, or in a checkout with
+// `go test -run Example -v ./qovery`; go doc does not show them. The
+// request and answer types are aliases of package gen's, so a program
+// imports qovery alone. c.API() still reaches the generated client, with
+// Result and Check to read its answers.
 //
 // A few operations take more than one call or a rule of their own, and
 // their method is written by hand rather than generated: c.Databases.Clone,

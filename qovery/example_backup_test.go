@@ -26,14 +26,14 @@ func ExampleBackupsService_Create() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(*b.Name, qovery.BackupPhaseOf(b))
+	fmt.Println(b.GetName(), qovery.BackupPhaseOf(b))
 
-	b, err = c.Backups.Wait(ctx, databaseID, b.Id.String())
+	b, err = c.Backups.Wait(ctx, databaseID, b.GetId())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(*b.Name, qovery.BackupPhaseOf(b))
+	fmt.Println(b.GetName(), qovery.BackupPhaseOf(b))
 	// Output:
 	// before-migration pending
 	// before-migration done
@@ -56,7 +56,7 @@ func ExampleBackupsService_Wait() {
 		return
 	}
 
-	_, err = c.Backups.Wait(ctx, databaseID, b.Id.String())
+	_, err = c.Backups.Wait(ctx, databaseID, b.GetId())
 	var failed *qovery.BackupError
 	if errors.As(err, &failed) {
 		fmt.Println("backup failed:", failed.State, failed.Status)
@@ -83,7 +83,7 @@ func ExampleBackupsService_Latest() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println("latest:", *b.Name)
+	fmt.Println("latest:", b.GetName())
 	// Output:
 	// none yet: true true
 	// latest: backup-003
@@ -111,7 +111,7 @@ func ExampleBackupsService_Delete() {
 			return
 		}
 		if n++; n > 25 {
-			old = append(old, b.Id.String())
+			old = append(old, b.GetId())
 		}
 	}
 	for _, id := range old {

@@ -103,6 +103,6 @@ func ExampleEnvironmentsService_Clone() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(*preview.Name, *preview.Mode)
+	fmt.Println(preview.GetName(), preview.GetMode())
 	// Output: preview-1234 PREVIEW
 }

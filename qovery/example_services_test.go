@@ -25,21 +25,21 @@ func ExampleOrganizationsService_List() {
 		return
 	}
 	for _, org := range orgs {
-		fmt.Println(*org.Name)
-		projects, err := c.Projects.List(ctx, org.Id.String())
+		fmt.Println(org.GetName())
+		projects, err := c.Projects.List(ctx, org.GetId())
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
 		for _, p := range projects {
-			fmt.Println(" ", *p.Name)
-			envs, err := c.Environments.List(ctx, p.Id.String())
+			fmt.Println(" ", p.GetName())
+			envs, err := c.Environments.List(ctx, p.GetId())
 			if err != nil {
 				fmt.Println(err)
 				return
 			}
 			for _, e := range envs {
-				fmt.Println("   ", *e.Name)
+				fmt.Println("   ", e.GetName())
 			}
 		}
 	}
@@ -90,7 +90,7 @@ func ExampleBackupsService_ListIter() {
 
 	b, err := c.Backups.Create(ctx, databaseID, "nightly", "before the upgrade")
 	if err == nil {
-		b, err = c.Backups.Wait(ctx, databaseID, b.Id.String())
+		b, err = c.Backups.Wait(ctx, databaseID, b.GetId())
 	}
 	if err != nil {
 		fmt.Println(err)
@@ -101,14 +101,14 @@ func ExampleBackupsService_ListIter() {
 			fmt.Println(err)
 			return
 		}
-		fmt.Println(*b.Name)
+		fmt.Println(b.GetName())
 	}
 	latest, err := c.Backups.Latest(ctx, databaseID)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println("latest:", *latest.Name, latest.Id.String() == b.Id.String())
+	fmt.Println("latest:", latest.GetName(), latest.GetId() == b.GetId())
 	// Output:
 	// nightly
 	// latest: nightly true
@@ -147,7 +147,7 @@ func ExampleApplicationsService_Deploy() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(*status.State, *app.GitRepository.DeployedCommitId == commit)
+	fmt.Println(status.GetState(), app.GetGitRepository().GetDeployedCommitId() == commit)
 	// Output: DEPLOYED true
 }
 
@@ -174,7 +174,7 @@ func ExampleApplicationsService_Update() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(app.Name, *app.Description, *app.MinRunningInstances)
+	fmt.Println(app.Name, app.GetDescription(), app.GetMinRunningInstances())
 	// Output: web storefront 2
 }
 
@@ -193,11 +193,11 @@ func ExampleDatabasesService_Clone_anotherEnvironment() {
 		fmt.Println(err)
 		return
 	}
-	clone, err := c.Databases.Clone(ctx, srv.World.DatabaseID, "db", staging.Id.String(), qovery.WithDeploy())
+	clone, err := c.Databases.Clone(ctx, srv.World.DatabaseID, "db", staging.GetId(), qovery.WithDeploy())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(clone.Name, "deployed in", *staging.Name)
+	fmt.Println(clone.Name, "deployed in", staging.GetName())
 	// Output: db deployed in staging
 }

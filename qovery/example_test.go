@@ -191,7 +191,7 @@ func ExampleClient_Backups() {
 			return
 		}
 		if n == 0 {
-			fmt.Println("newest:", *b.Name)
+			fmt.Println("newest:", b.GetName())
 		}
 		n++
 	}
@@ -221,7 +221,7 @@ func ExampleDatabasesService_Wait() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(*status.State)
+	fmt.Println(status.GetState())
 	// Output: STOPPED
 }
 

@@ -67,7 +67,7 @@ func ExampleStateSettled() {
 		fmt.Println(err)
 		return
 	}
-	state := qovery.State(*status.State)
-	fmt.Println(state, state.Failed(), *status.Message)
+	state := qovery.State(status.GetState())
+	fmt.Println(state, state.Failed(), status.GetMessage())
 	// Output: STOP_ERROR true readiness probe failed
 }

@@ -7,344 +7,682 @@ import "github.com/qoverykit/qovery-go/gen"
 // The request and answer types of the API, from package gen, so that a
 // program needs to import qovery alone.
 type (
-	AWSCredentialsRequest                                = gen.AWSCredentialsRequest
-	AWSCredentialsResponseList                           = gen.AWSCredentialsResponseList
-	AWSFeaturesResponseList                              = gen.AWSFeaturesResponseList
-	AWSInstanceTypeResponseList                          = gen.AWSInstanceTypeResponseList
-	AWSRegionsResponseList                               = gen.AWSRegionsResponseList
-	AccountInformationResponse                           = gen.AccountInformationResponse
-	AccountReferralResponse                              = gen.AccountReferralResponse
-	AccountRewardClaimRequest                            = gen.AccountRewardClaimRequest
-	AdvancedSettingsEditRequest                          = gen.AdvancedSettingsEditRequest
-	AdvancedSettingsResponse                             = gen.AdvancedSettingsResponse
-	Annotation                                           = gen.Annotation
-	AnnotationsGroup                                     = gen.AnnotationsGroup
-	ApplicationCommitResponseList                        = gen.ApplicationCommitResponseList
-	ApplicationContributorResponseList                   = gen.ApplicationContributorResponseList
-	ApplicationCurrentInstanceResponseList               = gen.ApplicationCurrentInstanceResponseList
-	ApplicationCurrentStorageDiskResponseList            = gen.ApplicationCurrentStorageDiskResponseList
-	ApplicationCustomDomainRequest                       = gen.ApplicationCustomDomainRequest
-	ApplicationCustomDomainResponseList                  = gen.ApplicationCustomDomainResponseList
-	ApplicationDatabaseResponseList                      = gen.ApplicationDatabaseResponseList
-	ApplicationDependencyResponse                        = gen.ApplicationDependencyResponse
-	ApplicationDependencyResponseList                    = gen.ApplicationDependencyResponseList
-	ApplicationDeploymentHistoryResponseList             = gen.ApplicationDeploymentHistoryResponseList
-	ApplicationDeploymentRestrictionRequest              = gen.ApplicationDeploymentRestrictionRequest
-	ApplicationDeploymentRestrictionResponse             = gen.ApplicationDeploymentRestrictionResponse
-	ApplicationDeploymentRestrictionsResponse            = gen.ApplicationDeploymentRestrictionsResponse
-	ApplicationEditRequest                               = gen.ApplicationEditRequest
-	ApplicationEnvironmentVariableAliasRequest           = gen.ApplicationEnvironmentVariableAliasRequest
-	ApplicationEnvironmentVariableEditRequest            = gen.ApplicationEnvironmentVariableEditRequest
-	ApplicationEnvironmentVariableOverrideRequest        = gen.ApplicationEnvironmentVariableOverrideRequest
-	ApplicationEnvironmentVariableRequest                = gen.ApplicationEnvironmentVariableRequest
-	ApplicationEnvironmentVariableResponseList           = gen.ApplicationEnvironmentVariableResponseList
-	ApplicationEventResponseList                         = gen.ApplicationEventResponseList
-	ApplicationGitRepository                             = gen.ApplicationGitRepository
-	ApplicationGitRepositoryRequest                      = gen.ApplicationGitRepositoryRequest
-	ApplicationLogResponseList                           = gen.ApplicationLogResponseList
-	ApplicationLogicalDatabaseResponseList               = gen.ApplicationLogicalDatabaseResponseList
-	ApplicationMetricCpuResponseList                     = gen.ApplicationMetricCpuResponseList
-	ApplicationMetricHealthCheckResponseList             = gen.ApplicationMetricHealthCheckResponseList
-	ApplicationMetricMemoryResponseList                  = gen.ApplicationMetricMemoryResponseList
-	ApplicationMetricRestartResponseList                 = gen.ApplicationMetricRestartResponseList
-	ApplicationMetricStorageResponseList                 = gen.ApplicationMetricStorageResponseList
-	ApplicationNetworkEditRequest                        = gen.ApplicationNetworkEditRequest
-	ApplicationRequest                                   = gen.ApplicationRequest
-	ApplicationResponse                                  = gen.ApplicationResponse
-	ApplicationResponseList                              = gen.ApplicationResponseList
-	ApplicationSecretAliasRequest                        = gen.ApplicationSecretAliasRequest
-	ApplicationSecretEditRequest                         = gen.ApplicationSecretEditRequest
-	ApplicationSecretOverrideRequest                     = gen.ApplicationSecretOverrideRequest
-	ApplicationSecretRequest                             = gen.ApplicationSecretRequest
-	ApplicationSecretsResponseList                       = gen.ApplicationSecretsResponseList
-	ApplicationTagRequest                                = gen.ApplicationTagRequest
-	ApplicationTagResponseList                           = gen.ApplicationTagResponseList
-	AutoDeployContainerEnvironmentsRequest               = gen.AutoDeployContainerEnvironmentsRequest
-	AutoscalingPolicyResponse                            = gen.AutoscalingPolicyResponse
-	AutoscalingScaler                                    = gen.AutoscalingScaler
-	AvailableContainerRegistryResponseList               = gen.AvailableContainerRegistryResponseList
-	BackupDatabaseRequest                                = gen.BackupDatabaseRequest
-	BackupDatabaseResponse                               = gen.BackupDatabaseResponse
-	BadRequest                                           = gen.BadRequest
-	BitbucketRepositoriesResponse                        = gen.BitbucketRepositoriesResponse
-	BitbucketRepositoryBranchesResponseList              = gen.BitbucketRepositoryBranchesResponseList
-	BuildModeEnum                                        = gen.BuildModeEnum
-	BuildPackLanguageEnum                                = gen.BuildPackLanguageEnum
-	ChangePlanRequest                                    = gen.ChangePlanRequest
-	CloneApplicationRequest                              = gen.CloneApplicationRequest
-	CloneDatabaseRequest                                 = gen.CloneDatabaseRequest
-	CloneEnvironmentRequest                              = gen.CloneEnvironmentRequest
-	CloudProviderEnum                                    = gen.CloudProviderEnum
-	CloudProviderResponseList                            = gen.CloudProviderResponseList
-	ClusterAdvancedSettingsEditRequest                   = gen.ClusterAdvancedSettingsEditRequest
-	ClusterAdvancedSettingsResponse                      = gen.ClusterAdvancedSettingsResponse
-	ClusterCredentialsResponse                           = gen.ClusterCredentialsResponse
-	ClusterCurrentCostResponse                           = gen.ClusterCurrentCostResponse
-	ClusterDeploymentStatusResponse                      = gen.ClusterDeploymentStatusResponse
-	ClusterLogsResponseList                              = gen.ClusterLogsResponseList
-	ClusterReadinessStatusResponse                       = gen.ClusterReadinessStatusResponse
-	ClusterRequest                                       = gen.ClusterRequest
-	ClusterResponse                                      = gen.ClusterResponse
-	ClusterStatusResponse                                = gen.ClusterStatusResponse
-	CompanySizeEnum                                      = gen.CompanySizeEnum
-	Conflict                                             = gen.Conflict
-	ContainerAdvancedSettings                            = gen.ContainerAdvancedSettings
-	ContainerAdvancedSettingsEditRequest                 = gen.ContainerAdvancedSettingsEditRequest
-	ContainerAdvancedSettingsResponse                    = gen.ContainerAdvancedSettingsResponse
-	ContainerCurrentInstanceResponseList                 = gen.ContainerCurrentInstanceResponseList
-	ContainerCurrentStorageDiskResponseList              = gen.ContainerCurrentStorageDiskResponseList
-	ContainerCustomDomainEditRequest                     = gen.ContainerCustomDomainEditRequest
-	ContainerCustomDomainRequest                         = gen.ContainerCustomDomainRequest
-	ContainerCustomDomainResponseList                    = gen.ContainerCustomDomainResponseList
-	ContainerDependencyResponse                          = gen.ContainerDependencyResponse
-	ContainerDependencyResponseList                      = gen.ContainerDependencyResponseList
-	ContainerDeploymentHistoryResponseList               = gen.ContainerDeploymentHistoryResponseList
-	ContainerEnvironmentVariableAliasRequest             = gen.ContainerEnvironmentVariableAliasRequest
-	ContainerEnvironmentVariableEditRequest              = gen.ContainerEnvironmentVariableEditRequest
-	ContainerEnvironmentVariableOverrideRequest          = gen.ContainerEnvironmentVariableOverrideRequest
-	ContainerEnvironmentVariableRequest                  = gen.ContainerEnvironmentVariableRequest
-	ContainerEnvironmentVariableResponseList             = gen.ContainerEnvironmentVariableResponseList
-	ContainerLogResponseList                             = gen.ContainerLogResponseList
-	ContainerLogicalDatabaseResponseList                 = gen.ContainerLogicalDatabaseResponseList
-	ContainerNetworkEditRequest                          = gen.ContainerNetworkEditRequest
-	ContainerNetworkResponse                             = gen.ContainerNetworkResponse
-	ContainerRegistryConfig                              = gen.ContainerRegistryConfig
-	ContainerRegistryKindEnum                            = gen.ContainerRegistryKindEnum
-	ContainerRegistryRequest                             = gen.ContainerRegistryRequest
-	ContainerRegistryResponse                            = gen.ContainerRegistryResponse
-	ContainerRegistryResponseList                        = gen.ContainerRegistryResponseList
-	ContainerRequest                                     = gen.ContainerRequest
-	ContainerResponse                                    = gen.ContainerResponse
-	ContainerResponseList                                = gen.ContainerResponseList
-	ContainerSecretAliasRequest                          = gen.ContainerSecretAliasRequest
-	ContainerSecretEditRequest                           = gen.ContainerSecretEditRequest
-	ContainerSecretOverrideRequest                       = gen.ContainerSecretOverrideRequest
-	ContainerSecretRequest                               = gen.ContainerSecretRequest
-	ContainerSecretsResponseList                         = gen.ContainerSecretsResponseList
-	CreateEnvironmentModeEnum                            = gen.CreateEnvironmentModeEnum
-	CredentialsResponse                                  = gen.CredentialsResponse
-	CreditCardRequest                                    = gen.CreditCardRequest
-	CreditCardResponse                                   = gen.CreditCardResponse
-	CreditCodeRequest                                    = gen.CreditCodeRequest
-	CustomDomainEditRequest                              = gen.CustomDomainEditRequest
-	CustomDomainResponse                                 = gen.CustomDomainResponse
-	DOCredentialsRequest                                 = gen.DOCredentialsRequest
-	DOCredentialsResponse                                = gen.DOCredentialsResponse
-	DOCredentialsResponseList                            = gen.DOCredentialsResponseList
-	DOFeaturesResponseList                               = gen.DOFeaturesResponseList
-	DOInstanceTypeResponseList                           = gen.DOInstanceTypeResponseList
-	DORegionsResponseList                                = gen.DORegionsResponseList
-	DatabaseAccessibilityEnum                            = gen.DatabaseAccessibilityEnum
-	DatabaseApplicationResponseList                      = gen.DatabaseApplicationResponseList
-	DatabaseBackupResponseList                           = gen.DatabaseBackupResponseList
-	DatabaseCredentialsEditRequest                       = gen.DatabaseCredentialsEditRequest
-	DatabaseCurrentMetricResponse                        = gen.DatabaseCurrentMetricResponse
-	DatabaseDeploymentHistoryResponseList                = gen.DatabaseDeploymentHistoryResponseList
-	DatabaseEditRequest                                  = gen.DatabaseEditRequest
-	DatabaseEventResponseList                            = gen.DatabaseEventResponseList
-	DatabaseMetricCpuResponseList                        = gen.DatabaseMetricCpuResponseList
-	DatabaseMetricHealthCheckResponseList                = gen.DatabaseMetricHealthCheckResponseList
-	DatabaseMetricMemoryResponseList                     = gen.DatabaseMetricMemoryResponseList
-	DatabaseMetricRestartResponseList                    = gen.DatabaseMetricRestartResponseList
-	DatabaseMetricStorageResponseList                    = gen.DatabaseMetricStorageResponseList
-	DatabaseModeEnum                                     = gen.DatabaseModeEnum
-	DatabaseRequest                                      = gen.DatabaseRequest
-	DatabaseResponse                                     = gen.DatabaseResponse
-	DatabaseResponseList                                 = gen.DatabaseResponseList
-	DatabaseTypeEnum                                     = gen.DatabaseTypeEnum
-	DatabaseVersionResponseList                          = gen.DatabaseVersionResponseList
-	DatabasetoApplicationResponse                        = gen.DatabasetoApplicationResponse
-	DeployAllApplicationsRequest                         = gen.DeployAllApplicationsRequest
-	DeployAllApplicationsRequest_Applications_Item       = gen.DeployAllApplicationsRequest_Applications_Item
-	DeployAllApplicationsRequest_Containers_Item         = gen.DeployAllApplicationsRequest_Containers_Item
-	DeployAllServicesRequest                             = gen.DeployAllServicesRequest
-	DeployAllServicesRequest_Applications_Item           = gen.DeployAllServicesRequest_Applications_Item
-	DeployAllServicesRequest_Containers_Item             = gen.DeployAllServicesRequest_Containers_Item
-	DeployApplicationRequest                             = gen.DeployApplicationRequest
-	DeployContainerRequest                               = gen.DeployContainerRequest
-	DeploymentRestrictionModeEnum                        = gen.DeploymentRestrictionModeEnum
-	DeploymentRestrictionTypeEnum                        = gen.DeploymentRestrictionTypeEnum
-	DeploymentRuleRequest                                = gen.DeploymentRuleRequest
-	DeploymentRuleResponse                               = gen.DeploymentRuleResponse
-	DeploymentRulesPriorityOrderEditRequest              = gen.DeploymentRulesPriorityOrderEditRequest
-	EnvironmentApplicationCurrentScaleResponseList       = gen.EnvironmentApplicationCurrentScaleResponseList
-	EnvironmentApplicationCurrentStorageResponseList     = gen.EnvironmentApplicationCurrentStorageResponseList
-	EnvironmentApplicationStatusResponseList             = gen.EnvironmentApplicationStatusResponseList
+	// AWSCredentialsRequest is gen.AWSCredentialsRequest; `go doc gen.AWSCredentialsRequest` shows its fields and getters.
+	AWSCredentialsRequest = gen.AWSCredentialsRequest
+	// AWSCredentialsResponseList is gen.AWSCredentialsResponseList; `go doc gen.AWSCredentialsResponseList` shows its fields and getters.
+	AWSCredentialsResponseList = gen.AWSCredentialsResponseList
+	// AWSFeaturesResponseList is gen.AWSFeaturesResponseList; `go doc gen.AWSFeaturesResponseList` shows its fields and getters.
+	AWSFeaturesResponseList = gen.AWSFeaturesResponseList
+	// AWSInstanceTypeResponseList is gen.AWSInstanceTypeResponseList; `go doc gen.AWSInstanceTypeResponseList` shows its fields and getters.
+	AWSInstanceTypeResponseList = gen.AWSInstanceTypeResponseList
+	// AWSRegionsResponseList is gen.AWSRegionsResponseList; `go doc gen.AWSRegionsResponseList` shows its fields and getters.
+	AWSRegionsResponseList = gen.AWSRegionsResponseList
+	// AccountInformationResponse is gen.AccountInformationResponse; `go doc gen.AccountInformationResponse` shows its fields and getters.
+	AccountInformationResponse = gen.AccountInformationResponse
+	// AccountReferralResponse is gen.AccountReferralResponse; `go doc gen.AccountReferralResponse` shows its definition.
+	AccountReferralResponse = gen.AccountReferralResponse
+	// AccountRewardClaimRequest is gen.AccountRewardClaimRequest; `go doc gen.AccountRewardClaimRequest` shows its fields and getters.
+	AccountRewardClaimRequest = gen.AccountRewardClaimRequest
+	// AdvancedSettingsEditRequest is gen.AdvancedSettingsEditRequest; `go doc gen.AdvancedSettingsEditRequest` shows its fields and getters.
+	AdvancedSettingsEditRequest = gen.AdvancedSettingsEditRequest
+	// AdvancedSettingsResponse is gen.AdvancedSettingsResponse; `go doc gen.AdvancedSettingsResponse` shows its fields and getters.
+	AdvancedSettingsResponse = gen.AdvancedSettingsResponse
+	// Annotation is gen.Annotation; `go doc gen.Annotation` shows its fields and getters.
+	Annotation = gen.Annotation
+	// AnnotationsGroup is gen.AnnotationsGroup; `go doc gen.AnnotationsGroup` shows its fields and getters.
+	AnnotationsGroup = gen.AnnotationsGroup
+	// ApplicationCommitResponseList is gen.ApplicationCommitResponseList; `go doc gen.ApplicationCommitResponseList` shows its fields and getters.
+	ApplicationCommitResponseList = gen.ApplicationCommitResponseList
+	// ApplicationContributorResponseList is gen.ApplicationContributorResponseList; `go doc gen.ApplicationContributorResponseList` shows its fields and getters.
+	ApplicationContributorResponseList = gen.ApplicationContributorResponseList
+	// ApplicationCurrentInstanceResponseList is gen.ApplicationCurrentInstanceResponseList; `go doc gen.ApplicationCurrentInstanceResponseList` shows its fields and getters.
+	ApplicationCurrentInstanceResponseList = gen.ApplicationCurrentInstanceResponseList
+	// ApplicationCurrentStorageDiskResponseList is gen.ApplicationCurrentStorageDiskResponseList; `go doc gen.ApplicationCurrentStorageDiskResponseList` shows its fields and getters.
+	ApplicationCurrentStorageDiskResponseList = gen.ApplicationCurrentStorageDiskResponseList
+	// ApplicationCustomDomainRequest is gen.ApplicationCustomDomainRequest; `go doc gen.ApplicationCustomDomainRequest` shows its fields and getters.
+	ApplicationCustomDomainRequest = gen.ApplicationCustomDomainRequest
+	// ApplicationCustomDomainResponseList is gen.ApplicationCustomDomainResponseList; `go doc gen.ApplicationCustomDomainResponseList` shows its fields and getters.
+	ApplicationCustomDomainResponseList = gen.ApplicationCustomDomainResponseList
+	// ApplicationDatabaseResponseList is gen.ApplicationDatabaseResponseList; `go doc gen.ApplicationDatabaseResponseList` shows its fields and getters.
+	ApplicationDatabaseResponseList = gen.ApplicationDatabaseResponseList
+	// ApplicationDependencyResponse is gen.ApplicationDependencyResponse; `go doc gen.ApplicationDependencyResponse` shows its fields and getters.
+	ApplicationDependencyResponse = gen.ApplicationDependencyResponse
+	// ApplicationDependencyResponseList is gen.ApplicationDependencyResponseList; `go doc gen.ApplicationDependencyResponseList` shows its fields and getters.
+	ApplicationDependencyResponseList = gen.ApplicationDependencyResponseList
+	// ApplicationDeploymentHistoryResponseList is gen.ApplicationDeploymentHistoryResponseList; `go doc gen.ApplicationDeploymentHistoryResponseList` shows its fields and getters.
+	ApplicationDeploymentHistoryResponseList = gen.ApplicationDeploymentHistoryResponseList
+	// ApplicationDeploymentRestrictionRequest is gen.ApplicationDeploymentRestrictionRequest; `go doc gen.ApplicationDeploymentRestrictionRequest` shows its fields and getters.
+	ApplicationDeploymentRestrictionRequest = gen.ApplicationDeploymentRestrictionRequest
+	// ApplicationDeploymentRestrictionResponse is gen.ApplicationDeploymentRestrictionResponse; `go doc gen.ApplicationDeploymentRestrictionResponse` shows its fields and getters.
+	ApplicationDeploymentRestrictionResponse = gen.ApplicationDeploymentRestrictionResponse
+	// ApplicationDeploymentRestrictionsResponse is gen.ApplicationDeploymentRestrictionsResponse; `go doc gen.ApplicationDeploymentRestrictionsResponse` shows its fields and getters.
+	ApplicationDeploymentRestrictionsResponse = gen.ApplicationDeploymentRestrictionsResponse
+	// ApplicationEditRequest is gen.ApplicationEditRequest; `go doc gen.ApplicationEditRequest` shows its fields and getters.
+	ApplicationEditRequest = gen.ApplicationEditRequest
+	// ApplicationEnvironmentVariableAliasRequest is gen.ApplicationEnvironmentVariableAliasRequest; `go doc gen.ApplicationEnvironmentVariableAliasRequest` shows its fields and getters.
+	ApplicationEnvironmentVariableAliasRequest = gen.ApplicationEnvironmentVariableAliasRequest
+	// ApplicationEnvironmentVariableEditRequest is gen.ApplicationEnvironmentVariableEditRequest; `go doc gen.ApplicationEnvironmentVariableEditRequest` shows its fields and getters.
+	ApplicationEnvironmentVariableEditRequest = gen.ApplicationEnvironmentVariableEditRequest
+	// ApplicationEnvironmentVariableOverrideRequest is gen.ApplicationEnvironmentVariableOverrideRequest; `go doc gen.ApplicationEnvironmentVariableOverrideRequest` shows its fields and getters.
+	ApplicationEnvironmentVariableOverrideRequest = gen.ApplicationEnvironmentVariableOverrideRequest
+	// ApplicationEnvironmentVariableRequest is gen.ApplicationEnvironmentVariableRequest; `go doc gen.ApplicationEnvironmentVariableRequest` shows its fields and getters.
+	ApplicationEnvironmentVariableRequest = gen.ApplicationEnvironmentVariableRequest
+	// ApplicationEnvironmentVariableResponseList is gen.ApplicationEnvironmentVariableResponseList; `go doc gen.ApplicationEnvironmentVariableResponseList` shows its fields and getters.
+	ApplicationEnvironmentVariableResponseList = gen.ApplicationEnvironmentVariableResponseList
+	// ApplicationEventResponseList is gen.ApplicationEventResponseList; `go doc gen.ApplicationEventResponseList` shows its fields and getters.
+	ApplicationEventResponseList = gen.ApplicationEventResponseList
+	// ApplicationGitRepository is gen.ApplicationGitRepository; `go doc gen.ApplicationGitRepository` shows its fields and getters.
+	ApplicationGitRepository = gen.ApplicationGitRepository
+	// ApplicationGitRepositoryRequest is gen.ApplicationGitRepositoryRequest; `go doc gen.ApplicationGitRepositoryRequest` shows its fields and getters.
+	ApplicationGitRepositoryRequest = gen.ApplicationGitRepositoryRequest
+	// ApplicationLogResponseList is gen.ApplicationLogResponseList; `go doc gen.ApplicationLogResponseList` shows its fields and getters.
+	ApplicationLogResponseList = gen.ApplicationLogResponseList
+	// ApplicationLogicalDatabaseResponseList is gen.ApplicationLogicalDatabaseResponseList; `go doc gen.ApplicationLogicalDatabaseResponseList` shows its fields and getters.
+	ApplicationLogicalDatabaseResponseList = gen.ApplicationLogicalDatabaseResponseList
+	// ApplicationMetricCpuResponseList is gen.ApplicationMetricCpuResponseList; `go doc gen.ApplicationMetricCpuResponseList` shows its fields and getters.
+	ApplicationMetricCpuResponseList = gen.ApplicationMetricCpuResponseList
+	// ApplicationMetricHealthCheckResponseList is gen.ApplicationMetricHealthCheckResponseList; `go doc gen.ApplicationMetricHealthCheckResponseList` shows its fields and getters.
+	ApplicationMetricHealthCheckResponseList = gen.ApplicationMetricHealthCheckResponseList
+	// ApplicationMetricMemoryResponseList is gen.ApplicationMetricMemoryResponseList; `go doc gen.ApplicationMetricMemoryResponseList` shows its fields and getters.
+	ApplicationMetricMemoryResponseList = gen.ApplicationMetricMemoryResponseList
+	// ApplicationMetricRestartResponseList is gen.ApplicationMetricRestartResponseList; `go doc gen.ApplicationMetricRestartResponseList` shows its fields and getters.
+	ApplicationMetricRestartResponseList = gen.ApplicationMetricRestartResponseList
+	// ApplicationMetricStorageResponseList is gen.ApplicationMetricStorageResponseList; `go doc gen.ApplicationMetricStorageResponseList` shows its fields and getters.
+	ApplicationMetricStorageResponseList = gen.ApplicationMetricStorageResponseList
+	// ApplicationNetworkEditRequest is gen.ApplicationNetworkEditRequest; `go doc gen.ApplicationNetworkEditRequest` shows its fields and getters.
+	ApplicationNetworkEditRequest = gen.ApplicationNetworkEditRequest
+	// ApplicationRequest is gen.ApplicationRequest; `go doc gen.ApplicationRequest` shows its fields and getters.
+	ApplicationRequest = gen.ApplicationRequest
+	// ApplicationResponse is gen.ApplicationResponse; `go doc gen.ApplicationResponse` shows its fields and getters.
+	ApplicationResponse = gen.ApplicationResponse
+	// ApplicationResponseList is gen.ApplicationResponseList; `go doc gen.ApplicationResponseList` shows its fields and getters.
+	ApplicationResponseList = gen.ApplicationResponseList
+	// ApplicationSecretAliasRequest is gen.ApplicationSecretAliasRequest; `go doc gen.ApplicationSecretAliasRequest` shows its fields and getters.
+	ApplicationSecretAliasRequest = gen.ApplicationSecretAliasRequest
+	// ApplicationSecretEditRequest is gen.ApplicationSecretEditRequest; `go doc gen.ApplicationSecretEditRequest` shows its fields and getters.
+	ApplicationSecretEditRequest = gen.ApplicationSecretEditRequest
+	// ApplicationSecretOverrideRequest is gen.ApplicationSecretOverrideRequest; `go doc gen.ApplicationSecretOverrideRequest` shows its fields and getters.
+	ApplicationSecretOverrideRequest = gen.ApplicationSecretOverrideRequest
+	// ApplicationSecretRequest is gen.ApplicationSecretRequest; `go doc gen.ApplicationSecretRequest` shows its fields and getters.
+	ApplicationSecretRequest = gen.ApplicationSecretRequest
+	// ApplicationSecretsResponseList is gen.ApplicationSecretsResponseList; `go doc gen.ApplicationSecretsResponseList` shows its fields and getters.
+	ApplicationSecretsResponseList = gen.ApplicationSecretsResponseList
+	// ApplicationTagRequest is gen.ApplicationTagRequest; `go doc gen.ApplicationTagRequest` shows its fields and getters.
+	ApplicationTagRequest = gen.ApplicationTagRequest
+	// ApplicationTagResponseList is gen.ApplicationTagResponseList; `go doc gen.ApplicationTagResponseList` shows its fields and getters.
+	ApplicationTagResponseList = gen.ApplicationTagResponseList
+	// AutoDeployContainerEnvironmentsRequest is gen.AutoDeployContainerEnvironmentsRequest; `go doc gen.AutoDeployContainerEnvironmentsRequest` shows its fields and getters.
+	AutoDeployContainerEnvironmentsRequest = gen.AutoDeployContainerEnvironmentsRequest
+	// AutoscalingPolicyResponse is gen.AutoscalingPolicyResponse; `go doc gen.AutoscalingPolicyResponse` shows its fields and getters.
+	AutoscalingPolicyResponse = gen.AutoscalingPolicyResponse
+	// AutoscalingScaler is gen.AutoscalingScaler; `go doc gen.AutoscalingScaler` shows its fields and getters.
+	AutoscalingScaler = gen.AutoscalingScaler
+	// AvailableContainerRegistryResponseList is gen.AvailableContainerRegistryResponseList; `go doc gen.AvailableContainerRegistryResponseList` shows its fields and getters.
+	AvailableContainerRegistryResponseList = gen.AvailableContainerRegistryResponseList
+	// BackupDatabaseRequest is gen.BackupDatabaseRequest; `go doc gen.BackupDatabaseRequest` shows its fields and getters.
+	BackupDatabaseRequest = gen.BackupDatabaseRequest
+	// BackupDatabaseResponse is gen.BackupDatabaseResponse; `go doc gen.BackupDatabaseResponse` shows its fields and getters.
+	BackupDatabaseResponse = gen.BackupDatabaseResponse
+	// BadRequest is gen.BadRequest; `go doc gen.BadRequest` shows its fields and getters.
+	BadRequest = gen.BadRequest
+	// BitbucketRepositoriesResponse is gen.BitbucketRepositoriesResponse; `go doc gen.BitbucketRepositoriesResponse` shows its definition.
+	BitbucketRepositoriesResponse = gen.BitbucketRepositoriesResponse
+	// BitbucketRepositoryBranchesResponseList is gen.BitbucketRepositoryBranchesResponseList; `go doc gen.BitbucketRepositoryBranchesResponseList` shows its fields and getters.
+	BitbucketRepositoryBranchesResponseList = gen.BitbucketRepositoryBranchesResponseList
+	// BuildModeEnum is gen.BuildModeEnum; `go doc gen.BuildModeEnum` shows its definition.
+	BuildModeEnum = gen.BuildModeEnum
+	// BuildPackLanguageEnum is gen.BuildPackLanguageEnum; `go doc gen.BuildPackLanguageEnum` shows its definition.
+	BuildPackLanguageEnum = gen.BuildPackLanguageEnum
+	// ChangePlanRequest is gen.ChangePlanRequest; `go doc gen.ChangePlanRequest` shows its fields and getters.
+	ChangePlanRequest = gen.ChangePlanRequest
+	// CloneApplicationRequest is gen.CloneApplicationRequest; `go doc gen.CloneApplicationRequest` shows its fields and getters.
+	CloneApplicationRequest = gen.CloneApplicationRequest
+	// CloneDatabaseRequest is gen.CloneDatabaseRequest; `go doc gen.CloneDatabaseRequest` shows its fields and getters.
+	CloneDatabaseRequest = gen.CloneDatabaseRequest
+	// CloneEnvironmentRequest is gen.CloneEnvironmentRequest; `go doc gen.CloneEnvironmentRequest` shows its fields and getters.
+	CloneEnvironmentRequest = gen.CloneEnvironmentRequest
+	// CloudProviderEnum is gen.CloudProviderEnum; `go doc gen.CloudProviderEnum` shows its definition.
+	CloudProviderEnum = gen.CloudProviderEnum
+	// CloudProviderResponseList is gen.CloudProviderResponseList; `go doc gen.CloudProviderResponseList` shows its fields and getters.
+	CloudProviderResponseList = gen.CloudProviderResponseList
+	// ClusterAdvancedSettingsEditRequest is gen.ClusterAdvancedSettingsEditRequest; `go doc gen.ClusterAdvancedSettingsEditRequest` shows its fields and getters.
+	ClusterAdvancedSettingsEditRequest = gen.ClusterAdvancedSettingsEditRequest
+	// ClusterAdvancedSettingsResponse is gen.ClusterAdvancedSettingsResponse; `go doc gen.ClusterAdvancedSettingsResponse` shows its fields and getters.
+	ClusterAdvancedSettingsResponse = gen.ClusterAdvancedSettingsResponse
+	// ClusterCredentialsResponse is gen.ClusterCredentialsResponse; `go doc gen.ClusterCredentialsResponse` shows its fields and getters.
+	ClusterCredentialsResponse = gen.ClusterCredentialsResponse
+	// ClusterCurrentCostResponse is gen.ClusterCurrentCostResponse; `go doc gen.ClusterCurrentCostResponse` shows its fields and getters.
+	ClusterCurrentCostResponse = gen.ClusterCurrentCostResponse
+	// ClusterDeploymentStatusResponse is gen.ClusterDeploymentStatusResponse; `go doc gen.ClusterDeploymentStatusResponse` shows its fields and getters.
+	ClusterDeploymentStatusResponse = gen.ClusterDeploymentStatusResponse
+	// ClusterLogsResponseList is gen.ClusterLogsResponseList; `go doc gen.ClusterLogsResponseList` shows its fields and getters.
+	ClusterLogsResponseList = gen.ClusterLogsResponseList
+	// ClusterReadinessStatusResponse is gen.ClusterReadinessStatusResponse; `go doc gen.ClusterReadinessStatusResponse` shows its fields and getters.
+	ClusterReadinessStatusResponse = gen.ClusterReadinessStatusResponse
+	// ClusterRequest is gen.ClusterRequest; `go doc gen.ClusterRequest` shows its fields and getters.
+	ClusterRequest = gen.ClusterRequest
+	// ClusterResponse is gen.ClusterResponse; `go doc gen.ClusterResponse` shows its fields and getters.
+	ClusterResponse = gen.ClusterResponse
+	// ClusterStatusResponse is gen.ClusterStatusResponse; `go doc gen.ClusterStatusResponse` shows its fields and getters.
+	ClusterStatusResponse = gen.ClusterStatusResponse
+	// CompanySizeEnum is gen.CompanySizeEnum; `go doc gen.CompanySizeEnum` shows its definition.
+	CompanySizeEnum = gen.CompanySizeEnum
+	// Conflict is gen.Conflict; `go doc gen.Conflict` shows its fields and getters.
+	Conflict = gen.Conflict
+	// ContainerAdvancedSettings is gen.ContainerAdvancedSettings; `go doc gen.ContainerAdvancedSettings` shows its fields and getters.
+	ContainerAdvancedSettings = gen.ContainerAdvancedSettings
+	// ContainerAdvancedSettingsEditRequest is gen.ContainerAdvancedSettingsEditRequest; `go doc gen.ContainerAdvancedSettingsEditRequest` shows its definition.
+	ContainerAdvancedSettingsEditRequest = gen.ContainerAdvancedSettingsEditRequest
+	// ContainerAdvancedSettingsResponse is gen.ContainerAdvancedSettingsResponse; `go doc gen.ContainerAdvancedSettingsResponse` shows its definition.
+	ContainerAdvancedSettingsResponse = gen.ContainerAdvancedSettingsResponse
+	// ContainerCurrentInstanceResponseList is gen.ContainerCurrentInstanceResponseList; `go doc gen.ContainerCurrentInstanceResponseList` shows its fields and getters.
+	ContainerCurrentInstanceResponseList = gen.ContainerCurrentInstanceResponseList
+	// ContainerCurrentStorageDiskResponseList is gen.ContainerCurrentStorageDiskResponseList; `go doc gen.ContainerCurrentStorageDiskResponseList` shows its fields and getters.
+	ContainerCurrentStorageDiskResponseList = gen.ContainerCurrentStorageDiskResponseList
+	// ContainerCustomDomainEditRequest is gen.ContainerCustomDomainEditRequest; `go doc gen.ContainerCustomDomainEditRequest` shows its fields and getters.
+	ContainerCustomDomainEditRequest = gen.ContainerCustomDomainEditRequest
+	// ContainerCustomDomainRequest is gen.ContainerCustomDomainRequest; `go doc gen.ContainerCustomDomainRequest` shows its fields and getters.
+	ContainerCustomDomainRequest = gen.ContainerCustomDomainRequest
+	// ContainerCustomDomainResponseList is gen.ContainerCustomDomainResponseList; `go doc gen.ContainerCustomDomainResponseList` shows its fields and getters.
+	ContainerCustomDomainResponseList = gen.ContainerCustomDomainResponseList
+	// ContainerDependencyResponse is gen.ContainerDependencyResponse; `go doc gen.ContainerDependencyResponse` shows its fields and getters.
+	ContainerDependencyResponse = gen.ContainerDependencyResponse
+	// ContainerDependencyResponseList is gen.ContainerDependencyResponseList; `go doc gen.ContainerDependencyResponseList` shows its fields and getters.
+	ContainerDependencyResponseList = gen.ContainerDependencyResponseList
+	// ContainerDeploymentHistoryResponseList is gen.ContainerDeploymentHistoryResponseList; `go doc gen.ContainerDeploymentHistoryResponseList` shows its fields and getters.
+	ContainerDeploymentHistoryResponseList = gen.ContainerDeploymentHistoryResponseList
+	// ContainerEnvironmentVariableAliasRequest is gen.ContainerEnvironmentVariableAliasRequest; `go doc gen.ContainerEnvironmentVariableAliasRequest` shows its fields and getters.
+	ContainerEnvironmentVariableAliasRequest = gen.ContainerEnvironmentVariableAliasRequest
+	// ContainerEnvironmentVariableEditRequest is gen.ContainerEnvironmentVariableEditRequest; `go doc gen.ContainerEnvironmentVariableEditRequest` shows its fields and getters.
+	ContainerEnvironmentVariableEditRequest = gen.ContainerEnvironmentVariableEditRequest
+	// ContainerEnvironmentVariableOverrideRequest is gen.ContainerEnvironmentVariableOverrideRequest; `go doc gen.ContainerEnvironmentVariableOverrideRequest` shows its fields and getters.
+	ContainerEnvironmentVariableOverrideRequest = gen.ContainerEnvironmentVariableOverrideRequest
+	// ContainerEnvironmentVariableRequest is gen.ContainerEnvironmentVariableRequest; `go doc gen.ContainerEnvironmentVariableRequest` shows its fields and getters.
+	ContainerEnvironmentVariableRequest = gen.ContainerEnvironmentVariableRequest
+	// ContainerEnvironmentVariableResponseList is gen.ContainerEnvironmentVariableResponseList; `go doc gen.ContainerEnvironmentVariableResponseList` shows its fields and getters.
+	ContainerEnvironmentVariableResponseList = gen.ContainerEnvironmentVariableResponseList
+	// ContainerLogResponseList is gen.ContainerLogResponseList; `go doc gen.ContainerLogResponseList` shows its fields and getters.
+	ContainerLogResponseList = gen.ContainerLogResponseList
+	// ContainerLogicalDatabaseResponseList is gen.ContainerLogicalDatabaseResponseList; `go doc gen.ContainerLogicalDatabaseResponseList` shows its fields and getters.
+	ContainerLogicalDatabaseResponseList = gen.ContainerLogicalDatabaseResponseList
+	// ContainerNetworkEditRequest is gen.ContainerNetworkEditRequest; `go doc gen.ContainerNetworkEditRequest` shows its fields and getters.
+	ContainerNetworkEditRequest = gen.ContainerNetworkEditRequest
+	// ContainerNetworkResponse is gen.ContainerNetworkResponse; `go doc gen.ContainerNetworkResponse` shows its fields and getters.
+	ContainerNetworkResponse = gen.ContainerNetworkResponse
+	// ContainerRegistryConfig is gen.ContainerRegistryConfig; `go doc gen.ContainerRegistryConfig` shows its fields and getters.
+	ContainerRegistryConfig = gen.ContainerRegistryConfig
+	// ContainerRegistryKindEnum is gen.ContainerRegistryKindEnum; `go doc gen.ContainerRegistryKindEnum` shows its definition.
+	ContainerRegistryKindEnum = gen.ContainerRegistryKindEnum
+	// ContainerRegistryRequest is gen.ContainerRegistryRequest; `go doc gen.ContainerRegistryRequest` shows its fields and getters.
+	ContainerRegistryRequest = gen.ContainerRegistryRequest
+	// ContainerRegistryResponse is gen.ContainerRegistryResponse; `go doc gen.ContainerRegistryResponse` shows its fields and getters.
+	ContainerRegistryResponse = gen.ContainerRegistryResponse
+	// ContainerRegistryResponseList is gen.ContainerRegistryResponseList; `go doc gen.ContainerRegistryResponseList` shows its fields and getters.
+	ContainerRegistryResponseList = gen.ContainerRegistryResponseList
+	// ContainerRequest is gen.ContainerRequest; `go doc gen.ContainerRequest` shows its fields and getters.
+	ContainerRequest = gen.ContainerRequest
+	// ContainerResponse is gen.ContainerResponse; `go doc gen.ContainerResponse` shows its fields and getters.
+	ContainerResponse = gen.ContainerResponse
+	// ContainerResponseList is gen.ContainerResponseList; `go doc gen.ContainerResponseList` shows its fields and getters.
+	ContainerResponseList = gen.ContainerResponseList
+	// ContainerSecretAliasRequest is gen.ContainerSecretAliasRequest; `go doc gen.ContainerSecretAliasRequest` shows its fields and getters.
+	ContainerSecretAliasRequest = gen.ContainerSecretAliasRequest
+	// ContainerSecretEditRequest is gen.ContainerSecretEditRequest; `go doc gen.ContainerSecretEditRequest` shows its fields and getters.
+	ContainerSecretEditRequest = gen.ContainerSecretEditRequest
+	// ContainerSecretOverrideRequest is gen.ContainerSecretOverrideRequest; `go doc gen.ContainerSecretOverrideRequest` shows its fields and getters.
+	ContainerSecretOverrideRequest = gen.ContainerSecretOverrideRequest
+	// ContainerSecretRequest is gen.ContainerSecretRequest; `go doc gen.ContainerSecretRequest` shows its fields and getters.
+	ContainerSecretRequest = gen.ContainerSecretRequest
+	// ContainerSecretsResponseList is gen.ContainerSecretsResponseList; `go doc gen.ContainerSecretsResponseList` shows its fields and getters.
+	ContainerSecretsResponseList = gen.ContainerSecretsResponseList
+	// CreateEnvironmentModeEnum is gen.CreateEnvironmentModeEnum; `go doc gen.CreateEnvironmentModeEnum` shows its definition.
+	CreateEnvironmentModeEnum = gen.CreateEnvironmentModeEnum
+	// CredentialsResponse is gen.CredentialsResponse; `go doc gen.CredentialsResponse` shows its fields and getters.
+	CredentialsResponse = gen.CredentialsResponse
+	// CreditCardRequest is gen.CreditCardRequest; `go doc gen.CreditCardRequest` shows its fields and getters.
+	CreditCardRequest = gen.CreditCardRequest
+	// CreditCardResponse is gen.CreditCardResponse; `go doc gen.CreditCardResponse` shows its fields and getters.
+	CreditCardResponse = gen.CreditCardResponse
+	// CreditCodeRequest is gen.CreditCodeRequest; `go doc gen.CreditCodeRequest` shows its fields and getters.
+	CreditCodeRequest = gen.CreditCodeRequest
+	// CustomDomainEditRequest is gen.CustomDomainEditRequest; `go doc gen.CustomDomainEditRequest` shows its fields and getters.
+	CustomDomainEditRequest = gen.CustomDomainEditRequest
+	// CustomDomainResponse is gen.CustomDomainResponse; `go doc gen.CustomDomainResponse` shows its fields and getters.
+	CustomDomainResponse = gen.CustomDomainResponse
+	// DOCredentialsRequest is gen.DOCredentialsRequest; `go doc gen.DOCredentialsRequest` shows its fields and getters.
+	DOCredentialsRequest = gen.DOCredentialsRequest
+	// DOCredentialsResponse is gen.DOCredentialsResponse; `go doc gen.DOCredentialsResponse` shows its fields and getters.
+	DOCredentialsResponse = gen.DOCredentialsResponse
+	// DOCredentialsResponseList is gen.DOCredentialsResponseList; `go doc gen.DOCredentialsResponseList` shows its fields and getters.
+	DOCredentialsResponseList = gen.DOCredentialsResponseList
+	// DOFeaturesResponseList is gen.DOFeaturesResponseList; `go doc gen.DOFeaturesResponseList` shows its fields and getters.
+	DOFeaturesResponseList = gen.DOFeaturesResponseList
+	// DOInstanceTypeResponseList is gen.DOInstanceTypeResponseList; `go doc gen.DOInstanceTypeResponseList` shows its fields and getters.
+	DOInstanceTypeResponseList = gen.DOInstanceTypeResponseList
+	// DORegionsResponseList is gen.DORegionsResponseList; `go doc gen.DORegionsResponseList` shows its fields and getters.
+	DORegionsResponseList = gen.DORegionsResponseList
+	// DatabaseAccessibilityEnum is gen.DatabaseAccessibilityEnum; `go doc gen.DatabaseAccessibilityEnum` shows its definition.
+	DatabaseAccessibilityEnum = gen.DatabaseAccessibilityEnum
+	// DatabaseApplicationResponseList is gen.DatabaseApplicationResponseList; `go doc gen.DatabaseApplicationResponseList` shows its fields and getters.
+	DatabaseApplicationResponseList = gen.DatabaseApplicationResponseList
+	// DatabaseBackupResponseList is gen.DatabaseBackupResponseList; `go doc gen.DatabaseBackupResponseList` shows its fields and getters.
+	DatabaseBackupResponseList = gen.DatabaseBackupResponseList
+	// DatabaseCredentialsEditRequest is gen.DatabaseCredentialsEditRequest; `go doc gen.DatabaseCredentialsEditRequest` shows its fields and getters.
+	DatabaseCredentialsEditRequest = gen.DatabaseCredentialsEditRequest
+	// DatabaseCurrentMetricResponse is gen.DatabaseCurrentMetricResponse; `go doc gen.DatabaseCurrentMetricResponse` shows its fields and getters.
+	DatabaseCurrentMetricResponse = gen.DatabaseCurrentMetricResponse
+	// DatabaseDeploymentHistoryResponseList is gen.DatabaseDeploymentHistoryResponseList; `go doc gen.DatabaseDeploymentHistoryResponseList` shows its fields and getters.
+	DatabaseDeploymentHistoryResponseList = gen.DatabaseDeploymentHistoryResponseList
+	// DatabaseEditRequest is gen.DatabaseEditRequest; `go doc gen.DatabaseEditRequest` shows its fields and getters.
+	DatabaseEditRequest = gen.DatabaseEditRequest
+	// DatabaseEventResponseList is gen.DatabaseEventResponseList; `go doc gen.DatabaseEventResponseList` shows its fields and getters.
+	DatabaseEventResponseList = gen.DatabaseEventResponseList
+	// DatabaseMetricCpuResponseList is gen.DatabaseMetricCpuResponseList; `go doc gen.DatabaseMetricCpuResponseList` shows its fields and getters.
+	DatabaseMetricCpuResponseList = gen.DatabaseMetricCpuResponseList
+	// DatabaseMetricHealthCheckResponseList is gen.DatabaseMetricHealthCheckResponseList; `go doc gen.DatabaseMetricHealthCheckResponseList` shows its fields and getters.
+	DatabaseMetricHealthCheckResponseList = gen.DatabaseMetricHealthCheckResponseList
+	// DatabaseMetricMemoryResponseList is gen.DatabaseMetricMemoryResponseList; `go doc gen.DatabaseMetricMemoryResponseList` shows its fields and getters.
+	DatabaseMetricMemoryResponseList = gen.DatabaseMetricMemoryResponseList
+	// DatabaseMetricRestartResponseList is gen.DatabaseMetricRestartResponseList; `go doc gen.DatabaseMetricRestartResponseList` shows its fields and getters.
+	DatabaseMetricRestartResponseList = gen.DatabaseMetricRestartResponseList
+	// DatabaseMetricStorageResponseList is gen.DatabaseMetricStorageResponseList; `go doc gen.DatabaseMetricStorageResponseList` shows its fields and getters.
+	DatabaseMetricStorageResponseList = gen.DatabaseMetricStorageResponseList
+	// DatabaseModeEnum is gen.DatabaseModeEnum; `go doc gen.DatabaseModeEnum` shows its definition.
+	DatabaseModeEnum = gen.DatabaseModeEnum
+	// DatabaseRequest is gen.DatabaseRequest; `go doc gen.DatabaseRequest` shows its fields and getters.
+	DatabaseRequest = gen.DatabaseRequest
+	// DatabaseResponse is gen.DatabaseResponse; `go doc gen.DatabaseResponse` shows its fields and getters.
+	DatabaseResponse = gen.DatabaseResponse
+	// DatabaseResponseList is gen.DatabaseResponseList; `go doc gen.DatabaseResponseList` shows its fields and getters.
+	DatabaseResponseList = gen.DatabaseResponseList
+	// DatabaseTypeEnum is gen.DatabaseTypeEnum; `go doc gen.DatabaseTypeEnum` shows its definition.
+	DatabaseTypeEnum = gen.DatabaseTypeEnum
+	// DatabaseVersionResponseList is gen.DatabaseVersionResponseList; `go doc gen.DatabaseVersionResponseList` shows its fields and getters.
+	DatabaseVersionResponseList = gen.DatabaseVersionResponseList
+	// DatabasetoApplicationResponse is gen.DatabasetoApplicationResponse; `go doc gen.DatabasetoApplicationResponse` shows its fields and getters.
+	DatabasetoApplicationResponse = gen.DatabasetoApplicationResponse
+	// DeployAllApplicationsRequest is gen.DeployAllApplicationsRequest; `go doc gen.DeployAllApplicationsRequest` shows its fields and getters.
+	DeployAllApplicationsRequest = gen.DeployAllApplicationsRequest
+	// DeployAllApplicationsRequest_Applications_Item is gen.DeployAllApplicationsRequest_Applications_Item; `go doc gen.DeployAllApplicationsRequest_Applications_Item` shows its fields and getters.
+	DeployAllApplicationsRequest_Applications_Item = gen.DeployAllApplicationsRequest_Applications_Item
+	// DeployAllApplicationsRequest_Containers_Item is gen.DeployAllApplicationsRequest_Containers_Item; `go doc gen.DeployAllApplicationsRequest_Containers_Item` shows its fields and getters.
+	DeployAllApplicationsRequest_Containers_Item = gen.DeployAllApplicationsRequest_Containers_Item
+	// DeployAllServicesRequest is gen.DeployAllServicesRequest; `go doc gen.DeployAllServicesRequest` shows its fields and getters.
+	DeployAllServicesRequest = gen.DeployAllServicesRequest
+	// DeployAllServicesRequest_Applications_Item is gen.DeployAllServicesRequest_Applications_Item; `go doc gen.DeployAllServicesRequest_Applications_Item` shows its fields and getters.
+	DeployAllServicesRequest_Applications_Item = gen.DeployAllServicesRequest_Applications_Item
+	// DeployAllServicesRequest_Containers_Item is gen.DeployAllServicesRequest_Containers_Item; `go doc gen.DeployAllServicesRequest_Containers_Item` shows its fields and getters.
+	DeployAllServicesRequest_Containers_Item = gen.DeployAllServicesRequest_Containers_Item
+	// DeployApplicationRequest is gen.DeployApplicationRequest; `go doc gen.DeployApplicationRequest` shows its fields and getters.
+	DeployApplicationRequest = gen.DeployApplicationRequest
+	// DeployContainerRequest is gen.DeployContainerRequest; `go doc gen.DeployContainerRequest` shows its fields and getters.
+	DeployContainerRequest = gen.DeployContainerRequest
+	// DeploymentRestrictionModeEnum is gen.DeploymentRestrictionModeEnum; `go doc gen.DeploymentRestrictionModeEnum` shows its definition.
+	DeploymentRestrictionModeEnum = gen.DeploymentRestrictionModeEnum
+	// DeploymentRestrictionTypeEnum is gen.DeploymentRestrictionTypeEnum; `go doc gen.DeploymentRestrictionTypeEnum` shows its definition.
+	DeploymentRestrictionTypeEnum = gen.DeploymentRestrictionTypeEnum
+	// DeploymentRuleRequest is gen.DeploymentRuleRequest; `go doc gen.DeploymentRuleRequest` shows its fields and getters.
+	DeploymentRuleRequest = gen.DeploymentRuleRequest
+	// DeploymentRuleResponse is gen.DeploymentRuleResponse; `go doc gen.DeploymentRuleResponse` shows its fields and getters.
+	DeploymentRuleResponse = gen.DeploymentRuleResponse
+	// DeploymentRulesPriorityOrderEditRequest is gen.DeploymentRulesPriorityOrderEditRequest; `go doc gen.DeploymentRulesPriorityOrderEditRequest` shows its fields and getters.
+	DeploymentRulesPriorityOrderEditRequest = gen.DeploymentRulesPriorityOrderEditRequest
+	// EnvironmentApplicationCurrentScaleResponseList is gen.EnvironmentApplicationCurrentScaleResponseList; `go doc gen.EnvironmentApplicationCurrentScaleResponseList` shows its fields and getters.
+	EnvironmentApplicationCurrentScaleResponseList = gen.EnvironmentApplicationCurrentScaleResponseList
+	// EnvironmentApplicationCurrentStorageResponseList is gen.EnvironmentApplicationCurrentStorageResponseList; `go doc gen.EnvironmentApplicationCurrentStorageResponseList` shows its fields and getters.
+	EnvironmentApplicationCurrentStorageResponseList = gen.EnvironmentApplicationCurrentStorageResponseList
+	// EnvironmentApplicationStatusResponseList is gen.EnvironmentApplicationStatusResponseList; `go doc gen.EnvironmentApplicationStatusResponseList` shows its fields and getters.
+	EnvironmentApplicationStatusResponseList = gen.EnvironmentApplicationStatusResponseList
+	// EnvironmentApplicationSupportedLanguagesResponseList is gen.EnvironmentApplicationSupportedLanguagesResponseList; `go doc gen.EnvironmentApplicationSupportedLanguagesResponseList` shows its fields and getters.
 	EnvironmentApplicationSupportedLanguagesResponseList = gen.EnvironmentApplicationSupportedLanguagesResponseList
-	EnvironmentContainerCurrentScaleResponseList         = gen.EnvironmentContainerCurrentScaleResponseList
-	EnvironmentContainerCurrentStorageResponseList       = gen.EnvironmentContainerCurrentStorageResponseList
-	EnvironmentContainerStatusResponseList               = gen.EnvironmentContainerStatusResponseList
-	EnvironmentDatabaseConfigResponseList                = gen.EnvironmentDatabaseConfigResponseList
-	EnvironmentDatabaseCurrentMetricResponseList         = gen.EnvironmentDatabaseCurrentMetricResponseList
-	EnvironmentDatabaseStatusResponseList                = gen.EnvironmentDatabaseStatusResponseList
-	EnvironmentDeploymentHistoryResponseList             = gen.EnvironmentDeploymentHistoryResponseList
-	EnvironmentDeploymentRuleEditRequest                 = gen.EnvironmentDeploymentRuleEditRequest
-	EnvironmentDeploymentRuleResponse                    = gen.EnvironmentDeploymentRuleResponse
-	EnvironmentEditRequest                               = gen.EnvironmentEditRequest
-	EnvironmentEnvironmentVariableAliasRequest           = gen.EnvironmentEnvironmentVariableAliasRequest
-	EnvironmentEnvironmentVariableEditRequest            = gen.EnvironmentEnvironmentVariableEditRequest
-	EnvironmentEnvironmentVariableOverrideRequest        = gen.EnvironmentEnvironmentVariableOverrideRequest
-	EnvironmentEnvironmentVariableRequest                = gen.EnvironmentEnvironmentVariableRequest
-	EnvironmentEnvironmentVariableResponseList           = gen.EnvironmentEnvironmentVariableResponseList
-	EnvironmentLogResponseList                           = gen.EnvironmentLogResponseList
-	EnvironmentModeEnum                                  = gen.EnvironmentModeEnum
-	EnvironmentRequest                                   = gen.EnvironmentRequest
-	EnvironmentResponse                                  = gen.EnvironmentResponse
-	EnvironmentResponseList                              = gen.EnvironmentResponseList
-	EnvironmentSecretAliasRequest                        = gen.EnvironmentSecretAliasRequest
-	EnvironmentSecretEditRequest                         = gen.EnvironmentSecretEditRequest
-	EnvironmentSecretOverrideRequest                     = gen.EnvironmentSecretOverrideRequest
-	EnvironmentSecretRequest                             = gen.EnvironmentSecretRequest
-	EnvironmentSecretsResponseList                       = gen.EnvironmentSecretsResponseList
-	EnvironmentVariableResponse                          = gen.EnvironmentVariableResponse
-	EnvironmentVariableScopeEnum                         = gen.EnvironmentVariableScopeEnum
-	Error                                                = gen.Error
-	Forbidden                                            = gen.Forbidden
-	GetApplicationMetricCpuParams                        = gen.GetApplicationMetricCpuParams
-	GetApplicationMetricHealthCheckParams                = gen.GetApplicationMetricHealthCheckParams
-	GetApplicationMetricMemoryParams                     = gen.GetApplicationMetricMemoryParams
-	GetApplicationMetricRestartParams                    = gen.GetApplicationMetricRestartParams
-	GetApplicationMetricStorageParams                    = gen.GetApplicationMetricStorageParams
-	GetBitbucketRepositoryBranchesParams                 = gen.GetBitbucketRepositoryBranchesParams
-	GetDatabaseMetricCpuParams                           = gen.GetDatabaseMetricCpuParams
-	GetDatabaseMetricHealthCheckParams                   = gen.GetDatabaseMetricHealthCheckParams
-	GetDatabaseMetricMemoryParams                        = gen.GetDatabaseMetricMemoryParams
-	GetDatabaseMetricRestartParams                       = gen.GetDatabaseMetricRestartParams
-	GetDatabaseMetricStorageParams                       = gen.GetDatabaseMetricStorageParams
-	GetGithubRepositoryBranchesParams                    = gen.GetGithubRepositoryBranchesParams
-	GetGitlabRepositoryBranchesParams                    = gen.GetGitlabRepositoryBranchesParams
-	GetOrganizationBitbucketRepositoryBranchesParams     = gen.GetOrganizationBitbucketRepositoryBranchesParams
-	GetOrganizationGithubRepositoryBranchesParams        = gen.GetOrganizationGithubRepositoryBranchesParams
-	GetOrganizationGitlabRepositoryBranchesParams        = gen.GetOrganizationGitlabRepositoryBranchesParams
-	GitProviderAccountResponseList                       = gen.GitProviderAccountResponseList
-	GithubRepositoriesResponse                           = gen.GithubRepositoriesResponse
-	GithubRepositoryBranchesResponseList                 = gen.GithubRepositoryBranchesResponseList
-	GitlabRepositoriesResponse                           = gen.GitlabRepositoriesResponse
-	GitlabRepositoryBranchesResponseList                 = gen.GitlabRepositoryBranchesResponseList
-	Healthcheck                                          = gen.Healthcheck
-	Healthchecks                                         = gen.Healthchecks
-	ImportContainerEnvironmentVariableRequest            = gen.ImportContainerEnvironmentVariableRequest
-	ImportEnvironmentVariableRequest                     = gen.ImportEnvironmentVariableRequest
-	InviteMemberRequest                                  = gen.InviteMemberRequest
-	InviteMemberResponse                                 = gen.InviteMemberResponse
-	InviteMemberRoleEnum                                 = gen.InviteMemberRoleEnum
-	KubernetesEnum                                       = gen.KubernetesEnum
-	Label                                                = gen.Label
-	LabelsGroup                                          = gen.LabelsGroup
-	ListApplicationCommitParams                          = gen.ListApplicationCommitParams
-	ListApplicationDeploymentHistoryParams               = gen.ListApplicationDeploymentHistoryParams
-	ListApplicationEventParams                           = gen.ListApplicationEventParams
-	ListApplicationParams                                = gen.ListApplicationParams
-	ListContainerParams                                  = gen.ListContainerParams
-	ListDatabaseBackupParams                             = gen.ListDatabaseBackupParams
-	ListDatabaseDeploymentHistoryParams                  = gen.ListDatabaseDeploymentHistoryParams
-	ListDatabaseEventParams                              = gen.ListDatabaseEventParams
-	ListEnvironmentDeploymentHistoryParams               = gen.ListEnvironmentDeploymentHistoryParams
-	LogicalDatabaseApplicationResponseList               = gen.LogicalDatabaseApplicationResponseList
-	LogicalDatabaseContainerResponseList                 = gen.LogicalDatabaseContainerResponseList
-	LogicalDatabaseCredentialsEditRequest                = gen.LogicalDatabaseCredentialsEditRequest
-	LogicalDatabaseDatabaseResponseList                  = gen.LogicalDatabaseDatabaseResponseList
-	LogicalDatabaseEditRequest                           = gen.LogicalDatabaseEditRequest
-	LogicalDatabaseOnDatabaseRequest                     = gen.LogicalDatabaseOnDatabaseRequest
-	LogicalDatabaseOnDatabaseResponse                    = gen.LogicalDatabaseOnDatabaseResponse
-	NotFound                                             = gen.NotFound
-	OrganizationApiTokenRequest                          = gen.OrganizationApiTokenRequest
-	OrganizationApiTokenResponse                         = gen.OrganizationApiTokenResponse
-	OrganizationApiTokenScope                            = gen.OrganizationApiTokenScope
-	OrganizationApiTokensResponseList                    = gen.OrganizationApiTokensResponseList
-	OrganizationBillingInfoEditRequest                   = gen.OrganizationBillingInfoEditRequest
-	OrganizationBillingInfoResponse                      = gen.OrganizationBillingInfoResponse
-	OrganizationBillingStatusResponse                    = gen.OrganizationBillingStatusResponse
-	OrganizationBitbucketRepositoriesResponse            = gen.OrganizationBitbucketRepositoriesResponse
-	OrganizationBitbucketRepositoryBranchesResponseList  = gen.OrganizationBitbucketRepositoryBranchesResponseList
-	OrganizationCloudProviderInfoResponse                = gen.OrganizationCloudProviderInfoResponse
-	OrganizationClusterResponseList                      = gen.OrganizationClusterResponseList
-	OrganizationClusterStatusResponseList                = gen.OrganizationClusterStatusResponseList
-	OrganizationCreditCardsResponseList                  = gen.OrganizationCreditCardsResponseList
-	OrganizationCurrentCostResponse                      = gen.OrganizationCurrentCostResponse
-	OrganizationEditRequest                              = gen.OrganizationEditRequest
-	OrganizationGitProviderAccountResponseList           = gen.OrganizationGitProviderAccountResponseList
-	OrganizationGithubAppConnectRequest                  = gen.OrganizationGithubAppConnectRequest
-	OrganizationGithubAppDisconnectParams                = gen.OrganizationGithubAppDisconnectParams
-	OrganizationGithubRepositoriesResponse               = gen.OrganizationGithubRepositoriesResponse
-	OrganizationGithubRepositoryBranchesResponseList     = gen.OrganizationGithubRepositoryBranchesResponseList
-	OrganizationGitlabRepositoriesResponse               = gen.OrganizationGitlabRepositoriesResponse
-	OrganizationGitlabRepositoryBranchesResponseList     = gen.OrganizationGitlabRepositoryBranchesResponseList
-	OrganizationInvitedMembersResponseList               = gen.OrganizationInvitedMembersResponseList
-	OrganizationInvoicePDFResponse                       = gen.OrganizationInvoicePDFResponse
-	OrganizationInvoiceResponse                          = gen.OrganizationInvoiceResponse
-	OrganizationInvoiceResponseList                      = gen.OrganizationInvoiceResponseList
-	OrganizationMembersResponseList                      = gen.OrganizationMembersResponseList
-	OrganizationProjectStatsResponseList                 = gen.OrganizationProjectStatsResponseList
-	OrganizationRequest                                  = gen.OrganizationRequest
-	OrganizationResponse                                 = gen.OrganizationResponse
-	OrganizationResponseList                             = gen.OrganizationResponseList
-	OrganizationTransferOwnershipRequest                 = gen.OrganizationTransferOwnershipRequest
-	OrganizationWebHooksResponseList                     = gen.OrganizationWebHooksResponseList
-	OrganizationWebhookEventEnum                         = gen.OrganizationWebhookEventEnum
-	OrganizationWebhookKindEnum                          = gen.OrganizationWebhookKindEnum
-	OrganizationWebhookRequest                           = gen.OrganizationWebhookRequest
-	OrganizationWebhookResponse                          = gen.OrganizationWebhookResponse
-	PlanEnum                                             = gen.PlanEnum
-	PlanResponse                                         = gen.PlanResponse
-	PreviewContainerEnvironmentsRequest                  = gen.PreviewContainerEnvironmentsRequest
-	Probe                                                = gen.Probe
-	ProbeType                                            = gen.ProbeType
-	ProbeTypeExec                                        = gen.ProbeTypeExec
-	ProbeTypeGrpc                                        = gen.ProbeTypeGrpc
-	ProbeTypeHttp                                        = gen.ProbeTypeHttp
-	ProbeTypeTcp                                         = gen.ProbeTypeTcp
-	ProjectDeploymentRulesResponseList                   = gen.ProjectDeploymentRulesResponseList
-	ProjectEditRequest                                   = gen.ProjectEditRequest
-	ProjectEnvironmentServiceNumberResponseList          = gen.ProjectEnvironmentServiceNumberResponseList
-	ProjectEnvironmentVariableAliasRequest               = gen.ProjectEnvironmentVariableAliasRequest
-	ProjectEnvironmentVariableEditRequest                = gen.ProjectEnvironmentVariableEditRequest
-	ProjectEnvironmentVariableOverrideRequest            = gen.ProjectEnvironmentVariableOverrideRequest
-	ProjectEnvironmentVariableRequest                    = gen.ProjectEnvironmentVariableRequest
-	ProjectEnvironmentVariableResponseList               = gen.ProjectEnvironmentVariableResponseList
-	ProjectEnvironmentsStatusResponseList                = gen.ProjectEnvironmentsStatusResponseList
-	ProjectRequest                                       = gen.ProjectRequest
-	ProjectResponse                                      = gen.ProjectResponse
-	ProjectResponseList                                  = gen.ProjectResponseList
-	ProjectSecretAliasRequest                            = gen.ProjectSecretAliasRequest
-	ProjectSecretEditRequest                             = gen.ProjectSecretEditRequest
-	ProjectSecretOverrideRequest                         = gen.ProjectSecretOverrideRequest
-	ProjectSecretRequest                                 = gen.ProjectSecretRequest
-	ProjectSecretsResponseList                           = gen.ProjectSecretsResponseList
-	ReadinessProbeTypeEnum                               = gen.ReadinessProbeTypeEnum
-	ReferenceObject                                      = gen.ReferenceObject
-	RestartEnvironmentRequest                            = gen.RestartEnvironmentRequest
-	RewardTypeEnum                                       = gen.RewardTypeEnum
-	RoutingTableEditRequest                              = gen.RoutingTableEditRequest
-	RoutingTableResponseList                             = gen.RoutingTableResponseList
-	ScalewayCredentialsRequest                           = gen.ScalewayCredentialsRequest
-	ScalewayCredentialsResponse                          = gen.ScalewayCredentialsResponse
-	ScalewayCredentialsResponseList                      = gen.ScalewayCredentialsResponseList
-	ScalewayFeaturesResponseList                         = gen.ScalewayFeaturesResponseList
-	ScalewayInstanceTypeResponseList                     = gen.ScalewayInstanceTypeResponseList
-	ScalewayRegionsResponseList                          = gen.ScalewayRegionsResponseList
-	SecretReference                                      = gen.SecretReference
-	SecretResponse                                       = gen.SecretResponse
-	ServiceCurrentScaleResponse                          = gen.ServiceCurrentScaleResponse
-	ServiceLinksResponse                                 = gen.ServiceLinksResponse
-	ServiceNetworkResponse                               = gen.ServiceNetworkResponse
-	ServicePort                                          = gen.ServicePort
-	ServiceStatus                                        = gen.ServiceStatus
-	ServiceStepMetric                                    = gen.ServiceStepMetric
-	ServiceStepMetrics                                   = gen.ServiceStepMetrics
-	ServiceStorage                                       = gen.ServiceStorage
-	ServiceTypeEnum                                      = gen.ServiceTypeEnum
-	SpecifyClusterCloudProviderInfoRequest               = gen.SpecifyClusterCloudProviderInfoRequest
-	Status                                               = gen.Status
-	StatusDetails                                        = gen.StatusDetails
-	TriggerAuthentication                                = gen.TriggerAuthentication
-	TypeOfUseEnum                                        = gen.TypeOfUseEnum
-	Unauthorized                                         = gen.Unauthorized
-	UserSignUpRequest                                    = gen.UserSignUpRequest
-	UserSignUpResponse                                   = gen.UserSignUpResponse
-	VariableImportResponse                               = gen.VariableImportResponse
-	VariableReference                                    = gen.VariableReference
-	WeekdayEnum                                          = gen.WeekdayEnum
+	// EnvironmentContainerCurrentScaleResponseList is gen.EnvironmentContainerCurrentScaleResponseList; `go doc gen.EnvironmentContainerCurrentScaleResponseList` shows its fields and getters.
+	EnvironmentContainerCurrentScaleResponseList = gen.EnvironmentContainerCurrentScaleResponseList
+	// EnvironmentContainerCurrentStorageResponseList is gen.EnvironmentContainerCurrentStorageResponseList; `go doc gen.EnvironmentContainerCurrentStorageResponseList` shows its fields and getters.
+	EnvironmentContainerCurrentStorageResponseList = gen.EnvironmentContainerCurrentStorageResponseList
+	// EnvironmentContainerStatusResponseList is gen.EnvironmentContainerStatusResponseList; `go doc gen.EnvironmentContainerStatusResponseList` shows its fields and getters.
+	EnvironmentContainerStatusResponseList = gen.EnvironmentContainerStatusResponseList
+	// EnvironmentDatabaseConfigResponseList is gen.EnvironmentDatabaseConfigResponseList; `go doc gen.EnvironmentDatabaseConfigResponseList` shows its fields and getters.
+	EnvironmentDatabaseConfigResponseList = gen.EnvironmentDatabaseConfigResponseList
+	// EnvironmentDatabaseCurrentMetricResponseList is gen.EnvironmentDatabaseCurrentMetricResponseList; `go doc gen.EnvironmentDatabaseCurrentMetricResponseList` shows its fields and getters.
+	EnvironmentDatabaseCurrentMetricResponseList = gen.EnvironmentDatabaseCurrentMetricResponseList
+	// EnvironmentDatabaseStatusResponseList is gen.EnvironmentDatabaseStatusResponseList; `go doc gen.EnvironmentDatabaseStatusResponseList` shows its fields and getters.
+	EnvironmentDatabaseStatusResponseList = gen.EnvironmentDatabaseStatusResponseList
+	// EnvironmentDeploymentHistoryResponseList is gen.EnvironmentDeploymentHistoryResponseList; `go doc gen.EnvironmentDeploymentHistoryResponseList` shows its fields and getters.
+	EnvironmentDeploymentHistoryResponseList = gen.EnvironmentDeploymentHistoryResponseList
+	// EnvironmentDeploymentRuleEditRequest is gen.EnvironmentDeploymentRuleEditRequest; `go doc gen.EnvironmentDeploymentRuleEditRequest` shows its fields and getters.
+	EnvironmentDeploymentRuleEditRequest = gen.EnvironmentDeploymentRuleEditRequest
+	// EnvironmentDeploymentRuleResponse is gen.EnvironmentDeploymentRuleResponse; `go doc gen.EnvironmentDeploymentRuleResponse` shows its fields and getters.
+	EnvironmentDeploymentRuleResponse = gen.EnvironmentDeploymentRuleResponse
+	// EnvironmentEditRequest is gen.EnvironmentEditRequest; `go doc gen.EnvironmentEditRequest` shows its fields and getters.
+	EnvironmentEditRequest = gen.EnvironmentEditRequest
+	// EnvironmentEnvironmentVariableAliasRequest is gen.EnvironmentEnvironmentVariableAliasRequest; `go doc gen.EnvironmentEnvironmentVariableAliasRequest` shows its fields and getters.
+	EnvironmentEnvironmentVariableAliasRequest = gen.EnvironmentEnvironmentVariableAliasRequest
+	// EnvironmentEnvironmentVariableEditRequest is gen.EnvironmentEnvironmentVariableEditRequest; `go doc gen.EnvironmentEnvironmentVariableEditRequest` shows its fields and getters.
+	EnvironmentEnvironmentVariableEditRequest = gen.EnvironmentEnvironmentVariableEditRequest
+	// EnvironmentEnvironmentVariableOverrideRequest is gen.EnvironmentEnvironmentVariableOverrideRequest; `go doc gen.EnvironmentEnvironmentVariableOverrideRequest` shows its fields and getters.
+	EnvironmentEnvironmentVariableOverrideRequest = gen.EnvironmentEnvironmentVariableOverrideRequest
+	// EnvironmentEnvironmentVariableRequest is gen.EnvironmentEnvironmentVariableRequest; `go doc gen.EnvironmentEnvironmentVariableRequest` shows its fields and getters.
+	EnvironmentEnvironmentVariableRequest = gen.EnvironmentEnvironmentVariableRequest
+	// EnvironmentEnvironmentVariableResponseList is gen.EnvironmentEnvironmentVariableResponseList; `go doc gen.EnvironmentEnvironmentVariableResponseList` shows its fields and getters.
+	EnvironmentEnvironmentVariableResponseList = gen.EnvironmentEnvironmentVariableResponseList
+	// EnvironmentLogResponseList is gen.EnvironmentLogResponseList; `go doc gen.EnvironmentLogResponseList` shows its fields and getters.
+	EnvironmentLogResponseList = gen.EnvironmentLogResponseList
+	// EnvironmentModeEnum is gen.EnvironmentModeEnum; `go doc gen.EnvironmentModeEnum` shows its definition.
+	EnvironmentModeEnum = gen.EnvironmentModeEnum
+	// EnvironmentRequest is gen.EnvironmentRequest; `go doc gen.EnvironmentRequest` shows its fields and getters.
+	EnvironmentRequest = gen.EnvironmentRequest
+	// EnvironmentResponse is gen.EnvironmentResponse; `go doc gen.EnvironmentResponse` shows its fields and getters.
+	EnvironmentResponse = gen.EnvironmentResponse
+	// EnvironmentResponseList is gen.EnvironmentResponseList; `go doc gen.EnvironmentResponseList` shows its fields and getters.
+	EnvironmentResponseList = gen.EnvironmentResponseList
+	// EnvironmentSecretAliasRequest is gen.EnvironmentSecretAliasRequest; `go doc gen.EnvironmentSecretAliasRequest` shows its fields and getters.
+	EnvironmentSecretAliasRequest = gen.EnvironmentSecretAliasRequest
+	// EnvironmentSecretEditRequest is gen.EnvironmentSecretEditRequest; `go doc gen.EnvironmentSecretEditRequest` shows its fields and getters.
+	EnvironmentSecretEditRequest = gen.EnvironmentSecretEditRequest
+	// EnvironmentSecretOverrideRequest is gen.EnvironmentSecretOverrideRequest; `go doc gen.EnvironmentSecretOverrideRequest` shows its fields and getters.
+	EnvironmentSecretOverrideRequest = gen.EnvironmentSecretOverrideRequest
+	// EnvironmentSecretRequest is gen.EnvironmentSecretRequest; `go doc gen.EnvironmentSecretRequest` shows its fields and getters.
+	EnvironmentSecretRequest = gen.EnvironmentSecretRequest
+	// EnvironmentSecretsResponseList is gen.EnvironmentSecretsResponseList; `go doc gen.EnvironmentSecretsResponseList` shows its fields and getters.
+	EnvironmentSecretsResponseList = gen.EnvironmentSecretsResponseList
+	// EnvironmentVariableResponse is gen.EnvironmentVariableResponse; `go doc gen.EnvironmentVariableResponse` shows its fields and getters.
+	EnvironmentVariableResponse = gen.EnvironmentVariableResponse
+	// EnvironmentVariableScopeEnum is gen.EnvironmentVariableScopeEnum; `go doc gen.EnvironmentVariableScopeEnum` shows its definition.
+	EnvironmentVariableScopeEnum = gen.EnvironmentVariableScopeEnum
+	// Error is gen.Error; `go doc gen.Error` shows its fields and getters.
+	Error = gen.Error
+	// Forbidden is gen.Forbidden; `go doc gen.Forbidden` shows its fields and getters.
+	Forbidden = gen.Forbidden
+	// GetApplicationMetricCpuParams is gen.GetApplicationMetricCpuParams; `go doc gen.GetApplicationMetricCpuParams` shows its fields and getters.
+	GetApplicationMetricCpuParams = gen.GetApplicationMetricCpuParams
+	// GetApplicationMetricHealthCheckParams is gen.GetApplicationMetricHealthCheckParams; `go doc gen.GetApplicationMetricHealthCheckParams` shows its fields and getters.
+	GetApplicationMetricHealthCheckParams = gen.GetApplicationMetricHealthCheckParams
+	// GetApplicationMetricMemoryParams is gen.GetApplicationMetricMemoryParams; `go doc gen.GetApplicationMetricMemoryParams` shows its fields and getters.
+	GetApplicationMetricMemoryParams = gen.GetApplicationMetricMemoryParams
+	// GetApplicationMetricRestartParams is gen.GetApplicationMetricRestartParams; `go doc gen.GetApplicationMetricRestartParams` shows its fields and getters.
+	GetApplicationMetricRestartParams = gen.GetApplicationMetricRestartParams
+	// GetApplicationMetricStorageParams is gen.GetApplicationMetricStorageParams; `go doc gen.GetApplicationMetricStorageParams` shows its fields and getters.
+	GetApplicationMetricStorageParams = gen.GetApplicationMetricStorageParams
+	// GetBitbucketRepositoryBranchesParams is gen.GetBitbucketRepositoryBranchesParams; `go doc gen.GetBitbucketRepositoryBranchesParams` shows its fields and getters.
+	GetBitbucketRepositoryBranchesParams = gen.GetBitbucketRepositoryBranchesParams
+	// GetDatabaseMetricCpuParams is gen.GetDatabaseMetricCpuParams; `go doc gen.GetDatabaseMetricCpuParams` shows its fields and getters.
+	GetDatabaseMetricCpuParams = gen.GetDatabaseMetricCpuParams
+	// GetDatabaseMetricHealthCheckParams is gen.GetDatabaseMetricHealthCheckParams; `go doc gen.GetDatabaseMetricHealthCheckParams` shows its fields and getters.
+	GetDatabaseMetricHealthCheckParams = gen.GetDatabaseMetricHealthCheckParams
+	// GetDatabaseMetricMemoryParams is gen.GetDatabaseMetricMemoryParams; `go doc gen.GetDatabaseMetricMemoryParams` shows its fields and getters.
+	GetDatabaseMetricMemoryParams = gen.GetDatabaseMetricMemoryParams
+	// GetDatabaseMetricRestartParams is gen.GetDatabaseMetricRestartParams; `go doc gen.GetDatabaseMetricRestartParams` shows its fields and getters.
+	GetDatabaseMetricRestartParams = gen.GetDatabaseMetricRestartParams
+	// GetDatabaseMetricStorageParams is gen.GetDatabaseMetricStorageParams; `go doc gen.GetDatabaseMetricStorageParams` shows its fields and getters.
+	GetDatabaseMetricStorageParams = gen.GetDatabaseMetricStorageParams
+	// GetGithubRepositoryBranchesParams is gen.GetGithubRepositoryBranchesParams; `go doc gen.GetGithubRepositoryBranchesParams` shows its fields and getters.
+	GetGithubRepositoryBranchesParams = gen.GetGithubRepositoryBranchesParams
+	// GetGitlabRepositoryBranchesParams is gen.GetGitlabRepositoryBranchesParams; `go doc gen.GetGitlabRepositoryBranchesParams` shows its fields and getters.
+	GetGitlabRepositoryBranchesParams = gen.GetGitlabRepositoryBranchesParams
+	// GetOrganizationBitbucketRepositoryBranchesParams is gen.GetOrganizationBitbucketRepositoryBranchesParams; `go doc gen.GetOrganizationBitbucketRepositoryBranchesParams` shows its fields and getters.
+	GetOrganizationBitbucketRepositoryBranchesParams = gen.GetOrganizationBitbucketRepositoryBranchesParams
+	// GetOrganizationGithubRepositoryBranchesParams is gen.GetOrganizationGithubRepositoryBranchesParams; `go doc gen.GetOrganizationGithubRepositoryBranchesParams` shows its fields and getters.
+	GetOrganizationGithubRepositoryBranchesParams = gen.GetOrganizationGithubRepositoryBranchesParams
+	// GetOrganizationGitlabRepositoryBranchesParams is gen.GetOrganizationGitlabRepositoryBranchesParams; `go doc gen.GetOrganizationGitlabRepositoryBranchesParams` shows its fields and getters.
+	GetOrganizationGitlabRepositoryBranchesParams = gen.GetOrganizationGitlabRepositoryBranchesParams
+	// GitProviderAccountResponseList is gen.GitProviderAccountResponseList; `go doc gen.GitProviderAccountResponseList` shows its fields and getters.
+	GitProviderAccountResponseList = gen.GitProviderAccountResponseList
+	// GithubRepositoriesResponse is gen.GithubRepositoriesResponse; `go doc gen.GithubRepositoriesResponse` shows its definition.
+	GithubRepositoriesResponse = gen.GithubRepositoriesResponse
+	// GithubRepositoryBranchesResponseList is gen.GithubRepositoryBranchesResponseList; `go doc gen.GithubRepositoryBranchesResponseList` shows its fields and getters.
+	GithubRepositoryBranchesResponseList = gen.GithubRepositoryBranchesResponseList
+	// GitlabRepositoriesResponse is gen.GitlabRepositoriesResponse; `go doc gen.GitlabRepositoriesResponse` shows its definition.
+	GitlabRepositoriesResponse = gen.GitlabRepositoriesResponse
+	// GitlabRepositoryBranchesResponseList is gen.GitlabRepositoryBranchesResponseList; `go doc gen.GitlabRepositoryBranchesResponseList` shows its fields and getters.
+	GitlabRepositoryBranchesResponseList = gen.GitlabRepositoryBranchesResponseList
+	// Healthcheck is gen.Healthcheck; `go doc gen.Healthcheck` shows its definition.
+	Healthcheck = gen.Healthcheck
+	// Healthchecks is gen.Healthchecks; `go doc gen.Healthchecks` shows its fields and getters.
+	Healthchecks = gen.Healthchecks
+	// ImportContainerEnvironmentVariableRequest is gen.ImportContainerEnvironmentVariableRequest; `go doc gen.ImportContainerEnvironmentVariableRequest` shows its fields and getters.
+	ImportContainerEnvironmentVariableRequest = gen.ImportContainerEnvironmentVariableRequest
+	// ImportEnvironmentVariableRequest is gen.ImportEnvironmentVariableRequest; `go doc gen.ImportEnvironmentVariableRequest` shows its fields and getters.
+	ImportEnvironmentVariableRequest = gen.ImportEnvironmentVariableRequest
+	// InviteMemberRequest is gen.InviteMemberRequest; `go doc gen.InviteMemberRequest` shows its fields and getters.
+	InviteMemberRequest = gen.InviteMemberRequest
+	// InviteMemberResponse is gen.InviteMemberResponse; `go doc gen.InviteMemberResponse` shows its fields and getters.
+	InviteMemberResponse = gen.InviteMemberResponse
+	// InviteMemberRoleEnum is gen.InviteMemberRoleEnum; `go doc gen.InviteMemberRoleEnum` shows its definition.
+	InviteMemberRoleEnum = gen.InviteMemberRoleEnum
+	// KubernetesEnum is gen.KubernetesEnum; `go doc gen.KubernetesEnum` shows its definition.
+	KubernetesEnum = gen.KubernetesEnum
+	// Label is gen.Label; `go doc gen.Label` shows its fields and getters.
+	Label = gen.Label
+	// LabelsGroup is gen.LabelsGroup; `go doc gen.LabelsGroup` shows its fields and getters.
+	LabelsGroup = gen.LabelsGroup
+	// ListApplicationCommitParams is gen.ListApplicationCommitParams; `go doc gen.ListApplicationCommitParams` shows its fields and getters.
+	ListApplicationCommitParams = gen.ListApplicationCommitParams
+	// ListApplicationDeploymentHistoryParams is gen.ListApplicationDeploymentHistoryParams; `go doc gen.ListApplicationDeploymentHistoryParams` shows its fields and getters.
+	ListApplicationDeploymentHistoryParams = gen.ListApplicationDeploymentHistoryParams
+	// ListApplicationEventParams is gen.ListApplicationEventParams; `go doc gen.ListApplicationEventParams` shows its fields and getters.
+	ListApplicationEventParams = gen.ListApplicationEventParams
+	// ListApplicationParams is gen.ListApplicationParams; `go doc gen.ListApplicationParams` shows its fields and getters.
+	ListApplicationParams = gen.ListApplicationParams
+	// ListContainerParams is gen.ListContainerParams; `go doc gen.ListContainerParams` shows its fields and getters.
+	ListContainerParams = gen.ListContainerParams
+	// ListDatabaseBackupParams is gen.ListDatabaseBackupParams; `go doc gen.ListDatabaseBackupParams` shows its fields and getters.
+	ListDatabaseBackupParams = gen.ListDatabaseBackupParams
+	// ListDatabaseDeploymentHistoryParams is gen.ListDatabaseDeploymentHistoryParams; `go doc gen.ListDatabaseDeploymentHistoryParams` shows its fields and getters.
+	ListDatabaseDeploymentHistoryParams = gen.ListDatabaseDeploymentHistoryParams
+	// ListDatabaseEventParams is gen.ListDatabaseEventParams; `go doc gen.ListDatabaseEventParams` shows its fields and getters.
+	ListDatabaseEventParams = gen.ListDatabaseEventParams
+	// ListEnvironmentDeploymentHistoryParams is gen.ListEnvironmentDeploymentHistoryParams; `go doc gen.ListEnvironmentDeploymentHistoryParams` shows its fields and getters.
+	ListEnvironmentDeploymentHistoryParams = gen.ListEnvironmentDeploymentHistoryParams
+	// LogicalDatabaseApplicationResponseList is gen.LogicalDatabaseApplicationResponseList; `go doc gen.LogicalDatabaseApplicationResponseList` shows its fields and getters.
+	LogicalDatabaseApplicationResponseList = gen.LogicalDatabaseApplicationResponseList
+	// LogicalDatabaseContainerResponseList is gen.LogicalDatabaseContainerResponseList; `go doc gen.LogicalDatabaseContainerResponseList` shows its fields and getters.
+	LogicalDatabaseContainerResponseList = gen.LogicalDatabaseContainerResponseList
+	// LogicalDatabaseCredentialsEditRequest is gen.LogicalDatabaseCredentialsEditRequest; `go doc gen.LogicalDatabaseCredentialsEditRequest` shows its fields and getters.
+	LogicalDatabaseCredentialsEditRequest = gen.LogicalDatabaseCredentialsEditRequest
+	// LogicalDatabaseDatabaseResponseList is gen.LogicalDatabaseDatabaseResponseList; `go doc gen.LogicalDatabaseDatabaseResponseList` shows its fields and getters.
+	LogicalDatabaseDatabaseResponseList = gen.LogicalDatabaseDatabaseResponseList
+	// LogicalDatabaseEditRequest is gen.LogicalDatabaseEditRequest; `go doc gen.LogicalDatabaseEditRequest` shows its fields and getters.
+	LogicalDatabaseEditRequest = gen.LogicalDatabaseEditRequest
+	// LogicalDatabaseOnDatabaseRequest is gen.LogicalDatabaseOnDatabaseRequest; `go doc gen.LogicalDatabaseOnDatabaseRequest` shows its fields and getters.
+	LogicalDatabaseOnDatabaseRequest = gen.LogicalDatabaseOnDatabaseRequest
+	// LogicalDatabaseOnDatabaseResponse is gen.LogicalDatabaseOnDatabaseResponse; `go doc gen.LogicalDatabaseOnDatabaseResponse` shows its fields and getters.
+	LogicalDatabaseOnDatabaseResponse = gen.LogicalDatabaseOnDatabaseResponse
+	// NotFound is gen.NotFound; `go doc gen.NotFound` shows its fields and getters.
+	NotFound = gen.NotFound
+	// OrganizationApiTokenRequest is gen.OrganizationApiTokenRequest; `go doc gen.OrganizationApiTokenRequest` shows its fields and getters.
+	OrganizationApiTokenRequest = gen.OrganizationApiTokenRequest
+	// OrganizationApiTokenResponse is gen.OrganizationApiTokenResponse; `go doc gen.OrganizationApiTokenResponse` shows its fields and getters.
+	OrganizationApiTokenResponse = gen.OrganizationApiTokenResponse
+	// OrganizationApiTokenScope is gen.OrganizationApiTokenScope; `go doc gen.OrganizationApiTokenScope` shows its definition.
+	OrganizationApiTokenScope = gen.OrganizationApiTokenScope
+	// OrganizationApiTokensResponseList is gen.OrganizationApiTokensResponseList; `go doc gen.OrganizationApiTokensResponseList` shows its fields and getters.
+	OrganizationApiTokensResponseList = gen.OrganizationApiTokensResponseList
+	// OrganizationBillingInfoEditRequest is gen.OrganizationBillingInfoEditRequest; `go doc gen.OrganizationBillingInfoEditRequest` shows its fields and getters.
+	OrganizationBillingInfoEditRequest = gen.OrganizationBillingInfoEditRequest
+	// OrganizationBillingInfoResponse is gen.OrganizationBillingInfoResponse; `go doc gen.OrganizationBillingInfoResponse` shows its fields and getters.
+	OrganizationBillingInfoResponse = gen.OrganizationBillingInfoResponse
+	// OrganizationBillingStatusResponse is gen.OrganizationBillingStatusResponse; `go doc gen.OrganizationBillingStatusResponse` shows its fields and getters.
+	OrganizationBillingStatusResponse = gen.OrganizationBillingStatusResponse
+	// OrganizationBitbucketRepositoriesResponse is gen.OrganizationBitbucketRepositoriesResponse; `go doc gen.OrganizationBitbucketRepositoriesResponse` shows its definition.
+	OrganizationBitbucketRepositoriesResponse = gen.OrganizationBitbucketRepositoriesResponse
+	// OrganizationBitbucketRepositoryBranchesResponseList is gen.OrganizationBitbucketRepositoryBranchesResponseList; `go doc gen.OrganizationBitbucketRepositoryBranchesResponseList` shows its fields and getters.
+	OrganizationBitbucketRepositoryBranchesResponseList = gen.OrganizationBitbucketRepositoryBranchesResponseList
+	// OrganizationCloudProviderInfoResponse is gen.OrganizationCloudProviderInfoResponse; `go doc gen.OrganizationCloudProviderInfoResponse` shows its fields and getters.
+	OrganizationCloudProviderInfoResponse = gen.OrganizationCloudProviderInfoResponse
+	// OrganizationClusterResponseList is gen.OrganizationClusterResponseList; `go doc gen.OrganizationClusterResponseList` shows its fields and getters.
+	OrganizationClusterResponseList = gen.OrganizationClusterResponseList
+	// OrganizationClusterStatusResponseList is gen.OrganizationClusterStatusResponseList; `go doc gen.OrganizationClusterStatusResponseList` shows its fields and getters.
+	OrganizationClusterStatusResponseList = gen.OrganizationClusterStatusResponseList
+	// OrganizationCreditCardsResponseList is gen.OrganizationCreditCardsResponseList; `go doc gen.OrganizationCreditCardsResponseList` shows its fields and getters.
+	OrganizationCreditCardsResponseList = gen.OrganizationCreditCardsResponseList
+	// OrganizationCurrentCostResponse is gen.OrganizationCurrentCostResponse; `go doc gen.OrganizationCurrentCostResponse` shows its fields and getters.
+	OrganizationCurrentCostResponse = gen.OrganizationCurrentCostResponse
+	// OrganizationEditRequest is gen.OrganizationEditRequest; `go doc gen.OrganizationEditRequest` shows its fields and getters.
+	OrganizationEditRequest = gen.OrganizationEditRequest
+	// OrganizationGitProviderAccountResponseList is gen.OrganizationGitProviderAccountResponseList; `go doc gen.OrganizationGitProviderAccountResponseList` shows its fields and getters.
+	OrganizationGitProviderAccountResponseList = gen.OrganizationGitProviderAccountResponseList
+	// OrganizationGithubAppConnectRequest is gen.OrganizationGithubAppConnectRequest; `go doc gen.OrganizationGithubAppConnectRequest` shows its fields and getters.
+	OrganizationGithubAppConnectRequest = gen.OrganizationGithubAppConnectRequest
+	// OrganizationGithubAppDisconnectParams is gen.OrganizationGithubAppDisconnectParams; `go doc gen.OrganizationGithubAppDisconnectParams` shows its fields and getters.
+	OrganizationGithubAppDisconnectParams = gen.OrganizationGithubAppDisconnectParams
+	// OrganizationGithubRepositoriesResponse is gen.OrganizationGithubRepositoriesResponse; `go doc gen.OrganizationGithubRepositoriesResponse` shows its definition.
+	OrganizationGithubRepositoriesResponse = gen.OrganizationGithubRepositoriesResponse
+	// OrganizationGithubRepositoryBranchesResponseList is gen.OrganizationGithubRepositoryBranchesResponseList; `go doc gen.OrganizationGithubRepositoryBranchesResponseList` shows its fields and getters.
+	OrganizationGithubRepositoryBranchesResponseList = gen.OrganizationGithubRepositoryBranchesResponseList
+	// OrganizationGitlabRepositoriesResponse is gen.OrganizationGitlabRepositoriesResponse; `go doc gen.OrganizationGitlabRepositoriesResponse` shows its definition.
+	OrganizationGitlabRepositoriesResponse = gen.OrganizationGitlabRepositoriesResponse
+	// OrganizationGitlabRepositoryBranchesResponseList is gen.OrganizationGitlabRepositoryBranchesResponseList; `go doc gen.OrganizationGitlabRepositoryBranchesResponseList` shows its fields and getters.
+	OrganizationGitlabRepositoryBranchesResponseList = gen.OrganizationGitlabRepositoryBranchesResponseList
+	// OrganizationInvitedMembersResponseList is gen.OrganizationInvitedMembersResponseList; `go doc gen.OrganizationInvitedMembersResponseList` shows its fields and getters.
+	OrganizationInvitedMembersResponseList = gen.OrganizationInvitedMembersResponseList
+	// OrganizationInvoicePDFResponse is gen.OrganizationInvoicePDFResponse; `go doc gen.OrganizationInvoicePDFResponse` shows its fields and getters.
+	OrganizationInvoicePDFResponse = gen.OrganizationInvoicePDFResponse
+	// OrganizationInvoiceResponse is gen.OrganizationInvoiceResponse; `go doc gen.OrganizationInvoiceResponse` shows its fields and getters.
+	OrganizationInvoiceResponse = gen.OrganizationInvoiceResponse
+	// OrganizationInvoiceResponseList is gen.OrganizationInvoiceResponseList; `go doc gen.OrganizationInvoiceResponseList` shows its fields and getters.
+	OrganizationInvoiceResponseList = gen.OrganizationInvoiceResponseList
+	// OrganizationMembersResponseList is gen.OrganizationMembersResponseList; `go doc gen.OrganizationMembersResponseList` shows its fields and getters.
+	OrganizationMembersResponseList = gen.OrganizationMembersResponseList
+	// OrganizationProjectStatsResponseList is gen.OrganizationProjectStatsResponseList; `go doc gen.OrganizationProjectStatsResponseList` shows its fields and getters.
+	OrganizationProjectStatsResponseList = gen.OrganizationProjectStatsResponseList
+	// OrganizationRequest is gen.OrganizationRequest; `go doc gen.OrganizationRequest` shows its fields and getters.
+	OrganizationRequest = gen.OrganizationRequest
+	// OrganizationResponse is gen.OrganizationResponse; `go doc gen.OrganizationResponse` shows its fields and getters.
+	OrganizationResponse = gen.OrganizationResponse
+	// OrganizationResponseList is gen.OrganizationResponseList; `go doc gen.OrganizationResponseList` shows its fields and getters.
+	OrganizationResponseList = gen.OrganizationResponseList
+	// OrganizationTransferOwnershipRequest is gen.OrganizationTransferOwnershipRequest; `go doc gen.OrganizationTransferOwnershipRequest` shows its fields and getters.
+	OrganizationTransferOwnershipRequest = gen.OrganizationTransferOwnershipRequest
+	// OrganizationWebHooksResponseList is gen.OrganizationWebHooksResponseList; `go doc gen.OrganizationWebHooksResponseList` shows its fields and getters.
+	OrganizationWebHooksResponseList = gen.OrganizationWebHooksResponseList
+	// OrganizationWebhookEventEnum is gen.OrganizationWebhookEventEnum; `go doc gen.OrganizationWebhookEventEnum` shows its definition.
+	OrganizationWebhookEventEnum = gen.OrganizationWebhookEventEnum
+	// OrganizationWebhookKindEnum is gen.OrganizationWebhookKindEnum; `go doc gen.OrganizationWebhookKindEnum` shows its definition.
+	OrganizationWebhookKindEnum = gen.OrganizationWebhookKindEnum
+	// OrganizationWebhookRequest is gen.OrganizationWebhookRequest; `go doc gen.OrganizationWebhookRequest` shows its fields and getters.
+	OrganizationWebhookRequest = gen.OrganizationWebhookRequest
+	// OrganizationWebhookResponse is gen.OrganizationWebhookResponse; `go doc gen.OrganizationWebhookResponse` shows its fields and getters.
+	OrganizationWebhookResponse = gen.OrganizationWebhookResponse
+	// PlanEnum is gen.PlanEnum; `go doc gen.PlanEnum` shows its definition.
+	PlanEnum = gen.PlanEnum
+	// PlanResponse is gen.PlanResponse; `go doc gen.PlanResponse` shows its fields and getters.
+	PlanResponse = gen.PlanResponse
+	// PreviewContainerEnvironmentsRequest is gen.PreviewContainerEnvironmentsRequest; `go doc gen.PreviewContainerEnvironmentsRequest` shows its fields and getters.
+	PreviewContainerEnvironmentsRequest = gen.PreviewContainerEnvironmentsRequest
+	// Probe is gen.Probe; `go doc gen.Probe` shows its fields and getters.
+	Probe = gen.Probe
+	// ProbeType is gen.ProbeType; `go doc gen.ProbeType` shows its fields and getters.
+	ProbeType = gen.ProbeType
+	// ProbeTypeExec is gen.ProbeTypeExec; `go doc gen.ProbeTypeExec` shows its fields and getters.
+	ProbeTypeExec = gen.ProbeTypeExec
+	// ProbeTypeGrpc is gen.ProbeTypeGrpc; `go doc gen.ProbeTypeGrpc` shows its fields and getters.
+	ProbeTypeGrpc = gen.ProbeTypeGrpc
+	// ProbeTypeHttp is gen.ProbeTypeHttp; `go doc gen.ProbeTypeHttp` shows its fields and getters.
+	ProbeTypeHttp = gen.ProbeTypeHttp
+	// ProbeTypeTcp is gen.ProbeTypeTcp; `go doc gen.ProbeTypeTcp` shows its fields and getters.
+	ProbeTypeTcp = gen.ProbeTypeTcp
+	// ProjectDeploymentRulesResponseList is gen.ProjectDeploymentRulesResponseList; `go doc gen.ProjectDeploymentRulesResponseList` shows its fields and getters.
+	ProjectDeploymentRulesResponseList = gen.ProjectDeploymentRulesResponseList
+	// ProjectEditRequest is gen.ProjectEditRequest; `go doc gen.ProjectEditRequest` shows its fields and getters.
+	ProjectEditRequest = gen.ProjectEditRequest
+	// ProjectEnvironmentServiceNumberResponseList is gen.ProjectEnvironmentServiceNumberResponseList; `go doc gen.ProjectEnvironmentServiceNumberResponseList` shows its fields and getters.
+	ProjectEnvironmentServiceNumberResponseList = gen.ProjectEnvironmentServiceNumberResponseList
+	// ProjectEnvironmentVariableAliasRequest is gen.ProjectEnvironmentVariableAliasRequest; `go doc gen.ProjectEnvironmentVariableAliasRequest` shows its fields and getters.
+	ProjectEnvironmentVariableAliasRequest = gen.ProjectEnvironmentVariableAliasRequest
+	// ProjectEnvironmentVariableEditRequest is gen.ProjectEnvironmentVariableEditRequest; `go doc gen.ProjectEnvironmentVariableEditRequest` shows its fields and getters.
+	ProjectEnvironmentVariableEditRequest = gen.ProjectEnvironmentVariableEditRequest
+	// ProjectEnvironmentVariableOverrideRequest is gen.ProjectEnvironmentVariableOverrideRequest; `go doc gen.ProjectEnvironmentVariableOverrideRequest` shows its fields and getters.
+	ProjectEnvironmentVariableOverrideRequest = gen.ProjectEnvironmentVariableOverrideRequest
+	// ProjectEnvironmentVariableRequest is gen.ProjectEnvironmentVariableRequest; `go doc gen.ProjectEnvironmentVariableRequest` shows its fields and getters.
+	ProjectEnvironmentVariableRequest = gen.ProjectEnvironmentVariableRequest
+	// ProjectEnvironmentVariableResponseList is gen.ProjectEnvironmentVariableResponseList; `go doc gen.ProjectEnvironmentVariableResponseList` shows its fields and getters.
+	ProjectEnvironmentVariableResponseList = gen.ProjectEnvironmentVariableResponseList
+	// ProjectEnvironmentsStatusResponseList is gen.ProjectEnvironmentsStatusResponseList; `go doc gen.ProjectEnvironmentsStatusResponseList` shows its fields and getters.
+	ProjectEnvironmentsStatusResponseList = gen.ProjectEnvironmentsStatusResponseList
+	// ProjectRequest is gen.ProjectRequest; `go doc gen.ProjectRequest` shows its fields and getters.
+	ProjectRequest = gen.ProjectRequest
+	// ProjectResponse is gen.ProjectResponse; `go doc gen.ProjectResponse` shows its fields and getters.
+	ProjectResponse = gen.ProjectResponse
+	// ProjectResponseList is gen.ProjectResponseList; `go doc gen.ProjectResponseList` shows its fields and getters.
+	ProjectResponseList = gen.ProjectResponseList
+	// ProjectSecretAliasRequest is gen.ProjectSecretAliasRequest; `go doc gen.ProjectSecretAliasRequest` shows its fields and getters.
+	ProjectSecretAliasRequest = gen.ProjectSecretAliasRequest
+	// ProjectSecretEditRequest is gen.ProjectSecretEditRequest; `go doc gen.ProjectSecretEditRequest` shows its fields and getters.
+	ProjectSecretEditRequest = gen.ProjectSecretEditRequest
+	// ProjectSecretOverrideRequest is gen.ProjectSecretOverrideRequest; `go doc gen.ProjectSecretOverrideRequest` shows its fields and getters.
+	ProjectSecretOverrideRequest = gen.ProjectSecretOverrideRequest
+	// ProjectSecretRequest is gen.ProjectSecretRequest; `go doc gen.ProjectSecretRequest` shows its fields and getters.
+	ProjectSecretRequest = gen.ProjectSecretRequest
+	// ProjectSecretsResponseList is gen.ProjectSecretsResponseList; `go doc gen.ProjectSecretsResponseList` shows its fields and getters.
+	ProjectSecretsResponseList = gen.ProjectSecretsResponseList
+	// ReadinessProbeTypeEnum is gen.ReadinessProbeTypeEnum; `go doc gen.ReadinessProbeTypeEnum` shows its definition.
+	ReadinessProbeTypeEnum = gen.ReadinessProbeTypeEnum
+	// ReferenceObject is gen.ReferenceObject; `go doc gen.ReferenceObject` shows its fields and getters.
+	ReferenceObject = gen.ReferenceObject
+	// RestartEnvironmentRequest is gen.RestartEnvironmentRequest; `go doc gen.RestartEnvironmentRequest` shows its fields and getters.
+	RestartEnvironmentRequest = gen.RestartEnvironmentRequest
+	// RewardTypeEnum is gen.RewardTypeEnum; `go doc gen.RewardTypeEnum` shows its definition.
+	RewardTypeEnum = gen.RewardTypeEnum
+	// RoutingTableEditRequest is gen.RoutingTableEditRequest; `go doc gen.RoutingTableEditRequest` shows its fields and getters.
+	RoutingTableEditRequest = gen.RoutingTableEditRequest
+	// RoutingTableResponseList is gen.RoutingTableResponseList; `go doc gen.RoutingTableResponseList` shows its fields and getters.
+	RoutingTableResponseList = gen.RoutingTableResponseList
+	// ScalewayCredentialsRequest is gen.ScalewayCredentialsRequest; `go doc gen.ScalewayCredentialsRequest` shows its fields and getters.
+	ScalewayCredentialsRequest = gen.ScalewayCredentialsRequest
+	// ScalewayCredentialsResponse is gen.ScalewayCredentialsResponse; `go doc gen.ScalewayCredentialsResponse` shows its fields and getters.
+	ScalewayCredentialsResponse = gen.ScalewayCredentialsResponse
+	// ScalewayCredentialsResponseList is gen.ScalewayCredentialsResponseList; `go doc gen.ScalewayCredentialsResponseList` shows its fields and getters.
+	ScalewayCredentialsResponseList = gen.ScalewayCredentialsResponseList
+	// ScalewayFeaturesResponseList is gen.ScalewayFeaturesResponseList; `go doc gen.ScalewayFeaturesResponseList` shows its fields and getters.
+	ScalewayFeaturesResponseList = gen.ScalewayFeaturesResponseList
+	// ScalewayInstanceTypeResponseList is gen.ScalewayInstanceTypeResponseList; `go doc gen.ScalewayInstanceTypeResponseList` shows its fields and getters.
+	ScalewayInstanceTypeResponseList = gen.ScalewayInstanceTypeResponseList
+	// ScalewayRegionsResponseList is gen.ScalewayRegionsResponseList; `go doc gen.ScalewayRegionsResponseList` shows its fields and getters.
+	ScalewayRegionsResponseList = gen.ScalewayRegionsResponseList
+	// SecretReference is gen.SecretReference; `go doc gen.SecretReference` shows its fields and getters.
+	SecretReference = gen.SecretReference
+	// SecretResponse is gen.SecretResponse; `go doc gen.SecretResponse` shows its fields and getters.
+	SecretResponse = gen.SecretResponse
+	// ServiceCurrentScaleResponse is gen.ServiceCurrentScaleResponse; `go doc gen.ServiceCurrentScaleResponse` shows its fields and getters.
+	ServiceCurrentScaleResponse = gen.ServiceCurrentScaleResponse
+	// ServiceLinksResponse is gen.ServiceLinksResponse; `go doc gen.ServiceLinksResponse` shows its definition.
+	ServiceLinksResponse = gen.ServiceLinksResponse
+	// ServiceNetworkResponse is gen.ServiceNetworkResponse; `go doc gen.ServiceNetworkResponse` shows its fields and getters.
+	ServiceNetworkResponse = gen.ServiceNetworkResponse
+	// ServicePort is gen.ServicePort; `go doc gen.ServicePort` shows its fields and getters.
+	ServicePort = gen.ServicePort
+	// ServiceStatus is gen.ServiceStatus; `go doc gen.ServiceStatus` shows its fields and getters.
+	ServiceStatus = gen.ServiceStatus
+	// ServiceStepMetric is gen.ServiceStepMetric; `go doc gen.ServiceStepMetric` shows its fields and getters.
+	ServiceStepMetric = gen.ServiceStepMetric
+	// ServiceStepMetrics is gen.ServiceStepMetrics; `go doc gen.ServiceStepMetrics` shows its fields and getters.
+	ServiceStepMetrics = gen.ServiceStepMetrics
+	// ServiceStorage is gen.ServiceStorage; `go doc gen.ServiceStorage` shows its fields and getters.
+	ServiceStorage = gen.ServiceStorage
+	// ServiceTypeEnum is gen.ServiceTypeEnum; `go doc gen.ServiceTypeEnum` shows its definition.
+	ServiceTypeEnum = gen.ServiceTypeEnum
+	// SpecifyClusterCloudProviderInfoRequest is gen.SpecifyClusterCloudProviderInfoRequest; `go doc gen.SpecifyClusterCloudProviderInfoRequest` shows its fields and getters.
+	SpecifyClusterCloudProviderInfoRequest = gen.SpecifyClusterCloudProviderInfoRequest
+	// Status is gen.Status; `go doc gen.Status` shows its fields and getters.
+	Status = gen.Status
+	// StatusDetails is gen.StatusDetails; `go doc gen.StatusDetails` shows its fields and getters.
+	StatusDetails = gen.StatusDetails
+	// TriggerAuthentication is gen.TriggerAuthentication; `go doc gen.TriggerAuthentication` shows its fields and getters.
+	TriggerAuthentication = gen.TriggerAuthentication
+	// TypeOfUseEnum is gen.TypeOfUseEnum; `go doc gen.TypeOfUseEnum` shows its definition.
+	TypeOfUseEnum = gen.TypeOfUseEnum
+	// Unauthorized is gen.Unauthorized; `go doc gen.Unauthorized` shows its fields and getters.
+	Unauthorized = gen.Unauthorized
+	// UserSignUpRequest is gen.UserSignUpRequest; `go doc gen.UserSignUpRequest` shows its fields and getters.
+	UserSignUpRequest = gen.UserSignUpRequest
+	// UserSignUpResponse is gen.UserSignUpResponse; `go doc gen.UserSignUpResponse` shows its fields and getters.
+	UserSignUpResponse = gen.UserSignUpResponse
+	// VariableImportResponse is gen.VariableImportResponse; `go doc gen.VariableImportResponse` shows its fields and getters.
+	VariableImportResponse = gen.VariableImportResponse
+	// VariableReference is gen.VariableReference; `go doc gen.VariableReference` shows its fields and getters.
+	VariableReference = gen.VariableReference
+	// WeekdayEnum is gen.WeekdayEnum; `go doc gen.WeekdayEnum` shows its definition.
+	WeekdayEnum = gen.WeekdayEnum
 )
 
 // The values of the API's enums.

@@ -24,8 +24,9 @@ func apiSandbox(t *testing.T, spec string) string {
 }
 
 // A field renamed in the spec (Thing's state becomes status) is a change
-// that breaks programs: regen says which names, writes nothing, and -check
-// fails, until the change is acknowledged in api/breaking.txt.
+// that breaks programs: regen says which names (the field and its getter),
+// writes nothing, and -check fails, until the change is acknowledged in
+// api/breaking.txt.
 func TestRenamedFieldIsABreakingChange(t *testing.T) {
 	root := apiSandbox(t, goodSpec)
 	specPath := filepath.Join(root, "api", "openapi.yaml")
@@ -38,14 +39,16 @@ func TestRenamedFieldIsABreakingChange(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stdout, "regen: the regeneration changes the API:\n")
 	assert.Contains(t, stdout, "  incompatible: gen: Thing.State: removed\n")
+	assert.Contains(t, stdout, "  incompatible: gen: (*Thing).GetState: removed\n")
 	assert.Contains(t, stdout, "  compatible:   gen: Thing.Status: added\n")
+	assert.Contains(t, stdout, "  compatible:   gen: (*Thing).GetStatus: added\n")
 	assert.Contains(t, stderr, "not acknowledged; nothing was written")
-	assert.Contains(t, stderr, "add these lines to api/breaking.txt:\n  gen: Thing.State: removed\n")
+	assert.Contains(t, stderr, "add these lines to api/breaking.txt:\n  gen: (*Thing).GetState: removed\n  gen: Thing.State: removed\n")
 
 	code, _, _ = runRegen(t, "-root", root, "-check")
 	assert.Equal(t, 1, code)
 
-	ack := "# Thing.state is status in version 2 of the API.\ngen: Thing.State: removed\n"
+	ack := "# Thing.state is status in version 2 of the API.\ngen: Thing.State: removed\ngen: (*Thing).GetState: removed\n"
 	require.NoError(t, os.WriteFile(filepath.Join(root, "api", "breaking.txt"), []byte(ack), 0o644))
 	code, stdout, stderr = runRegen(t, "-root", root)
 	assert.Equal(t, 0, code, stderr)

@@ -165,7 +165,7 @@ func checkFiles(o *options, res *result, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if !o.quiet {
-		fmt.Fprintf(stdout, "regen: %s is up to date with %s (%s)\n", strings.Join(sortedKeys(res.Files), ", "), res.SpecName, res.Timing())
+		fmt.Fprintf(stdout, "regen: %s are up to date with %s (%s)\n", strings.Join(sortedKeys(res.Files), ", "), res.SpecName, res.Timing())
 	}
 	return 0
 }
@@ -188,8 +188,8 @@ func writeFiles(o *options, res *result, stdout, stderr io.Writer) int {
 	}
 	res.Phases = append(res.Phases, phase{"write", time.Since(start)})
 	if !o.quiet {
-		fmt.Fprintf(stdout, "regen: %d operations, %d schemas -> %s (%s)\n",
-			res.Operations, res.Schemas, strings.Join(written, ", "), res.Timing())
+		fmt.Fprintf(stdout, "regen: %d operations, %d schemas, %d getters -> %s (%s)\n",
+			res.Operations, res.Schemas, res.Getters, strings.Join(written, ", "), res.Timing())
 	}
 	return 0
 }
@@ -201,6 +201,7 @@ type result struct {
 	Files      map[string][]byte // generated files by slash path relative to the module root
 	Operations int
 	Schemas    int // component schemas in the spec
+	Getters    int // nil-safe getters of the data types, in accessors.gen.go
 	Bundled    int // files the spec was joined from; 0 for a spec in one file
 	Phases     []phase
 }
@@ -271,7 +272,13 @@ func regenerateWith(ctx context.Context, o *options) (*result, error) {
 		res.Problems = problems
 		return res, err
 	}
-	res.Files = map[string][]byte{filepath.ToSlash(filepath.Clean(in.cfg.Output)): code}
+	output := filepath.ToSlash(filepath.Clean(in.cfg.Output))
+	accessors, getters, n, err := accessorsFile(code, output, in.cfg.PackageName)
+	if err != nil {
+		return res, err
+	}
+	res.Files = map[string][]byte{output: code, accessors: getters}
+	res.Getters = n
 	maps.Copy(res.Files, services)
 	watch.lap("services")
 	return res, nil

@@ -91,7 +91,8 @@ func TestRunWritesThenChecks(t *testing.T) {
 
 	code, stdout, stderr := runRegen(t, "-root", root)
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "3 operations, 3 schemas -> gen/qovery.gen.go written")
+	assert.Contains(t, stdout, "3 operations, 3 schemas, 3 getters -> gen/accessors.gen.go written")
+	assert.Contains(t, stdout, "gen/qovery.gen.go written")
 	info, err := os.Stat(out)
 	require.NoError(t, err)
 

@@ -34,12 +34,13 @@ const (
 type genAPI struct {
 	fset    *token.FileSet
 	methods map[string]*ast.FuncType // methods of ClientWithResponses
+	byType  map[string]bool          // every method, as "Type.Method"
 	types   map[string]*ast.TypeSpec
 	consts  []string // exported constants (enum values)
 }
 
 func readGen(src []byte) (*genAPI, error) {
-	g := &genAPI{fset: token.NewFileSet(), methods: map[string]*ast.FuncType{}, types: map[string]*ast.TypeSpec{}}
+	g := &genAPI{fset: token.NewFileSet(), methods: map[string]*ast.FuncType{}, byType: map[string]bool{}, types: map[string]*ast.TypeSpec{}}
 	f, err := parser.ParseFile(g.fset, "qovery.gen.go", src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
@@ -47,7 +48,12 @@ func readGen(src []byte) (*genAPI, error) {
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Recv != nil && len(d.Recv.List) == 1 && receiverName(d.Recv.List[0].Type) == "ClientWithResponses" {
+			if d.Recv == nil || len(d.Recv.List) != 1 {
+				continue
+			}
+			recv := receiverName(d.Recv.List[0].Type)
+			g.byType[recv+"."+d.Name.Name] = true
+			if recv == "ClientWithResponses" {
 				g.methods[d.Name.Name] = d.Type
 			}
 		case *ast.GenDecl:
@@ -864,7 +870,14 @@ func emitTypes(g *genAPI, aliased, taken map[string]bool) ([]byte, error) {
 	b.WriteString("// The request and answer types of the API, from package gen, so that a\n")
 	b.WriteString("// program needs to import qovery alone.\n")
 	b.WriteString("type (\n")
+	// go doc shows an alias as its one line, so each names the command that
+	// shows the rest: a struct's fields, and the getters gen declares.
 	for _, name := range sortedKeys(aliased) {
+		what := "its definition"
+		if g.structOf(name) != nil {
+			what = "its fields and getters"
+		}
+		fmt.Fprintf(&b, "\t// %s is gen.%s; `go doc gen.%s` shows %s.\n", name, name, name, what)
 		fmt.Fprintf(&b, "\t%s = gen.%s\n", name, name)
 	}
 	b.WriteString(")\n\n// The values of the API's enums.\nconst (\n")

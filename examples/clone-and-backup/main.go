@@ -166,8 +166,8 @@ func cloneDatabase(ctx context.Context, c *qovery.Client, cfg config, p *progres
 		return nil, fmt.Errorf("reading database %s: %w", cfg.databaseID, err)
 	}
 	target := cfg.targetID
-	if target == "" && source.Environment.Id != nil {
-		target = source.Environment.Id.String()
+	if target == "" {
+		target = source.Environment.GetId()
 	}
 	name := source.Name + cfg.suffix
 	clone, err := c.Databases.Clone(ctx, cfg.databaseID, name, target, qovery.WithDeploy())
@@ -187,14 +187,14 @@ func cloneDatabase(ctx context.Context, c *qovery.Client, cfg config, p *progres
 // backUp backs the clone up, waits for the backup, and shows the latest
 // completed backup.
 func backUp(ctx context.Context, c *qovery.Client, clone *qovery.DatabaseResponse, p *progress) error {
-	cloneID := clone.Id.String()
+	cloneID := clone.GetId()
 	backup, err := c.Backups.Create(ctx, cloneID, clone.Name+"-backup", "taken by the clone-and-backup example")
 	if err != nil {
 		return fmt.Errorf("starting a backup of %s: %w", clone.Name, err)
 	}
 	p.step("start backup", "%s (%s), %s", deref(backup.Name), deref(backup.Id), qovery.BackupPhaseOf(backup))
 
-	backup, err = c.Backups.Wait(ctx, cloneID, backup.Id.String())
+	backup, err = c.Backups.Wait(ctx, cloneID, backup.GetId())
 	if err != nil {
 		return fmt.Errorf("waiting for the backup: %w", err)
 	}
@@ -255,15 +255,16 @@ func (p *progress) done() {
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }
 
 func backupState(b *qovery.Backup) string {
-	if b.Status == nil {
+	st := b.GetStatus()
+	if st == nil {
 		return "no status"
 	}
 	parts := []string{}
-	if b.Status.State != nil {
-		parts = append(parts, "state "+string(*b.Status.State))
+	if state := st.GetState(); state != "" {
+		parts = append(parts, "state "+state)
 	}
-	if d := b.Status.StatusDetails; d != nil && d.Status != nil {
-		parts = append(parts, "status "+string(*d.Status))
+	if details := st.GetStatusDetails().GetStatus(); details != "" {
+		parts = append(parts, "status "+details)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -22,7 +22,7 @@ func copyForReview(ctx context.Context, c *qovery.Client, databaseID, environmen
 	if err != nil {
 		return "", fmt.Errorf("copying database %s: %w", databaseID, err)
 	}
-	return clone.Id.String(), nil
+	return clone.GetId(), nil
 }
 
 // A test of copyForReview through a rate limit and an outage. In a test
@@ -141,7 +141,7 @@ func ExampleServer_AddVariable() {
 		return
 	}
 	for _, v := range vars.Results {
-		fmt.Println(*v.Key, *v.Value, *v.Scope)
+		fmt.Println(v.GetKey(), v.GetValue(), v.GetScope())
 	}
 	// Output:
 	// REGION eu-west-3 PROJECT

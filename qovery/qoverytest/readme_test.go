@@ -91,7 +91,7 @@ func Copy(ctx context.Context, c *qovery.Client, databaseID, environmentID, name
 	if err != nil {
 		return "", err
 	}
-	return db.Id.String(), nil
+	return db.GetId(), nil
 }
 `
 	// The package directory does not exist, so the test binary is built

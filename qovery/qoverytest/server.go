@@ -18,7 +18,7 @@ import (
 type Server struct {
 	// URL is the base URL of the API, with its base path and no trailing
 	// slash ("http://127.0.0.1:40123/api"), for clients other than the one
-	// Client returns.
+	// Client returns; they must send Token.
 	URL string
 	// World holds the IDs of the objects the server starts with; all are
 	// empty with WithEmptyWorld.
@@ -53,9 +53,10 @@ func WithEmptyWorld() Option { return func(c *config) { c.empty = true } }
 // DEPLOYING and the one after DEPLOYED; 0 completes every action at once.
 func WithSteps(n int) Option { return func(c *config) { c.steps = n } }
 
-// WithToken makes the server accept only this token, as "Token <token>" or
-// "Bearer <token>", and answer 401 to any other. By default any well-formed
-// Authorization header is accepted. Client sends this token.
+// WithToken sets the one token the server accepts, as "Token <token>" or
+// "Bearer <token>"; it answers 401 to any other, and to a request without
+// one. Without WithToken that token is "qoverytest-token". Client sends it,
+// and Token returns it for a client built another way.
 func WithToken(token string) Option { return func(c *config) { c.token = token } }
 
 // WithInvalidRequests lets requests the spec rejects through without
@@ -124,6 +125,11 @@ func start(t testing.TB, opts []Option) (*Server, error) {
 	}
 	return s, nil
 }
+
+// Token is the one token the server accepts: "qoverytest-token", or the
+// one given to WithToken. A client of URL other than Client's, such as
+// qovery.New(srv.Token(), qovery.WithBaseURL(srv.URL)), must send it.
+func (s *Server) Token() string { return s.token }
 
 // Close stops the server. NewServer calls it when the test ends; calling
 // it again does nothing.

@@ -483,6 +483,31 @@ func TestTokenIsChecked(t *testing.T) {
 	}
 }
 
+// By default the server accepts one token, "qoverytest-token", which Token
+// gives to a client built on URL; another token is refused.
+func TestDefaultTokenIsTheOneAccepted(t *testing.T) {
+	rec := &recorder{TB: t}
+	srv := qoverytest.NewServer(rec)
+	ctx := ctxFor(t)
+	if srv.Token() != "qoverytest-token" {
+		t.Errorf("Token() = %q, want qoverytest-token", srv.Token())
+	}
+	own, err := qovery.New(srv.Token(), qovery.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := own.Databases.Get(ctx, srv.World.DatabaseID); err != nil {
+		t.Errorf("with srv.Token(): %v", err)
+	}
+	other, err := qovery.New("any-well-formed-token", qovery.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Databases.Get(ctx, srv.World.DatabaseID); !qovery.IsUnauthorized(err) {
+		t.Errorf("with another token: err = %v, want 401", err)
+	}
+}
+
 // Only the client of Client reads Retry-After as "now"; other clients see
 // the wait the fault announces.
 func TestOtherClientsSeeTheAnnouncedWait(t *testing.T) {
