@@ -41,9 +41,13 @@
 // 409. An environment reads DEPLOYED (or STOPPED, ...) only once all its
 // services do, and a failed service shows in its status. A deploy at a
 // commit is what the application's deployed_commit_id reads afterwards.
-// Backups go QUEUED, DEPLOYING, DEPLOYED. FailNextAction, FailNextActionIn
-// and SetState script failures. Every other operation answers a valid
-// example body.
+// Backups go QUEUED, DEPLOYING, DEPLOYED. Custom domains, tags, webhooks,
+// API tokens, deployment rules and restrictions, container registries,
+// credentials, clusters, credit cards, invitations and members are kept as
+// lists under their parent too.
+// FailNextAction, FailNextActionIn and SetState script failures. Every
+// other operation answers a valid example body whose values look like the
+// API's (commit IDs, hosts, regions, emails), never a bare "string".
 //
 // # The live API
 //
