@@ -24,7 +24,10 @@ type cloneConfig struct {
 }
 
 // WithDeploy deploys the clone once it has been created and waits, as the
-// client's WaitPolicy says, until it is DEPLOYED. The deploy is recorded as
+// client's WaitPolicy says, until it is DEPLOYED. A deploy the API refuses
+// with 409 because the target environment is busy (the clone itself may
+// still be in the making) is sent again once the environment has settled,
+// as Environments.WhenIdle does. The deploy is recorded as
 // the Deploy methods record theirs, so the wait is for that deploy (see
 // the package documentation, section Waits). If it reaches a failure
 // state instead, the Clone method returns the clone together with a
@@ -152,7 +155,11 @@ func (s *DatabasesService) Clone(ctx context.Context, databaseID, name, environm
 		return db, nil
 	}
 	id := db.Id.String()
-	if _, err := c.Databases.Deploy(ctx, id); err != nil {
+	err = c.Environments.WhenIdle(ctx, env.String(), func(ctx context.Context) error {
+		_, err := c.Databases.Deploy(ctx, id)
+		return err
+	})
+	if err != nil {
 		return db, deployError("database", id, err)
 	}
 	if _, err := c.Databases.Wait(ctx, id, StateDeployed); err != nil {
@@ -195,7 +202,11 @@ func (s *ApplicationsService) Clone(ctx context.Context, applicationID, name, en
 		return app, deployError("application", id, err)
 	}
 	dep := gen.DeployApplicationJSONRequestBody{GitCommitId: commit}
-	if _, err := c.Applications.Deploy(ctx, id, dep); err != nil {
+	err = c.Environments.WhenIdle(ctx, env.String(), func(ctx context.Context) error {
+		_, err := c.Applications.Deploy(ctx, id, dep)
+		return err
+	})
+	if err != nil {
 		return app, deployError("application", id, err)
 	}
 	if _, err := c.Applications.Wait(ctx, id, StateDeployed); err != nil {

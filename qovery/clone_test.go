@@ -109,11 +109,23 @@ func TestDatabasesCloneDeployFails(t *testing.T) {
 	}
 }
 
+// A deploy refused with 409 (the environment busy) is sent again once the
+// environment settles; one still refused after that many times is the
+// conflict, with the clone.
 func TestCloneDeployRequestConflict(t *testing.T) {
 	w := newCBWorld(t)
 	w.inject("deployDatabase", 1, http.StatusConflict, "operation in progress")
-
 	db, err := w.c.Databases.Clone(context.Background(), w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
+	if err != nil || db == nil {
+		t.Fatalf("one 409: %v", err)
+	}
+	if n := w.srv.Received("deployDatabase"); n != 2 {
+		t.Errorf("deployDatabase received %d requests, want 2 (refused, then sent again once the environment settled)", n)
+	}
+
+	w = newCBWorld(t)
+	w.inject("deployDatabase", maxBusy, http.StatusConflict, "operation in progress")
+	db, err = w.c.Databases.Clone(context.Background(), w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
 	if !errors.Is(err, ErrConflict) {
 		t.Fatalf("err = %v, want a conflict", err)
 	}
@@ -123,8 +135,8 @@ func TestCloneDeployRequestConflict(t *testing.T) {
 	if !strings.Contains(err.Error(), "was cloned, but deploying it failed") || strings.Contains(err.Error(), "qovery: qovery:") {
 		t.Errorf("error reads badly: %q", err)
 	}
-	if n := w.srv.Received("deployDatabase"); n != 1 {
-		t.Errorf("deployDatabase received %d requests, want 1 (a 409 is not retried)", n)
+	if n := w.srv.Received("deployDatabase"); n != maxBusy {
+		t.Errorf("deployDatabase received %d requests, want %d", n, maxBusy)
 	}
 }
 

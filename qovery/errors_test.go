@@ -287,7 +287,7 @@ func TestErrorsBackupErrorAndNotFound(t *testing.T) {
 
 func TestErrorsCloneDeployErrorWrapsTheAPIError(t *testing.T) {
 	w := newCBWorld(t)
-	w.inject("deployDatabase", 1, http.StatusConflict, "operation in progress")
+	w.inject("deployDatabase", maxBusy, http.StatusConflict, "operation in progress") // a 409 that outlasts WhenIdle
 	_, err := w.c.Databases.Clone(context.Background(), w.ids.DatabaseID, "db-copy", w.ids.EnvironmentID, WithDeploy())
 	var cde *cloneDeployError
 	var ae *APIError

@@ -159,3 +159,24 @@ func TestLiveNewStatesAreWaitedThroughAndNewFailuresStop(t *testing.T) {
 		t.Errorf("Wait after a deploy failing in BUILD_ERROR: err = %v", err)
 	}
 }
+
+// A clone is refused a deploy while the environment is still making it;
+// Clone with WithDeploy waits for the environment and deploys then.
+func TestLiveCloneWithDeployWaitsForABusyEnvironment(t *testing.T) {
+	srv := qoverytest.NewServer(t, qoverytest.WithLiveBehaviours())
+	c, ctx := liveClient(srv), context.Background()
+	db, err := c.Databases.Clone(ctx, srv.World.DatabaseID, "db-copy", srv.World.StagingEnvironmentID, qovery.WithDeploy())
+	if err != nil {
+		t.Fatalf("Databases.Clone with WithDeploy: %v", err)
+	}
+	if state, _ := srv.State(db.GetId()); state != "DEPLOYED" {
+		t.Errorf("the clone is %s", state)
+	}
+	app, err := c.Applications.Clone(ctx, srv.World.ApplicationID, "front-copy", srv.World.StagingEnvironmentID, qovery.WithDeploy())
+	if err != nil {
+		t.Fatalf("Applications.Clone with WithDeploy: %v", err)
+	}
+	if state, _ := srv.State(app.GetId()); state != "DEPLOYED" {
+		t.Errorf("the clone is %s", state)
+	}
+}
