@@ -2,7 +2,6 @@ package qovery
 
 import (
 	"context"
-	"hash/maphash"
 	"iter"
 
 	"github.com/google/uuid"
@@ -38,32 +37,19 @@ func listPages[T any](ctx context.Context, list string, fetch pageFunc[T], idOf 
 	return func(yield func(T, error) bool) {
 		var zero T
 		var after *uuid.UUID
-		// Item ID -> page it was on, keyed by a seeded 64-bit hash of the
-		// ID: less memory than a map keyed by the IDs, and a false
-		// match is as likely as a random 64-bit collision.
-		seed := maphash.MakeSeed()
-		seen := map[uint64]int32{}
+		seen := newSeenIDs()
 		for page := 1; ; page++ {
 			if err := ctx.Err(); err != nil {
 				yield(zero, err)
 				return
 			}
 			items, size, err := fetch(ctx, after)
+			if err == nil {
+				err = checkPage(seen, list, page, items, idOf)
+			}
 			if err != nil {
 				yield(zero, err)
 				return
-			}
-			for i := range items {
-				id := idOf(&items[i])
-				if id == nil {
-					continue
-				}
-				key := maphash.Bytes(seed, id[:])
-				if first, dup := seen[key]; dup {
-					yield(zero, &PageError{List: list, Page: page, ItemID: id.String(), FirstPage: int(first)})
-					return
-				}
-				seen[key] = int32(page)
 			}
 			for i := range items {
 				if !yield(items[i], nil) {

@@ -6,10 +6,11 @@ import (
 	"github.com/google/uuid"
 )
 
-// seenIDs is the rule of listPages for the other kinds of pagination
-// (pages by number, by continuation token): within one walk every item ID
-// appears once, so that a server ignoring the page asked for cannot loop
-// the walk. IDs are kept as seeded 64-bit hashes, as in listPages.
+// seenIDs is the rule every walk of a paginated list keeps (listPages,
+// listNumberedPages, listTokenPages): within one walk every item ID appears
+// once, so that a server ignoring the page asked for cannot loop the walk.
+// IDs are kept as seeded 64-bit hashes: less memory than a map keyed by the
+// IDs, and a false match is as likely as a random 64-bit collision.
 type seenIDs struct {
 	seed  maphash.Seed
 	pages map[uint64]int32 // item ID -> page it was on
