@@ -119,13 +119,8 @@ func (o *operationInfo) read(resp *http.Response, x *exchange, out any) error {
 	return nil
 }
 
+// decodeError is the *DecodeError of a 2xx (or other non-error) answer
+// that cannot be taken, as Result words it.
 func (o *operationInfo) decodeError(resp *http.Response, err error) *DecodeError {
-	e := &DecodeError{Operation: o.name, StatusCode: resp.StatusCode, Err: err}
-	if resp.Request != nil {
-		e.Method = resp.Request.Method
-		if resp.Request.URL != nil {
-			e.Path = resp.Request.URL.Path
-		}
-	}
-	return e
+	return o.shape().decodeError(resp, resp.StatusCode, err)
 }
