@@ -168,7 +168,7 @@ func (a *authorizer) redact(s string) string {
 	}
 	if mayHoldEscape(s) {
 		if spans := escapedSpans(s, a.cred.forms, false); spans != nil {
-			s = redactStringSpans(s, spans)
+			s = redactSpans(s, spans)
 		}
 	}
 	return s

@@ -303,30 +303,15 @@ func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
-// redactSpans returns b with each span replaced by the redaction mark.
-func redactSpans(b []byte, spans []span) []byte {
-	var out bytes.Buffer
-	out.Grow(len(b))
+// redactSpans returns b, the bytes of an answer or a string, with each
+// span replaced by the redaction mark.
+func redactSpans[T ~string | ~[]byte](b T, spans []span) T {
+	out := make([]byte, 0, len(b))
 	at := 0
 	for _, sp := range spans {
-		out.Write(b[at:sp.start])
-		out.WriteString(redacted)
+		out = append(out, b[at:sp.start]...)
+		out = append(out, redacted...)
 		at = sp.end
 	}
-	out.Write(b[at:])
-	return out.Bytes()
-}
-
-// redactStringSpans is redactSpans for a string.
-func redactStringSpans(s string, spans []span) string {
-	var out strings.Builder
-	out.Grow(len(s))
-	at := 0
-	for _, sp := range spans {
-		out.WriteString(s[at:sp.start])
-		out.WriteString(redacted)
-		at = sp.end
-	}
-	out.WriteString(s[at:])
-	return out.String()
+	return T(append(out, b[at:]...))
 }
