@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -123,23 +122,4 @@ func encodeBody(body any) ([]byte, error) {
 		return nil, &ArgError{Arg: "body", Value: fmt.Sprintf("%T", body), Reason: "does not marshal to JSON: " + err.Error()}
 	}
 	return b, nil
-}
-
-// answerBytes is the body of resp: the transport's buffer itself when it is
-// still in hand, valid until the body is closed.
-func answerBytes(resp *http.Response) ([]byte, error) {
-	if b, ok := resp.Body.(*bufferedBody); ok {
-		return b.bytes(), nil
-	}
-	return io.ReadAll(resp.Body)
-}
-
-// unwrapURLError drops the *url.Error net/http wraps around a failure,
-// whose text repeats the whole URL, query included.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Err != nil {
-		return ue.Err
-	}
-	return err
 }

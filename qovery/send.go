@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 )
 
 // send is the one way a request reaches the API, for Do and for every
@@ -123,4 +125,23 @@ func (o *operationInfo) read(resp *http.Response, x *exchange, out any) error {
 // that cannot be taken, as Result words it.
 func (o *operationInfo) decodeError(resp *http.Response, err error) *DecodeError {
 	return o.shape().decodeError(resp, resp.StatusCode, err)
+}
+
+// answerBytes is the body of resp: the transport's buffer itself when it is
+// still in hand, valid until the body is closed.
+func answerBytes(resp *http.Response) ([]byte, error) {
+	if b, ok := resp.Body.(*bufferedBody); ok {
+		return b.bytes(), nil
+	}
+	return io.ReadAll(resp.Body)
+}
+
+// unwrapURLError drops the *url.Error net/http wraps around a failure,
+// whose text repeats the whole URL, query included.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err
+	}
+	return err
 }
