@@ -3,6 +3,7 @@ package qovery
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -160,8 +161,7 @@ func (s *BackupsService) Create(ctx context.Context, databaseID, name, message s
 		return nil, err
 	}
 	body := gen.AddBackupDatabaseJSONRequestBody{Name: name, Message: message}
-	req, err := gen.NewAddBackupDatabaseRequest(c.server, id, body)
-	return fetch[Backup](ctx, c, &operationAddBackupDatabase, req, err, nil)
+	return fetch[Backup](ctx, c, &operationAddBackupDatabase, jsonRequest(http.MethodPost, "/database/"+id.String()+"/backup", body), nil)
 }
 
 // Wait polls a database's backups, as the client's WaitPolicy says, until
@@ -313,8 +313,8 @@ func (s *BackupsService) Latest(ctx context.Context, databaseID string) (*Backup
 // pageFetcher reads the pages of a database's backups, for listPages.
 func (s *BackupsService) pageFetcher(db uuid.UUID) pageFunc[Backup] {
 	return func(ctx context.Context, after *uuid.UUID) ([]Backup, int, error) {
-		req, err := gen.NewListDatabaseBackupRequest(s.c.server, db, &ListDatabaseBackupParams{StartId: after})
-		l, err := fetch[DatabaseBackupResponseList](ctx, s.c, &operationListDatabaseBackup, req, err, nil)
+		r := genRequest(gen.NewListDatabaseBackupRequest(s.c.server, db, &ListDatabaseBackupParams{StartId: after}))
+		l, err := fetch[DatabaseBackupResponseList](ctx, s.c, &operationListDatabaseBackup, r, nil)
 		if err != nil {
 			return nil, 0, err
 		}

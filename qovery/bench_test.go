@@ -340,8 +340,6 @@ func readWireResponse(r io.Reader, buf []byte) error {
 // carrying the database, as the server of the benchmarks above does.
 type noopTransport struct{}
 
-var jsonContentType = []string{"application/json"}
-
 func (noopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return &http.Response{
 		StatusCode:    http.StatusOK,

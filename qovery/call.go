@@ -70,6 +70,15 @@ var reservedHeaders = []string{"Authorization", "Host", "Content-Type", "User-Ag
 
 // callSettingsOf applies opts, refusing a header the Client sets.
 func callSettingsOf(opts []CallOption) (callSettings, error) {
+	if len(opts) == 0 {
+		return callSettings{}, nil
+	}
+	return applyCallOptions(opts)
+}
+
+// applyCallOptions is callSettingsOf for a call with options: s escapes to
+// them, so a call without any does not pay for it.
+func applyCallOptions(opts []CallOption) (callSettings, error) {
 	var s callSettings
 	for _, o := range opts {
 		if o != nil {

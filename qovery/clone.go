@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/google/uuid"
@@ -143,8 +144,8 @@ func (s *DatabasesService) Clone(ctx context.Context, databaseID, name, environm
 	}
 
 	body := gen.CloneDatabaseJSONRequestBody{Name: name, EnvironmentId: env}
-	req, err := gen.NewCloneDatabaseRequest(c.server, src, body)
-	db, err := fetch[gen.DatabaseResponse](ctx, c, &operationCloneDatabase, req, err, nil)
+	r := jsonRequest(http.MethodPost, "/database/"+src.String()+"/clone", body)
+	db, err := fetch[gen.DatabaseResponse](ctx, c, &operationCloneDatabase, r, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -185,8 +186,8 @@ func (s *ApplicationsService) Clone(ctx context.Context, applicationID, name, en
 	}
 
 	body := gen.CloneApplicationJSONRequestBody{Name: name, EnvironmentId: env}
-	req, err := gen.NewCloneApplicationRequest(c.server, src, body)
-	app, err := fetch[gen.ApplicationResponse](ctx, c, &operationCloneApplication, req, err, nil)
+	r := jsonRequest(http.MethodPost, "/application/"+src.String()+"/clone", body)
+	app, err := fetch[gen.ApplicationResponse](ctx, c, &operationCloneApplication, r, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -275,8 +276,8 @@ func (s *EnvironmentsService) Clone(ctx context.Context, environmentID, name str
 		}
 	}
 
-	req, err := gen.NewCloneEnvironmentRequest(c.server, src, body)
-	env, err := fetch[gen.EnvironmentResponse](ctx, c, &operationCloneEnvironment, req, err, nil)
+	r := jsonRequest(http.MethodPost, "/environment/"+src.String()+"/clone", body)
+	env, err := fetch[gen.EnvironmentResponse](ctx, c, &operationCloneEnvironment, r, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -1,12 +1,10 @@
 package qovery
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"strings"
 )
@@ -35,11 +33,11 @@ import (
 // DELETE are retried, POST and PATCH only when they surely were not
 // processed, unless ctx comes from WithIdempotent.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...CallOption) error {
-	req, err := c.newRequest(method, path, body)
+	r, err := c.newRequest(method, path, body)
 	if err != nil {
 		return err
 	}
-	_, err = c.send(ctx, &operationDo, req, nil, out, opts)
+	_, err = c.send(ctx, &operationDo, &r, out, opts)
 	return err
 }
 
@@ -47,62 +45,50 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 // Do, so that a "/" or a "?" in it cannot change the path.
 func PathEscape(s string) string { return url.PathEscape(s) }
 
-// newRequest checks Do's arguments and builds its request.
-func (c *Client) newRequest(method, path string, body any) (*http.Request, error) {
+// newRequest checks Do's arguments and makes its request.
+func (c *Client) newRequest(method, path string, body any) (request, error) {
 	if !validHeaderName(method) { // a method is a token, as a header name is
-		return nil, argError("method", method, "is not an HTTP method")
+		return request{}, argError("method", method, "is not an HTTP method")
 	}
-	u, err := c.requestURL(path)
-	if err != nil {
-		return nil, err
+	if err := c.checkPath(path); err != nil {
+		return request{}, err
 	}
 	payload, err := encodeBody(body)
 	if err != nil {
-		return nil, err
+		return request{}, err
 	}
-	var rd io.Reader
-	if payload != nil {
-		rd = bytes.NewReader(payload)
-	}
-	req, err := http.NewRequest(method, u, rd)
-	if err != nil {
-		return nil, argError("path", path, "does not make a request: "+err.Error())
-	}
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	return req, nil
+	return request{method: method, path: path, body: payload}, nil
 }
 
-// requestURL joins path to the base URL, refusing a path that could leave
-// it or that means something else once a server or proxy normalises it.
-func (c *Client) requestURL(path string) (string, error) {
+// checkPath refuses a path that could leave the base URL, or that means
+// something else once a server or proxy normalises it.
+func (c *Client) checkPath(path string) error {
 	bad := func(reason string) error { return argError("path", path, reason) }
 	p, _, _ := strings.Cut(path, "?")
 	switch {
 	case !strings.HasPrefix(path, "/"):
-		return "", bad("must start with \"/\", relative to the base URL")
+		return bad("must start with \"/\", relative to the base URL")
 	case strings.ContainsAny(path, "#\\"):
-		return "", bad("must not hold a fragment or a backslash")
+		return bad("must not hold a fragment or a backslash")
 	case strings.IndexFunc(path, func(r rune) bool { return r < ' ' || r == 0x7f || r == ' ' }) >= 0:
-		return "", bad("must not hold a space or a control character (escape it with PathEscape)")
+		return bad("must not hold a space or a control character (escape it with PathEscape)")
 	}
 	for _, seg := range strings.Split(p, "/")[1:] {
 		dec, err := url.PathUnescape(seg)
 		switch {
 		case err != nil:
-			return "", bad("holds a malformed escape")
+			return bad("holds a malformed escape")
 		case seg == "" && p != "/":
-			return "", bad("must not hold an empty segment (\"//\" or a trailing \"/\")")
+			return bad("must not hold an empty segment (\"//\" or a trailing \"/\")")
 		case dec == "." || dec == "..":
-			return "", bad("must not hold a \".\" or \"..\" segment")
+			return bad("must not hold a \".\" or \"..\" segment")
 		}
 	}
 	u := c.baseStr + path
 	if parsed, err := url.Parse(u); err != nil || parsed.Host != c.auth.exact {
-		return "", bad("does not stay on the API's host")
+		return bad("does not stay on the API's host")
 	}
-	return u, nil
+	return nil
 }
 
 // encodeBody is Do's body as bytes: nil for none.

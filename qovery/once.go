@@ -74,12 +74,21 @@ type wireTrace struct {
 	gotConn         atomic.Bool // a connection was handed to the request
 	wroteHeaders    atomic.Bool // its headers were written to one
 	handshakeFailed atomic.Bool // a TLS handshake made for it failed
+	hooks           *httptrace.ClientTrace
 }
 
-// traced returns r with a trace recording into w, on top of any trace the
-// caller's context carries.
-func (w *wireTrace) traced(r *http.Request) *http.Request {
-	ctx := httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
+// tracedAttempt is the trace of an attempt and the hooks that fill it, in
+// one allocation.
+type tracedAttempt struct {
+	wireTrace
+	hooks httptrace.ClientTrace
+}
+
+// newWireTrace returns a trace for an attempt, with its hooks ready.
+func newWireTrace() *wireTrace {
+	t := new(tracedAttempt)
+	w := &t.wireTrace
+	t.hooks = httptrace.ClientTrace{
 		GotConn:      func(httptrace.GotConnInfo) { w.gotConn.Store(true) },
 		WroteHeaders: func() { w.wroteHeaders.Store(true) },
 		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
@@ -87,8 +96,15 @@ func (w *wireTrace) traced(r *http.Request) *http.Request {
 				w.handshakeFailed.Store(true)
 			}
 		},
-	})
-	return r.WithContext(ctx)
+	}
+	w.hooks = &t.hooks
+	return w
+}
+
+// traced returns r with a trace recording into w, on top of any trace the
+// caller's context carries.
+func (w *wireTrace) traced(r *http.Request) *http.Request {
+	return r.WithContext(httptrace.WithClientTrace(r.Context(), w.hooks))
 }
 
 // unsendable reports a request that no attempt could ever send: a header
@@ -101,12 +117,23 @@ func unsendable(r *http.Request) error {
 			return fmt.Errorf("qovery: %s %s: header name %q is not valid; the request cannot be sent", r.Method, r.URL.Path, cleanText(name, 80))
 		}
 		for _, v := range values {
-			if i := strings.IndexFunc(v, func(c rune) bool { return c < ' ' && c != '\t' || c == 0x7f }); i >= 0 {
+			if i := controlByte(v); i >= 0 {
 				return fmt.Errorf("qovery: %s %s: the value of header %s holds a control character (0x%02x at byte %d); the request cannot be sent", r.Method, r.URL.Path, name, v[i], i)
 			}
 		}
 	}
 	return nil
+}
+
+// controlByte is the index of the first control character of v but a tab,
+// or -1.
+func controlByte(v string) int {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return i
+		}
+	}
+	return -1
 }
 
 // validHeaderName reports whether name is an HTTP token (RFC 9110, 5.6.2).

@@ -30,7 +30,7 @@ type attempt struct {
 func (t *transport) send(c *call, n int) (attempt, error) {
 	a := attempt{n: n}
 	if traceable(c.req.Method) {
-		a.wire = new(wireTrace)
+		a.wire = newWireTrace()
 	}
 	r, err := attemptRequest(c.req, n, a.wire)
 	if err != nil {

@@ -12,14 +12,14 @@ import (
 )
 
 // send is the one way a request reaches the API, for Do and for every
-// generated method. It applies the call's options, sends req through the
-// Client's transport (credentials, retries, pacing, the size limit, the
-// token scrubbed), and reads the answer into out, from the buffer the
-// transport filled, with no copy. reqErr is the error of building req, if
-// any. It returns the answer's status, 0 when none came.
-func (c *Client) send(ctx context.Context, op *operationInfo, req *http.Request, reqErr error, out any, opts []CallOption) (int, error) {
-	if reqErr != nil {
-		return 0, op.failed(reqErr)
+// generated method. It applies the call's options, makes r into the
+// *http.Request, sends it through the Client's transport (credentials,
+// retries, pacing, the size limit, the token scrubbed), and reads the
+// answer into out, from the buffer the transport filled, with no copy. It
+// returns the answer's status, 0 when none came.
+func (c *Client) send(ctx context.Context, op *operationInfo, r *request, out any, opts []CallOption) (int, error) {
+	if r.err != nil {
+		return 0, op.failed(r.err)
 	}
 	s, err := callSettingsOf(opts)
 	if err != nil {
@@ -27,12 +27,15 @@ func (c *Client) send(ctx context.Context, op *operationInfo, req *http.Request,
 	}
 	x, cancel := s.context(ctx, c.auth)
 	defer cancel()
-	req = req.WithContext(x)
+	req, err := r.httpRequest(x, c.baseStr)
+	if err != nil {
+		return 0, op.failed(err)
+	}
 	for k, vs := range s.header {
 		req.Header[http.CanonicalHeaderKey(k)] = vs
 	}
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
+	if _, ok := req.Header["Accept"]; !ok {
+		req.Header["Accept"] = jsonContentType
 	}
 	_ = c.auth.editRequest(x, req)
 	resp, err := c.http.Do(req)
@@ -45,9 +48,9 @@ func (c *Client) send(ctx context.Context, op *operationInfo, req *http.Request,
 }
 
 // fetch is send for an operation that answers a T.
-func fetch[T any](ctx context.Context, c *Client, op *operationInfo, req *http.Request, reqErr error, opts []CallOption) (*T, error) {
+func fetch[T any](ctx context.Context, c *Client, op *operationInfo, r request, opts []CallOption) (*T, error) {
 	v := new(T)
-	if _, err := c.send(ctx, op, req, reqErr, v, opts); err != nil {
+	if _, err := c.send(ctx, op, &r, v, opts); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -57,9 +60,9 @@ func fetch[T any](ctx context.Context, c *Client, op *operationInfo, req *http.R
 // of this package has none, the specs as vendors publish them have some.
 //
 //nolint:unused // called by the services regen writes for such a spec
-func callBytes(ctx context.Context, c *Client, op *operationInfo, req *http.Request, reqErr error, opts []CallOption) ([]byte, error) {
+func callBytes(ctx context.Context, c *Client, op *operationInfo, r request, opts []CallOption) ([]byte, error) {
 	var b []byte
-	if _, err := c.send(ctx, op, req, reqErr, &b, opts); err != nil {
+	if _, err := c.send(ctx, op, &r, &b, opts); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -67,8 +70,8 @@ func callBytes(ctx context.Context, c *Client, op *operationInfo, req *http.Requ
 
 // callNoAnswer is send for an operation whose success has no body worth
 // decoding.
-func callNoAnswer(ctx context.Context, c *Client, op *operationInfo, req *http.Request, reqErr error, opts []CallOption) error {
-	_, err := c.send(ctx, op, req, reqErr, nil, opts)
+func callNoAnswer(ctx context.Context, c *Client, op *operationInfo, r request, opts []CallOption) error {
+	_, err := c.send(ctx, op, &r, nil, opts)
 	return err
 }
 

@@ -5,6 +5,7 @@ package qovery
 import (
 	"context"
 	"iter"
+	"net/http"
 
 	"github.com/google/uuid"
 	"github.com/qoverykit/qovery-go/gen"
@@ -84,12 +85,12 @@ type APITokensService struct{ c *Client }
 //
 // operationId: createOrganizationApiToken
 func (c *APITokensService) Create(ctx context.Context, organizationID string, body OrganizationApiTokenRequest, options ...CallOption) (*OrganizationApiTokenResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateOrganizationApiTokenRequest(c.c.server, organizationUUID, body)
-	return fetch[OrganizationApiTokenResponse](ctx, c.c, &operationCreateOrganizationApiToken, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/apiToken", body)
+	return fetch[OrganizationApiTokenResponse](ctx, c.c, &operationCreateOrganizationApiToken, r, options)
 }
 
 // Delete calls DELETE /organization/{organizationId}/apiToken/{apiTokenId}: Delete organization api token.
@@ -98,28 +99,28 @@ func (c *APITokensService) Create(ctx context.Context, organizationID string, bo
 //
 // operationId: deleteOrganizationApiToken
 func (c *APITokensService) Delete(ctx context.Context, organizationID string, apiTokenID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	apiTokenUUID, err := parseID("apiTokenID", apiTokenID)
+	_, apiTokenPath, err := pathID("apiTokenID", apiTokenID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteOrganizationApiTokenRequest(c.c.server, organizationUUID, apiTokenUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteOrganizationApiToken, req, err, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/apiToken/" + apiTokenPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteOrganizationApiToken, r, options)
 }
 
 // List calls GET /organization/{organizationId}/apiToken: List organization api tokens.
 //
 // operationId: listOrganizationApiTokens
 func (c *APITokensService) List(ctx context.Context, organizationID string, options ...CallOption) ([]OrganizationApiTokenResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListOrganizationApiTokensRequest(c.c.server, organizationUUID)
-	l, err := fetch[OrganizationApiTokensResponseList](ctx, c.c, &operationListOrganizationApiTokens, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/apiToken"}
+	l, err := fetch[OrganizationApiTokensResponseList](ctx, c.c, &operationListOrganizationApiTokens, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -133,32 +134,32 @@ type AccountService struct{ c *Client }
 //
 // operationId: postAccountRewardClaim
 func (c *AccountService) ClaimReward(ctx context.Context, body AccountRewardClaimRequest, options ...CallOption) error {
-	req, err := gen.NewPostAccountRewardClaimRequest(c.c.server, body)
-	return callNoAnswer(ctx, c.c, &operationPostAccountRewardClaim, req, err, options)
+	r := jsonRequest(http.MethodPost, "/account/rewardClaim", body)
+	return callNoAnswer(ctx, c.c, &operationPostAccountRewardClaim, r, options)
 }
 
 // CreateSignUp calls POST /admin/userSignUp: Send Sign Up request.
 //
 // operationId: createUserSignUp
 func (c *AccountService) CreateSignUp(ctx context.Context, body UserSignUpRequest, options ...CallOption) error {
-	req, err := gen.NewCreateUserSignUpRequest(c.c.server, body)
-	return callNoAnswer(ctx, c.c, &operationCreateUserSignUp, req, err, options)
+	r := jsonRequest(http.MethodPost, "/admin/userSignUp", body)
+	return callNoAnswer(ctx, c.c, &operationCreateUserSignUp, r, options)
 }
 
 // GetBitbucketRepositories calls GET /account/bitbucket/repository: Get bitbucket repositories of the connected user.
 //
 // operationId: getBitbucketRepositories
 func (c *AccountService) GetBitbucketRepositories(ctx context.Context, options ...CallOption) (*BitbucketRepositoriesResponse, error) {
-	req, err := gen.NewGetBitbucketRepositoriesRequest(c.c.server)
-	return fetch[BitbucketRepositoriesResponse](ctx, c.c, &operationGetBitbucketRepositories, req, err, options)
+	r := request{method: http.MethodGet, path: "/account/bitbucket/repository"}
+	return fetch[BitbucketRepositoriesResponse](ctx, c.c, &operationGetBitbucketRepositories, r, options)
 }
 
 // GetBitbucketRepositoryBranches calls GET /account/bitbucket/repository/branch: Get bitbucket branches of the specified repository.
 //
 // operationId: getBitbucketRepositoryBranches
 func (c *AccountService) GetBitbucketRepositoryBranches(ctx context.Context, opts *GetBitbucketRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewGetBitbucketRepositoryBranchesRequest(c.c.server, opts)
-	l, err := fetch[BitbucketRepositoryBranchesResponseList](ctx, c.c, &operationGetBitbucketRepositoryBranches, req, err, options)
+	r := genRequest(gen.NewGetBitbucketRepositoryBranchesRequest(c.c.server, opts))
+	l, err := fetch[BitbucketRepositoryBranchesResponseList](ctx, c.c, &operationGetBitbucketRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -169,8 +170,8 @@ func (c *AccountService) GetBitbucketRepositoryBranches(ctx context.Context, opt
 //
 // operationId: getGitProviderAccount
 func (c *AccountService) GetGitProvider(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewGetGitProviderAccountRequest(c.c.server)
-	l, err := fetch[GitProviderAccountResponseList](ctx, c.c, &operationGetGitProviderAccount, req, err, options)
+	r := request{method: http.MethodGet, path: "/account/gitAuthProvider"}
+	l, err := fetch[GitProviderAccountResponseList](ctx, c.c, &operationGetGitProviderAccount, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -181,16 +182,16 @@ func (c *AccountService) GetGitProvider(ctx context.Context, options ...CallOpti
 //
 // operationId: getGithubRepositories
 func (c *AccountService) GetGithubRepositories(ctx context.Context, options ...CallOption) (*GithubRepositoriesResponse, error) {
-	req, err := gen.NewGetGithubRepositoriesRequest(c.c.server)
-	return fetch[GithubRepositoriesResponse](ctx, c.c, &operationGetGithubRepositories, req, err, options)
+	r := request{method: http.MethodGet, path: "/account/github/repository"}
+	return fetch[GithubRepositoriesResponse](ctx, c.c, &operationGetGithubRepositories, r, options)
 }
 
 // GetGithubRepositoryBranches calls GET /account/github/repository/branch: Get github branches of the specified repository.
 //
 // operationId: getGithubRepositoryBranches
 func (c *AccountService) GetGithubRepositoryBranches(ctx context.Context, opts *GetGithubRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewGetGithubRepositoryBranchesRequest(c.c.server, opts)
-	l, err := fetch[GithubRepositoryBranchesResponseList](ctx, c.c, &operationGetGithubRepositoryBranches, req, err, options)
+	r := genRequest(gen.NewGetGithubRepositoryBranchesRequest(c.c.server, opts))
+	l, err := fetch[GithubRepositoryBranchesResponseList](ctx, c.c, &operationGetGithubRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -201,16 +202,16 @@ func (c *AccountService) GetGithubRepositoryBranches(ctx context.Context, opts *
 //
 // operationId: getGitlabRepositories
 func (c *AccountService) GetGitlabRepositories(ctx context.Context, options ...CallOption) (*GitlabRepositoriesResponse, error) {
-	req, err := gen.NewGetGitlabRepositoriesRequest(c.c.server)
-	return fetch[GitlabRepositoriesResponse](ctx, c.c, &operationGetGitlabRepositories, req, err, options)
+	r := request{method: http.MethodGet, path: "/account/gitlab/repository"}
+	return fetch[GitlabRepositoriesResponse](ctx, c.c, &operationGetGitlabRepositories, r, options)
 }
 
 // GetGitlabRepositoryBranches calls GET /account/gitlab/repository/branch: Get gitlab branches of the specified repository.
 //
 // operationId: getGitlabRepositoryBranches
 func (c *AccountService) GetGitlabRepositoryBranches(ctx context.Context, opts *GetGitlabRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewGetGitlabRepositoryBranchesRequest(c.c.server, opts)
-	l, err := fetch[GitlabRepositoryBranchesResponseList](ctx, c.c, &operationGetGitlabRepositoryBranches, req, err, options)
+	r := genRequest(gen.NewGetGitlabRepositoryBranchesRequest(c.c.server, opts))
+	l, err := fetch[GitlabRepositoryBranchesResponseList](ctx, c.c, &operationGetGitlabRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -221,24 +222,24 @@ func (c *AccountService) GetGitlabRepositoryBranches(ctx context.Context, opts *
 //
 // operationId: getAccountInformation
 func (c *AccountService) GetInformation(ctx context.Context, options ...CallOption) (*AccountInformationResponse, error) {
-	req, err := gen.NewGetAccountInformationRequest(c.c.server)
-	return fetch[AccountInformationResponse](ctx, c.c, &operationGetAccountInformation, req, err, options)
+	r := request{method: http.MethodGet, path: "/account"}
+	return fetch[AccountInformationResponse](ctx, c.c, &operationGetAccountInformation, r, options)
 }
 
 // GetReferral calls GET /account/referral: Get your referral information.
 //
 // operationId: getAccountReferral
 func (c *AccountService) GetReferral(ctx context.Context, options ...CallOption) (*AccountReferralResponse, error) {
-	req, err := gen.NewGetAccountReferralRequest(c.c.server)
-	return fetch[AccountReferralResponse](ctx, c.c, &operationGetAccountReferral, req, err, options)
+	r := request{method: http.MethodGet, path: "/account/referral"}
+	return fetch[AccountReferralResponse](ctx, c.c, &operationGetAccountReferral, r, options)
 }
 
 // GetSignUp calls GET /admin/userSignUp: Get Sign up information.
 //
 // operationId: getUserSignUp
 func (c *AccountService) GetSignUp(ctx context.Context, options ...CallOption) (*UserSignUpResponse, error) {
-	req, err := gen.NewGetUserSignUpRequest(c.c.server)
-	return fetch[UserSignUpResponse](ctx, c.c, &operationGetUserSignUp, req, err, options)
+	r := request{method: http.MethodGet, path: "/admin/userSignUp"}
+	return fetch[UserSignUpResponse](ctx, c.c, &operationGetUserSignUp, r, options)
 }
 
 // ApplicationCustomDomainsService holds the 5 operations of Client.ApplicationCustomDomains.
@@ -248,12 +249,12 @@ type ApplicationCustomDomainsService struct{ c *Client }
 //
 // operationId: createApplicationCustomDomain
 func (c *ApplicationCustomDomainsService) Create(ctx context.Context, applicationID string, body ApplicationCustomDomainRequest, options ...CallOption) (*CustomDomainResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationCustomDomainRequest(c.c.server, applicationUUID, body)
-	return fetch[CustomDomainResponse](ctx, c.c, &operationCreateApplicationCustomDomain, req, err, options)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/customDomain", body)
+	return fetch[CustomDomainResponse](ctx, c.c, &operationCreateApplicationCustomDomain, r, options)
 }
 
 // Delete calls DELETE /application/{applicationId}/customDomain/{customDomainId}: Delete a Custom Domain.
@@ -262,44 +263,44 @@ func (c *ApplicationCustomDomainsService) Create(ctx context.Context, applicatio
 //
 // operationId: deleteCustomDomain
 func (c *ApplicationCustomDomainsService) Delete(ctx context.Context, applicationID string, customDomainID string, options ...CallOption) error {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return err
 	}
-	customDomainUUID, err := parseID("customDomainID", customDomainID)
+	_, customDomainPath, err := pathID("customDomainID", customDomainID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteCustomDomainRequest(c.c.server, applicationUUID, customDomainUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteCustomDomain, req, err, options)
+	r := request{method: http.MethodDelete, path: "/application/" + applicationPath + "/customDomain/" + customDomainPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteCustomDomain, r, options)
 }
 
 // GetStatus calls GET /application/{applicationId}/customDomain/{customDomainId}/status: Get Custom Domain status.
 //
 // operationId: getCustomDomainStatus
 func (c *ApplicationCustomDomainsService) GetStatus(ctx context.Context, applicationID string, customDomainID string, options ...CallOption) (*CustomDomainResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	customDomainUUID, err := parseID("customDomainID", customDomainID)
+	_, customDomainPath, err := pathID("customDomainID", customDomainID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetCustomDomainStatusRequest(c.c.server, applicationUUID, customDomainUUID)
-	return fetch[CustomDomainResponse](ctx, c.c, &operationGetCustomDomainStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/customDomain/" + customDomainPath + "/status"}
+	return fetch[CustomDomainResponse](ctx, c.c, &operationGetCustomDomainStatus, r, options)
 }
 
 // List calls GET /application/{applicationId}/customDomain: List application custom domains.
 //
 // operationId: listApplicationCustomDomain
 func (c *ApplicationCustomDomainsService) List(ctx context.Context, applicationID string, options ...CallOption) ([]CustomDomainResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationCustomDomainRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationCustomDomainResponseList](ctx, c.c, &operationListApplicationCustomDomain, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/customDomain"}
+	l, err := fetch[ApplicationCustomDomainResponseList](ctx, c.c, &operationListApplicationCustomDomain, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -310,16 +311,16 @@ func (c *ApplicationCustomDomainsService) List(ctx context.Context, applicationI
 //
 // operationId: editCustomDomain
 func (c *ApplicationCustomDomainsService) Update(ctx context.Context, applicationID string, customDomainID string, body CustomDomainEditRequest, options ...CallOption) (*CustomDomainResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	customDomainUUID, err := parseID("customDomainID", customDomainID)
+	_, customDomainPath, err := pathID("customDomainID", customDomainID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditCustomDomainRequest(c.c.server, applicationUUID, customDomainUUID, body)
-	return fetch[CustomDomainResponse](ctx, c.c, &operationEditCustomDomain, req, err, options)
+	r := jsonRequest(http.MethodPut, "/application/"+applicationPath+"/customDomain/"+customDomainPath, body)
+	return fetch[CustomDomainResponse](ctx, c.c, &operationEditCustomDomain, r, options)
 }
 
 // ApplicationDeploymentRestrictionsService holds the 4 operations of Client.ApplicationDeploymentRestrictions.
@@ -329,12 +330,12 @@ type ApplicationDeploymentRestrictionsService struct{ c *Client }
 //
 // operationId: createApplicationDeploymentRestriction
 func (c *ApplicationDeploymentRestrictionsService) Create(ctx context.Context, applicationID string, body ApplicationDeploymentRestrictionRequest, options ...CallOption) (*ApplicationDeploymentRestrictionResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationDeploymentRestrictionRequest(c.c.server, applicationUUID, body)
-	return fetch[ApplicationDeploymentRestrictionResponse](ctx, c.c, &operationCreateApplicationDeploymentRestriction, req, err, options)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/deploymentRestriction", body)
+	return fetch[ApplicationDeploymentRestrictionResponse](ctx, c.c, &operationCreateApplicationDeploymentRestriction, r, options)
 }
 
 // Delete calls DELETE /application/{applicationId}/deploymentRestriction/{deploymentRestrictionId}: Delete an application deployment restriction.
@@ -343,44 +344,44 @@ func (c *ApplicationDeploymentRestrictionsService) Create(ctx context.Context, a
 //
 // operationId: deleteApplicationDeploymentRestriction
 func (c *ApplicationDeploymentRestrictionsService) Delete(ctx context.Context, applicationID string, deploymentRestrictionID string, options ...CallOption) error {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return err
 	}
-	deploymentRestrictionUUID, err := parseID("deploymentRestrictionID", deploymentRestrictionID)
+	_, deploymentRestrictionPath, err := pathID("deploymentRestrictionID", deploymentRestrictionID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteApplicationDeploymentRestrictionRequest(c.c.server, applicationUUID, deploymentRestrictionUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteApplicationDeploymentRestriction, req, err, options)
+	r := request{method: http.MethodDelete, path: "/application/" + applicationPath + "/deploymentRestriction/" + deploymentRestrictionPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteApplicationDeploymentRestriction, r, options)
 }
 
 // Get calls GET /application/{applicationId}/deploymentRestriction: Get application deployment restrictions.
 //
 // operationId: getApplicationDeploymentRestrictions
 func (c *ApplicationDeploymentRestrictionsService) Get(ctx context.Context, applicationID string, options ...CallOption) (*ApplicationDeploymentRestrictionsResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationDeploymentRestrictionsRequest(c.c.server, applicationUUID)
-	return fetch[ApplicationDeploymentRestrictionsResponse](ctx, c.c, &operationGetApplicationDeploymentRestrictions, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/deploymentRestriction"}
+	return fetch[ApplicationDeploymentRestrictionsResponse](ctx, c.c, &operationGetApplicationDeploymentRestrictions, r, options)
 }
 
 // Update calls PUT /application/{applicationId}/deploymentRestriction/{deploymentRestrictionId}: Edit an application deployment restriction.
 //
 // operationId: editApplicationDeploymentRestriction
 func (c *ApplicationDeploymentRestrictionsService) Update(ctx context.Context, applicationID string, deploymentRestrictionID string, body ApplicationDeploymentRestrictionRequest, options ...CallOption) (*ApplicationDeploymentRestrictionResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	deploymentRestrictionUUID, err := parseID("deploymentRestrictionID", deploymentRestrictionID)
+	_, deploymentRestrictionPath, err := pathID("deploymentRestrictionID", deploymentRestrictionID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditApplicationDeploymentRestrictionRequest(c.c.server, applicationUUID, deploymentRestrictionUUID, body)
-	return fetch[ApplicationDeploymentRestrictionResponse](ctx, c.c, &operationEditApplicationDeploymentRestriction, req, err, options)
+	r := jsonRequest(http.MethodPut, "/application/"+applicationPath+"/deploymentRestriction/"+deploymentRestrictionPath, body)
+	return fetch[ApplicationDeploymentRestrictionResponse](ctx, c.c, &operationEditApplicationDeploymentRestriction, r, options)
 }
 
 // ApplicationSecretsService holds the 6 operations of Client.ApplicationSecrets.
@@ -390,44 +391,44 @@ type ApplicationSecretsService struct{ c *Client }
 //
 // operationId: createApplicationSecret
 func (c *ApplicationSecretsService) Create(ctx context.Context, applicationID string, body ApplicationSecretRequest, options ...CallOption) (*SecretResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationSecretRequest(c.c.server, applicationUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateApplicationSecret, req, err, options)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/secret", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateApplicationSecret, r, options)
 }
 
 // CreateAlias calls POST /application/{applicationId}/secret/{secretId}/alias: Create a secret alias at the application level.
 //
 // operationId: createApplicationSecretAlias
 func (c *ApplicationSecretsService) CreateAlias(ctx context.Context, applicationID string, secretID string, body ApplicationSecretAliasRequest, options ...CallOption) (*SecretResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationSecretAliasRequest(c.c.server, applicationUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateApplicationSecretAlias, req, err, options)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/secret/"+secretPath+"/alias", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateApplicationSecretAlias, r, options)
 }
 
 // CreateOverride calls POST /application/{applicationId}/secret/{secretId}/override: Create a secret override at the application level.
 //
 // operationId: createApplicationSecretOverride
 func (c *ApplicationSecretsService) CreateOverride(ctx context.Context, applicationID string, secretID string, body ApplicationSecretOverrideRequest, options ...CallOption) (*SecretResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationSecretOverrideRequest(c.c.server, applicationUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateApplicationSecretOverride, req, err, options)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/secret/"+secretPath+"/override", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateApplicationSecretOverride, r, options)
 }
 
 // Delete calls DELETE /application/{applicationId}/secret/{secretId}: Delete a secret from an application.
@@ -436,28 +437,28 @@ func (c *ApplicationSecretsService) CreateOverride(ctx context.Context, applicat
 //
 // operationId: deleteApplicationSecret
 func (c *ApplicationSecretsService) Delete(ctx context.Context, applicationID string, secretID string, options ...CallOption) error {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteApplicationSecretRequest(c.c.server, applicationUUID, secretUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteApplicationSecret, req, err, options)
+	r := request{method: http.MethodDelete, path: "/application/" + applicationPath + "/secret/" + secretPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteApplicationSecret, r, options)
 }
 
 // List calls GET /application/{applicationId}/secret: List application secrets.
 //
 // operationId: listApplicationSecrets
 func (c *ApplicationSecretsService) List(ctx context.Context, applicationID string, options ...CallOption) ([]SecretResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationSecretsRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationSecretsResponseList](ctx, c.c, &operationListApplicationSecrets, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/secret"}
+	l, err := fetch[ApplicationSecretsResponseList](ctx, c.c, &operationListApplicationSecrets, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -468,16 +469,16 @@ func (c *ApplicationSecretsService) List(ctx context.Context, applicationID stri
 //
 // operationId: editApplicationSecret
 func (c *ApplicationSecretsService) Update(ctx context.Context, applicationID string, secretID string, body ApplicationSecretEditRequest, options ...CallOption) (*SecretResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditApplicationSecretRequest(c.c.server, applicationUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationEditApplicationSecret, req, err, options)
+	r := jsonRequest(http.MethodPut, "/application/"+applicationPath+"/secret/"+secretPath, body)
+	return fetch[SecretResponse](ctx, c.c, &operationEditApplicationSecret, r, options)
 }
 
 // ApplicationVariablesService holds the 7 operations of Client.ApplicationVariables.
@@ -487,44 +488,44 @@ type ApplicationVariablesService struct{ c *Client }
 //
 // operationId: createApplicationEnvironmentVariable
 func (c *ApplicationVariablesService) Create(ctx context.Context, applicationID string, body ApplicationEnvironmentVariableRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationEnvironmentVariableRequest(c.c.server, applicationUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateApplicationEnvironmentVariable, req, err, options)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/environmentVariable", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateApplicationEnvironmentVariable, r, options)
 }
 
 // CreateAlias calls POST /application/{applicationId}/environmentVariable/{environmentVariableId}/alias: Create an environment variable alias at the application level.
 //
 // operationId: createApplicationEnvironmentVariableAlias
 func (c *ApplicationVariablesService) CreateAlias(ctx context.Context, applicationID string, environmentVariableID string, body ApplicationEnvironmentVariableAliasRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationEnvironmentVariableAliasRequest(c.c.server, applicationUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateApplicationEnvironmentVariableAlias, req, err, options)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/environmentVariable/"+environmentVariablePath+"/alias", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateApplicationEnvironmentVariableAlias, r, options)
 }
 
 // CreateOverride calls POST /application/{applicationId}/environmentVariable/{environmentVariableId}/override: Create an environment variable override at the application level.
 //
 // operationId: createApplicationEnvironmentVariableOverride
 func (c *ApplicationVariablesService) CreateOverride(ctx context.Context, applicationID string, environmentVariableID string, body ApplicationEnvironmentVariableOverrideRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationEnvironmentVariableOverrideRequest(c.c.server, applicationUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateApplicationEnvironmentVariableOverride, req, err, options)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/environmentVariable/"+environmentVariablePath+"/override", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateApplicationEnvironmentVariableOverride, r, options)
 }
 
 // Delete calls DELETE /application/{applicationId}/environmentVariable/{environmentVariableId}: Delete an environment variable from an application.
@@ -533,40 +534,40 @@ func (c *ApplicationVariablesService) CreateOverride(ctx context.Context, applic
 //
 // operationId: deleteApplicationEnvironmentVariable
 func (c *ApplicationVariablesService) Delete(ctx context.Context, applicationID string, environmentVariableID string, options ...CallOption) error {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteApplicationEnvironmentVariableRequest(c.c.server, applicationUUID, environmentVariableUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteApplicationEnvironmentVariable, req, err, options)
+	r := request{method: http.MethodDelete, path: "/application/" + applicationPath + "/environmentVariable/" + environmentVariablePath}
+	return callNoAnswer(ctx, c.c, &operationDeleteApplicationEnvironmentVariable, r, options)
 }
 
 // Import calls POST /application/{applicationId}/environmentVariable/import: Import variables.
 //
 // operationId: importEnvironmentVariable
 func (c *ApplicationVariablesService) Import(ctx context.Context, applicationID string, body ImportEnvironmentVariableRequest, options ...CallOption) (*VariableImportResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewImportEnvironmentVariableRequest(c.c.server, applicationUUID, body)
-	return fetch[VariableImportResponse](ctx, c.c, &operationImportEnvironmentVariable, req, err, options)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/environmentVariable/import", body)
+	return fetch[VariableImportResponse](ctx, c.c, &operationImportEnvironmentVariable, r, options)
 }
 
 // List calls GET /application/{applicationId}/environmentVariable: List environment variables.
 //
 // operationId: listApplicationEnvironmentVariable
 func (c *ApplicationVariablesService) List(ctx context.Context, applicationID string, options ...CallOption) ([]EnvironmentVariableResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationEnvironmentVariableRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationEnvironmentVariableResponseList](ctx, c.c, &operationListApplicationEnvironmentVariable, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/environmentVariable"}
+	l, err := fetch[ApplicationEnvironmentVariableResponseList](ctx, c.c, &operationListApplicationEnvironmentVariable, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -577,16 +578,16 @@ func (c *ApplicationVariablesService) List(ctx context.Context, applicationID st
 //
 // operationId: editApplicationEnvironmentVariable
 func (c *ApplicationVariablesService) Update(ctx context.Context, applicationID string, environmentVariableID string, body ApplicationEnvironmentVariableEditRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditApplicationEnvironmentVariableRequest(c.c.server, applicationUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditApplicationEnvironmentVariable, req, err, options)
+	r := jsonRequest(http.MethodPut, "/application/"+applicationPath+"/environmentVariable/"+environmentVariablePath, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditApplicationEnvironmentVariable, r, options)
 }
 
 // ApplicationsService holds the 41 operations of Client.Applications, 1 of them written by hand.
@@ -598,16 +599,16 @@ type ApplicationsService struct{ c *Client }
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) AttachDatabase(ctx context.Context, applicationID string, targetDatabaseID string, options ...CallOption) (*DatabasetoApplicationResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	targetDatabaseUUID, err := parseID("targetDatabaseID", targetDatabaseID)
+	_, targetDatabasePath, err := pathID("targetDatabaseID", targetDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewAttachDatabasetoApplicationRequest(c.c.server, applicationUUID, targetDatabaseUUID)
-	return fetch[DatabasetoApplicationResponse](ctx, c.c, &operationAttachDatabasetoApplication, req, err, options)
+	r := request{method: http.MethodPost, path: "/application/" + applicationPath + "/database/" + targetDatabasePath}
+	return fetch[DatabasetoApplicationResponse](ctx, c.c, &operationAttachDatabasetoApplication, r, options)
 }
 
 // AttachLogicalDatabase calls POST /application/{applicationId}/logicalDatabase/{targetLogicalDatabaseId}: Link a logical database to the application.
@@ -616,33 +617,33 @@ func (c *ApplicationsService) AttachDatabase(ctx context.Context, applicationID 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) AttachLogicalDatabase(ctx context.Context, applicationID string, targetLogicalDatabaseID string, options ...CallOption) (*LogicalDatabaseOnDatabaseResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	targetLogicalDatabaseUUID, err := parseID("targetLogicalDatabaseID", targetLogicalDatabaseID)
+	_, targetLogicalDatabasePath, err := pathID("targetLogicalDatabaseID", targetLogicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewAttachLogicalDatabasetoApplicationRequest(c.c.server, applicationUUID, targetLogicalDatabaseUUID)
-	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationAttachLogicalDatabasetoApplication, req, err, options)
+	r := request{method: http.MethodPost, path: "/application/" + applicationPath + "/logicalDatabase/" + targetLogicalDatabasePath}
+	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationAttachLogicalDatabasetoApplication, r, options)
 }
 
 // Create calls POST /environment/{environmentId}/application: Create an application.
 //
 // operationId: createApplication
 func (c *ApplicationsService) Create(ctx context.Context, environmentID string, body ApplicationRequest, options ...CallOption) (*ApplicationResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationRequest(c.c.server, environmentUUID, body)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/application", body)
 	v := new(ApplicationResponse)
-	code, err := c.c.send(ctx, &operationCreateApplication, req, err, v, options)
+	code, err := c.c.send(ctx, &operationCreateApplication, &r, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationCreateApplication, req, code, v, v.Id)
+	return identified(&operationCreateApplication, c.c, &r, code, v, v.Id)
 }
 
 // CreateDependency calls POST /application/{applicationId}/dependency/{targetApplicationId}: Add application dependency to this application.
@@ -651,16 +652,16 @@ func (c *ApplicationsService) Create(ctx context.Context, environmentID string, 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) CreateDependency(ctx context.Context, applicationID string, targetApplicationID string, options ...CallOption) (*ApplicationDependencyResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	targetApplicationUUID, err := parseID("targetApplicationID", targetApplicationID)
+	_, targetApplicationPath, err := pathID("targetApplicationID", targetApplicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationDependencyRequest(c.c.server, applicationUUID, targetApplicationUUID)
-	return fetch[ApplicationDependencyResponse](ctx, c.c, &operationCreateApplicationDependency, req, err, options)
+	r := request{method: http.MethodPost, path: "/application/" + applicationPath + "/dependency/" + targetApplicationPath}
+	return fetch[ApplicationDependencyResponse](ctx, c.c, &operationCreateApplicationDependency, r, options)
 }
 
 // CreateTag calls POST /application/{applicationId}/tag: Add application tag.
@@ -669,12 +670,12 @@ func (c *ApplicationsService) CreateDependency(ctx context.Context, applicationI
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) CreateTag(ctx context.Context, applicationID string, body ApplicationTagRequest, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateApplicationTagRequest(c.c.server, applicationUUID, body)
-	l, err := fetch[ApplicationTagResponseList](ctx, c.c, &operationCreateApplicationTag, req, err, options)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/tag", body)
+	l, err := fetch[ApplicationTagResponseList](ctx, c.c, &operationCreateApplicationTag, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -687,12 +688,12 @@ func (c *ApplicationsService) CreateTag(ctx context.Context, applicationID strin
 //
 // operationId: deleteApplication
 func (c *ApplicationsService) Delete(ctx context.Context, applicationID string, options ...CallOption) error {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	applicationUUID, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteApplicationRequest(c.c.server, applicationUUID)
-	code, err := c.c.send(ctx, &operationDeleteApplication, req, err, nil, options)
+	r := request{method: http.MethodDelete, path: "/application/" + applicationPath}
+	code, err := c.c.send(ctx, &operationDeleteApplication, &r, nil, options)
 	c.c.accepted(code, err, applicationUUID, actionDelete, nil)
 	return err
 }
@@ -705,29 +706,29 @@ func (c *ApplicationsService) Delete(ctx context.Context, applicationID string, 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) DeleteTag(ctx context.Context, applicationID string, tagID string, options ...CallOption) error {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return err
 	}
-	tagUUID, err := parseID("tagID", tagID)
+	_, tagPath, err := pathID("tagID", tagID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteApplicationTagRequest(c.c.server, applicationUUID, tagUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteApplicationTag, req, err, options)
+	r := request{method: http.MethodDelete, path: "/application/" + applicationPath + "/tag/" + tagPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteApplicationTag, r, options)
 }
 
 // Deploy calls POST /application/{applicationId}/deploy: Deploy application.
 //
 // operationId: deployApplication
 func (c *ApplicationsService) Deploy(ctx context.Context, applicationID string, body DeployApplicationRequest, options ...CallOption) (*Status, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	applicationUUID, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewDeployApplicationRequest(c.c.server, applicationUUID, body)
+	r := jsonRequest(http.MethodPost, "/application/"+applicationPath+"/deploy", body)
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationDeployApplication, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationDeployApplication, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -739,29 +740,29 @@ func (c *ApplicationsService) Deploy(ctx context.Context, applicationID string, 
 //
 // operationId: getApplication
 func (c *ApplicationsService) Get(ctx context.Context, applicationID string, options ...CallOption) (*ApplicationResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationRequest(c.c.server, applicationUUID)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath}
 	v := new(ApplicationResponse)
-	code, err := c.c.send(ctx, &operationGetApplication, req, err, v, options)
+	code, err := c.c.send(ctx, &operationGetApplication, &r, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationGetApplication, req, code, v, v.Id)
+	return identified(&operationGetApplication, c.c, &r, code, v, v.Id)
 }
 
 // GetAdvancedSettings calls GET /application/{applicationId}/advancedSettings: Get advanced settings.
 //
 // operationId: getAdvancedSettings
 func (c *ApplicationsService) GetAdvancedSettings(ctx context.Context, applicationID string, options ...CallOption) (*AdvancedSettingsResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetAdvancedSettingsRequest(c.c.server, applicationUUID)
-	return fetch[AdvancedSettingsResponse](ctx, c.c, &operationGetAdvancedSettings, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/advancedSettings"}
+	return fetch[AdvancedSettingsResponse](ctx, c.c, &operationGetAdvancedSettings, r, options)
 }
 
 // GetCurrentInstance calls GET /application/{applicationId}/instance: List currently running instances of the application with their CPU and RAM metrics.
@@ -770,12 +771,12 @@ func (c *ApplicationsService) GetAdvancedSettings(ctx context.Context, applicati
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) GetCurrentInstance(ctx context.Context, applicationID string, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationCurrentInstanceRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationCurrentInstanceResponseList](ctx, c.c, &operationGetApplicationCurrentInstance, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/instance"}
+	l, err := fetch[ApplicationCurrentInstanceResponseList](ctx, c.c, &operationGetApplicationCurrentInstance, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -788,12 +789,12 @@ func (c *ApplicationsService) GetCurrentInstance(ctx context.Context, applicatio
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) GetCurrentScale(ctx context.Context, applicationID string, options ...CallOption) (*ServiceCurrentScaleResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationCurrentScaleRequest(c.c.server, applicationUUID)
-	return fetch[ServiceCurrentScaleResponse](ctx, c.c, &operationGetApplicationCurrentScale, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/currentScale"}
+	return fetch[ServiceCurrentScaleResponse](ctx, c.c, &operationGetApplicationCurrentScale, r, options)
 }
 
 // GetCurrentStorageDisk calls GET /application/{applicationId}/currentStorage: List current storage disk usage.
@@ -802,12 +803,12 @@ func (c *ApplicationsService) GetCurrentScale(ctx context.Context, applicationID
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) GetCurrentStorageDisk(ctx context.Context, applicationID string, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationCurrentStorageDiskRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationCurrentStorageDiskResponseList](ctx, c.c, &operationGetApplicationCurrentStorageDisk, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/currentStorage"}
+	l, err := fetch[ApplicationCurrentStorageDiskResponseList](ctx, c.c, &operationGetApplicationCurrentStorageDisk, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -818,8 +819,8 @@ func (c *ApplicationsService) GetCurrentStorageDisk(ctx context.Context, applica
 //
 // operationId: getDefaultApplicationAdvancedSettings
 func (c *ApplicationsService) GetDefaultAdvancedSettings(ctx context.Context, options ...CallOption) (*AdvancedSettingsResponse, error) {
-	req, err := gen.NewGetDefaultApplicationAdvancedSettingsRequest(c.c.server)
-	return fetch[AdvancedSettingsResponse](ctx, c.c, &operationGetDefaultApplicationAdvancedSettings, req, err, options)
+	r := request{method: http.MethodGet, path: "/defaultApplicationAdvancedSettings"}
+	return fetch[AdvancedSettingsResponse](ctx, c.c, &operationGetDefaultApplicationAdvancedSettings, r, options)
 }
 
 // GetMetricCPU calls GET /application/{applicationId}/metric/cpu: Get CPU consumption metric over time for the application.
@@ -832,8 +833,8 @@ func (c *ApplicationsService) GetMetricCPU(ctx context.Context, applicationID st
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationMetricCpuRequest(c.c.server, applicationUUID, opts)
-	l, err := fetch[ApplicationMetricCpuResponseList](ctx, c.c, &operationGetApplicationMetricCpu, req, err, options)
+	r := genRequest(gen.NewGetApplicationMetricCpuRequest(c.c.server, applicationUUID, opts))
+	l, err := fetch[ApplicationMetricCpuResponseList](ctx, c.c, &operationGetApplicationMetricCpu, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -850,8 +851,8 @@ func (c *ApplicationsService) GetMetricHealthCheck(ctx context.Context, applicat
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationMetricHealthCheckRequest(c.c.server, applicationUUID, opts)
-	l, err := fetch[ApplicationMetricHealthCheckResponseList](ctx, c.c, &operationGetApplicationMetricHealthCheck, req, err, options)
+	r := genRequest(gen.NewGetApplicationMetricHealthCheckRequest(c.c.server, applicationUUID, opts))
+	l, err := fetch[ApplicationMetricHealthCheckResponseList](ctx, c.c, &operationGetApplicationMetricHealthCheck, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -868,8 +869,8 @@ func (c *ApplicationsService) GetMetricMemory(ctx context.Context, applicationID
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationMetricMemoryRequest(c.c.server, applicationUUID, opts)
-	l, err := fetch[ApplicationMetricMemoryResponseList](ctx, c.c, &operationGetApplicationMetricMemory, req, err, options)
+	r := genRequest(gen.NewGetApplicationMetricMemoryRequest(c.c.server, applicationUUID, opts))
+	l, err := fetch[ApplicationMetricMemoryResponseList](ctx, c.c, &operationGetApplicationMetricMemory, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -886,8 +887,8 @@ func (c *ApplicationsService) GetMetricRestart(ctx context.Context, applicationI
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationMetricRestartRequest(c.c.server, applicationUUID, opts)
-	l, err := fetch[ApplicationMetricRestartResponseList](ctx, c.c, &operationGetApplicationMetricRestart, req, err, options)
+	r := genRequest(gen.NewGetApplicationMetricRestartRequest(c.c.server, applicationUUID, opts))
+	l, err := fetch[ApplicationMetricRestartResponseList](ctx, c.c, &operationGetApplicationMetricRestart, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -904,8 +905,8 @@ func (c *ApplicationsService) GetMetricStorage(ctx context.Context, applicationI
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationMetricStorageRequest(c.c.server, applicationUUID, opts)
-	l, err := fetch[ApplicationMetricStorageResponseList](ctx, c.c, &operationGetApplicationMetricStorage, req, err, options)
+	r := genRequest(gen.NewGetApplicationMetricStorageRequest(c.c.server, applicationUUID, opts))
+	l, err := fetch[ApplicationMetricStorageResponseList](ctx, c.c, &operationGetApplicationMetricStorage, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -916,24 +917,24 @@ func (c *ApplicationsService) GetMetricStorage(ctx context.Context, applicationI
 //
 // operationId: getApplicationNetwork
 func (c *ApplicationsService) GetNetwork(ctx context.Context, applicationID string, options ...CallOption) (*ServiceNetworkResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationNetworkRequest(c.c.server, applicationUUID)
-	return fetch[ServiceNetworkResponse](ctx, c.c, &operationGetApplicationNetwork, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/network"}
+	return fetch[ServiceNetworkResponse](ctx, c.c, &operationGetApplicationNetwork, r, options)
 }
 
 // GetStatus calls GET /application/{applicationId}/status: Get application status.
 //
 // operationId: getApplicationStatus
 func (c *ApplicationsService) GetStatus(ctx context.Context, applicationID string, options ...CallOption) (*Status, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetApplicationStatusRequest(c.c.server, applicationUUID)
-	return fetch[Status](ctx, c.c, &operationGetApplicationStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/status"}
+	return fetch[Status](ctx, c.c, &operationGetApplicationStatus, r, options)
 }
 
 // Wait polls GET /application/{applicationId}/status
@@ -978,8 +979,8 @@ func (c *ApplicationsService) List(ctx context.Context, environmentID string, op
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationRequest(c.c.server, environmentUUID, opts)
-	l, err := fetch[ApplicationResponseList](ctx, c.c, &operationListApplication, req, err, options)
+	r := genRequest(gen.NewListApplicationRequest(c.c.server, environmentUUID, opts))
+	l, err := fetch[ApplicationResponseList](ctx, c.c, &operationListApplication, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -995,8 +996,8 @@ func (c *ApplicationsService) ListCommits(ctx context.Context, applicationID str
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationCommitRequest(c.c.server, applicationUUID, opts)
-	l, err := fetch[ApplicationCommitResponseList](ctx, c.c, &operationListApplicationCommit, req, err, options)
+	r := genRequest(gen.NewListApplicationCommitRequest(c.c.server, applicationUUID, opts))
+	l, err := fetch[ApplicationCommitResponseList](ctx, c.c, &operationListApplicationCommit, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1022,8 +1023,8 @@ func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID
 		if after != nil {
 			p.StartId = after
 		}
-		req, err := gen.NewListApplicationCommitRequest(c.c.server, applicationUUID, &p)
-		l, err := fetch[ApplicationCommitResponseList](ctx, c.c, &operationListApplicationCommit, req, err, options)
+		r := genRequest(gen.NewListApplicationCommitRequest(c.c.server, applicationUUID, &p))
+		l, err := fetch[ApplicationCommitResponseList](ctx, c.c, &operationListApplicationCommit, r, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -1035,12 +1036,12 @@ func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID
 //
 // operationId: listApplicationContributor
 func (c *ApplicationsService) ListContributors(ctx context.Context, applicationID string, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationContributorRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationContributorResponseList](ctx, c.c, &operationListApplicationContributor, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/contributor"}
+	l, err := fetch[ApplicationContributorResponseList](ctx, c.c, &operationListApplicationContributor, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1053,12 +1054,12 @@ func (c *ApplicationsService) ListContributors(ctx context.Context, applicationI
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) ListDatabases(ctx context.Context, applicationID string, options ...CallOption) ([]DatabaseResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationDatabaseRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationDatabaseResponseList](ctx, c.c, &operationListApplicationDatabase, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/database"}
+	l, err := fetch[ApplicationDatabaseResponseList](ctx, c.c, &operationListApplicationDatabase, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1071,12 +1072,12 @@ func (c *ApplicationsService) ListDatabases(ctx context.Context, applicationID s
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) ListDependencies(ctx context.Context, applicationID string, options ...CallOption) ([]ApplicationResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationDependencyRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationDependencyResponseList](ctx, c.c, &operationListApplicationDependency, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/dependency"}
+	l, err := fetch[ApplicationDependencyResponseList](ctx, c.c, &operationListApplicationDependency, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1092,8 +1093,8 @@ func (c *ApplicationsService) ListDeploymentHistory(ctx context.Context, applica
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationDeploymentHistoryRequest(c.c.server, applicationUUID, opts)
-	l, err := fetch[ApplicationDeploymentHistoryResponseList](ctx, c.c, &operationListApplicationDeploymentHistory, req, err, options)
+	r := genRequest(gen.NewListApplicationDeploymentHistoryRequest(c.c.server, applicationUUID, opts))
+	l, err := fetch[ApplicationDeploymentHistoryResponseList](ctx, c.c, &operationListApplicationDeploymentHistory, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1119,8 +1120,8 @@ func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, app
 		if after != nil {
 			p.StartId = after
 		}
-		req, err := gen.NewListApplicationDeploymentHistoryRequest(c.c.server, applicationUUID, &p)
-		l, err := fetch[ApplicationDeploymentHistoryResponseList](ctx, c.c, &operationListApplicationDeploymentHistory, req, err, options)
+		r := genRequest(gen.NewListApplicationDeploymentHistoryRequest(c.c.server, applicationUUID, &p))
+		l, err := fetch[ApplicationDeploymentHistoryResponseList](ctx, c.c, &operationListApplicationDeploymentHistory, r, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -1139,8 +1140,8 @@ func (c *ApplicationsService) ListEvents(ctx context.Context, applicationID stri
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationEventRequest(c.c.server, applicationUUID, opts)
-	l, err := fetch[ApplicationEventResponseList](ctx, c.c, &operationListApplicationEvent, req, err, options)
+	r := genRequest(gen.NewListApplicationEventRequest(c.c.server, applicationUUID, opts))
+	l, err := fetch[ApplicationEventResponseList](ctx, c.c, &operationListApplicationEvent, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1168,8 +1169,8 @@ func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID 
 		if after != nil {
 			p.StartId = after
 		}
-		req, err := gen.NewListApplicationEventRequest(c.c.server, applicationUUID, &p)
-		l, err := fetch[ApplicationEventResponseList](ctx, c.c, &operationListApplicationEvent, req, err, options)
+		r := genRequest(gen.NewListApplicationEventRequest(c.c.server, applicationUUID, &p))
+		l, err := fetch[ApplicationEventResponseList](ctx, c.c, &operationListApplicationEvent, r, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -1181,12 +1182,12 @@ func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID 
 //
 // operationId: listApplicationLinks
 func (c *ApplicationsService) ListLinks(ctx context.Context, applicationID string, options ...CallOption) (*ServiceLinksResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationLinksRequest(c.c.server, applicationUUID)
-	return fetch[ServiceLinksResponse](ctx, c.c, &operationListApplicationLinks, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/link"}
+	return fetch[ServiceLinksResponse](ctx, c.c, &operationListApplicationLinks, r, options)
 }
 
 // ListLogicalDatabases calls GET /application/{applicationId}/logicalDatabase: List linked logical databases.
@@ -1195,12 +1196,12 @@ func (c *ApplicationsService) ListLinks(ctx context.Context, applicationID strin
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) ListLogicalDatabases(ctx context.Context, applicationID string, options ...CallOption) ([]LogicalDatabaseOnDatabaseResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationLogicalDatabaseRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationLogicalDatabaseResponseList](ctx, c.c, &operationListApplicationLogicalDatabase, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/logicalDatabase"}
+	l, err := fetch[ApplicationLogicalDatabaseResponseList](ctx, c.c, &operationListApplicationLogicalDatabase, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1211,12 +1212,12 @@ func (c *ApplicationsService) ListLogicalDatabases(ctx context.Context, applicat
 //
 // operationId: listApplicationLog
 func (c *ApplicationsService) ListLogs(ctx context.Context, applicationID string, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationLogRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationLogResponseList](ctx, c.c, &operationListApplicationLog, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/log"}
+	l, err := fetch[ApplicationLogResponseList](ctx, c.c, &operationListApplicationLog, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1229,12 +1230,12 @@ func (c *ApplicationsService) ListLogs(ctx context.Context, applicationID string
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) ListTags(ctx context.Context, applicationID string, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListApplicationTagRequest(c.c.server, applicationUUID)
-	l, err := fetch[ApplicationTagResponseList](ctx, c.c, &operationListApplicationTag, req, err, options)
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/tag"}
+	l, err := fetch[ApplicationTagResponseList](ctx, c.c, &operationListApplicationTag, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1249,16 +1250,16 @@ func (c *ApplicationsService) ListTags(ctx context.Context, applicationID string
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) RemoveDatabase(ctx context.Context, applicationID string, targetDatabaseID string, options ...CallOption) error {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return err
 	}
-	targetDatabaseUUID, err := parseID("targetDatabaseID", targetDatabaseID)
+	_, targetDatabasePath, err := pathID("targetDatabaseID", targetDatabaseID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewRemoveDatabaseFromApplicationRequest(c.c.server, applicationUUID, targetDatabaseUUID)
-	return callNoAnswer(ctx, c.c, &operationRemoveDatabaseFromApplication, req, err, options)
+	r := request{method: http.MethodDelete, path: "/application/" + applicationPath + "/database/" + targetDatabasePath}
+	return callNoAnswer(ctx, c.c, &operationRemoveDatabaseFromApplication, r, options)
 }
 
 // RemoveDependency calls DELETE /application/{applicationId}/dependency/{targetApplicationId}: Remove application dependency to this application.
@@ -1269,16 +1270,16 @@ func (c *ApplicationsService) RemoveDatabase(ctx context.Context, applicationID 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) RemoveDependency(ctx context.Context, applicationID string, targetApplicationID string, options ...CallOption) error {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return err
 	}
-	targetApplicationUUID, err := parseID("targetApplicationID", targetApplicationID)
+	_, targetApplicationPath, err := pathID("targetApplicationID", targetApplicationID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewRemoveApplicationDependencyRequest(c.c.server, applicationUUID, targetApplicationUUID)
-	return callNoAnswer(ctx, c.c, &operationRemoveApplicationDependency, req, err, options)
+	r := request{method: http.MethodDelete, path: "/application/" + applicationPath + "/dependency/" + targetApplicationPath}
+	return callNoAnswer(ctx, c.c, &operationRemoveApplicationDependency, r, options)
 }
 
 // RemoveLogicalDatabase calls DELETE /application/{applicationId}/logicalDatabase/{targetLogicalDatabaseId}: Remove logical database link to this application.
@@ -1289,16 +1290,16 @@ func (c *ApplicationsService) RemoveDependency(ctx context.Context, applicationI
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) RemoveLogicalDatabase(ctx context.Context, applicationID string, targetLogicalDatabaseID string, options ...CallOption) error {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return err
 	}
-	targetLogicalDatabaseUUID, err := parseID("targetLogicalDatabaseID", targetLogicalDatabaseID)
+	_, targetLogicalDatabasePath, err := pathID("targetLogicalDatabaseID", targetLogicalDatabaseID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewRemoveLogicalDatabaseFromApplicationRequest(c.c.server, applicationUUID, targetLogicalDatabaseUUID)
-	return callNoAnswer(ctx, c.c, &operationRemoveLogicalDatabaseFromApplication, req, err, options)
+	r := request{method: http.MethodDelete, path: "/application/" + applicationPath + "/logicalDatabase/" + targetLogicalDatabasePath}
+	return callNoAnswer(ctx, c.c, &operationRemoveLogicalDatabaseFromApplication, r, options)
 }
 
 // Restart calls POST /application/{applicationId}/restart: Restart application.
@@ -1307,13 +1308,13 @@ func (c *ApplicationsService) RemoveLogicalDatabase(ctx context.Context, applica
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) Restart(ctx context.Context, applicationID string, options ...CallOption) (*Status, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	applicationUUID, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewRestartApplicationRequest(c.c.server, applicationUUID)
+	r := request{method: http.MethodPost, path: "/application/" + applicationPath + "/restart"}
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationRestartApplication, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationRestartApplication, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -1325,13 +1326,13 @@ func (c *ApplicationsService) Restart(ctx context.Context, applicationID string,
 //
 // operationId: stopApplication
 func (c *ApplicationsService) Stop(ctx context.Context, applicationID string, options ...CallOption) (*Status, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	applicationUUID, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewStopApplicationRequest(c.c.server, applicationUUID)
+	r := request{method: http.MethodPost, path: "/application/" + applicationPath + "/stop"}
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationStopApplication, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationStopApplication, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -1343,41 +1344,41 @@ func (c *ApplicationsService) Stop(ctx context.Context, applicationID string, op
 //
 // operationId: editApplication
 func (c *ApplicationsService) Update(ctx context.Context, applicationID string, body ApplicationEditRequest, options ...CallOption) (*ApplicationResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditApplicationRequest(c.c.server, applicationUUID, body)
+	r := jsonRequest(http.MethodPut, "/application/"+applicationPath, body)
 	v := new(ApplicationResponse)
-	code, err := c.c.send(ctx, &operationEditApplication, req, err, v, options)
+	code, err := c.c.send(ctx, &operationEditApplication, &r, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationEditApplication, req, code, v, v.Id)
+	return identified(&operationEditApplication, c.c, &r, code, v, v.Id)
 }
 
 // UpdateAdvancedSettings calls PUT /application/{applicationId}/advancedSettings: Edit advanced settings.
 //
 // operationId: editAdvancedSettings
 func (c *ApplicationsService) UpdateAdvancedSettings(ctx context.Context, applicationID string, body AdvancedSettingsEditRequest, options ...CallOption) (*AdvancedSettingsResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditAdvancedSettingsRequest(c.c.server, applicationUUID, body)
-	return fetch[AdvancedSettingsResponse](ctx, c.c, &operationEditAdvancedSettings, req, err, options)
+	r := jsonRequest(http.MethodPut, "/application/"+applicationPath+"/advancedSettings", body)
+	return fetch[AdvancedSettingsResponse](ctx, c.c, &operationEditAdvancedSettings, r, options)
 }
 
 // UpdateNetwork calls PUT /application/{applicationId}/network: Edit Application Network.
 //
 // operationId: editApplicationNetwork
 func (c *ApplicationsService) UpdateNetwork(ctx context.Context, applicationID string, body ApplicationNetworkEditRequest, options ...CallOption) (*ServiceNetworkResponse, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditApplicationNetworkRequest(c.c.server, applicationUUID, body)
-	return fetch[ServiceNetworkResponse](ctx, c.c, &operationEditApplicationNetwork, req, err, options)
+	r := jsonRequest(http.MethodPut, "/application/"+applicationPath+"/network", body)
+	return fetch[ServiceNetworkResponse](ctx, c.c, &operationEditApplicationNetwork, r, options)
 }
 
 // BackupsService holds the 3 operations of Client.Backups, 1 of them written by hand.
@@ -1389,16 +1390,16 @@ type BackupsService struct{ c *Client }
 //
 // operationId: removeDatabaseBackup
 func (c *BackupsService) Delete(ctx context.Context, databaseID string, backupID string, options ...CallOption) error {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return err
 	}
-	backupUUID, err := parseID("backupID", backupID)
+	_, backupPath, err := pathID("backupID", backupID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewRemoveDatabaseBackupRequest(c.c.server, databaseUUID, backupUUID)
-	return callNoAnswer(ctx, c.c, &operationRemoveDatabaseBackup, req, err, options)
+	r := request{method: http.MethodDelete, path: "/database/" + databasePath + "/backup/" + backupPath}
+	return callNoAnswer(ctx, c.c, &operationRemoveDatabaseBackup, r, options)
 }
 
 // List calls GET /database/{databaseId}/backup: List database backups.
@@ -1410,8 +1411,8 @@ func (c *BackupsService) List(ctx context.Context, databaseID string, opts *List
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListDatabaseBackupRequest(c.c.server, databaseUUID, opts)
-	l, err := fetch[DatabaseBackupResponseList](ctx, c.c, &operationListDatabaseBackup, req, err, options)
+	r := genRequest(gen.NewListDatabaseBackupRequest(c.c.server, databaseUUID, opts))
+	l, err := fetch[DatabaseBackupResponseList](ctx, c.c, &operationListDatabaseBackup, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1437,8 +1438,8 @@ func (c *BackupsService) ListIter(ctx context.Context, databaseID string, opts *
 		if after != nil {
 			p.StartId = after
 		}
-		req, err := gen.NewListDatabaseBackupRequest(c.c.server, databaseUUID, &p)
-		l, err := fetch[DatabaseBackupResponseList](ctx, c.c, &operationListDatabaseBackup, req, err, options)
+		r := genRequest(gen.NewListDatabaseBackupRequest(c.c.server, databaseUUID, &p))
+		l, err := fetch[DatabaseBackupResponseList](ctx, c.c, &operationListDatabaseBackup, r, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -1453,8 +1454,8 @@ type CloudProvidersService struct{ c *Client }
 //
 // operationId: listCloudProvider
 func (c *CloudProvidersService) List(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListCloudProviderRequest(c.c.server)
-	l, err := fetch[CloudProviderResponseList](ctx, c.c, &operationListCloudProvider, req, err, options)
+	r := request{method: http.MethodGet, path: "/cloudProvider"}
+	l, err := fetch[CloudProviderResponseList](ctx, c.c, &operationListCloudProvider, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1465,8 +1466,8 @@ func (c *CloudProvidersService) List(ctx context.Context, options ...CallOption)
 //
 // operationId: listAWSFeatures
 func (c *CloudProvidersService) ListAWSFeatures(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListAWSFeaturesRequest(c.c.server)
-	l, err := fetch[AWSFeaturesResponseList](ctx, c.c, &operationListAWSFeatures, req, err, options)
+	r := request{method: http.MethodGet, path: "/aws/clusterFeature"}
+	l, err := fetch[AWSFeaturesResponseList](ctx, c.c, &operationListAWSFeatures, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1477,8 +1478,8 @@ func (c *CloudProvidersService) ListAWSFeatures(ctx context.Context, options ...
 //
 // operationId: listAWSInstanceType
 func (c *CloudProvidersService) ListAWSInstanceTypes(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListAWSInstanceTypeRequest(c.c.server)
-	l, err := fetch[AWSInstanceTypeResponseList](ctx, c.c, &operationListAWSInstanceType, req, err, options)
+	r := request{method: http.MethodGet, path: "/aws/instanceType"}
+	l, err := fetch[AWSInstanceTypeResponseList](ctx, c.c, &operationListAWSInstanceType, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1489,8 +1490,8 @@ func (c *CloudProvidersService) ListAWSInstanceTypes(ctx context.Context, option
 //
 // operationId: listAWSRegions
 func (c *CloudProvidersService) ListAWSRegions(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListAWSRegionsRequest(c.c.server)
-	l, err := fetch[AWSRegionsResponseList](ctx, c.c, &operationListAWSRegions, req, err, options)
+	r := request{method: http.MethodGet, path: "/aws/region"}
+	l, err := fetch[AWSRegionsResponseList](ctx, c.c, &operationListAWSRegions, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1503,8 +1504,8 @@ func (c *CloudProvidersService) ListAWSRegions(ctx context.Context, options ...C
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *CloudProvidersService) ListDOFeatures(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListDOFeaturesRequest(c.c.server)
-	l, err := fetch[DOFeaturesResponseList](ctx, c.c, &operationListDOFeatures, req, err, options)
+	r := request{method: http.MethodGet, path: "/digitalOcean/clusterFeature"}
+	l, err := fetch[DOFeaturesResponseList](ctx, c.c, &operationListDOFeatures, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1517,8 +1518,8 @@ func (c *CloudProvidersService) ListDOFeatures(ctx context.Context, options ...C
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *CloudProvidersService) ListDOInstanceTypes(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListDOInstanceTypeRequest(c.c.server)
-	l, err := fetch[DOInstanceTypeResponseList](ctx, c.c, &operationListDOInstanceType, req, err, options)
+	r := request{method: http.MethodGet, path: "/digitalOcean/instanceType"}
+	l, err := fetch[DOInstanceTypeResponseList](ctx, c.c, &operationListDOInstanceType, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1531,8 +1532,8 @@ func (c *CloudProvidersService) ListDOInstanceTypes(ctx context.Context, options
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *CloudProvidersService) ListDORegions(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListDORegionsRequest(c.c.server)
-	l, err := fetch[DORegionsResponseList](ctx, c.c, &operationListDORegions, req, err, options)
+	r := request{method: http.MethodGet, path: "/digitalOcean/region"}
+	l, err := fetch[DORegionsResponseList](ctx, c.c, &operationListDORegions, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1543,8 +1544,8 @@ func (c *CloudProvidersService) ListDORegions(ctx context.Context, options ...Ca
 //
 // operationId: listScalewayFeatures
 func (c *CloudProvidersService) ListScalewayFeatures(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListScalewayFeaturesRequest(c.c.server)
-	l, err := fetch[ScalewayFeaturesResponseList](ctx, c.c, &operationListScalewayFeatures, req, err, options)
+	r := request{method: http.MethodGet, path: "/scaleway/clusterFeature"}
+	l, err := fetch[ScalewayFeaturesResponseList](ctx, c.c, &operationListScalewayFeatures, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1555,8 +1556,8 @@ func (c *CloudProvidersService) ListScalewayFeatures(ctx context.Context, option
 //
 // operationId: listScalewayInstanceType
 func (c *CloudProvidersService) ListScalewayInstanceTypes(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListScalewayInstanceTypeRequest(c.c.server)
-	l, err := fetch[ScalewayInstanceTypeResponseList](ctx, c.c, &operationListScalewayInstanceType, req, err, options)
+	r := request{method: http.MethodGet, path: "/scaleway/instanceType"}
+	l, err := fetch[ScalewayInstanceTypeResponseList](ctx, c.c, &operationListScalewayInstanceType, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1567,8 +1568,8 @@ func (c *CloudProvidersService) ListScalewayInstanceTypes(ctx context.Context, o
 //
 // operationId: listScalewayRegions
 func (c *CloudProvidersService) ListScalewayRegions(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListScalewayRegionsRequest(c.c.server)
-	l, err := fetch[ScalewayRegionsResponseList](ctx, c.c, &operationListScalewayRegions, req, err, options)
+	r := request{method: http.MethodGet, path: "/scaleway/region"}
+	l, err := fetch[ScalewayRegionsResponseList](ctx, c.c, &operationListScalewayRegions, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1582,12 +1583,12 @@ type ClustersService struct{ c *Client }
 //
 // operationId: createCluster
 func (c *ClustersService) Create(ctx context.Context, organizationID string, body ClusterRequest, options ...CallOption) (*ClusterResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateClusterRequest(c.c.server, organizationUUID, body)
-	return fetch[ClusterResponse](ctx, c.c, &operationCreateCluster, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/cluster", body)
+	return fetch[ClusterResponse](ctx, c.c, &operationCreateCluster, r, options)
 }
 
 // Delete calls DELETE /organization/{organizationId}/cluster/{clusterId}: Delete a cluster.
@@ -1596,16 +1597,16 @@ func (c *ClustersService) Create(ctx context.Context, organizationID string, bod
 //
 // operationId: deleteCluster
 func (c *ClustersService) Delete(ctx context.Context, organizationID string, clusterID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	clusterUUID, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteClusterRequest(c.c.server, organizationUUID, clusterUUID)
-	code, err := c.c.send(ctx, &operationDeleteCluster, req, err, nil, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/cluster/" + clusterPath}
+	code, err := c.c.send(ctx, &operationDeleteCluster, &r, nil, options)
 	c.c.accepted(code, err, clusterUUID, actionDelete, nil)
 	return err
 }
@@ -1614,17 +1615,17 @@ func (c *ClustersService) Delete(ctx context.Context, organizationID string, clu
 //
 // operationId: deployCluster
 func (c *ClustersService) Deploy(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterDeploymentStatusResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	clusterUUID, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewDeployClusterRequest(c.c.server, organizationUUID, clusterUUID)
+	r := request{method: http.MethodPost, path: "/organization/" + organizationPath + "/cluster/" + clusterPath + "/deploy"}
 	answer := new(ClusterDeploymentStatusResponse)
-	code, err := c.c.send(ctx, &operationDeployCluster, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationDeployCluster, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -1636,80 +1637,80 @@ func (c *ClustersService) Deploy(ctx context.Context, organizationID string, clu
 //
 // operationId: getClusterAdvancedSettings
 func (c *ClustersService) GetAdvancedSettings(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterAdvancedSettingsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetClusterAdvancedSettingsRequest(c.c.server, organizationUUID, clusterUUID)
-	return fetch[ClusterAdvancedSettingsResponse](ctx, c.c, &operationGetClusterAdvancedSettings, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/cluster/" + clusterPath + "/advancedSettings"}
+	return fetch[ClusterAdvancedSettingsResponse](ctx, c.c, &operationGetClusterAdvancedSettings, r, options)
 }
 
 // GetCloudProviderInfo calls GET /organization/{organizationId}/cluster/{clusterId}/cloudProviderInfo: Get cluster cloud provider info and credentials.
 //
 // operationId: getOrganizationCloudProviderInfo
 func (c *ClustersService) GetCloudProviderInfo(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*OrganizationCloudProviderInfoResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationCloudProviderInfoRequest(c.c.server, organizationUUID, clusterUUID)
-	return fetch[OrganizationCloudProviderInfoResponse](ctx, c.c, &operationGetOrganizationCloudProviderInfo, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/cluster/" + clusterPath + "/cloudProviderInfo"}
+	return fetch[OrganizationCloudProviderInfoResponse](ctx, c.c, &operationGetOrganizationCloudProviderInfo, r, options)
 }
 
 // GetCurrentCost calls GET /organization/{organizationId}/cluster/{clusterId}/currentCost: Get cluster current cost.
 //
 // operationId: getClusterCurrentCost
 func (c *ClustersService) GetCurrentCost(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterCurrentCostResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetClusterCurrentCostRequest(c.c.server, organizationUUID, clusterUUID)
-	return fetch[ClusterCurrentCostResponse](ctx, c.c, &operationGetClusterCurrentCost, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/cluster/" + clusterPath + "/currentCost"}
+	return fetch[ClusterCurrentCostResponse](ctx, c.c, &operationGetClusterCurrentCost, r, options)
 }
 
 // GetReadinessStatus calls GET /organization/{organizationId}/cluster/{clusterId}/isReady: Know if a cluster is ready to be deployed or not.
 //
 // operationId: getClusterReadinessStatus
 func (c *ClustersService) GetReadinessStatus(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterReadinessStatusResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetClusterReadinessStatusRequest(c.c.server, organizationUUID, clusterUUID)
-	return fetch[ClusterReadinessStatusResponse](ctx, c.c, &operationGetClusterReadinessStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/cluster/" + clusterPath + "/isReady"}
+	return fetch[ClusterReadinessStatusResponse](ctx, c.c, &operationGetClusterReadinessStatus, r, options)
 }
 
 // GetRoutingTable calls GET /organization/{organizationId}/cluster/{clusterId}/routingTable: Get routing table.
 //
 // operationId: getRoutingTable
 func (c *ClustersService) GetRoutingTable(ctx context.Context, organizationID string, clusterID string, options ...CallOption) ([]map[string]any, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetRoutingTableRequest(c.c.server, organizationUUID, clusterUUID)
-	l, err := fetch[RoutingTableResponseList](ctx, c.c, &operationGetRoutingTable, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/cluster/" + clusterPath + "/routingTable"}
+	l, err := fetch[RoutingTableResponseList](ctx, c.c, &operationGetRoutingTable, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1720,16 +1721,16 @@ func (c *ClustersService) GetRoutingTable(ctx context.Context, organizationID st
 //
 // operationId: getClusterStatus
 func (c *ClustersService) GetStatus(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterStatusResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetClusterStatusRequest(c.c.server, organizationUUID, clusterUUID)
-	return fetch[ClusterStatusResponse](ctx, c.c, &operationGetClusterStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/cluster/" + clusterPath + "/status"}
+	return fetch[ClusterStatusResponse](ctx, c.c, &operationGetClusterStatus, r, options)
 }
 
 // Wait polls GET /organization/{organizationId}/cluster/{clusterId}/status
@@ -1773,12 +1774,12 @@ func (c *ClustersService) Wait(ctx context.Context, organizationID string, clust
 //
 // operationId: listOrganizationCluster
 func (c *ClustersService) List(ctx context.Context, organizationID string, options ...CallOption) ([]ClusterResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListOrganizationClusterRequest(c.c.server, organizationUUID)
-	l, err := fetch[OrganizationClusterResponseList](ctx, c.c, &operationListOrganizationCluster, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/cluster"}
+	l, err := fetch[OrganizationClusterResponseList](ctx, c.c, &operationListOrganizationCluster, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1789,16 +1790,16 @@ func (c *ClustersService) List(ctx context.Context, organizationID string, optio
 //
 // operationId: listClusterLogs
 func (c *ClustersService) ListLogs(ctx context.Context, organizationID string, clusterID string, options ...CallOption) ([]map[string]any, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListClusterLogsRequest(c.c.server, organizationUUID, clusterUUID)
-	l, err := fetch[ClusterLogsResponseList](ctx, c.c, &operationListClusterLogs, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/cluster/" + clusterPath + "/logs"}
+	l, err := fetch[ClusterLogsResponseList](ctx, c.c, &operationListClusterLogs, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1809,33 +1810,33 @@ func (c *ClustersService) ListLogs(ctx context.Context, organizationID string, c
 //
 // operationId: specifyClusterCloudProviderInfo
 func (c *ClustersService) SpecifyCloudProviderInfo(ctx context.Context, organizationID string, clusterID string, body SpecifyClusterCloudProviderInfoRequest, options ...CallOption) (*OrganizationCloudProviderInfoResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewSpecifyClusterCloudProviderInfoRequest(c.c.server, organizationUUID, clusterUUID, body)
-	return fetch[OrganizationCloudProviderInfoResponse](ctx, c.c, &operationSpecifyClusterCloudProviderInfo, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/cluster/"+clusterPath+"/cloudProviderInfo", body)
+	return fetch[OrganizationCloudProviderInfoResponse](ctx, c.c, &operationSpecifyClusterCloudProviderInfo, r, options)
 }
 
 // Stop calls POST /organization/{organizationId}/cluster/{clusterId}/stop: Stop cluster.
 //
 // operationId: StopCluster
 func (c *ClustersService) Stop(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterDeploymentStatusResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	clusterUUID, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewStopClusterRequest(c.c.server, organizationUUID, clusterUUID)
+	r := request{method: http.MethodPost, path: "/organization/" + organizationPath + "/cluster/" + clusterPath + "/stop"}
 	answer := new(ClusterDeploymentStatusResponse)
-	code, err := c.c.send(ctx, &operationStopCluster, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationStopCluster, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -1847,48 +1848,48 @@ func (c *ClustersService) Stop(ctx context.Context, organizationID string, clust
 //
 // operationId: editCluster
 func (c *ClustersService) Update(ctx context.Context, organizationID string, clusterID string, body ClusterRequest, options ...CallOption) (*ClusterResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditClusterRequest(c.c.server, organizationUUID, clusterUUID, body)
-	return fetch[ClusterResponse](ctx, c.c, &operationEditCluster, req, err, options)
+	r := jsonRequest(http.MethodPut, "/organization/"+organizationPath+"/cluster/"+clusterPath, body)
+	return fetch[ClusterResponse](ctx, c.c, &operationEditCluster, r, options)
 }
 
 // UpdateAdvancedSettings calls PUT /organization/{organizationId}/cluster/{clusterId}/advancedSettings: Edit advanced settings.
 //
 // operationId: editClusterAdvancedSettings
 func (c *ClustersService) UpdateAdvancedSettings(ctx context.Context, organizationID string, clusterID string, body ClusterAdvancedSettingsEditRequest, options ...CallOption) (*ClusterAdvancedSettingsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditClusterAdvancedSettingsRequest(c.c.server, organizationUUID, clusterUUID, body)
-	return fetch[ClusterAdvancedSettingsResponse](ctx, c.c, &operationEditClusterAdvancedSettings, req, err, options)
+	r := jsonRequest(http.MethodPut, "/organization/"+organizationPath+"/cluster/"+clusterPath+"/advancedSettings", body)
+	return fetch[ClusterAdvancedSettingsResponse](ctx, c.c, &operationEditClusterAdvancedSettings, r, options)
 }
 
 // UpdateRoutingTable calls PUT /organization/{organizationId}/cluster/{clusterId}/routingTable: Edit routing table.
 //
 // operationId: editRoutingTable
 func (c *ClustersService) UpdateRoutingTable(ctx context.Context, organizationID string, clusterID string, body RoutingTableEditRequest, options ...CallOption) ([]map[string]any, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	_, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditRoutingTableRequest(c.c.server, organizationUUID, clusterUUID, body)
-	l, err := fetch[RoutingTableResponseList](ctx, c.c, &operationEditRoutingTable, req, err, options)
+	r := jsonRequest(http.MethodPut, "/organization/"+organizationPath+"/cluster/"+clusterPath+"/routingTable", body)
+	l, err := fetch[RoutingTableResponseList](ctx, c.c, &operationEditRoutingTable, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1901,17 +1902,17 @@ func (c *ClustersService) UpdateRoutingTable(ctx context.Context, organizationID
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ClustersService) Upgrade(ctx context.Context, organizationID string, clusterID string, options ...CallOption) (*ClusterDeploymentStatusResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	clusterUUID, err := parseID("clusterID", clusterID)
+	clusterUUID, clusterPath, err := pathID("clusterID", clusterID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewUpdateClusterRequest(c.c.server, organizationUUID, clusterUUID)
+	r := request{method: http.MethodPost, path: "/organization/" + organizationPath + "/cluster/" + clusterPath + "/update"}
 	answer := new(ClusterDeploymentStatusResponse)
-	code, err := c.c.send(ctx, &operationUpdateCluster, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationUpdateCluster, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -1926,12 +1927,12 @@ type ContainerCustomDomainsService struct{ c *Client }
 //
 // operationId: createContainerCustomDomain
 func (c *ContainerCustomDomainsService) Create(ctx context.Context, containerID string, body ContainerCustomDomainRequest, options ...CallOption) (*CustomDomainResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateContainerCustomDomainRequest(c.c.server, containerUUID, body)
-	return fetch[CustomDomainResponse](ctx, c.c, &operationCreateContainerCustomDomain, req, err, options)
+	r := jsonRequest(http.MethodPost, "/container/"+containerPath+"/customDomain", body)
+	return fetch[CustomDomainResponse](ctx, c.c, &operationCreateContainerCustomDomain, r, options)
 }
 
 // Delete calls DELETE /container/{containerId}/customDomain/{customDomainId}: Delete a Custom Domain.
@@ -1940,44 +1941,44 @@ func (c *ContainerCustomDomainsService) Create(ctx context.Context, containerID 
 //
 // operationId: deleteContainerCustomDomain
 func (c *ContainerCustomDomainsService) Delete(ctx context.Context, containerID string, customDomainID string, options ...CallOption) error {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return err
 	}
-	customDomainUUID, err := parseID("customDomainID", customDomainID)
+	_, customDomainPath, err := pathID("customDomainID", customDomainID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteContainerCustomDomainRequest(c.c.server, containerUUID, customDomainUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteContainerCustomDomain, req, err, options)
+	r := request{method: http.MethodDelete, path: "/container/" + containerPath + "/customDomain/" + customDomainPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteContainerCustomDomain, r, options)
 }
 
 // GetStatus calls GET /container/{containerId}/customDomain/{customDomainId}/status: Get Custom Domain status.
 //
 // operationId: getContainerCustomDomainStatus
 func (c *ContainerCustomDomainsService) GetStatus(ctx context.Context, containerID string, customDomainID string, options ...CallOption) (*CustomDomainResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	customDomainUUID, err := parseID("customDomainID", customDomainID)
+	_, customDomainPath, err := pathID("customDomainID", customDomainID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetContainerCustomDomainStatusRequest(c.c.server, containerUUID, customDomainUUID)
-	return fetch[CustomDomainResponse](ctx, c.c, &operationGetContainerCustomDomainStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/customDomain/" + customDomainPath + "/status"}
+	return fetch[CustomDomainResponse](ctx, c.c, &operationGetContainerCustomDomainStatus, r, options)
 }
 
 // List calls GET /container/{containerId}/customDomain: List container custom domains.
 //
 // operationId: listContainerCustomDomain
 func (c *ContainerCustomDomainsService) List(ctx context.Context, containerID string, options ...CallOption) ([]CustomDomainResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListContainerCustomDomainRequest(c.c.server, containerUUID)
-	l, err := fetch[ContainerCustomDomainResponseList](ctx, c.c, &operationListContainerCustomDomain, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/customDomain"}
+	l, err := fetch[ContainerCustomDomainResponseList](ctx, c.c, &operationListContainerCustomDomain, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -1988,16 +1989,16 @@ func (c *ContainerCustomDomainsService) List(ctx context.Context, containerID st
 //
 // operationId: editContainerCustomDomain
 func (c *ContainerCustomDomainsService) Update(ctx context.Context, containerID string, customDomainID string, body ContainerCustomDomainEditRequest, options ...CallOption) (*CustomDomainResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	customDomainUUID, err := parseID("customDomainID", customDomainID)
+	_, customDomainPath, err := pathID("customDomainID", customDomainID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditContainerCustomDomainRequest(c.c.server, containerUUID, customDomainUUID, body)
-	return fetch[CustomDomainResponse](ctx, c.c, &operationEditContainerCustomDomain, req, err, options)
+	r := jsonRequest(http.MethodPut, "/container/"+containerPath+"/customDomain/"+customDomainPath, body)
+	return fetch[CustomDomainResponse](ctx, c.c, &operationEditContainerCustomDomain, r, options)
 }
 
 // ContainerRegistriesService holds the 6 operations of Client.ContainerRegistries.
@@ -2007,12 +2008,12 @@ type ContainerRegistriesService struct{ c *Client }
 //
 // operationId: createContainerRegistry
 func (c *ContainerRegistriesService) Create(ctx context.Context, organizationID string, body ContainerRegistryRequest, options ...CallOption) (*ContainerRegistryResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateContainerRegistryRequest(c.c.server, organizationUUID, body)
-	return fetch[ContainerRegistryResponse](ctx, c.c, &operationCreateContainerRegistry, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/containerRegistry", body)
+	return fetch[ContainerRegistryResponse](ctx, c.c, &operationCreateContainerRegistry, r, options)
 }
 
 // Delete calls DELETE /organization/{organizationId}/containerRegistry/{containerRegistryId}: Delete a container registry.
@@ -2021,44 +2022,44 @@ func (c *ContainerRegistriesService) Create(ctx context.Context, organizationID 
 //
 // operationId: deleteContainerRegistry
 func (c *ContainerRegistriesService) Delete(ctx context.Context, organizationID string, containerRegistryID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	containerRegistryUUID, err := parseID("containerRegistryID", containerRegistryID)
+	_, containerRegistryPath, err := pathID("containerRegistryID", containerRegistryID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteContainerRegistryRequest(c.c.server, organizationUUID, containerRegistryUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteContainerRegistry, req, err, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/containerRegistry/" + containerRegistryPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteContainerRegistry, r, options)
 }
 
 // Get calls GET /organization/{organizationId}/containerRegistry/{containerRegistryId}: Get a container registry.
 //
 // operationId: getContainerRegistry
 func (c *ContainerRegistriesService) Get(ctx context.Context, organizationID string, containerRegistryID string, options ...CallOption) (*ContainerRegistryResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	containerRegistryUUID, err := parseID("containerRegistryID", containerRegistryID)
+	_, containerRegistryPath, err := pathID("containerRegistryID", containerRegistryID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetContainerRegistryRequest(c.c.server, organizationUUID, containerRegistryUUID)
-	return fetch[ContainerRegistryResponse](ctx, c.c, &operationGetContainerRegistry, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/containerRegistry/" + containerRegistryPath}
+	return fetch[ContainerRegistryResponse](ctx, c.c, &operationGetContainerRegistry, r, options)
 }
 
 // List calls GET /organization/{organizationId}/containerRegistry: List organization container registries.
 //
 // operationId: listContainerRegistry
 func (c *ContainerRegistriesService) List(ctx context.Context, organizationID string, options ...CallOption) ([]ContainerRegistryResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListContainerRegistryRequest(c.c.server, organizationUUID)
-	l, err := fetch[ContainerRegistryResponseList](ctx, c.c, &operationListContainerRegistry, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/containerRegistry"}
+	l, err := fetch[ContainerRegistryResponseList](ctx, c.c, &operationListContainerRegistry, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2069,8 +2070,8 @@ func (c *ContainerRegistriesService) List(ctx context.Context, organizationID st
 //
 // operationId: listAvailableContainerRegistry
 func (c *ContainerRegistriesService) ListAvailable(ctx context.Context, options ...CallOption) ([]map[string]any, error) {
-	req, err := gen.NewListAvailableContainerRegistryRequest(c.c.server)
-	l, err := fetch[AvailableContainerRegistryResponseList](ctx, c.c, &operationListAvailableContainerRegistry, req, err, options)
+	r := request{method: http.MethodGet, path: "/availableContainerRegistry"}
+	l, err := fetch[AvailableContainerRegistryResponseList](ctx, c.c, &operationListAvailableContainerRegistry, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2081,16 +2082,16 @@ func (c *ContainerRegistriesService) ListAvailable(ctx context.Context, options 
 //
 // operationId: editContainerRegistry
 func (c *ContainerRegistriesService) Update(ctx context.Context, organizationID string, containerRegistryID string, body ContainerRegistryRequest, options ...CallOption) (*ContainerRegistryResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	containerRegistryUUID, err := parseID("containerRegistryID", containerRegistryID)
+	_, containerRegistryPath, err := pathID("containerRegistryID", containerRegistryID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditContainerRegistryRequest(c.c.server, organizationUUID, containerRegistryUUID, body)
-	return fetch[ContainerRegistryResponse](ctx, c.c, &operationEditContainerRegistry, req, err, options)
+	r := jsonRequest(http.MethodPut, "/organization/"+organizationPath+"/containerRegistry/"+containerRegistryPath, body)
+	return fetch[ContainerRegistryResponse](ctx, c.c, &operationEditContainerRegistry, r, options)
 }
 
 // ContainerSecretsService holds the 6 operations of Client.ContainerSecrets.
@@ -2100,44 +2101,44 @@ type ContainerSecretsService struct{ c *Client }
 //
 // operationId: createContainerSecret
 func (c *ContainerSecretsService) Create(ctx context.Context, containerID string, body ContainerSecretRequest, options ...CallOption) (*SecretResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateContainerSecretRequest(c.c.server, containerUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateContainerSecret, req, err, options)
+	r := jsonRequest(http.MethodPost, "/container/"+containerPath+"/secret", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateContainerSecret, r, options)
 }
 
 // CreateAlias calls POST /container/{containerId}/secret/{secretId}/alias: Create a secret alias at the container level.
 //
 // operationId: createContainerSecretAlias
 func (c *ContainerSecretsService) CreateAlias(ctx context.Context, containerID string, secretID string, body ContainerSecretAliasRequest, options ...CallOption) (*SecretResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateContainerSecretAliasRequest(c.c.server, containerUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateContainerSecretAlias, req, err, options)
+	r := jsonRequest(http.MethodPost, "/container/"+containerPath+"/secret/"+secretPath+"/alias", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateContainerSecretAlias, r, options)
 }
 
 // CreateOverride calls POST /container/{containerId}/secret/{secretId}/override: Create a secret override at the container level.
 //
 // operationId: createContainerSecretOverride
 func (c *ContainerSecretsService) CreateOverride(ctx context.Context, containerID string, secretID string, body ContainerSecretOverrideRequest, options ...CallOption) (*SecretResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateContainerSecretOverrideRequest(c.c.server, containerUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateContainerSecretOverride, req, err, options)
+	r := jsonRequest(http.MethodPost, "/container/"+containerPath+"/secret/"+secretPath+"/override", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateContainerSecretOverride, r, options)
 }
 
 // Delete calls DELETE /container/{containerId}/secret/{secretId}: Delete a secret from an container.
@@ -2146,28 +2147,28 @@ func (c *ContainerSecretsService) CreateOverride(ctx context.Context, containerI
 //
 // operationId: deleteContainerSecret
 func (c *ContainerSecretsService) Delete(ctx context.Context, containerID string, secretID string, options ...CallOption) error {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteContainerSecretRequest(c.c.server, containerUUID, secretUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteContainerSecret, req, err, options)
+	r := request{method: http.MethodDelete, path: "/container/" + containerPath + "/secret/" + secretPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteContainerSecret, r, options)
 }
 
 // List calls GET /container/{containerId}/secret: List container secrets.
 //
 // operationId: listContainerSecrets
 func (c *ContainerSecretsService) List(ctx context.Context, containerID string, options ...CallOption) ([]SecretResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListContainerSecretsRequest(c.c.server, containerUUID)
-	l, err := fetch[ContainerSecretsResponseList](ctx, c.c, &operationListContainerSecrets, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/secret"}
+	l, err := fetch[ContainerSecretsResponseList](ctx, c.c, &operationListContainerSecrets, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2178,16 +2179,16 @@ func (c *ContainerSecretsService) List(ctx context.Context, containerID string, 
 //
 // operationId: editContainerSecret
 func (c *ContainerSecretsService) Update(ctx context.Context, containerID string, secretID string, body ContainerSecretEditRequest, options ...CallOption) (*SecretResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditContainerSecretRequest(c.c.server, containerUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationEditContainerSecret, req, err, options)
+	r := jsonRequest(http.MethodPut, "/container/"+containerPath+"/secret/"+secretPath, body)
+	return fetch[SecretResponse](ctx, c.c, &operationEditContainerSecret, r, options)
 }
 
 // ContainerVariablesService holds the 7 operations of Client.ContainerVariables.
@@ -2197,44 +2198,44 @@ type ContainerVariablesService struct{ c *Client }
 //
 // operationId: createContainerEnvironmentVariable
 func (c *ContainerVariablesService) Create(ctx context.Context, containerID string, body ContainerEnvironmentVariableRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateContainerEnvironmentVariableRequest(c.c.server, containerUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateContainerEnvironmentVariable, req, err, options)
+	r := jsonRequest(http.MethodPost, "/container/"+containerPath+"/environmentVariable", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateContainerEnvironmentVariable, r, options)
 }
 
 // CreateAlias calls POST /container/{containerId}/environmentVariable/{environmentVariableId}/alias: Create an environment variable alias at the container level.
 //
 // operationId: createContainerEnvironmentVariableAlias
 func (c *ContainerVariablesService) CreateAlias(ctx context.Context, containerID string, environmentVariableID string, body ContainerEnvironmentVariableAliasRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateContainerEnvironmentVariableAliasRequest(c.c.server, containerUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateContainerEnvironmentVariableAlias, req, err, options)
+	r := jsonRequest(http.MethodPost, "/container/"+containerPath+"/environmentVariable/"+environmentVariablePath+"/alias", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateContainerEnvironmentVariableAlias, r, options)
 }
 
 // CreateOverride calls POST /container/{containerId}/environmentVariable/{environmentVariableId}/override: Create an environment variable override at the container level.
 //
 // operationId: createContainerEnvironmentVariableOverride
 func (c *ContainerVariablesService) CreateOverride(ctx context.Context, containerID string, environmentVariableID string, body ContainerEnvironmentVariableOverrideRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateContainerEnvironmentVariableOverrideRequest(c.c.server, containerUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateContainerEnvironmentVariableOverride, req, err, options)
+	r := jsonRequest(http.MethodPost, "/container/"+containerPath+"/environmentVariable/"+environmentVariablePath+"/override", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateContainerEnvironmentVariableOverride, r, options)
 }
 
 // Delete calls DELETE /container/{containerId}/environmentVariable/{environmentVariableId}: Delete an environment variable from a container.
@@ -2243,40 +2244,40 @@ func (c *ContainerVariablesService) CreateOverride(ctx context.Context, containe
 //
 // operationId: deleteContainerEnvironmentVariable
 func (c *ContainerVariablesService) Delete(ctx context.Context, containerID string, environmentVariableID string, options ...CallOption) error {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteContainerEnvironmentVariableRequest(c.c.server, containerUUID, environmentVariableUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteContainerEnvironmentVariable, req, err, options)
+	r := request{method: http.MethodDelete, path: "/container/" + containerPath + "/environmentVariable/" + environmentVariablePath}
+	return callNoAnswer(ctx, c.c, &operationDeleteContainerEnvironmentVariable, r, options)
 }
 
 // Import calls POST /container/{containerId}/environmentVariable/import: Import variables.
 //
 // operationId: importContainerEnvironmentVariable
 func (c *ContainerVariablesService) Import(ctx context.Context, containerID string, body ImportContainerEnvironmentVariableRequest, options ...CallOption) (*VariableImportResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewImportContainerEnvironmentVariableRequest(c.c.server, containerUUID, body)
-	return fetch[VariableImportResponse](ctx, c.c, &operationImportContainerEnvironmentVariable, req, err, options)
+	r := jsonRequest(http.MethodPost, "/container/"+containerPath+"/environmentVariable/import", body)
+	return fetch[VariableImportResponse](ctx, c.c, &operationImportContainerEnvironmentVariable, r, options)
 }
 
 // List calls GET /container/{containerId}/environmentVariable: List environment variables.
 //
 // operationId: listContainerEnvironmentVariable
 func (c *ContainerVariablesService) List(ctx context.Context, containerID string, options ...CallOption) ([]EnvironmentVariableResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListContainerEnvironmentVariableRequest(c.c.server, containerUUID)
-	l, err := fetch[ContainerEnvironmentVariableResponseList](ctx, c.c, &operationListContainerEnvironmentVariable, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/environmentVariable"}
+	l, err := fetch[ContainerEnvironmentVariableResponseList](ctx, c.c, &operationListContainerEnvironmentVariable, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2287,16 +2288,16 @@ func (c *ContainerVariablesService) List(ctx context.Context, containerID string
 //
 // operationId: editContainerEnvironmentVariable
 func (c *ContainerVariablesService) Update(ctx context.Context, containerID string, environmentVariableID string, body ContainerEnvironmentVariableEditRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditContainerEnvironmentVariableRequest(c.c.server, containerUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditContainerEnvironmentVariable, req, err, options)
+	r := jsonRequest(http.MethodPut, "/container/"+containerPath+"/environmentVariable/"+environmentVariablePath, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditContainerEnvironmentVariable, r, options)
 }
 
 // ContainersService holds the 25 operations of Client.Containers.
@@ -2308,28 +2309,28 @@ type ContainersService struct{ c *Client }
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ContainersService) AttachLogicalDatabase(ctx context.Context, containerID string, targetLogicalDatabaseID string, options ...CallOption) (*LogicalDatabaseOnDatabaseResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	targetLogicalDatabaseUUID, err := parseID("targetLogicalDatabaseID", targetLogicalDatabaseID)
+	_, targetLogicalDatabasePath, err := pathID("targetLogicalDatabaseID", targetLogicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewAttachLogicalDatabaseToContainerRequest(c.c.server, containerUUID, targetLogicalDatabaseUUID)
-	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationAttachLogicalDatabaseToContainer, req, err, options)
+	r := request{method: http.MethodPost, path: "/container/" + containerPath + "/logicalDatabase/" + targetLogicalDatabasePath}
+	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationAttachLogicalDatabaseToContainer, r, options)
 }
 
 // Create calls POST /environment/{environmentId}/container: Create a container.
 //
 // operationId: createContainer
 func (c *ContainersService) Create(ctx context.Context, environmentID string, body ContainerRequest, options ...CallOption) (*ContainerResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateContainerRequest(c.c.server, environmentUUID, body)
-	return fetch[ContainerResponse](ctx, c.c, &operationCreateContainer, req, err, options)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/container", body)
+	return fetch[ContainerResponse](ctx, c.c, &operationCreateContainer, r, options)
 }
 
 // CreateDependency calls POST /container/{containerId}/dependency/{targetContainerId}: Add container dependency to this application.
@@ -2338,16 +2339,16 @@ func (c *ContainersService) Create(ctx context.Context, environmentID string, bo
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ContainersService) CreateDependency(ctx context.Context, containerID string, targetContainerID string, options ...CallOption) (*ContainerDependencyResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	targetContainerUUID, err := parseID("targetContainerID", targetContainerID)
+	_, targetContainerPath, err := pathID("targetContainerID", targetContainerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateContainerDependencyRequest(c.c.server, containerUUID, targetContainerUUID)
-	return fetch[ContainerDependencyResponse](ctx, c.c, &operationCreateContainerDependency, req, err, options)
+	r := request{method: http.MethodPost, path: "/container/" + containerPath + "/dependency/" + targetContainerPath}
+	return fetch[ContainerDependencyResponse](ctx, c.c, &operationCreateContainerDependency, r, options)
 }
 
 // Delete calls DELETE /container/{containerId}: Delete container.
@@ -2356,12 +2357,12 @@ func (c *ContainersService) CreateDependency(ctx context.Context, containerID st
 //
 // operationId: deleteContainer
 func (c *ContainersService) Delete(ctx context.Context, containerID string, options ...CallOption) error {
-	containerUUID, err := parseID("containerID", containerID)
+	containerUUID, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteContainerRequest(c.c.server, containerUUID)
-	code, err := c.c.send(ctx, &operationDeleteContainer, req, err, nil, options)
+	r := request{method: http.MethodDelete, path: "/container/" + containerPath}
+	code, err := c.c.send(ctx, &operationDeleteContainer, &r, nil, options)
 	c.c.accepted(code, err, containerUUID, actionDelete, nil)
 	return err
 }
@@ -2370,13 +2371,13 @@ func (c *ContainersService) Delete(ctx context.Context, containerID string, opti
 //
 // operationId: deployContainer
 func (c *ContainersService) Deploy(ctx context.Context, containerID string, body DeployContainerRequest, options ...CallOption) (*Status, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	containerUUID, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewDeployContainerRequest(c.c.server, containerUUID, body)
+	r := jsonRequest(http.MethodPost, "/container/"+containerPath+"/deploy", body)
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationDeployContainer, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationDeployContainer, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -2388,24 +2389,24 @@ func (c *ContainersService) Deploy(ctx context.Context, containerID string, body
 //
 // operationId: getContainer
 func (c *ContainersService) Get(ctx context.Context, containerID string, options ...CallOption) (*ContainerResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetContainerRequest(c.c.server, containerUUID)
-	return fetch[ContainerResponse](ctx, c.c, &operationGetContainer, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath}
+	return fetch[ContainerResponse](ctx, c.c, &operationGetContainer, r, options)
 }
 
 // GetAdvancedSettings calls GET /container/{containerId}/advancedSettings: Get advanced settings.
 //
 // operationId: getContainerAdvancedSettings
 func (c *ContainersService) GetAdvancedSettings(ctx context.Context, containerID string, options ...CallOption) (*ContainerAdvancedSettingsResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetContainerAdvancedSettingsRequest(c.c.server, containerUUID)
-	return fetch[ContainerAdvancedSettingsResponse](ctx, c.c, &operationGetContainerAdvancedSettings, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/advancedSettings"}
+	return fetch[ContainerAdvancedSettingsResponse](ctx, c.c, &operationGetContainerAdvancedSettings, r, options)
 }
 
 // GetCurrentInstance calls GET /container/{containerId}/instance: List currently running instances of the container with their CPU and RAM metrics.
@@ -2414,12 +2415,12 @@ func (c *ContainersService) GetAdvancedSettings(ctx context.Context, containerID
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ContainersService) GetCurrentInstance(ctx context.Context, containerID string, options ...CallOption) ([]map[string]any, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetContainerCurrentInstanceRequest(c.c.server, containerUUID)
-	l, err := fetch[ContainerCurrentInstanceResponseList](ctx, c.c, &operationGetContainerCurrentInstance, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/instance"}
+	l, err := fetch[ContainerCurrentInstanceResponseList](ctx, c.c, &operationGetContainerCurrentInstance, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2432,12 +2433,12 @@ func (c *ContainersService) GetCurrentInstance(ctx context.Context, containerID 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ContainersService) GetCurrentScale(ctx context.Context, containerID string, options ...CallOption) (*ServiceCurrentScaleResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetContainerCurrentScaleRequest(c.c.server, containerUUID)
-	return fetch[ServiceCurrentScaleResponse](ctx, c.c, &operationGetContainerCurrentScale, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/currentScale"}
+	return fetch[ServiceCurrentScaleResponse](ctx, c.c, &operationGetContainerCurrentScale, r, options)
 }
 
 // GetCurrentStorageDisk calls GET /container/{containerId}/currentStorage: List current storage disk usage.
@@ -2446,12 +2447,12 @@ func (c *ContainersService) GetCurrentScale(ctx context.Context, containerID str
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ContainersService) GetCurrentStorageDisk(ctx context.Context, containerID string, options ...CallOption) ([]map[string]any, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetContainerCurrentStorageDiskRequest(c.c.server, containerUUID)
-	l, err := fetch[ContainerCurrentStorageDiskResponseList](ctx, c.c, &operationGetContainerCurrentStorageDisk, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/currentStorage"}
+	l, err := fetch[ContainerCurrentStorageDiskResponseList](ctx, c.c, &operationGetContainerCurrentStorageDisk, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2462,24 +2463,24 @@ func (c *ContainersService) GetCurrentStorageDisk(ctx context.Context, container
 //
 // operationId: getContainerNetwork
 func (c *ContainersService) GetNetwork(ctx context.Context, containerID string, options ...CallOption) (*ContainerNetworkResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetContainerNetworkRequest(c.c.server, containerUUID)
-	return fetch[ContainerNetworkResponse](ctx, c.c, &operationGetContainerNetwork, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/network"}
+	return fetch[ContainerNetworkResponse](ctx, c.c, &operationGetContainerNetwork, r, options)
 }
 
 // GetStatus calls GET /container/{containerId}/status: Get container status.
 //
 // operationId: getContainerStatus
 func (c *ContainersService) GetStatus(ctx context.Context, containerID string, options ...CallOption) (*Status, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetContainerStatusRequest(c.c.server, containerUUID)
-	return fetch[Status](ctx, c.c, &operationGetContainerStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/status"}
+	return fetch[Status](ctx, c.c, &operationGetContainerStatus, r, options)
 }
 
 // Wait polls GET /container/{containerId}/status
@@ -2524,8 +2525,8 @@ func (c *ContainersService) List(ctx context.Context, environmentID string, opts
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListContainerRequest(c.c.server, environmentUUID, opts)
-	l, err := fetch[ContainerResponseList](ctx, c.c, &operationListContainer, req, err, options)
+	r := genRequest(gen.NewListContainerRequest(c.c.server, environmentUUID, opts))
+	l, err := fetch[ContainerResponseList](ctx, c.c, &operationListContainer, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2538,12 +2539,12 @@ func (c *ContainersService) List(ctx context.Context, environmentID string, opts
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ContainersService) ListDependencies(ctx context.Context, containerID string, options ...CallOption) ([]ContainerResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListContainerDependencyRequest(c.c.server, containerUUID)
-	l, err := fetch[ContainerDependencyResponseList](ctx, c.c, &operationListContainerDependency, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/dependency"}
+	l, err := fetch[ContainerDependencyResponseList](ctx, c.c, &operationListContainerDependency, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2554,12 +2555,12 @@ func (c *ContainersService) ListDependencies(ctx context.Context, containerID st
 //
 // operationId: listContainerDeploymentHistory
 func (c *ContainersService) ListDeploymentHistory(ctx context.Context, containerID string, options ...CallOption) ([]map[string]any, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListContainerDeploymentHistoryRequest(c.c.server, containerUUID)
-	l, err := fetch[ContainerDeploymentHistoryResponseList](ctx, c.c, &operationListContainerDeploymentHistory, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/deploymentHistory"}
+	l, err := fetch[ContainerDeploymentHistoryResponseList](ctx, c.c, &operationListContainerDeploymentHistory, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2570,12 +2571,12 @@ func (c *ContainersService) ListDeploymentHistory(ctx context.Context, container
 //
 // operationId: listContainerLinks
 func (c *ContainersService) ListLinks(ctx context.Context, containerID string, options ...CallOption) (*ServiceLinksResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListContainerLinksRequest(c.c.server, containerUUID)
-	return fetch[ServiceLinksResponse](ctx, c.c, &operationListContainerLinks, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/link"}
+	return fetch[ServiceLinksResponse](ctx, c.c, &operationListContainerLinks, r, options)
 }
 
 // ListLogicalDatabases calls GET /container/{containerId}/logicalDatabase: List linked logical databases.
@@ -2584,12 +2585,12 @@ func (c *ContainersService) ListLinks(ctx context.Context, containerID string, o
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ContainersService) ListLogicalDatabases(ctx context.Context, containerID string, options ...CallOption) ([]LogicalDatabaseOnDatabaseResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListContainerLogicalDatabaseRequest(c.c.server, containerUUID)
-	l, err := fetch[ContainerLogicalDatabaseResponseList](ctx, c.c, &operationListContainerLogicalDatabase, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/logicalDatabase"}
+	l, err := fetch[ContainerLogicalDatabaseResponseList](ctx, c.c, &operationListContainerLogicalDatabase, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2600,12 +2601,12 @@ func (c *ContainersService) ListLogicalDatabases(ctx context.Context, containerI
 //
 // operationId: listContainerLog
 func (c *ContainersService) ListLogs(ctx context.Context, containerID string, options ...CallOption) ([]map[string]any, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListContainerLogRequest(c.c.server, containerUUID)
-	l, err := fetch[ContainerLogResponseList](ctx, c.c, &operationListContainerLog, req, err, options)
+	r := request{method: http.MethodGet, path: "/container/" + containerPath + "/log"}
+	l, err := fetch[ContainerLogResponseList](ctx, c.c, &operationListContainerLog, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2620,16 +2621,16 @@ func (c *ContainersService) ListLogs(ctx context.Context, containerID string, op
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ContainersService) RemoveDependency(ctx context.Context, containerID string, targetContainerID string, options ...CallOption) error {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return err
 	}
-	targetContainerUUID, err := parseID("targetContainerID", targetContainerID)
+	_, targetContainerPath, err := pathID("targetContainerID", targetContainerID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewRemoveContainerDependencyRequest(c.c.server, containerUUID, targetContainerUUID)
-	return callNoAnswer(ctx, c.c, &operationRemoveContainerDependency, req, err, options)
+	r := request{method: http.MethodDelete, path: "/container/" + containerPath + "/dependency/" + targetContainerPath}
+	return callNoAnswer(ctx, c.c, &operationRemoveContainerDependency, r, options)
 }
 
 // RemoveLogicalDatabase calls DELETE /container/{containerId}/logicalDatabase/{targetLogicalDatabaseId}: Remove logical database link to this container.
@@ -2640,16 +2641,16 @@ func (c *ContainersService) RemoveDependency(ctx context.Context, containerID st
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ContainersService) RemoveLogicalDatabase(ctx context.Context, containerID string, targetLogicalDatabaseID string, options ...CallOption) error {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return err
 	}
-	targetLogicalDatabaseUUID, err := parseID("targetLogicalDatabaseID", targetLogicalDatabaseID)
+	_, targetLogicalDatabasePath, err := pathID("targetLogicalDatabaseID", targetLogicalDatabaseID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewRemoveLogicalDatabaseFromContainerRequest(c.c.server, containerUUID, targetLogicalDatabaseUUID)
-	return callNoAnswer(ctx, c.c, &operationRemoveLogicalDatabaseFromContainer, req, err, options)
+	r := request{method: http.MethodDelete, path: "/container/" + containerPath + "/logicalDatabase/" + targetLogicalDatabasePath}
+	return callNoAnswer(ctx, c.c, &operationRemoveLogicalDatabaseFromContainer, r, options)
 }
 
 // Restart calls POST /container/{containerId}/restart: Restart container.
@@ -2658,13 +2659,13 @@ func (c *ContainersService) RemoveLogicalDatabase(ctx context.Context, container
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ContainersService) Restart(ctx context.Context, containerID string, options ...CallOption) (*Status, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	containerUUID, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewRestartContainerRequest(c.c.server, containerUUID)
+	r := request{method: http.MethodPost, path: "/container/" + containerPath + "/restart"}
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationRestartContainer, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationRestartContainer, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -2676,13 +2677,13 @@ func (c *ContainersService) Restart(ctx context.Context, containerID string, opt
 //
 // operationId: stopContainer
 func (c *ContainersService) Stop(ctx context.Context, containerID string, options ...CallOption) (*Status, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	containerUUID, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewStopContainerRequest(c.c.server, containerUUID)
+	r := request{method: http.MethodPost, path: "/container/" + containerPath + "/stop"}
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationStopContainer, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationStopContainer, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -2694,36 +2695,36 @@ func (c *ContainersService) Stop(ctx context.Context, containerID string, option
 //
 // operationId: editContainer
 func (c *ContainersService) Update(ctx context.Context, containerID string, body ContainerRequest, options ...CallOption) (*ContainerResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditContainerRequest(c.c.server, containerUUID, body)
-	return fetch[ContainerResponse](ctx, c.c, &operationEditContainer, req, err, options)
+	r := jsonRequest(http.MethodPut, "/container/"+containerPath, body)
+	return fetch[ContainerResponse](ctx, c.c, &operationEditContainer, r, options)
 }
 
 // UpdateAdvancedSettings calls PUT /container/{containerId}/advancedSettings: Edit advanced settings.
 //
 // operationId: editContainerAdvancedSettings
 func (c *ContainersService) UpdateAdvancedSettings(ctx context.Context, containerID string, body ContainerAdvancedSettingsEditRequest, options ...CallOption) (*ContainerAdvancedSettingsResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditContainerAdvancedSettingsRequest(c.c.server, containerUUID, body)
-	return fetch[ContainerAdvancedSettingsResponse](ctx, c.c, &operationEditContainerAdvancedSettings, req, err, options)
+	r := jsonRequest(http.MethodPut, "/container/"+containerPath+"/advancedSettings", body)
+	return fetch[ContainerAdvancedSettingsResponse](ctx, c.c, &operationEditContainerAdvancedSettings, r, options)
 }
 
 // UpdateNetwork calls PUT /container/{containerId}/network: Edit Container Network.
 //
 // operationId: editContainerNetwork
 func (c *ContainersService) UpdateNetwork(ctx context.Context, containerID string, body ContainerNetworkEditRequest, options ...CallOption) (*ContainerNetworkResponse, error) {
-	containerUUID, err := parseID("containerID", containerID)
+	_, containerPath, err := pathID("containerID", containerID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditContainerNetworkRequest(c.c.server, containerUUID, body)
-	return fetch[ContainerNetworkResponse](ctx, c.c, &operationEditContainerNetwork, req, err, options)
+	r := jsonRequest(http.MethodPut, "/container/"+containerPath+"/network", body)
+	return fetch[ContainerNetworkResponse](ctx, c.c, &operationEditContainerNetwork, r, options)
 }
 
 // DatabasesService holds the 23 operations of Client.Databases, 1 of them written by hand.
@@ -2733,17 +2734,17 @@ type DatabasesService struct{ c *Client }
 //
 // operationId: createDatabase
 func (c *DatabasesService) Create(ctx context.Context, environmentID string, body DatabaseRequest, options ...CallOption) (*DatabaseResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateDatabaseRequest(c.c.server, environmentUUID, body)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/database", body)
 	v := new(DatabaseResponse)
-	code, err := c.c.send(ctx, &operationCreateDatabase, req, err, v, options)
+	code, err := c.c.send(ctx, &operationCreateDatabase, &r, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationCreateDatabase, req, code, v, v.Id)
+	return identified(&operationCreateDatabase, c.c, &r, code, v, v.Id)
 }
 
 // Delete calls DELETE /database/{databaseId}: Delete a database.
@@ -2752,12 +2753,12 @@ func (c *DatabasesService) Create(ctx context.Context, environmentID string, bod
 //
 // operationId: deleteDatabase
 func (c *DatabasesService) Delete(ctx context.Context, databaseID string, options ...CallOption) error {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	databaseUUID, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteDatabaseRequest(c.c.server, databaseUUID)
-	code, err := c.c.send(ctx, &operationDeleteDatabase, req, err, nil, options)
+	r := request{method: http.MethodDelete, path: "/database/" + databasePath}
+	code, err := c.c.send(ctx, &operationDeleteDatabase, &r, nil, options)
 	c.c.accepted(code, err, databaseUUID, actionDelete, nil)
 	return err
 }
@@ -2766,13 +2767,13 @@ func (c *DatabasesService) Delete(ctx context.Context, databaseID string, option
 //
 // operationId: deployDatabase
 func (c *DatabasesService) Deploy(ctx context.Context, databaseID string, options ...CallOption) (*Status, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	databaseUUID, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewDeployDatabaseRequest(c.c.server, databaseUUID)
+	r := request{method: http.MethodPost, path: "/database/" + databasePath + "/deploy"}
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationDeployDatabase, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationDeployDatabase, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -2784,17 +2785,17 @@ func (c *DatabasesService) Deploy(ctx context.Context, databaseID string, option
 //
 // operationId: getDatabase
 func (c *DatabasesService) Get(ctx context.Context, databaseID string, options ...CallOption) (*DatabaseResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetDatabaseRequest(c.c.server, databaseUUID)
+	r := request{method: http.MethodGet, path: "/database/" + databasePath}
 	v := new(DatabaseResponse)
-	code, err := c.c.send(ctx, &operationGetDatabase, req, err, v, options)
+	code, err := c.c.send(ctx, &operationGetDatabase, &r, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationGetDatabase, req, code, v, v.Id)
+	return identified(&operationGetDatabase, c.c, &r, code, v, v.Id)
 }
 
 // GetCurrentMetric calls GET /database/{databaseId}/currentMetric: Get current metric consumption of the database.
@@ -2803,24 +2804,24 @@ func (c *DatabasesService) Get(ctx context.Context, databaseID string, options .
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *DatabasesService) GetCurrentMetric(ctx context.Context, databaseID string, options ...CallOption) (*DatabaseCurrentMetricResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetDatabaseCurrentMetricRequest(c.c.server, databaseUUID)
-	return fetch[DatabaseCurrentMetricResponse](ctx, c.c, &operationGetDatabaseCurrentMetric, req, err, options)
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/currentMetric"}
+	return fetch[DatabaseCurrentMetricResponse](ctx, c.c, &operationGetDatabaseCurrentMetric, r, options)
 }
 
 // GetMasterCredentials calls GET /database/{databaseId}/masterCredentials: Get master credentials of the database.
 //
 // operationId: getDatabaseMasterCredentials
 func (c *DatabasesService) GetMasterCredentials(ctx context.Context, databaseID string, options ...CallOption) (*CredentialsResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetDatabaseMasterCredentialsRequest(c.c.server, databaseUUID)
-	return fetch[CredentialsResponse](ctx, c.c, &operationGetDatabaseMasterCredentials, req, err, options)
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/masterCredentials"}
+	return fetch[CredentialsResponse](ctx, c.c, &operationGetDatabaseMasterCredentials, r, options)
 }
 
 // GetMetricCPU calls GET /database/{databaseId}/metric/cpu: Get CPU consumption metric over time for the database.
@@ -2833,8 +2834,8 @@ func (c *DatabasesService) GetMetricCPU(ctx context.Context, databaseID string, 
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetDatabaseMetricCpuRequest(c.c.server, databaseUUID, opts)
-	l, err := fetch[DatabaseMetricCpuResponseList](ctx, c.c, &operationGetDatabaseMetricCpu, req, err, options)
+	r := genRequest(gen.NewGetDatabaseMetricCpuRequest(c.c.server, databaseUUID, opts))
+	l, err := fetch[DatabaseMetricCpuResponseList](ctx, c.c, &operationGetDatabaseMetricCpu, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2851,8 +2852,8 @@ func (c *DatabasesService) GetMetricHealthCheck(ctx context.Context, databaseID 
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetDatabaseMetricHealthCheckRequest(c.c.server, databaseUUID, opts)
-	l, err := fetch[DatabaseMetricHealthCheckResponseList](ctx, c.c, &operationGetDatabaseMetricHealthCheck, req, err, options)
+	r := genRequest(gen.NewGetDatabaseMetricHealthCheckRequest(c.c.server, databaseUUID, opts))
+	l, err := fetch[DatabaseMetricHealthCheckResponseList](ctx, c.c, &operationGetDatabaseMetricHealthCheck, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2869,8 +2870,8 @@ func (c *DatabasesService) GetMetricMemory(ctx context.Context, databaseID strin
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetDatabaseMetricMemoryRequest(c.c.server, databaseUUID, opts)
-	l, err := fetch[DatabaseMetricMemoryResponseList](ctx, c.c, &operationGetDatabaseMetricMemory, req, err, options)
+	r := genRequest(gen.NewGetDatabaseMetricMemoryRequest(c.c.server, databaseUUID, opts))
+	l, err := fetch[DatabaseMetricMemoryResponseList](ctx, c.c, &operationGetDatabaseMetricMemory, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2887,8 +2888,8 @@ func (c *DatabasesService) GetMetricRestart(ctx context.Context, databaseID stri
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetDatabaseMetricRestartRequest(c.c.server, databaseUUID, opts)
-	l, err := fetch[DatabaseMetricRestartResponseList](ctx, c.c, &operationGetDatabaseMetricRestart, req, err, options)
+	r := genRequest(gen.NewGetDatabaseMetricRestartRequest(c.c.server, databaseUUID, opts))
+	l, err := fetch[DatabaseMetricRestartResponseList](ctx, c.c, &operationGetDatabaseMetricRestart, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2905,8 +2906,8 @@ func (c *DatabasesService) GetMetricStorage(ctx context.Context, databaseID stri
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetDatabaseMetricStorageRequest(c.c.server, databaseUUID, opts)
-	l, err := fetch[DatabaseMetricStorageResponseList](ctx, c.c, &operationGetDatabaseMetricStorage, req, err, options)
+	r := genRequest(gen.NewGetDatabaseMetricStorageRequest(c.c.server, databaseUUID, opts))
+	l, err := fetch[DatabaseMetricStorageResponseList](ctx, c.c, &operationGetDatabaseMetricStorage, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2917,12 +2918,12 @@ func (c *DatabasesService) GetMetricStorage(ctx context.Context, databaseID stri
 //
 // operationId: getDatabaseStatus
 func (c *DatabasesService) GetStatus(ctx context.Context, databaseID string, options ...CallOption) (*Status, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetDatabaseStatusRequest(c.c.server, databaseUUID)
-	return fetch[Status](ctx, c.c, &operationGetDatabaseStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/status"}
+	return fetch[Status](ctx, c.c, &operationGetDatabaseStatus, r, options)
 }
 
 // Wait polls GET /database/{databaseId}/status
@@ -2963,12 +2964,12 @@ func (c *DatabasesService) Wait(ctx context.Context, databaseID string, target S
 //
 // operationId: listDatabase
 func (c *DatabasesService) List(ctx context.Context, environmentID string, options ...CallOption) ([]DatabaseResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListDatabaseRequest(c.c.server, environmentUUID)
-	l, err := fetch[DatabaseResponseList](ctx, c.c, &operationListDatabase, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/database"}
+	l, err := fetch[DatabaseResponseList](ctx, c.c, &operationListDatabase, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -2979,12 +2980,12 @@ func (c *DatabasesService) List(ctx context.Context, environmentID string, optio
 //
 // operationId: listDatabaseApplication
 func (c *DatabasesService) ListApplications(ctx context.Context, databaseID string, options ...CallOption) ([]ApplicationResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListDatabaseApplicationRequest(c.c.server, databaseUUID)
-	l, err := fetch[DatabaseApplicationResponseList](ctx, c.c, &operationListDatabaseApplication, req, err, options)
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/application"}
+	l, err := fetch[DatabaseApplicationResponseList](ctx, c.c, &operationListDatabaseApplication, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3000,8 +3001,8 @@ func (c *DatabasesService) ListDeploymentHistory(ctx context.Context, databaseID
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListDatabaseDeploymentHistoryRequest(c.c.server, databaseUUID, opts)
-	l, err := fetch[DatabaseDeploymentHistoryResponseList](ctx, c.c, &operationListDatabaseDeploymentHistory, req, err, options)
+	r := genRequest(gen.NewListDatabaseDeploymentHistoryRequest(c.c.server, databaseUUID, opts))
+	l, err := fetch[DatabaseDeploymentHistoryResponseList](ctx, c.c, &operationListDatabaseDeploymentHistory, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3027,8 +3028,8 @@ func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databa
 		if after != nil {
 			p.StartId = after
 		}
-		req, err := gen.NewListDatabaseDeploymentHistoryRequest(c.c.server, databaseUUID, &p)
-		l, err := fetch[DatabaseDeploymentHistoryResponseList](ctx, c.c, &operationListDatabaseDeploymentHistory, req, err, options)
+		r := genRequest(gen.NewListDatabaseDeploymentHistoryRequest(c.c.server, databaseUUID, &p))
+		l, err := fetch[DatabaseDeploymentHistoryResponseList](ctx, c.c, &operationListDatabaseDeploymentHistory, r, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -3047,8 +3048,8 @@ func (c *DatabasesService) ListEvents(ctx context.Context, databaseID string, op
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListDatabaseEventRequest(c.c.server, databaseUUID, opts)
-	l, err := fetch[DatabaseEventResponseList](ctx, c.c, &operationListDatabaseEvent, req, err, options)
+	r := genRequest(gen.NewListDatabaseEventRequest(c.c.server, databaseUUID, opts))
+	l, err := fetch[DatabaseEventResponseList](ctx, c.c, &operationListDatabaseEvent, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3076,8 +3077,8 @@ func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string
 		if after != nil {
 			p.StartId = after
 		}
-		req, err := gen.NewListDatabaseEventRequest(c.c.server, databaseUUID, &p)
-		l, err := fetch[DatabaseEventResponseList](ctx, c.c, &operationListDatabaseEvent, req, err, options)
+		r := genRequest(gen.NewListDatabaseEventRequest(c.c.server, databaseUUID, &p))
+		l, err := fetch[DatabaseEventResponseList](ctx, c.c, &operationListDatabaseEvent, r, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -3089,12 +3090,12 @@ func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string
 //
 // operationId: listDatabaseVersion
 func (c *DatabasesService) ListVersions(ctx context.Context, databaseID string, options ...CallOption) ([]map[string]any, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListDatabaseVersionRequest(c.c.server, databaseUUID)
-	l, err := fetch[DatabaseVersionResponseList](ctx, c.c, &operationListDatabaseVersion, req, err, options)
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/version"}
+	l, err := fetch[DatabaseVersionResponseList](ctx, c.c, &operationListDatabaseVersion, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3107,16 +3108,16 @@ func (c *DatabasesService) ListVersions(ctx context.Context, databaseID string, 
 //
 // operationId: removeApplicationFromDatabase
 func (c *DatabasesService) RemoveApplication(ctx context.Context, databaseID string, targetApplicationID string, options ...CallOption) error {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return err
 	}
-	targetApplicationUUID, err := parseID("targetApplicationID", targetApplicationID)
+	_, targetApplicationPath, err := pathID("targetApplicationID", targetApplicationID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewRemoveApplicationFromDatabaseRequest(c.c.server, databaseUUID, targetApplicationUUID)
-	return callNoAnswer(ctx, c.c, &operationRemoveApplicationFromDatabase, req, err, options)
+	r := request{method: http.MethodDelete, path: "/database/" + databasePath + "/application/" + targetApplicationPath}
+	return callNoAnswer(ctx, c.c, &operationRemoveApplicationFromDatabase, r, options)
 }
 
 // Restart calls POST /database/{databaseId}/restart: Retart database.
@@ -3125,13 +3126,13 @@ func (c *DatabasesService) RemoveApplication(ctx context.Context, databaseID str
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *DatabasesService) Restart(ctx context.Context, databaseID string, options ...CallOption) (*Status, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	databaseUUID, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewRestartDatabaseRequest(c.c.server, databaseUUID)
+	r := request{method: http.MethodPost, path: "/database/" + databasePath + "/restart"}
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationRestartDatabase, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationRestartDatabase, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -3143,13 +3144,13 @@ func (c *DatabasesService) Restart(ctx context.Context, databaseID string, optio
 //
 // operationId: stopDatabase
 func (c *DatabasesService) Stop(ctx context.Context, databaseID string, options ...CallOption) (*Status, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	databaseUUID, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewStopDatabaseRequest(c.c.server, databaseUUID)
+	r := request{method: http.MethodPost, path: "/database/" + databasePath + "/stop"}
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationStopDatabase, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationStopDatabase, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -3161,17 +3162,17 @@ func (c *DatabasesService) Stop(ctx context.Context, databaseID string, options 
 //
 // operationId: editDatabase
 func (c *DatabasesService) Update(ctx context.Context, databaseID string, body DatabaseEditRequest, options ...CallOption) (*DatabaseResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditDatabaseRequest(c.c.server, databaseUUID, body)
+	r := jsonRequest(http.MethodPut, "/database/"+databasePath, body)
 	v := new(DatabaseResponse)
-	code, err := c.c.send(ctx, &operationEditDatabase, req, err, v, options)
+	code, err := c.c.send(ctx, &operationEditDatabase, &r, v, options)
 	if err != nil {
 		return nil, err
 	}
-	return identified(&operationEditDatabase, req, code, v, v.Id)
+	return identified(&operationEditDatabase, c.c, &r, code, v, v.Id)
 }
 
 // UpdateCredentials calls PUT /database/{databaseId}/masterCredentials: Edit database master credentials.
@@ -3180,12 +3181,12 @@ func (c *DatabasesService) Update(ctx context.Context, databaseID string, body D
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *DatabasesService) UpdateCredentials(ctx context.Context, databaseID string, body DatabaseCredentialsEditRequest, options ...CallOption) (*CredentialsResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditDatabaseCredentialsRequest(c.c.server, databaseUUID, body)
-	return fetch[CredentialsResponse](ctx, c.c, &operationEditDatabaseCredentials, req, err, options)
+	r := jsonRequest(http.MethodPut, "/database/"+databasePath+"/masterCredentials", body)
+	return fetch[CredentialsResponse](ctx, c.c, &operationEditDatabaseCredentials, r, options)
 }
 
 // EnvironmentDeploymentRulesService holds the 2 operations of Client.EnvironmentDeploymentRules.
@@ -3195,28 +3196,28 @@ type EnvironmentDeploymentRulesService struct{ c *Client }
 //
 // operationId: getEnvironmentDeploymentRule
 func (c *EnvironmentDeploymentRulesService) Get(ctx context.Context, environmentID string, options ...CallOption) (*EnvironmentDeploymentRuleResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentDeploymentRuleRequest(c.c.server, environmentUUID)
-	return fetch[EnvironmentDeploymentRuleResponse](ctx, c.c, &operationGetEnvironmentDeploymentRule, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/deploymentRule"}
+	return fetch[EnvironmentDeploymentRuleResponse](ctx, c.c, &operationGetEnvironmentDeploymentRule, r, options)
 }
 
 // Update calls PUT /environment/{environmentId}/deploymentRule/{deploymentRuleId}: Edit an environment deployment rule.
 //
 // operationId: editEnvironmentDeploymentRule
 func (c *EnvironmentDeploymentRulesService) Update(ctx context.Context, environmentID string, deploymentRuleID string, body EnvironmentDeploymentRuleEditRequest, options ...CallOption) (*EnvironmentDeploymentRuleResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	deploymentRuleUUID, err := parseID("deploymentRuleID", deploymentRuleID)
+	_, deploymentRulePath, err := pathID("deploymentRuleID", deploymentRuleID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditEnvironmentDeploymentRuleRequest(c.c.server, environmentUUID, deploymentRuleUUID, body)
-	return fetch[EnvironmentDeploymentRuleResponse](ctx, c.c, &operationEditEnvironmentDeploymentRule, req, err, options)
+	r := jsonRequest(http.MethodPut, "/environment/"+environmentPath+"/deploymentRule/"+deploymentRulePath, body)
+	return fetch[EnvironmentDeploymentRuleResponse](ctx, c.c, &operationEditEnvironmentDeploymentRule, r, options)
 }
 
 // EnvironmentSecretsService holds the 6 operations of Client.EnvironmentSecrets.
@@ -3226,44 +3227,44 @@ type EnvironmentSecretsService struct{ c *Client }
 //
 // operationId: createEnvironmentSecret
 func (c *EnvironmentSecretsService) Create(ctx context.Context, environmentID string, body EnvironmentSecretRequest, options ...CallOption) (*SecretResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateEnvironmentSecretRequest(c.c.server, environmentUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateEnvironmentSecret, req, err, options)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/secret", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateEnvironmentSecret, r, options)
 }
 
 // CreateAlias calls POST /environment/{environmentId}/secret/{secretId}/alias: Create a secret alias at the environment level.
 //
 // operationId: createEnvironmentSecretAlias
 func (c *EnvironmentSecretsService) CreateAlias(ctx context.Context, environmentID string, secretID string, body EnvironmentSecretAliasRequest, options ...CallOption) (*SecretResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateEnvironmentSecretAliasRequest(c.c.server, environmentUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateEnvironmentSecretAlias, req, err, options)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/secret/"+secretPath+"/alias", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateEnvironmentSecretAlias, r, options)
 }
 
 // CreateOverride calls POST /environment/{environmentId}/secret/{secretId}/override: Create a secret override at the environment level.
 //
 // operationId: createEnvironmentSecretOverride
 func (c *EnvironmentSecretsService) CreateOverride(ctx context.Context, environmentID string, secretID string, body EnvironmentSecretOverrideRequest, options ...CallOption) (*SecretResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateEnvironmentSecretOverrideRequest(c.c.server, environmentUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateEnvironmentSecretOverride, req, err, options)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/secret/"+secretPath+"/override", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateEnvironmentSecretOverride, r, options)
 }
 
 // Delete calls DELETE /environment/{environmentId}/secret/{secretId}: Delete a secret from the environment.
@@ -3272,28 +3273,28 @@ func (c *EnvironmentSecretsService) CreateOverride(ctx context.Context, environm
 //
 // operationId: deleteEnvironmentSecret
 func (c *EnvironmentSecretsService) Delete(ctx context.Context, environmentID string, secretID string, options ...CallOption) error {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteEnvironmentSecretRequest(c.c.server, environmentUUID, secretUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteEnvironmentSecret, req, err, options)
+	r := request{method: http.MethodDelete, path: "/environment/" + environmentPath + "/secret/" + secretPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteEnvironmentSecret, r, options)
 }
 
 // List calls GET /environment/{environmentId}/secret: List environment secrets.
 //
 // operationId: listEnvironmentSecrets
 func (c *EnvironmentSecretsService) List(ctx context.Context, environmentID string, options ...CallOption) ([]SecretResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListEnvironmentSecretsRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentSecretsResponseList](ctx, c.c, &operationListEnvironmentSecrets, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/secret"}
+	l, err := fetch[EnvironmentSecretsResponseList](ctx, c.c, &operationListEnvironmentSecrets, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3304,16 +3305,16 @@ func (c *EnvironmentSecretsService) List(ctx context.Context, environmentID stri
 //
 // operationId: editEnvironmentSecret
 func (c *EnvironmentSecretsService) Update(ctx context.Context, environmentID string, secretID string, body EnvironmentSecretEditRequest, options ...CallOption) (*SecretResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditEnvironmentSecretRequest(c.c.server, environmentUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationEditEnvironmentSecret, req, err, options)
+	r := jsonRequest(http.MethodPut, "/environment/"+environmentPath+"/secret/"+secretPath, body)
+	return fetch[SecretResponse](ctx, c.c, &operationEditEnvironmentSecret, r, options)
 }
 
 // EnvironmentVariablesService holds the 6 operations of Client.EnvironmentVariables.
@@ -3323,44 +3324,44 @@ type EnvironmentVariablesService struct{ c *Client }
 //
 // operationId: createEnvironmentEnvironmentVariable
 func (c *EnvironmentVariablesService) Create(ctx context.Context, environmentID string, body EnvironmentEnvironmentVariableRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateEnvironmentEnvironmentVariableRequest(c.c.server, environmentUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateEnvironmentEnvironmentVariable, req, err, options)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/environmentVariable", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateEnvironmentEnvironmentVariable, r, options)
 }
 
 // CreateAlias calls POST /environment/{environmentId}/environmentVariable/{environmentVariableId}/alias: Create an environment variable alias at the environment level.
 //
 // operationId: createEnvironmentEnvironmentVariableAlias
 func (c *EnvironmentVariablesService) CreateAlias(ctx context.Context, environmentID string, environmentVariableID string, body EnvironmentEnvironmentVariableAliasRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateEnvironmentEnvironmentVariableAliasRequest(c.c.server, environmentUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateEnvironmentEnvironmentVariableAlias, req, err, options)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/environmentVariable/"+environmentVariablePath+"/alias", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateEnvironmentEnvironmentVariableAlias, r, options)
 }
 
 // CreateOverride calls POST /environment/{environmentId}/environmentVariable/{environmentVariableId}/override: Create an environment variable override at the environment level.
 //
 // operationId: createEnvironmentEnvironmentVariableOverride
 func (c *EnvironmentVariablesService) CreateOverride(ctx context.Context, environmentID string, environmentVariableID string, body EnvironmentEnvironmentVariableOverrideRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateEnvironmentEnvironmentVariableOverrideRequest(c.c.server, environmentUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateEnvironmentEnvironmentVariableOverride, req, err, options)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/environmentVariable/"+environmentVariablePath+"/override", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateEnvironmentEnvironmentVariableOverride, r, options)
 }
 
 // Delete calls DELETE /environment/{environmentId}/environmentVariable/{environmentVariableId}: Delete an environment variable from an environment.
@@ -3369,28 +3370,28 @@ func (c *EnvironmentVariablesService) CreateOverride(ctx context.Context, enviro
 //
 // operationId: deleteEnvironmentEnvironmentVariable
 func (c *EnvironmentVariablesService) Delete(ctx context.Context, environmentID string, environmentVariableID string, options ...CallOption) error {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteEnvironmentEnvironmentVariableRequest(c.c.server, environmentUUID, environmentVariableUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteEnvironmentEnvironmentVariable, req, err, options)
+	r := request{method: http.MethodDelete, path: "/environment/" + environmentPath + "/environmentVariable/" + environmentVariablePath}
+	return callNoAnswer(ctx, c.c, &operationDeleteEnvironmentEnvironmentVariable, r, options)
 }
 
 // List calls GET /environment/{environmentId}/environmentVariable: List environment variables.
 //
 // operationId: listEnvironmentEnvironmentVariable
 func (c *EnvironmentVariablesService) List(ctx context.Context, environmentID string, options ...CallOption) ([]EnvironmentVariableResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListEnvironmentEnvironmentVariableRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentEnvironmentVariableResponseList](ctx, c.c, &operationListEnvironmentEnvironmentVariable, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/environmentVariable"}
+	l, err := fetch[EnvironmentEnvironmentVariableResponseList](ctx, c.c, &operationListEnvironmentEnvironmentVariable, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3401,16 +3402,16 @@ func (c *EnvironmentVariablesService) List(ctx context.Context, environmentID st
 //
 // operationId: editEnvironmentEnvironmentVariable
 func (c *EnvironmentVariablesService) Update(ctx context.Context, environmentID string, environmentVariableID string, body EnvironmentEnvironmentVariableEditRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditEnvironmentEnvironmentVariableRequest(c.c.server, environmentUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditEnvironmentEnvironmentVariable, req, err, options)
+	r := jsonRequest(http.MethodPut, "/environment/"+environmentPath+"/environmentVariable/"+environmentVariablePath, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditEnvironmentEnvironmentVariable, r, options)
 }
 
 // EnvironmentsService holds the 25 operations of Client.Environments, 1 of them written by hand.
@@ -3420,24 +3421,24 @@ type EnvironmentsService struct{ c *Client }
 //
 // operationId: cancelEnvironmentDeployment
 func (c *EnvironmentsService) CancelDeployment(ctx context.Context, environmentID string, options ...CallOption) (*Status, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCancelEnvironmentDeploymentRequest(c.c.server, environmentUUID)
-	return fetch[Status](ctx, c.c, &operationCancelEnvironmentDeployment, req, err, options)
+	r := request{method: http.MethodPost, path: "/environment/" + environmentPath + "/cancelDeployment"}
+	return fetch[Status](ctx, c.c, &operationCancelEnvironmentDeployment, r, options)
 }
 
 // Create calls POST /project/{projectId}/environment: Create an environment.
 //
 // operationId: createEnvironment
 func (c *EnvironmentsService) Create(ctx context.Context, projectID string, body EnvironmentRequest, options ...CallOption) (*EnvironmentResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateEnvironmentRequest(c.c.server, projectUUID, body)
-	return fetch[EnvironmentResponse](ctx, c.c, &operationCreateEnvironment, req, err, options)
+	r := jsonRequest(http.MethodPost, "/project/"+projectPath+"/environment", body)
+	return fetch[EnvironmentResponse](ctx, c.c, &operationCreateEnvironment, r, options)
 }
 
 // Delete calls DELETE /environment/{environmentId}: Delete an environment.
@@ -3446,12 +3447,12 @@ func (c *EnvironmentsService) Create(ctx context.Context, projectID string, body
 //
 // operationId: deleteEnvironment
 func (c *EnvironmentsService) Delete(ctx context.Context, environmentID string, options ...CallOption) error {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	environmentUUID, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteEnvironmentRequest(c.c.server, environmentUUID)
-	code, err := c.c.send(ctx, &operationDeleteEnvironment, req, err, nil, options)
+	r := request{method: http.MethodDelete, path: "/environment/" + environmentPath}
+	code, err := c.c.send(ctx, &operationDeleteEnvironment, &r, nil, options)
 	c.c.accepted(code, err, environmentUUID, actionDelete, nil)
 	return err
 }
@@ -3460,13 +3461,13 @@ func (c *EnvironmentsService) Delete(ctx context.Context, environmentID string, 
 //
 // operationId: deployEnvironment
 func (c *EnvironmentsService) Deploy(ctx context.Context, environmentID string, options ...CallOption) (*Status, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	environmentUUID, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewDeployEnvironmentRequest(c.c.server, environmentUUID)
+	r := request{method: http.MethodPost, path: "/environment/" + environmentPath + "/deploy"}
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationDeployEnvironment, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationDeployEnvironment, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -3480,13 +3481,13 @@ func (c *EnvironmentsService) Deploy(ctx context.Context, environmentID string, 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *EnvironmentsService) DeployAllApplications(ctx context.Context, environmentID string, body DeployAllApplicationsRequest, options ...CallOption) (*Status, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	environmentUUID, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewDeployAllApplicationsRequest(c.c.server, environmentUUID, body)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/application/deploy", body)
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationDeployAllApplications, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationDeployAllApplications, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -3500,13 +3501,13 @@ func (c *EnvironmentsService) DeployAllApplications(ctx context.Context, environ
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *EnvironmentsService) DeployAllServices(ctx context.Context, environmentID string, body DeployAllServicesRequest, options ...CallOption) (*Status, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	environmentUUID, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewDeployAllServicesRequest(c.c.server, environmentUUID, body)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/container/deploy", body)
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationDeployAllServices, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationDeployAllServices, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -3518,12 +3519,12 @@ func (c *EnvironmentsService) DeployAllServices(ctx context.Context, environment
 //
 // operationId: getEnvironment
 func (c *EnvironmentsService) Get(ctx context.Context, environmentID string, options ...CallOption) (*EnvironmentResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentRequest(c.c.server, environmentUUID)
-	return fetch[EnvironmentResponse](ctx, c.c, &operationGetEnvironment, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath}
+	return fetch[EnvironmentResponse](ctx, c.c, &operationGetEnvironment, r, options)
 }
 
 // GetApplicationCurrentScale calls GET /environment/{environmentId}/application/currentScale: List current scaling information for each application.
@@ -3532,12 +3533,12 @@ func (c *EnvironmentsService) Get(ctx context.Context, environmentID string, opt
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *EnvironmentsService) GetApplicationCurrentScale(ctx context.Context, environmentID string, options ...CallOption) ([]ServiceCurrentScaleResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentApplicationCurrentScaleRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentApplicationCurrentScaleResponseList](ctx, c.c, &operationGetEnvironmentApplicationCurrentScale, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/application/currentScale"}
+	l, err := fetch[EnvironmentApplicationCurrentScaleResponseList](ctx, c.c, &operationGetEnvironmentApplicationCurrentScale, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3550,12 +3551,12 @@ func (c *EnvironmentsService) GetApplicationCurrentScale(ctx context.Context, en
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *EnvironmentsService) GetApplicationCurrentStorage(ctx context.Context, environmentID string, options ...CallOption) ([]map[string]any, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentApplicationCurrentStorageRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentApplicationCurrentStorageResponseList](ctx, c.c, &operationGetEnvironmentApplicationCurrentStorage, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/application/currentStorage"}
+	l, err := fetch[EnvironmentApplicationCurrentStorageResponseList](ctx, c.c, &operationGetEnvironmentApplicationCurrentStorage, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3566,12 +3567,12 @@ func (c *EnvironmentsService) GetApplicationCurrentStorage(ctx context.Context, 
 //
 // operationId: getEnvironmentApplicationStatus
 func (c *EnvironmentsService) GetApplicationStatus(ctx context.Context, environmentID string, options ...CallOption) ([]Status, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentApplicationStatusRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentApplicationStatusResponseList](ctx, c.c, &operationGetEnvironmentApplicationStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/application/status"}
+	l, err := fetch[EnvironmentApplicationStatusResponseList](ctx, c.c, &operationGetEnvironmentApplicationStatus, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3584,12 +3585,12 @@ func (c *EnvironmentsService) GetApplicationStatus(ctx context.Context, environm
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *EnvironmentsService) GetApplicationSupportedLanguages(ctx context.Context, environmentID string, options ...CallOption) ([]map[string]any, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentApplicationSupportedLanguagesRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentApplicationSupportedLanguagesResponseList](ctx, c.c, &operationGetEnvironmentApplicationSupportedLanguages, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/application/supportedLanguage"}
+	l, err := fetch[EnvironmentApplicationSupportedLanguagesResponseList](ctx, c.c, &operationGetEnvironmentApplicationSupportedLanguages, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3602,12 +3603,12 @@ func (c *EnvironmentsService) GetApplicationSupportedLanguages(ctx context.Conte
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *EnvironmentsService) GetContainerCurrentScale(ctx context.Context, environmentID string, options ...CallOption) ([]ServiceCurrentScaleResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentContainerCurrentScaleRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentContainerCurrentScaleResponseList](ctx, c.c, &operationGetEnvironmentContainerCurrentScale, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/container/currentScale"}
+	l, err := fetch[EnvironmentContainerCurrentScaleResponseList](ctx, c.c, &operationGetEnvironmentContainerCurrentScale, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3620,12 +3621,12 @@ func (c *EnvironmentsService) GetContainerCurrentScale(ctx context.Context, envi
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *EnvironmentsService) GetContainerCurrentStorage(ctx context.Context, environmentID string, options ...CallOption) ([]map[string]any, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentContainerCurrentStorageRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentContainerCurrentStorageResponseList](ctx, c.c, &operationGetEnvironmentContainerCurrentStorage, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/container/currentStorage"}
+	l, err := fetch[EnvironmentContainerCurrentStorageResponseList](ctx, c.c, &operationGetEnvironmentContainerCurrentStorage, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3636,12 +3637,12 @@ func (c *EnvironmentsService) GetContainerCurrentStorage(ctx context.Context, en
 //
 // operationId: getEnvironmentContainerStatus
 func (c *EnvironmentsService) GetContainerStatus(ctx context.Context, environmentID string, options ...CallOption) ([]Status, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentContainerStatusRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentContainerStatusResponseList](ctx, c.c, &operationGetEnvironmentContainerStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/container/status"}
+	l, err := fetch[EnvironmentContainerStatusResponseList](ctx, c.c, &operationGetEnvironmentContainerStatus, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3652,12 +3653,12 @@ func (c *EnvironmentsService) GetContainerStatus(ctx context.Context, environmen
 //
 // operationId: getEnvironmentDatabaseStatus
 func (c *EnvironmentsService) GetDatabaseStatus(ctx context.Context, environmentID string, options ...CallOption) ([]Status, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentDatabaseStatusRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentDatabaseStatusResponseList](ctx, c.c, &operationGetEnvironmentDatabaseStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/database/status"}
+	l, err := fetch[EnvironmentDatabaseStatusResponseList](ctx, c.c, &operationGetEnvironmentDatabaseStatus, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3668,12 +3669,12 @@ func (c *EnvironmentsService) GetDatabaseStatus(ctx context.Context, environment
 //
 // operationId: getEnvironmentStatus
 func (c *EnvironmentsService) GetStatus(ctx context.Context, environmentID string, options ...CallOption) (*Status, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetEnvironmentStatusRequest(c.c.server, environmentUUID)
-	return fetch[Status](ctx, c.c, &operationGetEnvironmentStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/status"}
+	return fetch[Status](ctx, c.c, &operationGetEnvironmentStatus, r, options)
 }
 
 // Wait polls GET /environment/{environmentId}/status
@@ -3715,12 +3716,12 @@ func (c *EnvironmentsService) Wait(ctx context.Context, environmentID string, ta
 //
 // operationId: listEnvironment
 func (c *EnvironmentsService) List(ctx context.Context, projectID string, options ...CallOption) ([]EnvironmentResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListEnvironmentRequest(c.c.server, projectUUID)
-	l, err := fetch[EnvironmentResponseList](ctx, c.c, &operationListEnvironment, req, err, options)
+	r := request{method: http.MethodGet, path: "/project/" + projectPath + "/environment"}
+	l, err := fetch[EnvironmentResponseList](ctx, c.c, &operationListEnvironment, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3731,12 +3732,12 @@ func (c *EnvironmentsService) List(ctx context.Context, projectID string, option
 //
 // operationId: listEnvironmentDatabaseConfig
 func (c *EnvironmentsService) ListDatabaseConfigs(ctx context.Context, environmentID string, options ...CallOption) ([]map[string]any, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListEnvironmentDatabaseConfigRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentDatabaseConfigResponseList](ctx, c.c, &operationListEnvironmentDatabaseConfig, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/databaseConfiguration"}
+	l, err := fetch[EnvironmentDatabaseConfigResponseList](ctx, c.c, &operationListEnvironmentDatabaseConfig, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3749,12 +3750,12 @@ func (c *EnvironmentsService) ListDatabaseConfigs(ctx context.Context, environme
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *EnvironmentsService) ListDatabaseCurrentMetrics(ctx context.Context, environmentID string, options ...CallOption) ([]DatabaseCurrentMetricResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListEnvironmentDatabaseCurrentMetricRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentDatabaseCurrentMetricResponseList](ctx, c.c, &operationListEnvironmentDatabaseCurrentMetric, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/database/currentMetric"}
+	l, err := fetch[EnvironmentDatabaseCurrentMetricResponseList](ctx, c.c, &operationListEnvironmentDatabaseCurrentMetric, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3770,8 +3771,8 @@ func (c *EnvironmentsService) ListDeploymentHistory(ctx context.Context, environ
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListEnvironmentDeploymentHistoryRequest(c.c.server, environmentUUID, opts)
-	l, err := fetch[EnvironmentDeploymentHistoryResponseList](ctx, c.c, &operationListEnvironmentDeploymentHistory, req, err, options)
+	r := genRequest(gen.NewListEnvironmentDeploymentHistoryRequest(c.c.server, environmentUUID, opts))
+	l, err := fetch[EnvironmentDeploymentHistoryResponseList](ctx, c.c, &operationListEnvironmentDeploymentHistory, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3797,8 +3798,8 @@ func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, env
 		if after != nil {
 			p.StartId = after
 		}
-		req, err := gen.NewListEnvironmentDeploymentHistoryRequest(c.c.server, environmentUUID, &p)
-		l, err := fetch[EnvironmentDeploymentHistoryResponseList](ctx, c.c, &operationListEnvironmentDeploymentHistory, req, err, options)
+		r := genRequest(gen.NewListEnvironmentDeploymentHistoryRequest(c.c.server, environmentUUID, &p))
+		l, err := fetch[EnvironmentDeploymentHistoryResponseList](ctx, c.c, &operationListEnvironmentDeploymentHistory, r, options)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -3810,12 +3811,12 @@ func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, env
 //
 // operationId: listEnvironmentLog
 func (c *EnvironmentsService) ListLogs(ctx context.Context, environmentID string, options ...CallOption) ([]map[string]any, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListEnvironmentLogRequest(c.c.server, environmentUUID)
-	l, err := fetch[EnvironmentLogResponseList](ctx, c.c, &operationListEnvironmentLog, req, err, options)
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/log"}
+	l, err := fetch[EnvironmentLogResponseList](ctx, c.c, &operationListEnvironmentLog, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3828,13 +3829,13 @@ func (c *EnvironmentsService) ListLogs(ctx context.Context, environmentID string
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *EnvironmentsService) Restart(ctx context.Context, environmentID string, body RestartEnvironmentRequest, options ...CallOption) (*Status, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	environmentUUID, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewRestartEnvironmentRequest(c.c.server, environmentUUID, body)
+	r := jsonRequest(http.MethodPost, "/environment/"+environmentPath+"/restart", body)
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationRestartEnvironment, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationRestartEnvironment, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -3846,13 +3847,13 @@ func (c *EnvironmentsService) Restart(ctx context.Context, environmentID string,
 //
 // operationId: stopEnvironment
 func (c *EnvironmentsService) Stop(ctx context.Context, environmentID string, options ...CallOption) (*Status, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	environmentUUID, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewStopEnvironmentRequest(c.c.server, environmentUUID)
+	r := request{method: http.MethodPost, path: "/environment/" + environmentPath + "/stop"}
 	answer := new(Status)
-	code, err := c.c.send(ctx, &operationStopEnvironment, req, err, answer, options)
+	code, err := c.c.send(ctx, &operationStopEnvironment, &r, answer, options)
 	if err != nil {
 		answer = nil
 	}
@@ -3864,12 +3865,12 @@ func (c *EnvironmentsService) Stop(ctx context.Context, environmentID string, op
 //
 // operationId: editEnvironment
 func (c *EnvironmentsService) Update(ctx context.Context, environmentID string, body EnvironmentEditRequest, options ...CallOption) (*EnvironmentResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditEnvironmentRequest(c.c.server, environmentUUID, body)
-	return fetch[EnvironmentResponse](ctx, c.c, &operationEditEnvironment, req, err, options)
+	r := jsonRequest(http.MethodPut, "/environment/"+environmentPath, body)
+	return fetch[EnvironmentResponse](ctx, c.c, &operationEditEnvironment, r, options)
 }
 
 // LogicalDatabasesService holds the 9 operations of Client.LogicalDatabases.
@@ -3881,12 +3882,12 @@ type LogicalDatabasesService struct{ c *Client }
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *LogicalDatabasesService) Create(ctx context.Context, databaseID string, body LogicalDatabaseOnDatabaseRequest, options ...CallOption) (*LogicalDatabaseOnDatabaseResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateLogicalDatabaseOnDatabaseRequest(c.c.server, databaseUUID, body)
-	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationCreateLogicalDatabaseOnDatabase, req, err, options)
+	r := jsonRequest(http.MethodPost, "/database/"+databasePath+"/logicalDatabase", body)
+	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationCreateLogicalDatabaseOnDatabase, r, options)
 }
 
 // Delete calls DELETE /logicalDatabase/{logicalDatabaseId}: Delete a Logical database.
@@ -3897,12 +3898,12 @@ func (c *LogicalDatabasesService) Create(ctx context.Context, databaseID string,
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *LogicalDatabasesService) Delete(ctx context.Context, logicalDatabaseID string, options ...CallOption) error {
-	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
+	_, logicalDatabasePath, err := pathID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteLogicalDatabaseRequest(c.c.server, logicalDatabaseUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteLogicalDatabase, req, err, options)
+	r := request{method: http.MethodDelete, path: "/logicalDatabase/" + logicalDatabasePath}
+	return callNoAnswer(ctx, c.c, &operationDeleteLogicalDatabase, r, options)
 }
 
 // Get calls GET /logicalDatabase/{logicalDatabaseId}: Get logical database by ID.
@@ -3911,12 +3912,12 @@ func (c *LogicalDatabasesService) Delete(ctx context.Context, logicalDatabaseID 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *LogicalDatabasesService) Get(ctx context.Context, logicalDatabaseID string, options ...CallOption) (*LogicalDatabaseOnDatabaseResponse, error) {
-	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
+	_, logicalDatabasePath, err := pathID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetLogicalDatabaseRequest(c.c.server, logicalDatabaseUUID)
-	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationGetLogicalDatabase, req, err, options)
+	r := request{method: http.MethodGet, path: "/logicalDatabase/" + logicalDatabasePath}
+	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationGetLogicalDatabase, r, options)
 }
 
 // GetCredentials calls GET /logicalDatabase/{logicalDatabaseId}/credentials: Get credentials of the logical database.
@@ -3925,12 +3926,12 @@ func (c *LogicalDatabasesService) Get(ctx context.Context, logicalDatabaseID str
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *LogicalDatabasesService) GetCredentials(ctx context.Context, logicalDatabaseID string, options ...CallOption) (*CredentialsResponse, error) {
-	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
+	_, logicalDatabasePath, err := pathID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetLogicalDatabaseCredentialsRequest(c.c.server, logicalDatabaseUUID)
-	return fetch[CredentialsResponse](ctx, c.c, &operationGetLogicalDatabaseCredentials, req, err, options)
+	r := request{method: http.MethodGet, path: "/logicalDatabase/" + logicalDatabasePath + "/credentials"}
+	return fetch[CredentialsResponse](ctx, c.c, &operationGetLogicalDatabaseCredentials, r, options)
 }
 
 // List calls GET /database/{databaseId}/logicalDatabase: List logical databases of a database.
@@ -3939,12 +3940,12 @@ func (c *LogicalDatabasesService) GetCredentials(ctx context.Context, logicalDat
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *LogicalDatabasesService) List(ctx context.Context, databaseID string, options ...CallOption) ([]LogicalDatabaseOnDatabaseResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListLogicalDatabaseDatabaseRequest(c.c.server, databaseUUID)
-	l, err := fetch[LogicalDatabaseDatabaseResponseList](ctx, c.c, &operationListLogicalDatabaseDatabase, req, err, options)
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/logicalDatabase"}
+	l, err := fetch[LogicalDatabaseDatabaseResponseList](ctx, c.c, &operationListLogicalDatabaseDatabase, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3957,12 +3958,12 @@ func (c *LogicalDatabasesService) List(ctx context.Context, databaseID string, o
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *LogicalDatabasesService) ListApplications(ctx context.Context, logicalDatabaseID string, options ...CallOption) ([]ApplicationResponse, error) {
-	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
+	_, logicalDatabasePath, err := pathID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListLogicalDatabaseApplicationRequest(c.c.server, logicalDatabaseUUID)
-	l, err := fetch[LogicalDatabaseApplicationResponseList](ctx, c.c, &operationListLogicalDatabaseApplication, req, err, options)
+	r := request{method: http.MethodGet, path: "/logicalDatabase/" + logicalDatabasePath + "/application"}
+	l, err := fetch[LogicalDatabaseApplicationResponseList](ctx, c.c, &operationListLogicalDatabaseApplication, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3975,12 +3976,12 @@ func (c *LogicalDatabasesService) ListApplications(ctx context.Context, logicalD
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *LogicalDatabasesService) ListContainers(ctx context.Context, logicalDatabaseID string, options ...CallOption) ([]ContainerResponse, error) {
-	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
+	_, logicalDatabasePath, err := pathID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListLogicalDatabaseContainerRequest(c.c.server, logicalDatabaseUUID)
-	l, err := fetch[LogicalDatabaseContainerResponseList](ctx, c.c, &operationListLogicalDatabaseContainer, req, err, options)
+	r := request{method: http.MethodGet, path: "/logicalDatabase/" + logicalDatabasePath + "/container"}
+	l, err := fetch[LogicalDatabaseContainerResponseList](ctx, c.c, &operationListLogicalDatabaseContainer, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -3993,12 +3994,12 @@ func (c *LogicalDatabasesService) ListContainers(ctx context.Context, logicalDat
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *LogicalDatabasesService) Update(ctx context.Context, logicalDatabaseID string, body LogicalDatabaseEditRequest, options ...CallOption) (*LogicalDatabaseOnDatabaseResponse, error) {
-	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
+	_, logicalDatabasePath, err := pathID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditLogicalDatabaseRequest(c.c.server, logicalDatabaseUUID, body)
-	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationEditLogicalDatabase, req, err, options)
+	r := jsonRequest(http.MethodPut, "/logicalDatabase/"+logicalDatabasePath, body)
+	return fetch[LogicalDatabaseOnDatabaseResponse](ctx, c.c, &operationEditLogicalDatabase, r, options)
 }
 
 // UpdateCredentials calls PUT /logicalDatabase/{logicalDatabaseId}/credentials: Edit logical database credentials.
@@ -4007,12 +4008,12 @@ func (c *LogicalDatabasesService) Update(ctx context.Context, logicalDatabaseID 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *LogicalDatabasesService) UpdateCredentials(ctx context.Context, logicalDatabaseID string, body LogicalDatabaseCredentialsEditRequest, options ...CallOption) (*CredentialsResponse, error) {
-	logicalDatabaseUUID, err := parseID("logicalDatabaseID", logicalDatabaseID)
+	_, logicalDatabasePath, err := pathID("logicalDatabaseID", logicalDatabaseID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditLogicalDatabaseCredentialsRequest(c.c.server, logicalDatabaseUUID, body)
-	return fetch[CredentialsResponse](ctx, c.c, &operationEditLogicalDatabaseCredentials, req, err, options)
+	r := jsonRequest(http.MethodPut, "/logicalDatabase/"+logicalDatabasePath+"/credentials", body)
+	return fetch[CredentialsResponse](ctx, c.c, &operationEditLogicalDatabaseCredentials, r, options)
 }
 
 // OrganizationsService holds the 53 operations of Client.Organizations.
@@ -4022,96 +4023,96 @@ type OrganizationsService struct{ c *Client }
 //
 // operationId: postAcceptInviteMember
 func (c *OrganizationsService) AcceptInviteMember(ctx context.Context, organizationID string, inviteID string, options ...CallOption) (*InviteMemberResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	inviteUUID, err := parseID("inviteID", inviteID)
+	_, invitePath, err := pathID("inviteID", inviteID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewPostAcceptInviteMemberRequest(c.c.server, organizationUUID, inviteUUID)
-	return fetch[InviteMemberResponse](ctx, c.c, &operationPostAcceptInviteMember, req, err, options)
+	r := request{method: http.MethodPost, path: "/organization/" + organizationPath + "/inviteMember/" + invitePath}
+	return fetch[InviteMemberResponse](ctx, c.c, &operationPostAcceptInviteMember, r, options)
 }
 
 // AddCreditCard calls POST /organization/{organizationId}/creditCard: Add credit card.
 //
 // operationId: addCreditCard
 func (c *OrganizationsService) AddCreditCard(ctx context.Context, organizationID string, body CreditCardRequest, options ...CallOption) (*CreditCardResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewAddCreditCardRequest(c.c.server, organizationUUID, body)
-	return fetch[CreditCardResponse](ctx, c.c, &operationAddCreditCard, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/creditCard", body)
+	return fetch[CreditCardResponse](ctx, c.c, &operationAddCreditCard, r, options)
 }
 
 // AddCreditCode calls POST /organization/{organizationId}/creditCode: Add credit code.
 //
 // operationId: addCreditCode
 func (c *OrganizationsService) AddCreditCode(ctx context.Context, organizationID string, body CreditCodeRequest, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewAddCreditCodeRequest(c.c.server, organizationUUID, body)
-	return callNoAnswer(ctx, c.c, &operationAddCreditCode, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/creditCode", body)
+	return callNoAnswer(ctx, c.c, &operationAddCreditCode, r, options)
 }
 
 // AutoDeployContainerEnvironments calls POST /organization/{organizationId}/container/deploy: Auto deploy containers.
 //
 // operationId: autoDeployContainerEnvironments
 func (c *OrganizationsService) AutoDeployContainerEnvironments(ctx context.Context, organizationID string, body AutoDeployContainerEnvironmentsRequest, options ...CallOption) (*Status, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewAutoDeployContainerEnvironmentsRequest(c.c.server, organizationUUID, body)
-	return fetch[Status](ctx, c.c, &operationAutoDeployContainerEnvironments, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/container/deploy", body)
+	return fetch[Status](ctx, c.c, &operationAutoDeployContainerEnvironments, r, options)
 }
 
 // ChangePlan calls POST /organization/{organizationId}/changePlan: Change organization plan.
 //
 // operationId: changePlan
 func (c *OrganizationsService) ChangePlan(ctx context.Context, organizationID string, body ChangePlanRequest, options ...CallOption) (*PlanResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewChangePlanRequest(c.c.server, organizationUUID, body)
-	return fetch[PlanResponse](ctx, c.c, &operationChangePlan, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/changePlan", body)
+	return fetch[PlanResponse](ctx, c.c, &operationChangePlan, r, options)
 }
 
 // ConnectGithubApp calls POST /organization/{organizationId}/github/connect: Connect a github account to an organization.
 //
 // operationId: organizationGithubAppConnect
 func (c *OrganizationsService) ConnectGithubApp(ctx context.Context, organizationID string, body OrganizationGithubAppConnectRequest, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewOrganizationGithubAppConnectRequest(c.c.server, organizationUUID, body)
-	return callNoAnswer(ctx, c.c, &operationOrganizationGithubAppConnect, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/github/connect", body)
+	return callNoAnswer(ctx, c.c, &operationOrganizationGithubAppConnect, r, options)
 }
 
 // Create calls POST /organization: Create an organization.
 //
 // operationId: createOrganization
 func (c *OrganizationsService) Create(ctx context.Context, body OrganizationRequest, options ...CallOption) (*OrganizationResponse, error) {
-	req, err := gen.NewCreateOrganizationRequest(c.c.server, body)
-	return fetch[OrganizationResponse](ctx, c.c, &operationCreateOrganization, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization", body)
+	return fetch[OrganizationResponse](ctx, c.c, &operationCreateOrganization, r, options)
 }
 
 // CreateAWSCredentials calls POST /organization/{organizationId}/aws/credentials: Create AWS credentials set.
 //
 // operationId: createAWSCredentials
 func (c *OrganizationsService) CreateAWSCredentials(ctx context.Context, organizationID string, body AWSCredentialsRequest, options ...CallOption) (*ClusterCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateAWSCredentialsRequest(c.c.server, organizationUUID, body)
-	return fetch[ClusterCredentialsResponse](ctx, c.c, &operationCreateAWSCredentials, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/aws/credentials", body)
+	return fetch[ClusterCredentialsResponse](ctx, c.c, &operationCreateAWSCredentials, r, options)
 }
 
 // CreateDOCredentials calls POST /organization/{organizationId}/digitalOcean/credentials: Create Digital Ocean credentials set.
@@ -4120,24 +4121,24 @@ func (c *OrganizationsService) CreateAWSCredentials(ctx context.Context, organiz
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *OrganizationsService) CreateDOCredentials(ctx context.Context, organizationID string, body DOCredentialsRequest, options ...CallOption) (*DOCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateDOCredentialsRequest(c.c.server, organizationUUID, body)
-	return fetch[DOCredentialsResponse](ctx, c.c, &operationCreateDOCredentials, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/digitalOcean/credentials", body)
+	return fetch[DOCredentialsResponse](ctx, c.c, &operationCreateDOCredentials, r, options)
 }
 
 // CreateScalewayCredentials calls POST /organization/{organizationId}/scaleway/credentials: Create Scaleway credentials set.
 //
 // operationId: createScalewayCredentials
 func (c *OrganizationsService) CreateScalewayCredentials(ctx context.Context, organizationID string, body ScalewayCredentialsRequest, options ...CallOption) (*ScalewayCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateScalewayCredentialsRequest(c.c.server, organizationUUID, body)
-	return fetch[ScalewayCredentialsResponse](ctx, c.c, &operationCreateScalewayCredentials, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/scaleway/credentials", body)
+	return fetch[ScalewayCredentialsResponse](ctx, c.c, &operationCreateScalewayCredentials, r, options)
 }
 
 // Delete calls DELETE /organization/{organizationId}: Delete an organization.
@@ -4146,12 +4147,12 @@ func (c *OrganizationsService) CreateScalewayCredentials(ctx context.Context, or
 //
 // operationId: deleteOrganization
 func (c *OrganizationsService) Delete(ctx context.Context, organizationID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteOrganizationRequest(c.c.server, organizationUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteOrganization, req, err, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteOrganization, r, options)
 }
 
 // DeleteAWSCredentials calls DELETE /organization/{organizationId}/aws/credentials/{credentialsId}: Delete a set of AWS credentials.
@@ -4160,16 +4161,16 @@ func (c *OrganizationsService) Delete(ctx context.Context, organizationID string
 //
 // operationId: deleteAWSCredentials
 func (c *OrganizationsService) DeleteAWSCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	credentialsUUID, err := parseID("credentialsID", credentialsID)
+	_, credentialsPath, err := pathID("credentialsID", credentialsID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteAWSCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteAWSCredentials, req, err, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/aws/credentials/" + credentialsPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteAWSCredentials, r, options)
 }
 
 // DeleteCreditCard calls DELETE /organization/{organizationId}/creditCard/{creditCardId}: Delete credit card.
@@ -4178,16 +4179,16 @@ func (c *OrganizationsService) DeleteAWSCredentials(ctx context.Context, organiz
 //
 // operationId: deleteCreditCard
 func (c *OrganizationsService) DeleteCreditCard(ctx context.Context, organizationID string, creditCardID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	creditCardUUID, err := parseID("creditCardID", creditCardID)
+	_, creditCardPath, err := pathID("creditCardID", creditCardID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteCreditCardRequest(c.c.server, organizationUUID, creditCardUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteCreditCard, req, err, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/creditCard/" + creditCardPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteCreditCard, r, options)
 }
 
 // DeleteDOCredentials calls DELETE /organization/{organizationId}/digitalOcean/credentials/{credentialsId}: Delete a set of Digital Ocean credentials.
@@ -4198,16 +4199,16 @@ func (c *OrganizationsService) DeleteCreditCard(ctx context.Context, organizatio
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *OrganizationsService) DeleteDOCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	credentialsUUID, err := parseID("credentialsID", credentialsID)
+	_, credentialsPath, err := pathID("credentialsID", credentialsID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteDOCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteDOCredentials, req, err, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/digitalOcean/credentials/" + credentialsPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteDOCredentials, r, options)
 }
 
 // DeleteInviteMember calls DELETE /organization/{organizationId}/inviteMember/{inviteId}: Remove an invited member.
@@ -4216,16 +4217,16 @@ func (c *OrganizationsService) DeleteDOCredentials(ctx context.Context, organiza
 //
 // operationId: deleteInviteMember
 func (c *OrganizationsService) DeleteInviteMember(ctx context.Context, organizationID string, inviteID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	inviteUUID, err := parseID("inviteID", inviteID)
+	_, invitePath, err := pathID("inviteID", inviteID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteInviteMemberRequest(c.c.server, organizationUUID, inviteUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteInviteMember, req, err, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/inviteMember/" + invitePath}
+	return callNoAnswer(ctx, c.c, &operationDeleteInviteMember, r, options)
 }
 
 // DeleteMember calls DELETE /organization/{organizationId}/member/{userId}: Remove a member.
@@ -4236,16 +4237,16 @@ func (c *OrganizationsService) DeleteInviteMember(ctx context.Context, organizat
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *OrganizationsService) DeleteMember(ctx context.Context, organizationID string, userID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	userUUID, err := parseID("userID", userID)
+	_, userPath, err := pathID("userID", userID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteMemberRequest(c.c.server, organizationUUID, userUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteMember, req, err, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/member/" + userPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteMember, r, options)
 }
 
 // DeleteScalewayCredentials calls DELETE /organization/{organizationId}/scaleway/credentials/{credentialsId}: Delete a set of Scaleway credentials.
@@ -4254,16 +4255,16 @@ func (c *OrganizationsService) DeleteMember(ctx context.Context, organizationID 
 //
 // operationId: deleteScalewayCredentials
 func (c *OrganizationsService) DeleteScalewayCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	credentialsUUID, err := parseID("credentialsID", credentialsID)
+	_, credentialsPath, err := pathID("credentialsID", credentialsID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteScalewayCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteScalewayCredentials, req, err, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/scaleway/credentials/" + credentialsPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteScalewayCredentials, r, options)
 }
 
 // DisconnectGithubApp calls DELETE /organization/{organizationId}/github/disconnect: Disconnect a github account from an organization.
@@ -4276,84 +4277,84 @@ func (c *OrganizationsService) DisconnectGithubApp(ctx context.Context, organiza
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewOrganizationGithubAppDisconnectRequest(c.c.server, organizationUUID, opts)
-	return callNoAnswer(ctx, c.c, &operationOrganizationGithubAppDisconnect, req, err, options)
+	r := genRequest(gen.NewOrganizationGithubAppDisconnectRequest(c.c.server, organizationUUID, opts))
+	return callNoAnswer(ctx, c.c, &operationOrganizationGithubAppDisconnect, r, options)
 }
 
 // DownloadAllInvoices calls POST /organization/{organizationId}/downloadInvoices: Download all invoices.
 //
 // operationId: organizationDownloadAllInvoices
 func (c *OrganizationsService) DownloadAllInvoices(ctx context.Context, organizationID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewOrganizationDownloadAllInvoicesRequest(c.c.server, organizationUUID)
-	return callNoAnswer(ctx, c.c, &operationOrganizationDownloadAllInvoices, req, err, options)
+	r := request{method: http.MethodPost, path: "/organization/" + organizationPath + "/downloadInvoices"}
+	return callNoAnswer(ctx, c.c, &operationOrganizationDownloadAllInvoices, r, options)
 }
 
 // Get calls GET /organization/{organizationId}: Get organization by ID.
 //
 // operationId: getOrganization
 func (c *OrganizationsService) Get(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationRequest(c.c.server, organizationUUID)
-	return fetch[OrganizationResponse](ctx, c.c, &operationGetOrganization, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath}
+	return fetch[OrganizationResponse](ctx, c.c, &operationGetOrganization, r, options)
 }
 
 // GetAWSCredentials calls GET /organization/{organizationId}/aws/credentials/{credentialsId}: Get a set of AWS credentials.
 //
 // operationId: getAWSCredentials
 func (c *OrganizationsService) GetAWSCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) (*ClusterCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	credentialsUUID, err := parseID("credentialsID", credentialsID)
+	_, credentialsPath, err := pathID("credentialsID", credentialsID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetAWSCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
-	return fetch[ClusterCredentialsResponse](ctx, c.c, &operationGetAWSCredentials, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/aws/credentials/" + credentialsPath}
+	return fetch[ClusterCredentialsResponse](ctx, c.c, &operationGetAWSCredentials, r, options)
 }
 
 // GetBillingInfo calls GET /organization/{organizationId}/billingInfo: Get organization billing info.
 //
 // operationId: getOrganizationBillingInfo
 func (c *OrganizationsService) GetBillingInfo(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationBillingInfoResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationBillingInfoRequest(c.c.server, organizationUUID)
-	return fetch[OrganizationBillingInfoResponse](ctx, c.c, &operationGetOrganizationBillingInfo, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/billingInfo"}
+	return fetch[OrganizationBillingInfoResponse](ctx, c.c, &operationGetOrganizationBillingInfo, r, options)
 }
 
 // GetBillingStatus calls GET /organization/{organizationId}/billingStatus: Get organization billing status.
 //
 // operationId: getOrganizationBillingStatus
 func (c *OrganizationsService) GetBillingStatus(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationBillingStatusResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationBillingStatusRequest(c.c.server, organizationUUID)
-	return fetch[OrganizationBillingStatusResponse](ctx, c.c, &operationGetOrganizationBillingStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/billingStatus"}
+	return fetch[OrganizationBillingStatusResponse](ctx, c.c, &operationGetOrganizationBillingStatus, r, options)
 }
 
 // GetBitbucketRepositories calls GET /organization/{organizationId}/account/bitbucket/repository: Get bitbucket repositories of the connected user.
 //
 // operationId: getOrganizationBitbucketRepositories
 func (c *OrganizationsService) GetBitbucketRepositories(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationBitbucketRepositoriesResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationBitbucketRepositoriesRequest(c.c.server, organizationUUID)
-	return fetch[OrganizationBitbucketRepositoriesResponse](ctx, c.c, &operationGetOrganizationBitbucketRepositories, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/account/bitbucket/repository"}
+	return fetch[OrganizationBitbucketRepositoriesResponse](ctx, c.c, &operationGetOrganizationBitbucketRepositories, r, options)
 }
 
 // GetBitbucketRepositoryBranches calls GET /organization/{organizationId}/account/bitbucket/repository/branch: Get bitbucket branches of the specified repository.
@@ -4364,8 +4365,8 @@ func (c *OrganizationsService) GetBitbucketRepositoryBranches(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationBitbucketRepositoryBranchesRequest(c.c.server, organizationUUID, opts)
-	l, err := fetch[OrganizationBitbucketRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationBitbucketRepositoryBranches, req, err, options)
+	r := genRequest(gen.NewGetOrganizationBitbucketRepositoryBranchesRequest(c.c.server, organizationUUID, opts))
+	l, err := fetch[OrganizationBitbucketRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationBitbucketRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4376,12 +4377,12 @@ func (c *OrganizationsService) GetBitbucketRepositoryBranches(ctx context.Contex
 //
 // operationId: getOrganizationClusterStatus
 func (c *OrganizationsService) GetClusterStatus(ctx context.Context, organizationID string, options ...CallOption) ([]ClusterStatusResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationClusterStatusRequest(c.c.server, organizationUUID)
-	l, err := fetch[OrganizationClusterStatusResponseList](ctx, c.c, &operationGetOrganizationClusterStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/cluster/status"}
+	l, err := fetch[OrganizationClusterStatusResponseList](ctx, c.c, &operationGetOrganizationClusterStatus, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4392,12 +4393,12 @@ func (c *OrganizationsService) GetClusterStatus(ctx context.Context, organizatio
 //
 // operationId: getOrganizationCurrentCost
 func (c *OrganizationsService) GetCurrentCost(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationCurrentCostResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationCurrentCostRequest(c.c.server, organizationUUID)
-	return fetch[OrganizationCurrentCostResponse](ctx, c.c, &operationGetOrganizationCurrentCost, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/currentCost"}
+	return fetch[OrganizationCurrentCostResponse](ctx, c.c, &operationGetOrganizationCurrentCost, r, options)
 }
 
 // GetDOCredentials calls GET /organization/{organizationId}/digitalOcean/credentials/{credentialsId}: Get a set of Digital Ocean credentials.
@@ -4406,28 +4407,28 @@ func (c *OrganizationsService) GetCurrentCost(ctx context.Context, organizationI
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *OrganizationsService) GetDOCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) (*DOCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	credentialsUUID, err := parseID("credentialsID", credentialsID)
+	_, credentialsPath, err := pathID("credentialsID", credentialsID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetDOCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
-	return fetch[DOCredentialsResponse](ctx, c.c, &operationGetDOCredentials, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/digitalOcean/credentials/" + credentialsPath}
+	return fetch[DOCredentialsResponse](ctx, c.c, &operationGetDOCredentials, r, options)
 }
 
 // GetGitProviderAccount calls GET /organization/{organizationId}/account/gitAuthProvider: Get git provider accounts.
 //
 // operationId: getOrganizationGitProviderAccount
 func (c *OrganizationsService) GetGitProviderAccount(ctx context.Context, organizationID string, options ...CallOption) ([]map[string]any, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationGitProviderAccountRequest(c.c.server, organizationUUID)
-	l, err := fetch[OrganizationGitProviderAccountResponseList](ctx, c.c, &operationGetOrganizationGitProviderAccount, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/account/gitAuthProvider"}
+	l, err := fetch[OrganizationGitProviderAccountResponseList](ctx, c.c, &operationGetOrganizationGitProviderAccount, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4438,12 +4439,12 @@ func (c *OrganizationsService) GetGitProviderAccount(ctx context.Context, organi
 //
 // operationId: getOrganizationGithubRepositories
 func (c *OrganizationsService) GetGithubRepositories(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationGithubRepositoriesResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationGithubRepositoriesRequest(c.c.server, organizationUUID)
-	return fetch[OrganizationGithubRepositoriesResponse](ctx, c.c, &operationGetOrganizationGithubRepositories, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/account/github/repository"}
+	return fetch[OrganizationGithubRepositoriesResponse](ctx, c.c, &operationGetOrganizationGithubRepositories, r, options)
 }
 
 // GetGithubRepositoryBranches calls GET /organization/{organizationId}/account/github/repository/branch: Get github branches of the specified repository.
@@ -4454,8 +4455,8 @@ func (c *OrganizationsService) GetGithubRepositoryBranches(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationGithubRepositoryBranchesRequest(c.c.server, organizationUUID, opts)
-	l, err := fetch[OrganizationGithubRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationGithubRepositoryBranches, req, err, options)
+	r := genRequest(gen.NewGetOrganizationGithubRepositoryBranchesRequest(c.c.server, organizationUUID, opts))
+	l, err := fetch[OrganizationGithubRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationGithubRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4466,12 +4467,12 @@ func (c *OrganizationsService) GetGithubRepositoryBranches(ctx context.Context, 
 //
 // operationId: getOrganizationGitlabRepositories
 func (c *OrganizationsService) GetGitlabRepositories(ctx context.Context, organizationID string, options ...CallOption) (*OrganizationGitlabRepositoriesResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationGitlabRepositoriesRequest(c.c.server, organizationUUID)
-	return fetch[OrganizationGitlabRepositoriesResponse](ctx, c.c, &operationGetOrganizationGitlabRepositories, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/account/gitlab/repository"}
+	return fetch[OrganizationGitlabRepositoriesResponse](ctx, c.c, &operationGetOrganizationGitlabRepositories, r, options)
 }
 
 // GetGitlabRepositoryBranches calls GET /organization/{organizationId}/account/gitlab/repository/branch: Get gitlab branches of the specified repository.
@@ -4482,8 +4483,8 @@ func (c *OrganizationsService) GetGitlabRepositoryBranches(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationGitlabRepositoryBranchesRequest(c.c.server, organizationUUID, opts)
-	l, err := fetch[OrganizationGitlabRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationGitlabRepositoryBranches, req, err, options)
+	r := genRequest(gen.NewGetOrganizationGitlabRepositoryBranchesRequest(c.c.server, organizationUUID, opts))
+	l, err := fetch[OrganizationGitlabRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationGitlabRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4494,44 +4495,44 @@ func (c *OrganizationsService) GetGitlabRepositoryBranches(ctx context.Context, 
 //
 // operationId: getOrganizationInvoice
 func (c *OrganizationsService) GetInvoice(ctx context.Context, organizationID string, invoiceID string, options ...CallOption) (*OrganizationInvoiceResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	invoiceUUID, err := parseID("invoiceID", invoiceID)
+	_, invoicePath, err := pathID("invoiceID", invoiceID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationInvoiceRequest(c.c.server, organizationUUID, invoiceUUID)
-	return fetch[OrganizationInvoiceResponse](ctx, c.c, &operationGetOrganizationInvoice, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/invoice/" + invoicePath}
+	return fetch[OrganizationInvoiceResponse](ctx, c.c, &operationGetOrganizationInvoice, r, options)
 }
 
 // GetInvoicePDF calls GET /organization/{organizationId}/invoice/{invoiceId}/download: Get invoice link.
 //
 // operationId: getOrganizationInvoicePDF
 func (c *OrganizationsService) GetInvoicePDF(ctx context.Context, organizationID string, invoiceID string, options ...CallOption) (*OrganizationInvoicePDFResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	invoiceUUID, err := parseID("invoiceID", invoiceID)
+	_, invoicePath, err := pathID("invoiceID", invoiceID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationInvoicePDFRequest(c.c.server, organizationUUID, invoiceUUID)
-	return fetch[OrganizationInvoicePDFResponse](ctx, c.c, &operationGetOrganizationInvoicePDF, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/invoice/" + invoicePath + "/download"}
+	return fetch[OrganizationInvoicePDFResponse](ctx, c.c, &operationGetOrganizationInvoicePDF, r, options)
 }
 
 // GetProjectStats calls GET /organization/{organizationId}/project/stats: List total number of services and environments for each project of the organization.
 //
 // operationId: getOrganizationProjectStats
 func (c *OrganizationsService) GetProjectStats(ctx context.Context, organizationID string, options ...CallOption) ([]map[string]any, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationProjectStatsRequest(c.c.server, organizationUUID)
-	l, err := fetch[OrganizationProjectStatsResponseList](ctx, c.c, &operationGetOrganizationProjectStats, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/project/stats"}
+	l, err := fetch[OrganizationProjectStatsResponseList](ctx, c.c, &operationGetOrganizationProjectStats, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4542,36 +4543,36 @@ func (c *OrganizationsService) GetProjectStats(ctx context.Context, organization
 //
 // operationId: getScalewayCredentials
 func (c *OrganizationsService) GetScalewayCredentials(ctx context.Context, organizationID string, credentialsID string, options ...CallOption) (*ScalewayCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	credentialsUUID, err := parseID("credentialsID", credentialsID)
+	_, credentialsPath, err := pathID("credentialsID", credentialsID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetScalewayCredentialsRequest(c.c.server, organizationUUID, credentialsUUID)
-	return fetch[ScalewayCredentialsResponse](ctx, c.c, &operationGetScalewayCredentials, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/scaleway/credentials/" + credentialsPath}
+	return fetch[ScalewayCredentialsResponse](ctx, c.c, &operationGetScalewayCredentials, r, options)
 }
 
 // InviteMember calls POST /organization/{organizationId}/inviteMember: Invite someone in the organization.
 //
 // operationId: postInviteMember
 func (c *OrganizationsService) InviteMember(ctx context.Context, organizationID string, body InviteMemberRequest, options ...CallOption) (*InviteMemberResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewPostInviteMemberRequest(c.c.server, organizationUUID, body)
-	return fetch[InviteMemberResponse](ctx, c.c, &operationPostInviteMember, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/inviteMember", body)
+	return fetch[InviteMemberResponse](ctx, c.c, &operationPostInviteMember, r, options)
 }
 
 // List calls GET /organization: List user organizations.
 //
 // operationId: listOrganization
 func (c *OrganizationsService) List(ctx context.Context, options ...CallOption) ([]OrganizationResponse, error) {
-	req, err := gen.NewListOrganizationRequest(c.c.server)
-	l, err := fetch[OrganizationResponseList](ctx, c.c, &operationListOrganization, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization"}
+	l, err := fetch[OrganizationResponseList](ctx, c.c, &operationListOrganization, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4582,12 +4583,12 @@ func (c *OrganizationsService) List(ctx context.Context, options ...CallOption) 
 //
 // operationId: listAWSCredentials
 func (c *OrganizationsService) ListAWSCredentials(ctx context.Context, organizationID string, options ...CallOption) ([]ClusterCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListAWSCredentialsRequest(c.c.server, organizationUUID)
-	l, err := fetch[AWSCredentialsResponseList](ctx, c.c, &operationListAWSCredentials, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/aws/credentials"}
+	l, err := fetch[AWSCredentialsResponseList](ctx, c.c, &operationListAWSCredentials, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4598,12 +4599,12 @@ func (c *OrganizationsService) ListAWSCredentials(ctx context.Context, organizat
 //
 // operationId: listOrganizationCreditCards
 func (c *OrganizationsService) ListCreditCards(ctx context.Context, organizationID string, options ...CallOption) ([]CreditCardResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListOrganizationCreditCardsRequest(c.c.server, organizationUUID)
-	l, err := fetch[OrganizationCreditCardsResponseList](ctx, c.c, &operationListOrganizationCreditCards, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/creditCard"}
+	l, err := fetch[OrganizationCreditCardsResponseList](ctx, c.c, &operationListOrganizationCreditCards, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4616,12 +4617,12 @@ func (c *OrganizationsService) ListCreditCards(ctx context.Context, organization
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *OrganizationsService) ListDOCredentials(ctx context.Context, organizationID string, options ...CallOption) ([]DOCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListDOCredentialsRequest(c.c.server, organizationUUID)
-	l, err := fetch[DOCredentialsResponseList](ctx, c.c, &operationListDOCredentials, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/digitalOcean/credentials"}
+	l, err := fetch[DOCredentialsResponseList](ctx, c.c, &operationListDOCredentials, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4632,12 +4633,12 @@ func (c *OrganizationsService) ListDOCredentials(ctx context.Context, organizati
 //
 // operationId: getOrganizationInvitedMembers
 func (c *OrganizationsService) ListInvitedMembers(ctx context.Context, organizationID string, options ...CallOption) ([]InviteMemberResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationInvitedMembersRequest(c.c.server, organizationUUID)
-	l, err := fetch[OrganizationInvitedMembersResponseList](ctx, c.c, &operationGetOrganizationInvitedMembers, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/inviteMember"}
+	l, err := fetch[OrganizationInvitedMembersResponseList](ctx, c.c, &operationGetOrganizationInvitedMembers, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4648,12 +4649,12 @@ func (c *OrganizationsService) ListInvitedMembers(ctx context.Context, organizat
 //
 // operationId: listOrganizationInvoice
 func (c *OrganizationsService) ListInvoices(ctx context.Context, organizationID string, options ...CallOption) ([]OrganizationInvoiceResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListOrganizationInvoiceRequest(c.c.server, organizationUUID)
-	l, err := fetch[OrganizationInvoiceResponseList](ctx, c.c, &operationListOrganizationInvoice, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/invoice"}
+	l, err := fetch[OrganizationInvoiceResponseList](ctx, c.c, &operationListOrganizationInvoice, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4664,12 +4665,12 @@ func (c *OrganizationsService) ListInvoices(ctx context.Context, organizationID 
 //
 // operationId: getOrganizationMembers
 func (c *OrganizationsService) ListMembers(ctx context.Context, organizationID string, options ...CallOption) ([]map[string]any, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationMembersRequest(c.c.server, organizationUUID)
-	l, err := fetch[OrganizationMembersResponseList](ctx, c.c, &operationGetOrganizationMembers, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/member"}
+	l, err := fetch[OrganizationMembersResponseList](ctx, c.c, &operationGetOrganizationMembers, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4680,12 +4681,12 @@ func (c *OrganizationsService) ListMembers(ctx context.Context, organizationID s
 //
 // operationId: listScalewayCredentials
 func (c *OrganizationsService) ListScalewayCredentials(ctx context.Context, organizationID string, options ...CallOption) ([]ScalewayCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListScalewayCredentialsRequest(c.c.server, organizationUUID)
-	l, err := fetch[ScalewayCredentialsResponseList](ctx, c.c, &operationListScalewayCredentials, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/scaleway/credentials"}
+	l, err := fetch[ScalewayCredentialsResponseList](ctx, c.c, &operationListScalewayCredentials, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4696,64 +4697,64 @@ func (c *OrganizationsService) ListScalewayCredentials(ctx context.Context, orga
 //
 // operationId: previewContainerEnvironments
 func (c *OrganizationsService) PreviewContainerEnvironments(ctx context.Context, organizationID string, body PreviewContainerEnvironmentsRequest, options ...CallOption) (*Status, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewPreviewContainerEnvironmentsRequest(c.c.server, organizationUUID, body)
-	return fetch[Status](ctx, c.c, &operationPreviewContainerEnvironments, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/container/preview", body)
+	return fetch[Status](ctx, c.c, &operationPreviewContainerEnvironments, r, options)
 }
 
 // TransferOwnership calls POST /organization/{organizationId}/transferOwnership: Transfer organization ownership to another user.
 //
 // operationId: postOrganizationTransferOwnership
 func (c *OrganizationsService) TransferOwnership(ctx context.Context, organizationID string, body OrganizationTransferOwnershipRequest, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewPostOrganizationTransferOwnershipRequest(c.c.server, organizationUUID, body)
-	return callNoAnswer(ctx, c.c, &operationPostOrganizationTransferOwnership, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/transferOwnership", body)
+	return callNoAnswer(ctx, c.c, &operationPostOrganizationTransferOwnership, r, options)
 }
 
 // Update calls PUT /organization/{organizationId}: Edit an organization.
 //
 // operationId: editOrganization
 func (c *OrganizationsService) Update(ctx context.Context, organizationID string, body OrganizationEditRequest, options ...CallOption) (*OrganizationResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditOrganizationRequest(c.c.server, organizationUUID, body)
-	return fetch[OrganizationResponse](ctx, c.c, &operationEditOrganization, req, err, options)
+	r := jsonRequest(http.MethodPut, "/organization/"+organizationPath, body)
+	return fetch[OrganizationResponse](ctx, c.c, &operationEditOrganization, r, options)
 }
 
 // UpdateAWSCredentials calls PUT /organization/{organizationId}/aws/credentials/{credentialsId}: Edit a set of AWS credentials.
 //
 // operationId: editAWSCredentials
 func (c *OrganizationsService) UpdateAWSCredentials(ctx context.Context, organizationID string, credentialsID string, body AWSCredentialsRequest, options ...CallOption) (*ClusterCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	credentialsUUID, err := parseID("credentialsID", credentialsID)
+	_, credentialsPath, err := pathID("credentialsID", credentialsID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditAWSCredentialsRequest(c.c.server, organizationUUID, credentialsUUID, body)
-	return fetch[ClusterCredentialsResponse](ctx, c.c, &operationEditAWSCredentials, req, err, options)
+	r := jsonRequest(http.MethodPut, "/organization/"+organizationPath+"/aws/credentials/"+credentialsPath, body)
+	return fetch[ClusterCredentialsResponse](ctx, c.c, &operationEditAWSCredentials, r, options)
 }
 
 // UpdateBillingInfo calls PUT /organization/{organizationId}/billingInfo: Edit Organization Billing Info.
 //
 // operationId: editOrganizationBillingInfo
 func (c *OrganizationsService) UpdateBillingInfo(ctx context.Context, organizationID string, body OrganizationBillingInfoEditRequest, options ...CallOption) (*OrganizationBillingInfoResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditOrganizationBillingInfoRequest(c.c.server, organizationUUID, body)
-	return fetch[OrganizationBillingInfoResponse](ctx, c.c, &operationEditOrganizationBillingInfo, req, err, options)
+	r := jsonRequest(http.MethodPut, "/organization/"+organizationPath+"/billingInfo", body)
+	return fetch[OrganizationBillingInfoResponse](ctx, c.c, &operationEditOrganizationBillingInfo, r, options)
 }
 
 // UpdateDOCredentials calls PUT /organization/{organizationId}/digitalOcean/credentials/{credentialsId}: Edit a set of Digital Ocean credentials.
@@ -4762,32 +4763,32 @@ func (c *OrganizationsService) UpdateBillingInfo(ctx context.Context, organizati
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *OrganizationsService) UpdateDOCredentials(ctx context.Context, organizationID string, credentialsID string, body DOCredentialsRequest, options ...CallOption) (*DOCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	credentialsUUID, err := parseID("credentialsID", credentialsID)
+	_, credentialsPath, err := pathID("credentialsID", credentialsID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditDOCredentialsRequest(c.c.server, organizationUUID, credentialsUUID, body)
-	return fetch[DOCredentialsResponse](ctx, c.c, &operationEditDOCredentials, req, err, options)
+	r := jsonRequest(http.MethodPut, "/organization/"+organizationPath+"/digitalOcean/credentials/"+credentialsPath, body)
+	return fetch[DOCredentialsResponse](ctx, c.c, &operationEditDOCredentials, r, options)
 }
 
 // UpdateScalewayCredentials calls PUT /organization/{organizationId}/scaleway/credentials/{credentialsId}: Edit a set of Scaleway credentials.
 //
 // operationId: editScalewayCredentials
 func (c *OrganizationsService) UpdateScalewayCredentials(ctx context.Context, organizationID string, credentialsID string, body ScalewayCredentialsRequest, options ...CallOption) (*ScalewayCredentialsResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	credentialsUUID, err := parseID("credentialsID", credentialsID)
+	_, credentialsPath, err := pathID("credentialsID", credentialsID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditScalewayCredentialsRequest(c.c.server, organizationUUID, credentialsUUID, body)
-	return fetch[ScalewayCredentialsResponse](ctx, c.c, &operationEditScalewayCredentials, req, err, options)
+	r := jsonRequest(http.MethodPut, "/organization/"+organizationPath+"/scaleway/credentials/"+credentialsPath, body)
+	return fetch[ScalewayCredentialsResponse](ctx, c.c, &operationEditScalewayCredentials, r, options)
 }
 
 // ProjectDeploymentRulesService holds the 6 operations of Client.ProjectDeploymentRules.
@@ -4797,12 +4798,12 @@ type ProjectDeploymentRulesService struct{ c *Client }
 //
 // operationId: createDeploymentRule
 func (c *ProjectDeploymentRulesService) Create(ctx context.Context, projectID string, body DeploymentRuleRequest, options ...CallOption) (*DeploymentRuleResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateDeploymentRuleRequest(c.c.server, projectUUID, body)
-	return fetch[DeploymentRuleResponse](ctx, c.c, &operationCreateDeploymentRule, req, err, options)
+	r := jsonRequest(http.MethodPost, "/project/"+projectPath+"/deploymentRule", body)
+	return fetch[DeploymentRuleResponse](ctx, c.c, &operationCreateDeploymentRule, r, options)
 }
 
 // Delete calls DELETE /project/{projectId}/deploymentRule/{deploymentRuleId}: Delete a project deployment rule.
@@ -4811,44 +4812,44 @@ func (c *ProjectDeploymentRulesService) Create(ctx context.Context, projectID st
 //
 // operationId: deleteProjectDeploymentRule
 func (c *ProjectDeploymentRulesService) Delete(ctx context.Context, projectID string, deploymentRuleID string, options ...CallOption) error {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return err
 	}
-	deploymentRuleUUID, err := parseID("deploymentRuleID", deploymentRuleID)
+	_, deploymentRulePath, err := pathID("deploymentRuleID", deploymentRuleID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteProjectDeploymentRuleRequest(c.c.server, projectUUID, deploymentRuleUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteProjectDeploymentRule, req, err, options)
+	r := request{method: http.MethodDelete, path: "/project/" + projectPath + "/deploymentRule/" + deploymentRulePath}
+	return callNoAnswer(ctx, c.c, &operationDeleteProjectDeploymentRule, r, options)
 }
 
 // Get calls GET /project/{projectId}/deploymentRule/{deploymentRuleId}: Get a project deployment rule.
 //
 // operationId: getProjectDeploymentRule
 func (c *ProjectDeploymentRulesService) Get(ctx context.Context, projectID string, deploymentRuleID string, options ...CallOption) (*DeploymentRuleResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	deploymentRuleUUID, err := parseID("deploymentRuleID", deploymentRuleID)
+	_, deploymentRulePath, err := pathID("deploymentRuleID", deploymentRuleID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetProjectDeploymentRuleRequest(c.c.server, projectUUID, deploymentRuleUUID)
-	return fetch[DeploymentRuleResponse](ctx, c.c, &operationGetProjectDeploymentRule, req, err, options)
+	r := request{method: http.MethodGet, path: "/project/" + projectPath + "/deploymentRule/" + deploymentRulePath}
+	return fetch[DeploymentRuleResponse](ctx, c.c, &operationGetProjectDeploymentRule, r, options)
 }
 
 // List calls GET /project/{projectId}/deploymentRule: List project deployment rules.
 //
 // operationId: listProjectDeploymentRules
 func (c *ProjectDeploymentRulesService) List(ctx context.Context, projectID string, options ...CallOption) ([]DeploymentRuleResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListProjectDeploymentRulesRequest(c.c.server, projectUUID)
-	l, err := fetch[ProjectDeploymentRulesResponseList](ctx, c.c, &operationListProjectDeploymentRules, req, err, options)
+	r := request{method: http.MethodGet, path: "/project/" + projectPath + "/deploymentRule"}
+	l, err := fetch[ProjectDeploymentRulesResponseList](ctx, c.c, &operationListProjectDeploymentRules, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4859,28 +4860,28 @@ func (c *ProjectDeploymentRulesService) List(ctx context.Context, projectID stri
 //
 // operationId: editProjectDeployemtnRule
 func (c *ProjectDeploymentRulesService) Update(ctx context.Context, projectID string, deploymentRuleID string, body DeploymentRuleRequest, options ...CallOption) (*DeploymentRuleResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	deploymentRuleUUID, err := parseID("deploymentRuleID", deploymentRuleID)
+	_, deploymentRulePath, err := pathID("deploymentRuleID", deploymentRuleID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditProjectDeployemtnRuleRequest(c.c.server, projectUUID, deploymentRuleUUID, body)
-	return fetch[DeploymentRuleResponse](ctx, c.c, &operationEditProjectDeployemtnRule, req, err, options)
+	r := jsonRequest(http.MethodPut, "/project/"+projectPath+"/deploymentRule/"+deploymentRulePath, body)
+	return fetch[DeploymentRuleResponse](ctx, c.c, &operationEditProjectDeployemtnRule, r, options)
 }
 
 // UpdatePriorityOrder calls PUT /project/{projectId}/deploymentRule/order: Update deployment rules priority order.
 //
 // operationId: updateDeploymentRulesPriorityOrder
 func (c *ProjectDeploymentRulesService) UpdatePriorityOrder(ctx context.Context, projectID string, body DeploymentRulesPriorityOrderEditRequest, options ...CallOption) error {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewUpdateDeploymentRulesPriorityOrderRequest(c.c.server, projectUUID, body)
-	return callNoAnswer(ctx, c.c, &operationUpdateDeploymentRulesPriorityOrder, req, err, options)
+	r := jsonRequest(http.MethodPut, "/project/"+projectPath+"/deploymentRule/order", body)
+	return callNoAnswer(ctx, c.c, &operationUpdateDeploymentRulesPriorityOrder, r, options)
 }
 
 // ProjectSecretsService holds the 6 operations of Client.ProjectSecrets.
@@ -4890,44 +4891,44 @@ type ProjectSecretsService struct{ c *Client }
 //
 // operationId: createProjectSecret
 func (c *ProjectSecretsService) Create(ctx context.Context, projectID string, body ProjectSecretRequest, options ...CallOption) (*SecretResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateProjectSecretRequest(c.c.server, projectUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateProjectSecret, req, err, options)
+	r := jsonRequest(http.MethodPost, "/project/"+projectPath+"/secret", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateProjectSecret, r, options)
 }
 
 // CreateAlias calls POST /project/{projectId}/secret/{secretId}/alias: Create a secret alias at the project level.
 //
 // operationId: createProjectSecretAlias
 func (c *ProjectSecretsService) CreateAlias(ctx context.Context, projectID string, secretID string, body ProjectSecretAliasRequest, options ...CallOption) (*SecretResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateProjectSecretAliasRequest(c.c.server, projectUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateProjectSecretAlias, req, err, options)
+	r := jsonRequest(http.MethodPost, "/project/"+projectPath+"/secret/"+secretPath+"/alias", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateProjectSecretAlias, r, options)
 }
 
 // CreateOverride calls POST /project/{projectId}/secret/{secretId}/override: Create a secret override at the project level.
 //
 // operationId: createProjectSecretOverride
 func (c *ProjectSecretsService) CreateOverride(ctx context.Context, projectID string, secretID string, body ProjectSecretOverrideRequest, options ...CallOption) (*SecretResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateProjectSecretOverrideRequest(c.c.server, projectUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationCreateProjectSecretOverride, req, err, options)
+	r := jsonRequest(http.MethodPost, "/project/"+projectPath+"/secret/"+secretPath+"/override", body)
+	return fetch[SecretResponse](ctx, c.c, &operationCreateProjectSecretOverride, r, options)
 }
 
 // Delete calls DELETE /project/{projectId}/secret/{secretId}: Delete a secret from a project.
@@ -4936,28 +4937,28 @@ func (c *ProjectSecretsService) CreateOverride(ctx context.Context, projectID st
 //
 // operationId: deleteProjectSecret
 func (c *ProjectSecretsService) Delete(ctx context.Context, projectID string, secretID string, options ...CallOption) error {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteProjectSecretRequest(c.c.server, projectUUID, secretUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteProjectSecret, req, err, options)
+	r := request{method: http.MethodDelete, path: "/project/" + projectPath + "/secret/" + secretPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteProjectSecret, r, options)
 }
 
 // List calls GET /project/{projectId}/secret: List project secrets.
 //
 // operationId: listProjectSecrets
 func (c *ProjectSecretsService) List(ctx context.Context, projectID string, options ...CallOption) ([]SecretResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListProjectSecretsRequest(c.c.server, projectUUID)
-	l, err := fetch[ProjectSecretsResponseList](ctx, c.c, &operationListProjectSecrets, req, err, options)
+	r := request{method: http.MethodGet, path: "/project/" + projectPath + "/secret"}
+	l, err := fetch[ProjectSecretsResponseList](ctx, c.c, &operationListProjectSecrets, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -4968,16 +4969,16 @@ func (c *ProjectSecretsService) List(ctx context.Context, projectID string, opti
 //
 // operationId: editProjectSecret
 func (c *ProjectSecretsService) Update(ctx context.Context, projectID string, secretID string, body ProjectSecretEditRequest, options ...CallOption) (*SecretResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	secretUUID, err := parseID("secretID", secretID)
+	_, secretPath, err := pathID("secretID", secretID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditProjectSecretRequest(c.c.server, projectUUID, secretUUID, body)
-	return fetch[SecretResponse](ctx, c.c, &operationEditProjectSecret, req, err, options)
+	r := jsonRequest(http.MethodPut, "/project/"+projectPath+"/secret/"+secretPath, body)
+	return fetch[SecretResponse](ctx, c.c, &operationEditProjectSecret, r, options)
 }
 
 // ProjectVariablesService holds the 6 operations of Client.ProjectVariables.
@@ -4987,44 +4988,44 @@ type ProjectVariablesService struct{ c *Client }
 //
 // operationId: createProjectEnvironmentVariable
 func (c *ProjectVariablesService) Create(ctx context.Context, projectID string, body ProjectEnvironmentVariableRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateProjectEnvironmentVariableRequest(c.c.server, projectUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateProjectEnvironmentVariable, req, err, options)
+	r := jsonRequest(http.MethodPost, "/project/"+projectPath+"/environmentVariable", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateProjectEnvironmentVariable, r, options)
 }
 
 // CreateAlias calls POST /project/{projectId}/environmentVariable/{environmentVariableId}/alias: Create an environment variable alias at the project level.
 //
 // operationId: createProjectEnvironmentVariableAlias
 func (c *ProjectVariablesService) CreateAlias(ctx context.Context, projectID string, environmentVariableID string, body ProjectEnvironmentVariableAliasRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateProjectEnvironmentVariableAliasRequest(c.c.server, projectUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateProjectEnvironmentVariableAlias, req, err, options)
+	r := jsonRequest(http.MethodPost, "/project/"+projectPath+"/environmentVariable/"+environmentVariablePath+"/alias", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateProjectEnvironmentVariableAlias, r, options)
 }
 
 // CreateOverride calls POST /project/{projectId}/environmentVariable/{environmentVariableId}/override: Create an environment variable override at the project level.
 //
 // operationId: createProjectEnvironmentVariableOverride
 func (c *ProjectVariablesService) CreateOverride(ctx context.Context, projectID string, environmentVariableID string, body ProjectEnvironmentVariableOverrideRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateProjectEnvironmentVariableOverrideRequest(c.c.server, projectUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateProjectEnvironmentVariableOverride, req, err, options)
+	r := jsonRequest(http.MethodPost, "/project/"+projectPath+"/environmentVariable/"+environmentVariablePath+"/override", body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationCreateProjectEnvironmentVariableOverride, r, options)
 }
 
 // Delete calls DELETE /project/{projectId}/environmentVariable/{environmentVariableId}: Delete an environment variable from a project.
@@ -5033,28 +5034,28 @@ func (c *ProjectVariablesService) CreateOverride(ctx context.Context, projectID 
 //
 // operationId: deleteProjectEnvironmentVariable
 func (c *ProjectVariablesService) Delete(ctx context.Context, projectID string, environmentVariableID string, options ...CallOption) error {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteProjectEnvironmentVariableRequest(c.c.server, projectUUID, environmentVariableUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteProjectEnvironmentVariable, req, err, options)
+	r := request{method: http.MethodDelete, path: "/project/" + projectPath + "/environmentVariable/" + environmentVariablePath}
+	return callNoAnswer(ctx, c.c, &operationDeleteProjectEnvironmentVariable, r, options)
 }
 
 // List calls GET /project/{projectId}/environmentVariable: List project environment variables.
 //
 // operationId: listProjectEnvironmentVariable
 func (c *ProjectVariablesService) List(ctx context.Context, projectID string, options ...CallOption) ([]EnvironmentVariableResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListProjectEnvironmentVariableRequest(c.c.server, projectUUID)
-	l, err := fetch[ProjectEnvironmentVariableResponseList](ctx, c.c, &operationListProjectEnvironmentVariable, req, err, options)
+	r := request{method: http.MethodGet, path: "/project/" + projectPath + "/environmentVariable"}
+	l, err := fetch[ProjectEnvironmentVariableResponseList](ctx, c.c, &operationListProjectEnvironmentVariable, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5065,16 +5066,16 @@ func (c *ProjectVariablesService) List(ctx context.Context, projectID string, op
 //
 // operationId: editProjectEnvironmentVariable
 func (c *ProjectVariablesService) Update(ctx context.Context, projectID string, environmentVariableID string, body ProjectEnvironmentVariableEditRequest, options ...CallOption) (*EnvironmentVariableResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	environmentVariableUUID, err := parseID("environmentVariableID", environmentVariableID)
+	_, environmentVariablePath, err := pathID("environmentVariableID", environmentVariableID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditProjectEnvironmentVariableRequest(c.c.server, projectUUID, environmentVariableUUID, body)
-	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditProjectEnvironmentVariable, req, err, options)
+	r := jsonRequest(http.MethodPut, "/project/"+projectPath+"/environmentVariable/"+environmentVariablePath, body)
+	return fetch[EnvironmentVariableResponse](ctx, c.c, &operationEditProjectEnvironmentVariable, r, options)
 }
 
 // ProjectsService holds the 7 operations of Client.Projects.
@@ -5084,12 +5085,12 @@ type ProjectsService struct{ c *Client }
 //
 // operationId: createProject
 func (c *ProjectsService) Create(ctx context.Context, organizationID string, body ProjectRequest, options ...CallOption) (*ProjectResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateProjectRequest(c.c.server, organizationUUID, body)
-	return fetch[ProjectResponse](ctx, c.c, &operationCreateProject, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/project", body)
+	return fetch[ProjectResponse](ctx, c.c, &operationCreateProject, r, options)
 }
 
 // Delete calls DELETE /project/{projectId}: Delete a project.
@@ -5098,36 +5099,36 @@ func (c *ProjectsService) Create(ctx context.Context, organizationID string, bod
 //
 // operationId: deleteProject
 func (c *ProjectsService) Delete(ctx context.Context, projectID string, options ...CallOption) error {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteProjectRequest(c.c.server, projectUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteProject, req, err, options)
+	r := request{method: http.MethodDelete, path: "/project/" + projectPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteProject, r, options)
 }
 
 // Get calls GET /project/{projectId}: Get project by ID.
 //
 // operationId: getProject
 func (c *ProjectsService) Get(ctx context.Context, projectID string, options ...CallOption) (*ProjectResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetProjectRequest(c.c.server, projectUUID)
-	return fetch[ProjectResponse](ctx, c.c, &operationGetProject, req, err, options)
+	r := request{method: http.MethodGet, path: "/project/" + projectPath}
+	return fetch[ProjectResponse](ctx, c.c, &operationGetProject, r, options)
 }
 
 // GetEnvironmentServiceNumber calls GET /project/{projectId}/environment/stats: List total number of services for each environment of the project.
 //
 // operationId: getProjectEnvironmentServiceNumber
 func (c *ProjectsService) GetEnvironmentServiceNumber(ctx context.Context, projectID string, options ...CallOption) ([]map[string]any, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetProjectEnvironmentServiceNumberRequest(c.c.server, projectUUID)
-	l, err := fetch[ProjectEnvironmentServiceNumberResponseList](ctx, c.c, &operationGetProjectEnvironmentServiceNumber, req, err, options)
+	r := request{method: http.MethodGet, path: "/project/" + projectPath + "/environment/stats"}
+	l, err := fetch[ProjectEnvironmentServiceNumberResponseList](ctx, c.c, &operationGetProjectEnvironmentServiceNumber, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5138,12 +5139,12 @@ func (c *ProjectsService) GetEnvironmentServiceNumber(ctx context.Context, proje
 //
 // operationId: getProjectEnvironmentsStatus
 func (c *ProjectsService) GetEnvironmentsStatus(ctx context.Context, projectID string, options ...CallOption) ([]Status, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetProjectEnvironmentsStatusRequest(c.c.server, projectUUID)
-	l, err := fetch[ProjectEnvironmentsStatusResponseList](ctx, c.c, &operationGetProjectEnvironmentsStatus, req, err, options)
+	r := request{method: http.MethodGet, path: "/project/" + projectPath + "/environment/status"}
+	l, err := fetch[ProjectEnvironmentsStatusResponseList](ctx, c.c, &operationGetProjectEnvironmentsStatus, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5154,12 +5155,12 @@ func (c *ProjectsService) GetEnvironmentsStatus(ctx context.Context, projectID s
 //
 // operationId: listProject
 func (c *ProjectsService) List(ctx context.Context, organizationID string, options ...CallOption) ([]ProjectResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListProjectRequest(c.c.server, organizationUUID)
-	l, err := fetch[ProjectResponseList](ctx, c.c, &operationListProject, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/project"}
+	l, err := fetch[ProjectResponseList](ctx, c.c, &operationListProject, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5170,12 +5171,12 @@ func (c *ProjectsService) List(ctx context.Context, organizationID string, optio
 //
 // operationId: editProject
 func (c *ProjectsService) Update(ctx context.Context, projectID string, body ProjectEditRequest, options ...CallOption) (*ProjectResponse, error) {
-	projectUUID, err := parseID("projectID", projectID)
+	_, projectPath, err := pathID("projectID", projectID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditProjectRequest(c.c.server, projectUUID, body)
-	return fetch[ProjectResponse](ctx, c.c, &operationEditProject, req, err, options)
+	r := jsonRequest(http.MethodPut, "/project/"+projectPath, body)
+	return fetch[ProjectResponse](ctx, c.c, &operationEditProject, r, options)
 }
 
 // WebhooksService holds the 5 operations of Client.Webhooks.
@@ -5185,12 +5186,12 @@ type WebhooksService struct{ c *Client }
 //
 // operationId: createOrganizationWebhook
 func (c *WebhooksService) Create(ctx context.Context, organizationID string, body OrganizationWebhookRequest, options ...CallOption) (*OrganizationWebhookResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateOrganizationWebhookRequest(c.c.server, organizationUUID, body)
-	return fetch[OrganizationWebhookResponse](ctx, c.c, &operationCreateOrganizationWebhook, req, err, options)
+	r := jsonRequest(http.MethodPost, "/organization/"+organizationPath+"/webhook", body)
+	return fetch[OrganizationWebhookResponse](ctx, c.c, &operationCreateOrganizationWebhook, r, options)
 }
 
 // Delete calls DELETE /organization/{organizationId}/webhook/{webhookId}: Delete organization webhook.
@@ -5199,44 +5200,44 @@ func (c *WebhooksService) Create(ctx context.Context, organizationID string, bod
 //
 // operationId: deleteOrganizationWebhook
 func (c *WebhooksService) Delete(ctx context.Context, organizationID string, webhookID string, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	webhookUUID, err := parseID("webhookID", webhookID)
+	_, webhookPath, err := pathID("webhookID", webhookID)
 	if err != nil {
 		return err
 	}
-	req, err := gen.NewDeleteOrganizationWebhookRequest(c.c.server, organizationUUID, webhookUUID)
-	return callNoAnswer(ctx, c.c, &operationDeleteOrganizationWebhook, req, err, options)
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/webhook/" + webhookPath}
+	return callNoAnswer(ctx, c.c, &operationDeleteOrganizationWebhook, r, options)
 }
 
 // Get calls GET /organization/{organizationId}/webhook/{webhookId}: Get an Organization webhook.
 //
 // operationId: getOrganizationWebhook
 func (c *WebhooksService) Get(ctx context.Context, organizationID string, webhookID string, options ...CallOption) (*OrganizationWebhookResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	webhookUUID, err := parseID("webhookID", webhookID)
+	_, webhookPath, err := pathID("webhookID", webhookID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetOrganizationWebhookRequest(c.c.server, organizationUUID, webhookUUID)
-	return fetch[OrganizationWebhookResponse](ctx, c.c, &operationGetOrganizationWebhook, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/webhook/" + webhookPath}
+	return fetch[OrganizationWebhookResponse](ctx, c.c, &operationGetOrganizationWebhook, r, options)
 }
 
 // List calls GET /organization/{organizationId}/webhook: List organization webhooks.
 //
 // operationId: listOrganizationWebHooks
 func (c *WebhooksService) List(ctx context.Context, organizationID string, options ...CallOption) ([]OrganizationWebhookResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListOrganizationWebHooksRequest(c.c.server, organizationUUID)
-	l, err := fetch[OrganizationWebHooksResponseList](ctx, c.c, &operationListOrganizationWebHooks, req, err, options)
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/webhook"}
+	l, err := fetch[OrganizationWebHooksResponseList](ctx, c.c, &operationListOrganizationWebHooks, r, options)
 	if err != nil {
 		return nil, err
 	}
@@ -5247,16 +5248,16 @@ func (c *WebhooksService) List(ctx context.Context, organizationID string, optio
 //
 // operationId: editOrganizationWebhook
 func (c *WebhooksService) Update(ctx context.Context, organizationID string, webhookID string, body OrganizationWebhookRequest, options ...CallOption) (*OrganizationWebhookResponse, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	webhookUUID, err := parseID("webhookID", webhookID)
+	_, webhookPath, err := pathID("webhookID", webhookID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewEditOrganizationWebhookRequest(c.c.server, organizationUUID, webhookUUID, body)
-	return fetch[OrganizationWebhookResponse](ctx, c.c, &operationEditOrganizationWebhook, req, err, options)
+	r := jsonRequest(http.MethodPut, "/organization/"+organizationPath+"/webhook/"+webhookPath, body)
+	return fetch[OrganizationWebhookResponse](ctx, c.c, &operationEditOrganizationWebhook, r, options)
 }
 
 // observeClusterAction reads in a ClusterDeploymentStatusResponse what a wait needs.

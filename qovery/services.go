@@ -40,9 +40,10 @@ func (o *operationInfo) failed(err error) error { return scrubAll(o.shape().call
 // null or zero, and the answer is a *DecodeError, since the API gives that
 // id to nothing and the caller's next call would act on no resource. The
 // generated methods pass the id themselves, with no reflection.
-func identified[T any](o *operationInfo, req *http.Request, code int, v *T, id uuid.UUID) (*T, error) {
+// c and r are the Client and the request that got the answer.
+func identified[T any](o *operationInfo, c *Client, r *request, code int, v *T, id uuid.UUID) (*T, error) {
 	if id == uuid.Nil {
-		e := &DecodeError{Operation: o.name, Method: req.Method, Path: req.URL.Path, StatusCode: code, Err: errNoID}
+		e := &DecodeError{Operation: o.name, Method: r.method, Path: c.pathOf(r), StatusCode: code, Err: errNoID}
 		return nil, scrubAll(e)
 	}
 	return v, nil

@@ -34,6 +34,6 @@ func TestAnswersThatRequireAnIDAreChecked(t *testing.T) {
 
 	_, files := servicesOfRepo(t)
 	src := string(files[servicesFile])
-	assert.Contains(t, src, "return identified(&operationGetDatabase, req, code, v, v.Id)")
+	assert.Contains(t, src, "return identified(&operationGetDatabase, c.c, &r, code, v, v.Id)")
 	assert.Equal(t, generated, strings.Count(src, "return identified("))
 }

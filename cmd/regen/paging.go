@@ -104,8 +104,8 @@ func emitPager(b *bytes.Buffer, m *svcMethod) {
 	} else {
 		emitTokenWalk(b, m)
 	}
-	fmt.Fprintf(b, "\t\treq, err := %s\n", m.requestExpr(call, "&p"))
-	fmt.Fprintf(b, "\t\tl, err := fetch[%s](ctx, c.c, &operation%s, req, err, options)\n\t\tif err != nil {\n\t\t\treturn nil, %s, err\n\t\t}\n", m.result, m.goName, p.zero())
+	fmt.Fprintf(b, "\t\tr := %s\n", m.requestExpr(call, "&p"))
+	fmt.Fprintf(b, "\t\tl, err := fetch[%s](ctx, c.c, &operation%s, r, options)\n\t\tif err != nil {\n\t\t\treturn nil, %s, err\n\t\t}\n", m.result, m.goName, p.zero())
 	results := "l.Results"
 	if m.resultPtr {
 		fmt.Fprintf(b, "\t\tif l.Results == nil {\n\t\t\treturn nil, %s, nil\n\t\t}\n", p.zero())

@@ -36,11 +36,12 @@ type genAPI struct {
 	methods map[string]*ast.FuncType // methods of ClientWithResponses
 	byType  map[string]bool          // every method, as "Type.Method"
 	types   map[string]*ast.TypeSpec
-	consts  []string // exported constants (enum values)
+	consts  []string          // exported constants (enum values)
+	builds  map[string]string // source of each request builder, by name
 }
 
 func readGen(src []byte) (*genAPI, error) {
-	g := &genAPI{fset: token.NewFileSet(), methods: map[string]*ast.FuncType{}, byType: map[string]bool{}, types: map[string]*ast.TypeSpec{}}
+	g := &genAPI{fset: token.NewFileSet(), methods: map[string]*ast.FuncType{}, byType: map[string]bool{}, types: map[string]*ast.TypeSpec{}, builds: map[string]string{}}
 	f, err := parser.ParseFile(g.fset, "qovery.gen.go", src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
@@ -48,6 +49,9 @@ func readGen(src []byte) (*genAPI, error) {
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
+			if d.Recv == nil && strings.HasPrefix(d.Name.Name, "New") && strings.HasSuffix(d.Name.Name, "Request") {
+				g.builds[d.Name.Name] = string(src[g.fset.Position(d.Pos()).Offset:g.fset.Position(d.End()).Offset])
+			}
 			if d.Recv == nil || len(d.Recv.List) != 1 {
 				continue
 			}
@@ -169,6 +173,7 @@ type svcMethod struct {
 	rawBody   string   // media type of a body taken as an io.Reader; "" when typed or none
 	rawAnswer bool     // answers bytes that are not JSON, which the method returns
 	paging    *paging  // how a list paged otherwise than by startId is walked
+	path      string   // Go expression of the request's path, when the method builds it (see directPath)
 }
 
 // typeExpr renders a gen type expression as package qovery spells it:
@@ -408,6 +413,7 @@ func describeMethod(g *genAPI, namer *typeNamer, op operation) (*svcMethod, erro
 	}
 	describeArgs(g, namer, m, ft)
 	m.passRawBody()
+	m.path = m.directPath(g)
 	m.paged = takesStartID(g, m.args)
 	if err := describeAnswer(g, namer, m); err != nil {
 		return nil, err
@@ -671,6 +677,7 @@ func withImports(code []byte) []byte {
 		{"context.", `"context"`},
 		{"io.Reader", `"io"`},
 		{"iter.", `"iter"`},
+		{"http.", `"net/http"`},
 		{"", ""},
 		{"uuid.", `"github.com/google/uuid"`},
 		{"openapi_types.", `openapi_types "github.com/oapi-codegen/runtime/types"`},
@@ -736,25 +743,124 @@ func (m *svcMethod) doc(b *bytes.Buffer, name, lead string, more ...string) {
 }
 
 // emitIDs checks the path IDs, returning fail (with err) for one that is
-// not a UUID; it returns the names to call gen with.
+// not a UUID; it returns the names to call gen with. A method that makes its
+// request itself (see directPath) gets each ID's form for the path too, and
+// its UUID only when it records an action on it.
 func emitIDs(b *bytes.Buffer, m *svcMethod, fail string) map[string]string {
 	call := map[string]string{}
+	resource, _ := m.resourceArg()
 	for _, a := range m.args {
 		call[a.genName] = a.name
-		if a.uuid {
-			v := strings.TrimSuffix(a.name, "ID") + "UUID"
-			fmt.Fprintf(b, "\t%s, err := parseID(%q, %s)\n\tif err != nil {\n\t\treturn %s\n\t}\n", v, a.name, a.name, fail)
-			call[a.genName] = v
+		if !a.uuid {
+			continue
 		}
+		v := strings.TrimSuffix(a.name, "ID") + "UUID"
+		call[a.genName] = v
+		if m.path == "" {
+			fmt.Fprintf(b, "	%s, err := parseID(%q, %s)\n\tif err != nil {\n\t\treturn %s\n\t}\n", v, a.name, a.name, fail)
+			continue
+		}
+		if m.action == "" || a.name != resource.name {
+			v = "_"
+		}
+		fmt.Fprintf(b, "\t%s, %s, err := pathID(%q, %s)\n\tif err != nil {\n\t\treturn %s\n\t}\n", v, idPathVar(a), a.name, a.name, fail)
 	}
 	return call
 }
 
-// requestExpr is the call of gen's request builder for m, which puts the
-// path IDs, the query options and the body where the spec says, against
-// the Client's server URL: the request every call then sends through
-// Client.send. params, when not "", replaces the query options.
+// directPath is the Go expression of m's path, the spec's path template
+// with the method's arguments in it, for the methods that make their request
+// themselves: those whose request gen's builder makes of nothing but the
+// path and a JSON body, with path parameters that are IDs (checked, in
+// lower case) or strings (escaped). It is "" for the others (a query, a
+// header, a cookie, a body that is not JSON, a path parameter of another
+// type), whose request gen's builder makes.
+func (m *svcMethod) directPath(g *genAPI) string {
+	if m.rawBody != "" {
+		return ""
+	}
+	builder := "New" + m.goName + "Request"
+	src := g.builds[builder] + g.builds[builder+"WithBody"]
+	if src == "" || strings.Contains(src, "queryValues") || strings.Contains(src, "req.Header.Set(") || strings.Contains(src, "AddCookie") {
+		return ""
+	}
+	byName := map[string]string{} // path parameter -> its expression
+	for _, a := range m.callArgs {
+		switch {
+		case a.genName == "body":
+			if !strings.Contains(g.builds[builder], `"application/json", bodyReader)`) {
+				return ""
+			}
+		case a.uuid:
+			byName[pathParamKey(a.genName)] = idPathVar(a)
+		case a.typ == "string":
+			byName[pathParamKey(a.genName)] = "PathEscape(" + a.name + ")"
+		default:
+			return ""
+		}
+	}
+	var parts []string
+	rest := m.op.Path
+	for rest != "" {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			parts = append(parts, strconv.Quote(rest))
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return ""
+		}
+		key := pathParamKey(rest[i+1 : i+j])
+		expr, ok := byName[key]
+		if !ok {
+			return ""
+		}
+		delete(byName, key)
+		if i > 0 {
+			parts = append(parts, strconv.Quote(rest[:i]))
+		}
+		parts = append(parts, expr)
+		rest = rest[i+j+1:]
+	}
+	if len(byName) > 0 {
+		return ""
+	}
+	return strings.Join(parts, " + ")
+}
+
+// pathParamKey is a path parameter's name as gen's argument and the path
+// template both spell it, once case and separators are set aside.
+func pathParamKey(name string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			return r
+		case 'A' <= r && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return -1
+	}, name)
+}
+
+// idPathVar is the variable holding an ID argument's form for a path.
+func idPathVar(a svcArg) string { return strings.TrimSuffix(a.name, "ID") + "Path" }
+
+// requestExpr is the request of a call of m: made from its path (see
+// directPath) and its JSON body, or else by gen's request builder, which
+// puts the path IDs, the query options and the body where the spec says,
+// against the Client's server URL. params, when not "", replaces the query
+// options.
 func (m *svcMethod) requestExpr(call map[string]string, params string) string {
+	if m.path != "" {
+		method := "http.Method" + m.op.Method[:1] + strings.ToLower(m.op.Method[1:])
+		for _, a := range m.callArgs {
+			if a.genName == "body" {
+				return "jsonRequest(" + method + ", " + m.path + ", " + a.name + ")"
+			}
+		}
+		return "request{method: " + method + ", path: " + m.path + "}"
+	}
 	args := []string{"c.c.server"}
 	for _, a := range m.callArgs {
 		switch {
@@ -770,7 +876,7 @@ func (m *svcMethod) requestExpr(call map[string]string, params string) string {
 	if m.rawBody != "" {
 		builder += "WithBody"
 	}
-	return "gen." + builder + "(" + strings.Join(args, ", ") + ")"
+	return "genRequest(gen." + builder + "(" + strings.Join(args, ", ") + "))"
 }
 
 func emitMethod(b *bytes.Buffer, m *svcMethod) {
@@ -787,11 +893,11 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	m.doc(b, m.Method, "calls", more...)
 	fmt.Fprintf(b, "func (c *%sService) %s(%s) %s {\n", m.Service, m.Method, m.params(), sig)
 	call := emitIDs(b, m, fail+"err")
-	fmt.Fprintf(b, "\treq, err := %s\n", m.requestExpr(call, ""))
+	fmt.Fprintf(b, "\tr := %s\n", m.requestExpr(call, ""))
 	op := "&operation" + m.goName
 	switch {
 	case m.item != "":
-		fmt.Fprintf(b, "\tl, err := fetch[%s](ctx, c.c, %s, req, err, options)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.result, op)
+		fmt.Fprintf(b, "\tl, err := fetch[%s](ctx, c.c, %s, r, options)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.result, op)
 		if m.resultPtr {
 			b.WriteString("\tif l.Results == nil {\n\t\treturn nil, nil\n\t}\n\treturn *l.Results, nil\n")
 		} else {
@@ -800,14 +906,14 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	case m.action != "":
 		emitRecordedAnswer(b, m, call)
 	case m.needsID:
-		fmt.Fprintf(b, "\tv := new(%s)\n\tcode, err := c.c.send(ctx, %s, req, err, v, options)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.result, op)
-		fmt.Fprintf(b, "\treturn identified(%s, req, code, v, v.Id)\n", op)
+		fmt.Fprintf(b, "\tv := new(%s)\n\tcode, err := c.c.send(ctx, %s, &r, v, options)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", m.result, op)
+		fmt.Fprintf(b, "\treturn identified(%s, c.c, &r, code, v, v.Id)\n", op)
 	case m.result != "":
-		fmt.Fprintf(b, "\treturn fetch[%s](ctx, c.c, %s, req, err, options)\n", m.result, op)
+		fmt.Fprintf(b, "\treturn fetch[%s](ctx, c.c, %s, r, options)\n", m.result, op)
 	case m.rawAnswer:
-		fmt.Fprintf(b, "\treturn callBytes(ctx, c.c, %s, req, err, options)\n", op)
+		fmt.Fprintf(b, "\treturn callBytes(ctx, c.c, %s, r, options)\n", op)
 	default:
-		fmt.Fprintf(b, "\treturn callNoAnswer(ctx, c.c, %s, req, err, options)\n", op)
+		fmt.Fprintf(b, "\treturn callNoAnswer(ctx, c.c, %s, r, options)\n", op)
 	}
 	b.WriteString("}\n")
 }
@@ -849,8 +955,8 @@ func emitIter(b *bytes.Buffer, m *svcMethod) {
 	fmt.Fprintf(b, "\tvar first %s\n\tif opts != nil {\n\t\tfirst = *opts\n\t}\n", strings.TrimPrefix(opts.typ, "*"))
 	fmt.Fprintf(b, "\treturn listPages(ctx, %s, func(ctx context.Context, after *uuid.UUID) ([]%s, int, error) {\n", m.listName(name), m.item)
 	b.WriteString("\t\tp := first\n\t\tif after != nil {\n\t\t\tp.StartId = after\n\t\t}\n")
-	fmt.Fprintf(b, "\t\treq, err := %s\n", m.requestExpr(call, "&p"))
-	fmt.Fprintf(b, "\t\tl, err := fetch[%s](ctx, c.c, &operation%s, req, err, options)\n\t\tif err != nil {\n\t\t\treturn nil, 0, err\n\t\t}\n", m.result, m.goName)
+	fmt.Fprintf(b, "\t\tr := %s\n", m.requestExpr(call, "&p"))
+	fmt.Fprintf(b, "\t\tl, err := fetch[%s](ctx, c.c, &operation%s, r, options)\n\t\tif err != nil {\n\t\t\treturn nil, 0, err\n\t\t}\n", m.result, m.goName)
 	if m.resultPtr {
 		b.WriteString("\t\tif l.Results == nil {\n\t\t\treturn nil, 0, nil\n\t\t}\n")
 		fmt.Fprintf(b, "\t\treturn *l.Results, %s, nil\n", m.pageSize)

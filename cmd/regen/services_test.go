@@ -273,3 +273,35 @@ func TestAliasesLeaveHandwrittenNames(t *testing.T) {
 	assert.Greater(t, n, 250, "aliases for the API's types")
 	assert.NotContains(t, string(files[typesFile]), "ClientWithResponses")
 }
+
+// A method makes its request from the path template when gen's builder
+// would put nothing but the path and a JSON body in it; anything more is
+// left to gen's builder.
+func TestDirectPathFromTemplate(t *testing.T) {
+	ids := []svcArg{
+		{genName: "orgId", name: "orgID", typ: "string", uuid: true},
+		{genName: "tagName", name: "tagName", typ: "string"},
+	}
+	plain := "func NewGetTagRequest(server string) (*http.Request, error) { return http.NewRequest(\"GET\", server, nil) }"
+	cases := []struct {
+		name, path, build string
+		args              []svcArg
+		want              string
+	}{
+		{"an ID and an escaped string", "/org/{orgId}/tag/{tag-name}/x", plain, ids,
+			`"/org/" + orgPath + "/tag/" + PathEscape(tagName) + "/x"`},
+		{"a parameter last", "/org/{orgId}", plain, ids[:1], `"/org/" + orgPath`},
+		{"a query", "/org/{orgId}", plain + " queryValues := queryURL.Query()", ids[:1], ""},
+		{"a header", "/org/{orgId}", plain + " req.Header.Set(\"X-Trace\", v)", ids[:1], ""},
+		{"a path parameter of another type", "/org/{orgId}/page/{n}", plain, append(ids[:1:1], svcArg{genName: "n", name: "n", typ: "int"}), ""},
+		{"a template parameter no argument fills", "/org/{orgId}/tag/{other}", plain, ids, ""},
+		{"an argument the template lacks", "/org/{orgId}", plain, ids, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := &genAPI{builds: map[string]string{"NewGetTagRequest": tc.build}}
+			m := &svcMethod{op: operation{ID: "getTag", Method: "GET", Path: tc.path}, goName: "GetTag", callArgs: tc.args}
+			assert.Equal(t, tc.want, m.directPath(g))
+		})
+	}
+}

@@ -125,11 +125,11 @@ func emitRecordedAnswer(b *bytes.Buffer, m *svcMethod, call map[string]string) {
 	arg, _ := m.resourceArg()
 	id, kind := call[arg.genName], actionKinds[m.action]
 	if m.result == "" {
-		fmt.Fprintf(b, "\tcode, err := c.c.send(ctx, &operation%s, req, err, nil, options)\n", m.goName)
+		fmt.Fprintf(b, "\tcode, err := c.c.send(ctx, &operation%s, &r, nil, options)\n", m.goName)
 		fmt.Fprintf(b, "\tc.c.accepted(code, err, %s, %s, nil)\n\treturn err\n", id, kind)
 		return
 	}
-	fmt.Fprintf(b, "\tanswer := new(%s)\n\tcode, err := c.c.send(ctx, &operation%s, req, err, answer, options)\n", m.result, m.goName)
+	fmt.Fprintf(b, "\tanswer := new(%s)\n\tcode, err := c.c.send(ctx, &operation%s, &r, answer, options)\n", m.result, m.goName)
 	b.WriteString("\tif err != nil {\n\t\tanswer = nil\n\t}\n")
 	fmt.Fprintf(b, "\tc.c.accepted(code, err, %s, %s, %s(answer))\n\treturn answer, err\n", id, kind, statusObservers[m.result])
 }

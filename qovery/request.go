@@ -1,0 +1,97 @@
+package qovery
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// request is a call before it is sent. The generated methods build it from
+// their operation's path template, Do from its arguments; Client.send turns
+// it into the *http.Request, once, with the call's context.
+type request struct {
+	method string
+	path   string // relative to the base URL, escaped, with its query if any
+	body   []byte // JSON; nil for none
+	// built is the request as gen's builder made it, for the operations
+	// whose parameters only it encodes (a query, a header, a body that is not
+	// JSON, a path parameter that is neither an ID nor a string). When set,
+	// method, path and body are not used.
+	built *http.Request
+	err   error // why the request could not be built
+}
+
+// jsonContentType is the Content-Type of every JSON body sent.
+var jsonContentType = []string{"application/json"}
+
+// jsonRequest is a request whose body is v marshalled to JSON.
+func jsonRequest(method, path string, v any) request {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return request{method: method, path: path, err: err}
+	}
+	return request{method: method, path: path, body: b}
+}
+
+// genRequest is a request made by gen's builder.
+func genRequest(req *http.Request, err error) request {
+	if err != nil {
+		return request{err: err}
+	}
+	return request{method: req.Method, built: req}
+}
+
+// httpRequest makes the *http.Request of r, for the Client whose base URL is
+// base, within ctx.
+func (r *request) httpRequest(ctx context.Context, base string) (*http.Request, error) {
+	if r.built != nil {
+		return r.built.WithContext(ctx), nil
+	}
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, base+r.path, body)
+	if err != nil {
+		return nil, err
+	}
+	if r.body != nil {
+		req.Header["Content-Type"] = jsonContentType
+	}
+	return req, nil
+}
+
+// pathOf is the path r is sent to, unescaped and without its query, as
+// errors name it.
+func (c *Client) pathOf(r *request) string {
+	if r.built != nil {
+		return r.built.URL.Path
+	}
+	p, _, _ := strings.Cut(r.path, "?")
+	if u, err := url.PathUnescape(p); err == nil {
+		p = u
+	}
+	return c.basePath + p
+}
+
+// pathID checks value, the argument name of a generated method, as the
+// UUID of a resource, and returns it with its form for a path: value itself
+// in lower case.
+func pathID(name, value string) (uuid.UUID, string, error) {
+	id, err := parseID(name, value)
+	if err != nil {
+		return id, "", err
+	}
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; 'A' <= c && c <= 'Z' {
+			return id, id.String(), nil
+		}
+	}
+	return id, value, nil
+}

@@ -1,0 +1,81 @@
+package qovery
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// seenRequest is what a recording transport saw of a request.
+type seenRequest struct {
+	method, path, rawQuery, contentType string
+	body                                []byte
+}
+
+// recordingClient is a Client over a transport that records each request
+// and answers status with body.
+func recordingClient(t *testing.T, base string, status int, body string) (*Client, *[]seenRequest) {
+	t.Helper()
+	var seen []seenRequest
+	rt := rtFunc(func(r *http.Request) (*http.Response, error) {
+		s := seenRequest{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, contentType: r.Header.Get("Content-Type")}
+		if r.Body != nil {
+			s.body, _ = io.ReadAll(r.Body)
+		}
+		seen = append(seen, s)
+		return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	})
+	c, err := New(benchToken, WithBaseURL(base), WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	return c, &seen
+}
+
+// The generated methods make their request from the path template: the
+// IDs in lower case, under the base URL's own path, the body as JSON.
+func TestGeneratedRequestFollowsTheTemplate(t *testing.T) {
+	const org = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+	c, seen := recordingClient(t, "https://api.example.com/v1", http.StatusCreated, `{"id":"5b7c2d1e-8f3a-4c6b-9d2e-1a0b3c4d5e6f","name":"shop"}`)
+	p, err := c.Projects.Create(context.Background(), strings.ToUpper(org), ProjectRequest{Name: "shop"})
+	require.NoError(t, err)
+	assert.Equal(t, "shop", p.GetName())
+	require.Len(t, *seen, 1)
+	got := (*seen)[0]
+	assert.Equal(t, http.MethodPost, got.method)
+	assert.Equal(t, "/v1/organization/"+org+"/project", got.path)
+	assert.Equal(t, "application/json", got.contentType)
+	var sent map[string]any
+	require.NoError(t, json.Unmarshal(got.body, &sent))
+	assert.Equal(t, "shop", sent["name"])
+}
+
+// An operation with a query is built by gen's builder, and goes through
+// the same path.
+func TestGeneratedRequestWithAQuery(t *testing.T) {
+	const db = "5b7c2d1e-8f3a-4c6b-9d2e-1a0b3c4d5e6f"
+	c, seen := recordingClient(t, "https://api.example.com", http.StatusOK, `{"results":[]}`)
+	after := mustUUID(t, "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f")
+	_, err := c.Backups.List(context.Background(), db, &ListDatabaseBackupParams{StartId: &after})
+	require.NoError(t, err)
+	require.Len(t, *seen, 1)
+	assert.Equal(t, "/database/"+db+"/backup", (*seen)[0].path)
+	assert.Equal(t, "startId="+after.String(), (*seen)[0].rawQuery)
+}
+
+// An answer that must carry an id and does not names the request's path,
+// as it was sent.
+func TestMissingIDNamesThePathSent(t *testing.T) {
+	const db = "5b7c2d1e-8f3a-4c6b-9d2e-1a0b3c4d5e6f"
+	c, _ := recordingClient(t, "https://api.example.com/v1", http.StatusOK, `{"name":"x"}`)
+	_, err := c.Databases.Get(context.Background(), db)
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, http.MethodGet, de.Method)
+	assert.Equal(t, "/v1/database/"+db, de.Path)
+}
