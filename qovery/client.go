@@ -37,8 +37,8 @@ type Client struct {
 	Services
 
 	baseStr   string
-	basePath  string // the path of the base URL, which every request's path follows
-	server    string // baseStr with a trailing slash, for gen's request builders
+	base      *url.URL // baseStr parsed; never changed
+	server    string   // baseStr with a trailing slash, for gen's request builders
 	bearer    bool
 	http      *http.Client
 	api       *gen.ClientWithResponses
@@ -158,7 +158,7 @@ func New(token string, opts ...Option) (*Client, error) {
 
 	c := &Client{
 		baseStr:   base.String(),
-		basePath:  base.Path,
+		base:      base,
 		server:    base.String() + "/",
 		bearer:    s.bearer,
 		http:      &hc,

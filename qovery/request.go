@@ -47,24 +47,49 @@ func genRequest(req *http.Request, err error) request {
 	return request{method: req.Method, built: req}
 }
 
-// httpRequest makes the *http.Request of r, for the Client whose base URL is
-// base, within ctx.
-func (r *request) httpRequest(ctx context.Context, base string) (*http.Request, error) {
+// httpRequest makes the *http.Request of r, for the Client whose base URL
+// is base, within ctx. Its URL is base with r's path after base's own: no
+// parsing but of r's escapes, if it has any.
+func (r *request) httpRequest(ctx context.Context, base *url.URL) (*http.Request, error) {
 	if r.built != nil {
 		return r.built.WithContext(ctx), nil
 	}
-	var body io.Reader
-	if r.body != nil {
-		body = bytes.NewReader(r.body)
+	u := new(url.URL)
+	*u = *base
+	p, q, hasQuery := strings.Cut(r.path, "?")
+	raw := base.EscapedPath() + p
+	u.Path = raw
+	if strings.IndexByte(raw, '%') >= 0 {
+		dec, err := url.PathUnescape(raw)
+		if err != nil {
+			return nil, err
+		}
+		u.Path = dec
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, base+r.path, body)
-	if err != nil {
-		return nil, err
+	if u.EscapedPath() != raw { // as url.Parse keeps an escaping of its own
+		u.RawPath = raw
 	}
-	if r.body != nil {
+	u.RawQuery, u.ForceQuery = q, hasQuery && q == ""
+	req := &http.Request{
+		Method:     r.method,
+		URL:        u,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     make(http.Header, 4),
+		Host:       u.Host,
+	}
+	if b := r.body; b != nil {
 		req.Header["Content-Type"] = jsonContentType
+		req.ContentLength = int64(len(b))
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+		if len(b) == 0 {
+			req.Body = http.NoBody
+			req.GetBody = func() (io.ReadCloser, error) { return http.NoBody, nil }
+		}
 	}
-	return req, nil
+	return req.WithContext(ctx), nil
 }
 
 // pathOf is the path r is sent to, unescaped and without its query, as
@@ -77,7 +102,7 @@ func (c *Client) pathOf(r *request) string {
 	if u, err := url.PathUnescape(p); err == nil {
 		p = u
 	}
-	return c.basePath + p
+	return c.base.Path + p
 }
 
 // pathID checks value, the argument name of a generated method, as the

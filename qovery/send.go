@@ -27,7 +27,7 @@ func (c *Client) send(ctx context.Context, op *operationInfo, r *request, out an
 	}
 	x, cancel := s.context(ctx, c.auth)
 	defer cancel()
-	req, err := r.httpRequest(x, c.baseStr)
+	req, err := r.httpRequest(x, c.base)
 	if err != nil {
 		return 0, op.failed(err)
 	}
