@@ -43,37 +43,53 @@ type apiChange struct {
 func (c apiChange) String() string { return c.pkg + ": " + c.msg }
 
 // apiChanges compares the API of the packages files belong to, as on disk
-// under root, with the API files give them. Packages that are not on disk
-// yet, or that do not type-check either way, are not compared: there is
-// nothing to break, or nothing to tell.
-func apiChanges(root string, files map[string][]byte) ([]apiChange, error) {
+// under root, with the API files give them. A package not on disk yet, or
+// that does not type-check as it is, is not compared: there is nothing to
+// break, or nothing to tell. A package that type-checks as it is but not
+// with files is compared all the same, as far as go/types made it out (an
+// error in a function's body leaves its API whole), and is reported in
+// broken with its first errors: the regeneration breaks it until the code
+// written by hand follows.
+func apiChanges(root string, files map[string][]byte) (changes []apiChange, broken []brokenPackage, err error) {
 	if !differs(root, files) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	module, err := modulePath(root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pkgs := apiPackages(module, files)
 	imp, err := newExportImporter(root, pkgs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	before := typeCheck(pkgs, imp, nil)
-	after := typeCheck(pkgs, imp, files)
-	var changes []apiChange
+	before, failedBefore := typeCheck(pkgs, imp, nil)
+	after, failures := typeCheck(pkgs, imp, files)
 	for _, p := range pkgs {
 		old, cur := before[p.path], after[p.path]
-		if old == nil || cur == nil {
+		if old == nil || cur == nil || len(failedBefore[p.path]) > 0 {
 			continue
+		}
+		if len(failures[p.path]) > 0 {
+			broken = append(broken, brokenPackage{name: cur.Name(), errs: failures[p.path]})
 		}
 		for _, c := range apidiff.Changes(old, cur).Changes {
 			changes = append(changes, apiChange{pkg: old.Name(), msg: c.Message, compatible: c.Compatible})
 		}
 	}
 	sort.SliceStable(changes, func(i, j int) bool { return !changes[i].compatible && changes[j].compatible })
-	return changes, nil
+	return changes, broken, nil
 }
+
+// brokenPackage is a package that the regenerated files leave failing to
+// type-check, with its first errors.
+type brokenPackage struct {
+	name string
+	errs []string
+}
+
+// maxTypeErrors is how many type errors of a package the report shows.
+const maxTypeErrors = 5
 
 // differs reports whether any of files is not on disk as it is.
 func differs(root string, files map[string][]byte) bool {
@@ -124,32 +140,33 @@ func imports(files map[string][]byte, p apiPackage, path string) bool {
 
 // typeCheck type-checks pkgs in order from their sources under the module
 // root, with overlay (generated files by name) in place of the files on
-// disk, and returns those that type-check by import path. Each package
-// checked is importable by the next.
-func typeCheck(pkgs []apiPackage, imp *exportImporter, overlay map[string][]byte) map[string]*types.Package {
+// disk, and returns them by import path, with the first errors of those
+// that do not type-check. Each package checked is importable by the next.
+func typeCheck(pkgs []apiPackage, imp *exportImporter, overlay map[string][]byte) (map[string]*types.Package, map[string][]string) {
 	out := map[string]*types.Package{}
-	local := map[string]*types.Package{}
+	failures := map[string][]string{}
 	for _, p := range pkgs {
 		files, err := parseDir(imp.fset, imp.root, p, overlay)
 		if err != nil || len(files) == 0 {
 			continue
 		}
-		failed := false
 		cfg := types.Config{
 			Importer: importerFunc(func(path string) (*types.Package, error) {
-				if lp := local[path]; lp != nil {
+				if lp := out[path]; lp != nil {
 					return lp, nil
 				}
 				return imp.Import(path)
 			}),
-			Error: func(error) { failed = true },
+			Error: func(err error) {
+				if len(failures[p.path]) < maxTypeErrors {
+					failures[p.path] = append(failures[p.path], err.Error())
+				}
+			},
 		}
 		tp, _ := cfg.Check(p.path, imp.fset, files, nil)
-		if !failed {
-			out[p.path], local[p.path] = tp, tp
-		}
+		out[p.path] = tp
 	}
-	return out
+	return out, failures
 }
 
 type importerFunc func(path string) (*types.Package, error)
@@ -298,11 +315,20 @@ func unacknowledged(changes []apiChange, ack map[string]bool) []apiChange {
 // acknowledged, which blocks it.
 func reportAPI(o *options, res *result, stdout, stderr io.Writer) (blocked bool, err error) {
 	start := time.Now()
-	changes, err := apiChanges(o.root, res.Files)
-	if err != nil || len(changes) == 0 {
+	changes, broken, err := apiChanges(o.root, res.Files)
+	if err != nil || len(changes) == 0 && len(broken) == 0 {
 		return false, err
 	}
 	res.Phases = append(res.Phases, phase{"api", time.Since(start)})
+	for _, b := range broken {
+		fmt.Fprintf(stderr, "regen: with the regenerated files, package %s does not build until the code written by hand follows:\n", b.name)
+		for _, e := range b.errs {
+			fmt.Fprintln(stderr, "  "+e)
+		}
+	}
+	if len(changes) == 0 {
+		return false, nil
+	}
 	ack, err := acknowledged(breakingFile(o.spec))
 	if err != nil {
 		return false, err

@@ -56,3 +56,25 @@ func TestRenamedFieldIsABreakingChange(t *testing.T) {
 	code, _, stderr = runRegen(t, "-root", root, "-check")
 	assert.Equal(t, 0, code, stderr)
 }
+
+// Code written by hand that the regeneration breaks (it reads a field the
+// spec renamed) is said out loud, with the compiler's words, and the API of
+// its package is still compared: an error in a function's body leaves the
+// rest of the package's API as it was.
+func TestRegenerationThatBreaksHandwrittenCodeSaysSo(t *testing.T) {
+	root := apiSandbox(t, goodSpec)
+	byHand := "package qovery\n\n// StateOf reads a thing's state.\nfunc StateOf(t *Thing) string { return string(*t.State) }\n"
+	require.NoError(t, os.WriteFile(filepath.Join(root, "qovery", "state_of.go"), []byte(byHand), 0o644))
+	renamed := strings.Replace(goodSpec, "        state:\n          $ref: '#/components/schemas/State'\n", "        status:\n          $ref: '#/components/schemas/State'\n", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "api", "openapi.yaml"), []byte(renamed), 0o644))
+	ack := "gen: Thing.State: removed\ngen: (*Thing).GetState: removed\n"
+	require.NoError(t, os.WriteFile(filepath.Join(root, "api", "breaking.txt"), []byte(ack), 0o644))
+
+	code, stdout, stderr := runRegen(t, "-root", root)
+	t.Logf("regen prints:\n%s%s", stdout, stderr)
+	assert.Equal(t, 0, code, "acknowledged changes are written, broken code or not")
+	assert.Contains(t, stderr, "regen: with the regenerated files, package qovery does not build until the code written by hand follows:\n")
+	assert.Regexp(t, `qovery/state_of.go:4:\d+: t.State undefined`, stderr)
+	assert.Contains(t, stdout, "  acknowledged: gen: Thing.State: removed\n")
+	assert.NotContains(t, stdout, "StateOf", "StateOf's signature did not change")
+}
