@@ -313,7 +313,10 @@ func (s *BackupsService) Latest(ctx context.Context, databaseID string) (*Backup
 // pageFetcher reads the pages of a database's backups, for listPages.
 func (s *BackupsService) pageFetcher(db uuid.UUID) pageFunc[Backup] {
 	return func(ctx context.Context, after *uuid.UUID) ([]Backup, int, error) {
-		r := genRequest(gen.NewListDatabaseBackupRequest(s.c.server, db, &ListDatabaseBackupParams{StartId: after}))
+		r := request{method: http.MethodGet, path: "/database/" + db.String() + "/backup"}
+		if after != nil {
+			r.addQuery("startId="+after.String(), nil)
+		}
 		l, err := fetch[DatabaseBackupResponseList](ctx, s.c, &operationListDatabaseBackup, r, nil)
 		if err != nil {
 			return nil, 0, err

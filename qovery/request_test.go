@@ -3,11 +3,13 @@ package qovery
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/qoverykit/qovery-go/gen"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -78,4 +80,76 @@ func TestMissingIDNamesThePathSent(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, http.MethodGet, de.Method)
 	assert.Equal(t, "/v1/database/"+db, de.Path)
+}
+
+// A method with a query sends the URL gen's builder would have made:
+// the same parameters, in the same order, encoded the same way.
+func TestGeneratedQueryIsGensQuery(t *testing.T) {
+	const id = "5b7c2d1e-8f3a-4c6b-9d2e-1a0b3c4d5e6f"
+	const base = "https://api.example.com/v1"
+	uid := mustUUID(t, id)
+	yes, name := true, "feature/a b&c=d"
+	cases := []struct {
+		name string
+		call func(*Client) error
+		gen  func() (*http.Request, error)
+	}{
+		{"a required float", func(c *Client) error {
+			_, err := c.Applications.GetMetricCPU(context.Background(), id, &GetApplicationMetricCpuParams{LastSeconds: 1.5})
+			return err
+		}, func() (*http.Request, error) {
+			return gen.NewGetApplicationMetricCpuRequest(base+"/", uid, &GetApplicationMetricCpuParams{LastSeconds: 1.5})
+		}},
+		{"an optional bool", func(c *Client) error {
+			_, err := c.Applications.List(context.Background(), id, &ListApplicationParams{ToUpdate: &yes})
+			return err
+		}, func() (*http.Request, error) {
+			return gen.NewListApplicationRequest(base+"/", uid, &ListApplicationParams{ToUpdate: &yes})
+		}},
+		{"an optional bool unset", func(c *Client) error {
+			_, err := c.Applications.List(context.Background(), id, &ListApplicationParams{})
+			return err
+		}, func() (*http.Request, error) {
+			return gen.NewListApplicationRequest(base+"/", uid, &ListApplicationParams{})
+		}},
+		{"a string to escape", func(c *Client) error {
+			_, err := c.Account.GetGithubRepositoryBranches(context.Background(), &GetGithubRepositoryBranchesParams{Name: &name})
+			return err
+		}, func() (*http.Request, error) {
+			return gen.NewGetGithubRepositoryBranchesRequest(base+"/", &GetGithubRepositoryBranchesParams{Name: &name})
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, seen := recordingClient(t, base, http.StatusOK, `{"results":[]}`)
+			require.NoError(t, tc.call(c))
+			want, err := tc.gen()
+			require.NoError(t, err)
+			require.Len(t, *seen, 1)
+			assert.Equal(t, want.URL.EscapedPath(), (*seen)[0].path)
+			assert.Equal(t, want.URL.RawQuery, (*seen)[0].rawQuery)
+		})
+	}
+}
+
+// A request made by gen's builder, which the services of a vendor's spec
+// use for what only it encodes, goes the same way; the builder's error
+// ends the call before anything is sent.
+func TestRequestFromGensBuilder(t *testing.T) {
+	const id = "5b7c2d1e-8f3a-4c6b-9d2e-1a0b3c4d5e6f"
+	c, seen := recordingClient(t, "https://api.example.com/v1", http.StatusOK, `{"results":[{"id":"`+id+`"}]}`)
+	after := mustUUID(t, id)
+	r := genRequest(gen.NewListDatabaseBackupRequest(c.server, after, &ListDatabaseBackupParams{StartId: &after}))
+	l, err := fetch[DatabaseBackupResponseList](context.Background(), c, &operationListDatabaseBackup, r, nil)
+	require.NoError(t, err)
+	assert.Len(t, l.Results, 1)
+	require.Len(t, *seen, 1)
+	assert.Equal(t, "/v1/database/"+id+"/backup", (*seen)[0].path)
+	assert.Equal(t, "startId="+id, (*seen)[0].rawQuery)
+
+	_, err = fetch[DatabaseBackupResponseList](context.Background(), c, &operationListDatabaseBackup, genRequest(nil, errors.New("no such builder")), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ListDatabaseBackup")
+	assert.Contains(t, err.Error(), "no such builder")
+	assert.Len(t, *seen, 1, "nothing more sent")
 }

@@ -8,7 +8,7 @@ import (
 	"net/http"
 
 	"github.com/google/uuid"
-	"github.com/qoverykit/qovery-go/gen"
+	"github.com/oapi-codegen/runtime"
 )
 
 // Services are the operations of the API, one method each, grouped by the
@@ -158,7 +158,12 @@ func (c *AccountService) GetBitbucketRepositories(ctx context.Context, options .
 //
 // operationId: getBitbucketRepositoryBranches
 func (c *AccountService) GetBitbucketRepositoryBranches(ctx context.Context, opts *GetBitbucketRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
-	r := genRequest(gen.NewGetBitbucketRepositoryBranchesRequest(c.c.server, opts))
+	r := request{method: http.MethodGet, path: "/account/bitbucket/repository/branch"}
+	if opts != nil {
+		if opts.Name != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "name", *opts.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}))
+		}
+	}
 	l, err := fetch[BitbucketRepositoryBranchesResponseList](ctx, c.c, &operationGetBitbucketRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
@@ -190,7 +195,12 @@ func (c *AccountService) GetGithubRepositories(ctx context.Context, options ...C
 //
 // operationId: getGithubRepositoryBranches
 func (c *AccountService) GetGithubRepositoryBranches(ctx context.Context, opts *GetGithubRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
-	r := genRequest(gen.NewGetGithubRepositoryBranchesRequest(c.c.server, opts))
+	r := request{method: http.MethodGet, path: "/account/github/repository/branch"}
+	if opts != nil {
+		if opts.Name != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "name", *opts.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}))
+		}
+	}
 	l, err := fetch[GithubRepositoryBranchesResponseList](ctx, c.c, &operationGetGithubRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
@@ -210,7 +220,12 @@ func (c *AccountService) GetGitlabRepositories(ctx context.Context, options ...C
 //
 // operationId: getGitlabRepositoryBranches
 func (c *AccountService) GetGitlabRepositoryBranches(ctx context.Context, opts *GetGitlabRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
-	r := genRequest(gen.NewGetGitlabRepositoryBranchesRequest(c.c.server, opts))
+	r := request{method: http.MethodGet, path: "/account/gitlab/repository/branch"}
+	if opts != nil {
+		if opts.Name != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "name", *opts.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}))
+		}
+	}
 	l, err := fetch[GitlabRepositoryBranchesResponseList](ctx, c.c, &operationGetGitlabRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
@@ -829,11 +844,14 @@ func (c *ApplicationsService) GetDefaultAdvancedSettings(ctx context.Context, op
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) GetMetricCPU(ctx context.Context, applicationID string, opts *GetApplicationMetricCpuParams, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetApplicationMetricCpuRequest(c.c.server, applicationUUID, opts))
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/metric/cpu"}
+	if opts != nil {
+		r.addQuery(runtime.StyleParamWithOptions("form", true, "lastSeconds", opts.LastSeconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}))
+	}
 	l, err := fetch[ApplicationMetricCpuResponseList](ctx, c.c, &operationGetApplicationMetricCpu, r, options)
 	if err != nil {
 		return nil, err
@@ -847,11 +865,14 @@ func (c *ApplicationsService) GetMetricCPU(ctx context.Context, applicationID st
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) GetMetricHealthCheck(ctx context.Context, applicationID string, opts *GetApplicationMetricHealthCheckParams, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetApplicationMetricHealthCheckRequest(c.c.server, applicationUUID, opts))
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/metric/healthCheck"}
+	if opts != nil {
+		r.addQuery(runtime.StyleParamWithOptions("form", true, "lastSeconds", opts.LastSeconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}))
+	}
 	l, err := fetch[ApplicationMetricHealthCheckResponseList](ctx, c.c, &operationGetApplicationMetricHealthCheck, r, options)
 	if err != nil {
 		return nil, err
@@ -865,11 +886,14 @@ func (c *ApplicationsService) GetMetricHealthCheck(ctx context.Context, applicat
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) GetMetricMemory(ctx context.Context, applicationID string, opts *GetApplicationMetricMemoryParams, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetApplicationMetricMemoryRequest(c.c.server, applicationUUID, opts))
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/metric/memory"}
+	if opts != nil {
+		r.addQuery(runtime.StyleParamWithOptions("form", true, "lastSeconds", opts.LastSeconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}))
+	}
 	l, err := fetch[ApplicationMetricMemoryResponseList](ctx, c.c, &operationGetApplicationMetricMemory, r, options)
 	if err != nil {
 		return nil, err
@@ -883,11 +907,14 @@ func (c *ApplicationsService) GetMetricMemory(ctx context.Context, applicationID
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) GetMetricRestart(ctx context.Context, applicationID string, opts *GetApplicationMetricRestartParams, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetApplicationMetricRestartRequest(c.c.server, applicationUUID, opts))
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/metric/restart"}
+	if opts != nil {
+		r.addQuery(runtime.StyleParamWithOptions("form", true, "lastSeconds", opts.LastSeconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}))
+	}
 	l, err := fetch[ApplicationMetricRestartResponseList](ctx, c.c, &operationGetApplicationMetricRestart, r, options)
 	if err != nil {
 		return nil, err
@@ -901,11 +928,14 @@ func (c *ApplicationsService) GetMetricRestart(ctx context.Context, applicationI
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) GetMetricStorage(ctx context.Context, applicationID string, opts *GetApplicationMetricStorageParams, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetApplicationMetricStorageRequest(c.c.server, applicationUUID, opts))
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/metric/storage"}
+	if opts != nil {
+		r.addQuery(runtime.StyleParamWithOptions("form", true, "lastSeconds", opts.LastSeconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}))
+	}
 	l, err := fetch[ApplicationMetricStorageResponseList](ctx, c.c, &operationGetApplicationMetricStorage, r, options)
 	if err != nil {
 		return nil, err
@@ -975,11 +1005,16 @@ func (c *ApplicationsService) Wait(ctx context.Context, applicationID string, ta
 //
 // operationId: listApplication
 func (c *ApplicationsService) List(ctx context.Context, environmentID string, opts *ListApplicationParams, options ...CallOption) ([]ApplicationResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewListApplicationRequest(c.c.server, environmentUUID, opts))
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/application"}
+	if opts != nil {
+		if opts.ToUpdate != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "toUpdate", *opts.ToUpdate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}))
+		}
+	}
 	l, err := fetch[ApplicationResponseList](ctx, c.c, &operationListApplication, r, options)
 	if err != nil {
 		return nil, err
@@ -992,11 +1027,19 @@ func (c *ApplicationsService) List(ctx context.Context, environmentID string, op
 //
 // operationId: listApplicationCommit
 func (c *ApplicationsService) ListCommits(ctx context.Context, applicationID string, opts *ListApplicationCommitParams, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewListApplicationCommitRequest(c.c.server, applicationUUID, opts))
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/commit"}
+	if opts != nil {
+		if opts.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *opts.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
+		if opts.GitCommitId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "gitCommitId", *opts.GitCommitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
+	}
 	l, err := fetch[ApplicationCommitResponseList](ctx, c.c, &operationListApplicationCommit, r, options)
 	if err != nil {
 		return nil, err
@@ -1010,7 +1053,7 @@ func (c *ApplicationsService) ListCommits(ctx context.Context, applicationID str
 //
 // operationId: listApplicationCommit
 func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID string, opts *ListApplicationCommitParams, options ...CallOption) iter.Seq2[map[string]any, error] {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return failed[map[string]any](err)
 	}
@@ -1023,7 +1066,13 @@ func (c *ApplicationsService) ListCommitsIter(ctx context.Context, applicationID
 		if after != nil {
 			p.StartId = after
 		}
-		r := genRequest(gen.NewListApplicationCommitRequest(c.c.server, applicationUUID, &p))
+		r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/commit"}
+		if p.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *p.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
+		if p.GitCommitId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "gitCommitId", *p.GitCommitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
 		l, err := fetch[ApplicationCommitResponseList](ctx, c.c, &operationListApplicationCommit, r, options)
 		if err != nil {
 			return nil, 0, err
@@ -1089,11 +1138,16 @@ func (c *ApplicationsService) ListDependencies(ctx context.Context, applicationI
 //
 // operationId: listApplicationDeploymentHistory
 func (c *ApplicationsService) ListDeploymentHistory(ctx context.Context, applicationID string, opts *ListApplicationDeploymentHistoryParams, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewListApplicationDeploymentHistoryRequest(c.c.server, applicationUUID, opts))
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/deploymentHistory"}
+	if opts != nil {
+		if opts.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *opts.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
+	}
 	l, err := fetch[ApplicationDeploymentHistoryResponseList](ctx, c.c, &operationListApplicationDeploymentHistory, r, options)
 	if err != nil {
 		return nil, err
@@ -1107,7 +1161,7 @@ func (c *ApplicationsService) ListDeploymentHistory(ctx context.Context, applica
 //
 // operationId: listApplicationDeploymentHistory
 func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, applicationID string, opts *ListApplicationDeploymentHistoryParams, options ...CallOption) iter.Seq2[map[string]any, error] {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return failed[map[string]any](err)
 	}
@@ -1120,7 +1174,10 @@ func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, app
 		if after != nil {
 			p.StartId = after
 		}
-		r := genRequest(gen.NewListApplicationDeploymentHistoryRequest(c.c.server, applicationUUID, &p))
+		r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/deploymentHistory"}
+		if p.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *p.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
 		l, err := fetch[ApplicationDeploymentHistoryResponseList](ctx, c.c, &operationListApplicationDeploymentHistory, r, options)
 		if err != nil {
 			return nil, 0, err
@@ -1136,11 +1193,16 @@ func (c *ApplicationsService) ListDeploymentHistoryIter(ctx context.Context, app
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) ListEvents(ctx context.Context, applicationID string, opts *ListApplicationEventParams, options ...CallOption) ([]map[string]any, error) {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewListApplicationEventRequest(c.c.server, applicationUUID, opts))
+	r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/event"}
+	if opts != nil {
+		if opts.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *opts.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
+	}
 	l, err := fetch[ApplicationEventResponseList](ctx, c.c, &operationListApplicationEvent, r, options)
 	if err != nil {
 		return nil, err
@@ -1156,7 +1218,7 @@ func (c *ApplicationsService) ListEvents(ctx context.Context, applicationID stri
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID string, opts *ListApplicationEventParams, options ...CallOption) iter.Seq2[map[string]any, error] {
-	applicationUUID, err := parseID("applicationID", applicationID)
+	_, applicationPath, err := pathID("applicationID", applicationID)
 	if err != nil {
 		return failed[map[string]any](err)
 	}
@@ -1169,7 +1231,10 @@ func (c *ApplicationsService) ListEventsIter(ctx context.Context, applicationID 
 		if after != nil {
 			p.StartId = after
 		}
-		r := genRequest(gen.NewListApplicationEventRequest(c.c.server, applicationUUID, &p))
+		r := request{method: http.MethodGet, path: "/application/" + applicationPath + "/event"}
+		if p.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *p.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
 		l, err := fetch[ApplicationEventResponseList](ctx, c.c, &operationListApplicationEvent, r, options)
 		if err != nil {
 			return nil, 0, err
@@ -1407,11 +1472,16 @@ func (c *BackupsService) Delete(ctx context.Context, databaseID string, backupID
 //
 // operationId: listDatabaseBackup
 func (c *BackupsService) List(ctx context.Context, databaseID string, opts *ListDatabaseBackupParams, options ...CallOption) ([]BackupDatabaseResponse, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewListDatabaseBackupRequest(c.c.server, databaseUUID, opts))
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/backup"}
+	if opts != nil {
+		if opts.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *opts.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
+	}
 	l, err := fetch[DatabaseBackupResponseList](ctx, c.c, &operationListDatabaseBackup, r, options)
 	if err != nil {
 		return nil, err
@@ -1425,7 +1495,7 @@ func (c *BackupsService) List(ctx context.Context, databaseID string, opts *List
 //
 // operationId: listDatabaseBackup
 func (c *BackupsService) ListIter(ctx context.Context, databaseID string, opts *ListDatabaseBackupParams, options ...CallOption) iter.Seq2[BackupDatabaseResponse, error] {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return failed[BackupDatabaseResponse](err)
 	}
@@ -1438,7 +1508,10 @@ func (c *BackupsService) ListIter(ctx context.Context, databaseID string, opts *
 		if after != nil {
 			p.StartId = after
 		}
-		r := genRequest(gen.NewListDatabaseBackupRequest(c.c.server, databaseUUID, &p))
+		r := request{method: http.MethodGet, path: "/database/" + databasePath + "/backup"}
+		if p.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *p.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
 		l, err := fetch[DatabaseBackupResponseList](ctx, c.c, &operationListDatabaseBackup, r, options)
 		if err != nil {
 			return nil, 0, err
@@ -2521,11 +2594,16 @@ func (c *ContainersService) Wait(ctx context.Context, containerID string, target
 //
 // operationId: listContainer
 func (c *ContainersService) List(ctx context.Context, environmentID string, opts *ListContainerParams, options ...CallOption) ([]ContainerResponse, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewListContainerRequest(c.c.server, environmentUUID, opts))
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/container"}
+	if opts != nil {
+		if opts.ToUpdate != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "toUpdate", *opts.ToUpdate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}))
+		}
+	}
 	l, err := fetch[ContainerResponseList](ctx, c.c, &operationListContainer, r, options)
 	if err != nil {
 		return nil, err
@@ -2830,11 +2908,14 @@ func (c *DatabasesService) GetMasterCredentials(ctx context.Context, databaseID 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *DatabasesService) GetMetricCPU(ctx context.Context, databaseID string, opts *GetDatabaseMetricCpuParams, options ...CallOption) ([]map[string]any, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetDatabaseMetricCpuRequest(c.c.server, databaseUUID, opts))
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/metric/cpu"}
+	if opts != nil {
+		r.addQuery(runtime.StyleParamWithOptions("form", true, "lastSeconds", opts.LastSeconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}))
+	}
 	l, err := fetch[DatabaseMetricCpuResponseList](ctx, c.c, &operationGetDatabaseMetricCpu, r, options)
 	if err != nil {
 		return nil, err
@@ -2848,11 +2929,14 @@ func (c *DatabasesService) GetMetricCPU(ctx context.Context, databaseID string, 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *DatabasesService) GetMetricHealthCheck(ctx context.Context, databaseID string, opts *GetDatabaseMetricHealthCheckParams, options ...CallOption) ([]map[string]any, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetDatabaseMetricHealthCheckRequest(c.c.server, databaseUUID, opts))
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/metric/healthCheck"}
+	if opts != nil {
+		r.addQuery(runtime.StyleParamWithOptions("form", true, "lastSeconds", opts.LastSeconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}))
+	}
 	l, err := fetch[DatabaseMetricHealthCheckResponseList](ctx, c.c, &operationGetDatabaseMetricHealthCheck, r, options)
 	if err != nil {
 		return nil, err
@@ -2866,11 +2950,14 @@ func (c *DatabasesService) GetMetricHealthCheck(ctx context.Context, databaseID 
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *DatabasesService) GetMetricMemory(ctx context.Context, databaseID string, opts *GetDatabaseMetricMemoryParams, options ...CallOption) ([]map[string]any, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetDatabaseMetricMemoryRequest(c.c.server, databaseUUID, opts))
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/metric/memory"}
+	if opts != nil {
+		r.addQuery(runtime.StyleParamWithOptions("form", true, "lastSeconds", opts.LastSeconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}))
+	}
 	l, err := fetch[DatabaseMetricMemoryResponseList](ctx, c.c, &operationGetDatabaseMetricMemory, r, options)
 	if err != nil {
 		return nil, err
@@ -2884,11 +2971,14 @@ func (c *DatabasesService) GetMetricMemory(ctx context.Context, databaseID strin
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *DatabasesService) GetMetricRestart(ctx context.Context, databaseID string, opts *GetDatabaseMetricRestartParams, options ...CallOption) ([]map[string]any, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetDatabaseMetricRestartRequest(c.c.server, databaseUUID, opts))
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/metric/restart"}
+	if opts != nil {
+		r.addQuery(runtime.StyleParamWithOptions("form", true, "lastSeconds", opts.LastSeconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}))
+	}
 	l, err := fetch[DatabaseMetricRestartResponseList](ctx, c.c, &operationGetDatabaseMetricRestart, r, options)
 	if err != nil {
 		return nil, err
@@ -2902,11 +2992,14 @@ func (c *DatabasesService) GetMetricRestart(ctx context.Context, databaseID stri
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *DatabasesService) GetMetricStorage(ctx context.Context, databaseID string, opts *GetDatabaseMetricStorageParams, options ...CallOption) ([]map[string]any, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetDatabaseMetricStorageRequest(c.c.server, databaseUUID, opts))
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/metric/storage"}
+	if opts != nil {
+		r.addQuery(runtime.StyleParamWithOptions("form", true, "lastSeconds", opts.LastSeconds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}))
+	}
 	l, err := fetch[DatabaseMetricStorageResponseList](ctx, c.c, &operationGetDatabaseMetricStorage, r, options)
 	if err != nil {
 		return nil, err
@@ -2997,11 +3090,16 @@ func (c *DatabasesService) ListApplications(ctx context.Context, databaseID stri
 //
 // operationId: listDatabaseDeploymentHistory
 func (c *DatabasesService) ListDeploymentHistory(ctx context.Context, databaseID string, opts *ListDatabaseDeploymentHistoryParams, options ...CallOption) ([]map[string]any, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewListDatabaseDeploymentHistoryRequest(c.c.server, databaseUUID, opts))
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/deploymentHistory"}
+	if opts != nil {
+		if opts.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *opts.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
+	}
 	l, err := fetch[DatabaseDeploymentHistoryResponseList](ctx, c.c, &operationListDatabaseDeploymentHistory, r, options)
 	if err != nil {
 		return nil, err
@@ -3015,7 +3113,7 @@ func (c *DatabasesService) ListDeploymentHistory(ctx context.Context, databaseID
 //
 // operationId: listDatabaseDeploymentHistory
 func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databaseID string, opts *ListDatabaseDeploymentHistoryParams, options ...CallOption) iter.Seq2[map[string]any, error] {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return failed[map[string]any](err)
 	}
@@ -3028,7 +3126,10 @@ func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databa
 		if after != nil {
 			p.StartId = after
 		}
-		r := genRequest(gen.NewListDatabaseDeploymentHistoryRequest(c.c.server, databaseUUID, &p))
+		r := request{method: http.MethodGet, path: "/database/" + databasePath + "/deploymentHistory"}
+		if p.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *p.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
 		l, err := fetch[DatabaseDeploymentHistoryResponseList](ctx, c.c, &operationListDatabaseDeploymentHistory, r, options)
 		if err != nil {
 			return nil, 0, err
@@ -3044,11 +3145,16 @@ func (c *DatabasesService) ListDeploymentHistoryIter(ctx context.Context, databa
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *DatabasesService) ListEvents(ctx context.Context, databaseID string, opts *ListDatabaseEventParams, options ...CallOption) ([]map[string]any, error) {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewListDatabaseEventRequest(c.c.server, databaseUUID, opts))
+	r := request{method: http.MethodGet, path: "/database/" + databasePath + "/event"}
+	if opts != nil {
+		if opts.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *opts.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
+	}
 	l, err := fetch[DatabaseEventResponseList](ctx, c.c, &operationListDatabaseEvent, r, options)
 	if err != nil {
 		return nil, err
@@ -3064,7 +3170,7 @@ func (c *DatabasesService) ListEvents(ctx context.Context, databaseID string, op
 //
 // Deprecated: the API marks this operation deprecated.
 func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string, opts *ListDatabaseEventParams, options ...CallOption) iter.Seq2[map[string]any, error] {
-	databaseUUID, err := parseID("databaseID", databaseID)
+	_, databasePath, err := pathID("databaseID", databaseID)
 	if err != nil {
 		return failed[map[string]any](err)
 	}
@@ -3077,7 +3183,10 @@ func (c *DatabasesService) ListEventsIter(ctx context.Context, databaseID string
 		if after != nil {
 			p.StartId = after
 		}
-		r := genRequest(gen.NewListDatabaseEventRequest(c.c.server, databaseUUID, &p))
+		r := request{method: http.MethodGet, path: "/database/" + databasePath + "/event"}
+		if p.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *p.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
 		l, err := fetch[DatabaseEventResponseList](ctx, c.c, &operationListDatabaseEvent, r, options)
 		if err != nil {
 			return nil, 0, err
@@ -3767,11 +3876,16 @@ func (c *EnvironmentsService) ListDatabaseCurrentMetrics(ctx context.Context, en
 //
 // operationId: listEnvironmentDeploymentHistory
 func (c *EnvironmentsService) ListDeploymentHistory(ctx context.Context, environmentID string, opts *ListEnvironmentDeploymentHistoryParams, options ...CallOption) ([]map[string]any, error) {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewListEnvironmentDeploymentHistoryRequest(c.c.server, environmentUUID, opts))
+	r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/deploymentHistory"}
+	if opts != nil {
+		if opts.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *opts.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
+	}
 	l, err := fetch[EnvironmentDeploymentHistoryResponseList](ctx, c.c, &operationListEnvironmentDeploymentHistory, r, options)
 	if err != nil {
 		return nil, err
@@ -3785,7 +3899,7 @@ func (c *EnvironmentsService) ListDeploymentHistory(ctx context.Context, environ
 //
 // operationId: listEnvironmentDeploymentHistory
 func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, environmentID string, opts *ListEnvironmentDeploymentHistoryParams, options ...CallOption) iter.Seq2[map[string]any, error] {
-	environmentUUID, err := parseID("environmentID", environmentID)
+	_, environmentPath, err := pathID("environmentID", environmentID)
 	if err != nil {
 		return failed[map[string]any](err)
 	}
@@ -3798,7 +3912,10 @@ func (c *EnvironmentsService) ListDeploymentHistoryIter(ctx context.Context, env
 		if after != nil {
 			p.StartId = after
 		}
-		r := genRequest(gen.NewListEnvironmentDeploymentHistoryRequest(c.c.server, environmentUUID, &p))
+		r := request{method: http.MethodGet, path: "/environment/" + environmentPath + "/deploymentHistory"}
+		if p.StartId != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "startId", *p.StartId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}))
+		}
 		l, err := fetch[EnvironmentDeploymentHistoryResponseList](ctx, c.c, &operationListEnvironmentDeploymentHistory, r, options)
 		if err != nil {
 			return nil, 0, err
@@ -4273,11 +4390,16 @@ func (c *OrganizationsService) DeleteScalewayCredentials(ctx context.Context, or
 //
 // operationId: organizationGithubAppDisconnect
 func (c *OrganizationsService) DisconnectGithubApp(ctx context.Context, organizationID string, opts *OrganizationGithubAppDisconnectParams, options ...CallOption) error {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return err
 	}
-	r := genRequest(gen.NewOrganizationGithubAppDisconnectRequest(c.c.server, organizationUUID, opts))
+	r := request{method: http.MethodDelete, path: "/organization/" + organizationPath + "/github/disconnect"}
+	if opts != nil {
+		if opts.Force != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "force", *opts.Force, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}))
+		}
+	}
 	return callNoAnswer(ctx, c.c, &operationOrganizationGithubAppDisconnect, r, options)
 }
 
@@ -4361,11 +4483,16 @@ func (c *OrganizationsService) GetBitbucketRepositories(ctx context.Context, org
 //
 // operationId: getOrganizationBitbucketRepositoryBranches
 func (c *OrganizationsService) GetBitbucketRepositoryBranches(ctx context.Context, organizationID string, opts *GetOrganizationBitbucketRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetOrganizationBitbucketRepositoryBranchesRequest(c.c.server, organizationUUID, opts))
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/account/bitbucket/repository/branch"}
+	if opts != nil {
+		if opts.Name != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "name", *opts.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}))
+		}
+	}
 	l, err := fetch[OrganizationBitbucketRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationBitbucketRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
@@ -4451,11 +4578,16 @@ func (c *OrganizationsService) GetGithubRepositories(ctx context.Context, organi
 //
 // operationId: getOrganizationGithubRepositoryBranches
 func (c *OrganizationsService) GetGithubRepositoryBranches(ctx context.Context, organizationID string, opts *GetOrganizationGithubRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetOrganizationGithubRepositoryBranchesRequest(c.c.server, organizationUUID, opts))
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/account/github/repository/branch"}
+	if opts != nil {
+		if opts.Name != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "name", *opts.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}))
+		}
+	}
 	l, err := fetch[OrganizationGithubRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationGithubRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err
@@ -4479,11 +4611,16 @@ func (c *OrganizationsService) GetGitlabRepositories(ctx context.Context, organi
 //
 // operationId: getOrganizationGitlabRepositoryBranches
 func (c *OrganizationsService) GetGitlabRepositoryBranches(ctx context.Context, organizationID string, opts *GetOrganizationGitlabRepositoryBranchesParams, options ...CallOption) ([]map[string]any, error) {
-	organizationUUID, err := parseID("organizationID", organizationID)
+	_, organizationPath, err := pathID("organizationID", organizationID)
 	if err != nil {
 		return nil, err
 	}
-	r := genRequest(gen.NewGetOrganizationGitlabRepositoryBranchesRequest(c.c.server, organizationUUID, opts))
+	r := request{method: http.MethodGet, path: "/organization/" + organizationPath + "/account/gitlab/repository/branch"}
+	if opts != nil {
+		if opts.Name != nil {
+			r.addQuery(runtime.StyleParamWithOptions("form", true, "name", *opts.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}))
+		}
+	}
 	l, err := fetch[OrganizationGitlabRepositoryBranchesResponseList](ctx, c.c, &operationGetOrganizationGitlabRepositoryBranches, r, options)
 	if err != nil {
 		return nil, err

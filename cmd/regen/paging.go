@@ -105,6 +105,7 @@ func emitPager(b *bytes.Buffer, m *svcMethod) {
 		emitTokenWalk(b, m)
 	}
 	fmt.Fprintf(b, "\t\tr := %s\n", m.requestExpr(call, "&p"))
+	writeLines(b, "\t\t", m.queryLines("p", false))
 	fmt.Fprintf(b, "\t\tl, err := fetch[%s](ctx, c.c, &operation%s, r, options)\n\t\tif err != nil {\n\t\t\treturn nil, %s, err\n\t\t}\n", m.result, m.goName, p.zero())
 	results := "l.Results"
 	if m.resultPtr {

@@ -11,6 +11,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -174,6 +175,7 @@ type svcMethod struct {
 	rawAnswer bool     // answers bytes that are not JSON, which the method returns
 	paging    *paging  // how a list paged otherwise than by startId is walked
 	path      string   // Go expression of the request's path, when the method builds it (see directPath)
+	query     []string // its query parameters, as gen's builder encodes them (see queryOf)
 }
 
 // typeExpr renders a gen type expression as package qovery spells it:
@@ -680,6 +682,7 @@ func withImports(code []byte) []byte {
 		{"http.", `"net/http"`},
 		{"", ""},
 		{"uuid.", `"github.com/google/uuid"`},
+		{"runtime.", `"github.com/oapi-codegen/runtime"`},
 		{"openapi_types.", `openapi_types "github.com/oapi-codegen/runtime/types"`},
 		{"gen.", strconv.Quote(genImport)},
 	} {
@@ -781,12 +784,18 @@ func (m *svcMethod) directPath(g *genAPI) string {
 	}
 	builder := "New" + m.goName + "Request"
 	src := g.builds[builder] + g.builds[builder+"WithBody"]
-	if src == "" || strings.Contains(src, "queryValues") || strings.Contains(src, "req.Header.Set(") || strings.Contains(src, "AddCookie") {
+	if src == "" || strings.Contains(src, "req.Header.Set(") || strings.Contains(src, "AddCookie") {
+		return ""
+	}
+	query, ok := queryOf(src)
+	if !ok {
 		return ""
 	}
 	byName := map[string]string{} // path parameter -> its expression
 	for _, a := range m.callArgs {
 		switch {
+		case a.genName == "params" && len(query) > 0:
+			m.query = query
 		case a.genName == "body":
 			if !strings.Contains(g.builds[builder], `"application/json", bodyReader)`) {
 				return ""
@@ -827,6 +836,54 @@ func (m *svcMethod) directPath(g *genAPI) string {
 		return ""
 	}
 	return strings.Join(parts, " + ")
+}
+
+// queryCall is a query parameter as gen's builder encodes it: form style,
+// exploded, the value read from params (through a pointer when it is
+// optional).
+var queryCall = regexp.MustCompile(`runtime\.StyleParamWithOptions\("form", true, "[^"]*", \*?params\.\w+, runtime\.StyleParamOptions\{ParamLocation: runtime\.ParamLocationQuery[^}]*\}\)`)
+
+// queryOf reads the query parameters of a request builder's source src:
+// the calls that encode them, in its order; ok is false when it encodes one
+// in another way (another style, unexploded, or as JSON), which only gen's
+// builder then does.
+func queryOf(src string) (calls []string, ok bool) {
+	if !strings.Contains(src, "queryValues") {
+		return nil, true
+	}
+	calls = queryCall.FindAllString(src, -1)
+	if len(calls) != strings.Count(src, "runtime.ParamLocationQuery") || strings.Contains(src, "queryValues.Add(") || strings.Contains(src, "queryValues.Set(") {
+		return nil, false
+	}
+	return calls, true
+}
+
+// queryLines are the statements that add m's query parameters, read from
+// params, to r; check adds the test that params is not nil.
+func (m *svcMethod) queryLines(params string, check bool) []string {
+	if len(m.query) == 0 {
+		return nil
+	}
+	var lines []string
+	indent := ""
+	if check {
+		lines, indent = append(lines, "if "+params+" != nil {"), "\t"
+	}
+	for _, call := range m.query {
+		at := strings.Index(call, "params.")
+		field := call[at+len("params."):]
+		field = field[:strings.IndexByte(field, ',')]
+		add := "r.addQuery(" + call[:at] + params + "." + call[at+len("params."):] + ")"
+		if call[at-1] == '*' { // optional: sent when set
+			lines = append(lines, indent+"if "+params+"."+field+" != nil {", indent+"\t"+add, indent+"}")
+		} else {
+			lines = append(lines, indent+add)
+		}
+	}
+	if check {
+		lines = append(lines, "}")
+	}
+	return lines
 }
 
 // pathParamKey is a path parameter's name as gen's argument and the path
@@ -879,6 +936,13 @@ func (m *svcMethod) requestExpr(call map[string]string, params string) string {
 	return "genRequest(gen." + builder + "(" + strings.Join(args, ", ") + "))"
 }
 
+// writeLines writes lines, each after indent.
+func writeLines(b *bytes.Buffer, indent string, lines []string) {
+	for _, l := range lines {
+		b.WriteString(indent + l + "\n")
+	}
+}
+
 func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	sig, fail := m.returns()
 	var more []string
@@ -894,6 +958,7 @@ func emitMethod(b *bytes.Buffer, m *svcMethod) {
 	fmt.Fprintf(b, "func (c *%sService) %s(%s) %s {\n", m.Service, m.Method, m.params(), sig)
 	call := emitIDs(b, m, fail+"err")
 	fmt.Fprintf(b, "\tr := %s\n", m.requestExpr(call, ""))
+	writeLines(b, "\t", m.queryLines("opts", true))
 	op := "&operation" + m.goName
 	switch {
 	case m.item != "":
@@ -956,6 +1021,7 @@ func emitIter(b *bytes.Buffer, m *svcMethod) {
 	fmt.Fprintf(b, "\treturn listPages(ctx, %s, func(ctx context.Context, after *uuid.UUID) ([]%s, int, error) {\n", m.listName(name), m.item)
 	b.WriteString("\t\tp := first\n\t\tif after != nil {\n\t\t\tp.StartId = after\n\t\t}\n")
 	fmt.Fprintf(b, "\t\tr := %s\n", m.requestExpr(call, "&p"))
+	writeLines(b, "\t\t", m.queryLines("p", false))
 	fmt.Fprintf(b, "\t\tl, err := fetch[%s](ctx, c.c, &operation%s, r, options)\n\t\tif err != nil {\n\t\t\treturn nil, 0, err\n\t\t}\n", m.result, m.goName)
 	if m.resultPtr {
 		b.WriteString("\t\tif l.Results == nil {\n\t\t\treturn nil, 0, nil\n\t\t}\n")

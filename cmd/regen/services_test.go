@@ -283,6 +283,10 @@ func TestDirectPathFromTemplate(t *testing.T) {
 		{genName: "tagName", name: "tagName", typ: "string"},
 	}
 	plain := "func NewGetTagRequest(server string) (*http.Request, error) { return http.NewRequest(\"GET\", server, nil) }"
+	formQuery := ` queryValues := queryURL.Query()
+	if params.Page != nil {
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {`
+	withParams := []svcArg{ids[0], {genName: "params", name: "opts", typ: "*GetTagParams"}}
 	cases := []struct {
 		name, path, build string
 		args              []svcArg
@@ -291,7 +295,9 @@ func TestDirectPathFromTemplate(t *testing.T) {
 		{"an ID and an escaped string", "/org/{orgId}/tag/{tag-name}/x", plain, ids,
 			`"/org/" + orgPath + "/tag/" + PathEscape(tagName) + "/x"`},
 		{"a parameter last", "/org/{orgId}", plain, ids[:1], `"/org/" + orgPath`},
-		{"a query", "/org/{orgId}", plain + " queryValues := queryURL.Query()", ids[:1], ""},
+		{"a query in form style", "/org/{orgId}", plain + formQuery, withParams, `"/org/" + orgPath`},
+		{"a query in another style", "/org/{orgId}", plain + strings.Replace(formQuery, `"form", true`, `"spaceDelimited", true`, 1), withParams, ""},
+		{"a query as JSON", "/org/{orgId}", plain + formQuery + " queryValues.Add(\"filter\", string(buf))", withParams, ""},
 		{"a header", "/org/{orgId}", plain + " req.Header.Set(\"X-Trace\", v)", ids[:1], ""},
 		{"a path parameter of another type", "/org/{orgId}/page/{n}", plain, append(ids[:1:1], svcArg{genName: "n", name: "n", typ: "int"}), ""},
 		{"a template parameter no argument fills", "/org/{orgId}/tag/{other}", plain, ids, ""},
@@ -304,4 +310,16 @@ func TestDirectPathFromTemplate(t *testing.T) {
 			assert.Equal(t, tc.want, m.directPath(g))
 		})
 	}
+
+	// The form query is added by the method, as gen's builder would encode it.
+	g := &genAPI{builds: map[string]string{"NewGetTagRequest": plain + formQuery}}
+	m := &svcMethod{op: operation{ID: "getTag", Method: "GET", Path: "/org/{orgId}"}, goName: "GetTag", callArgs: withParams}
+	require.NotEmpty(t, m.directPath(g))
+	assert.Equal(t, []string{
+		"if opts != nil {",
+		"\tif opts.Page != nil {",
+		`		r.addQuery(runtime.StyleParamWithOptions("form", true, "page", *opts.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}))`,
+		"\t}",
+		"}",
+	}, m.queryLines("opts", true))
 }
