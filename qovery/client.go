@@ -273,6 +273,7 @@ func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
+	u.Host = strings.TrimSuffix(u.Host, ":") // an empty port, as net/http drops it
 	return u, nil
 }
 

@@ -143,3 +143,20 @@ func (r *request) addQuery(fragment string, err error) {
 	}
 	r.path += sep + fragment
 }
+
+// pathSegment checks value, the argument name of a generated method that
+// goes in the path as it is, and returns it escaped. An empty, "." or ".."
+// value is refused, as Do refuses such a segment: a server or a proxy would
+// read the path as another one. The spec of this package has no such
+// argument; the specs as vendors publish them have some.
+//
+//nolint:unused // called by the services regen writes for such a spec
+func pathSegment(name, value string) (string, error) {
+	switch value {
+	case "":
+		return "", argError(name, value, "is empty")
+	case ".", "..":
+		return "", argError(name, value, "is a dot segment, which would change the path")
+	}
+	return url.PathEscape(value), nil
+}

@@ -17,6 +17,7 @@ import (
 // seenRequest is what a recording transport saw of a request.
 type seenRequest struct {
 	method, path, rawQuery, contentType string
+	host, urlHost, accept               string
 	body                                []byte
 }
 
@@ -26,7 +27,8 @@ func recordingClient(t *testing.T, base string, status int, body string) (*Clien
 	t.Helper()
 	var seen []seenRequest
 	rt := rtFunc(func(r *http.Request) (*http.Response, error) {
-		s := seenRequest{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, contentType: r.Header.Get("Content-Type")}
+		s := seenRequest{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, contentType: r.Header.Get("Content-Type"),
+			host: r.Host, urlHost: r.URL.Host, accept: r.Header.Get("Accept")}
 		if r.Body != nil {
 			s.body, _ = io.ReadAll(r.Body)
 		}
@@ -152,4 +154,60 @@ func TestRequestFromGensBuilder(t *testing.T) {
 	assert.Contains(t, err.Error(), "ListDatabaseBackup")
 	assert.Contains(t, err.Error(), "no such builder")
 	assert.Len(t, *seen, 1, "nothing more sent")
+}
+
+// A base URL with an empty port ("host:") names the host net/http would
+// send, for every call: the Host header and the URL agree.
+func TestBaseURLEmptyPortDropped(t *testing.T) {
+	c, seen := recordingClient(t, "https://api.example.com:/v1", http.StatusOK, `{"results":[]}`)
+	_, err := c.Projects.List(context.Background(), "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f")
+	require.NoError(t, err)
+	require.NoError(t, c.Do(context.Background(), http.MethodGet, "/organization", nil, nil))
+	for _, s := range *seen {
+		assert.Equal(t, "api.example.com", s.host)
+		assert.Equal(t, "api.example.com", s.urlHost)
+	}
+	assert.Equal(t, "https://api.example.com/v1", c.BaseURL())
+}
+
+// An empty Accept given to a call is no Accept: the answer is still asked
+// for as JSON.
+func TestEmptyAcceptAsksForJSON(t *testing.T) {
+	c, seen := recordingClient(t, "https://api.example.com", http.StatusOK, `{}`)
+	require.NoError(t, c.Do(context.Background(), http.MethodGet, "/organization", nil, nil, CallHeader("Accept", "")))
+	require.Len(t, *seen, 1)
+	assert.Equal(t, "application/json", (*seen)[0].accept)
+}
+
+// A transport that answers with the request's own headers (a test double,
+// a proxy) sees the token scrubbed from the answer, and the next request
+// still carries the credential whole.
+func TestEchoedRequestHeadersLeaveTheCredentialWhole(t *testing.T) {
+	var auths []string
+	rt := rtFunc(func(r *http.Request) (*http.Response, error) {
+		auths = append(auths, r.Header.Get("Authorization"))
+		return &http.Response{StatusCode: http.StatusOK, Header: r.Header, Body: io.NopCloser(strings.NewReader(`{}`)), Request: r}, nil
+	})
+	c, err := New(benchToken, WithBaseURL("https://api.example.com"), WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	var meta ResponseMeta
+	require.NoError(t, c.Do(context.Background(), http.MethodGet, "/organization", nil, nil, CallResponse(&meta)))
+	assert.NotContains(t, meta.Header.Get("Authorization"), benchToken, "the echo is scrubbed")
+	require.NoError(t, c.Do(context.Background(), http.MethodGet, "/organization", nil, nil))
+	require.Len(t, auths, 2)
+	assert.Equal(t, "Token "+benchToken, auths[1])
+}
+
+// A string that goes in a path is escaped, and one that would change the
+// path (empty, "." or "..") is an *ArgError.
+func TestPathSegment(t *testing.T) {
+	got, err := pathSegment("labelKey", "a/b c")
+	require.NoError(t, err)
+	assert.Equal(t, "a%2Fb%20c", got)
+	for _, bad := range []string{"", ".", ".."} {
+		_, err := pathSegment("labelKey", bad)
+		var ae *ArgError
+		require.ErrorAs(t, err, &ae, "%q", bad)
+		assert.Equal(t, "labelKey", ae.Arg)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 )
 
@@ -199,10 +200,18 @@ func (t *transport) tooLarge() error {
 
 // scrubHeader removes the credential from response headers, should the
 // server echo it (in a request ID, say).
+//
+// A value that changes is written into a copy of its slice: the slice may
+// be shared with a request (a transport that echoes the request's headers
+// back), whose credential must stay whole.
 func (t *transport) scrubHeader(h http.Header) {
-	for _, vs := range h {
+	for k, vs := range h {
 		for i, v := range vs {
-			vs[i] = t.auth.redact(v)
+			if r := t.auth.redact(v); r != v {
+				vs = slices.Clone(vs)
+				vs[i] = r
+				h[k] = vs
+			}
 		}
 	}
 }

@@ -34,7 +34,7 @@ func (c *Client) send(ctx context.Context, op *operationInfo, r *request, out an
 	for k, vs := range s.header {
 		req.Header[http.CanonicalHeaderKey(k)] = vs
 	}
-	if _, ok := req.Header["Accept"]; !ok {
+	if v := req.Header["Accept"]; len(v) == 0 || v[0] == "" {
 		req.Header["Accept"] = jsonContentType
 	}
 	_ = c.auth.editRequest(x, req)

@@ -50,7 +50,7 @@ func readGen(src []byte) (*genAPI, error) {
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Recv == nil && strings.HasPrefix(d.Name.Name, "New") && strings.HasSuffix(d.Name.Name, "Request") {
+			if d.Recv == nil && strings.HasPrefix(d.Name.Name, "New") && (strings.HasSuffix(d.Name.Name, "Request") || strings.HasSuffix(d.Name.Name, "RequestWithBody")) {
 				g.builds[d.Name.Name] = string(src[g.fset.Position(d.Pos()).Offset:g.fset.Position(d.End()).Offset])
 			}
 			if d.Recv == nil || len(d.Recv.List) != 1 {
@@ -679,10 +679,10 @@ func withImports(code []byte) []byte {
 		{"context.", `"context"`},
 		{"io.Reader", `"io"`},
 		{"iter.", `"iter"`},
-		{"http.", `"net/http"`},
+		{"http.Method", `"net/http"`},
 		{"", ""},
 		{"uuid.", `"github.com/google/uuid"`},
-		{"runtime.", `"github.com/oapi-codegen/runtime"`},
+		{"runtime.StyleParam", `"github.com/oapi-codegen/runtime"`},
 		{"openapi_types.", `openapi_types "github.com/oapi-codegen/runtime/types"`},
 		{"gen.", strconv.Quote(genImport)},
 	} {
@@ -754,6 +754,10 @@ func emitIDs(b *bytes.Buffer, m *svcMethod, fail string) map[string]string {
 	resource, _ := m.resourceArg()
 	for _, a := range m.args {
 		call[a.genName] = a.name
+		if m.path != "" && a.typ == "string" && !a.uuid && a.genName != "body" {
+			fmt.Fprintf(b, "\t%sPath, err := pathSegment(%q, %s)\n\tif err != nil {\n\t\treturn %s\n\t}\n", a.name, a.name, a.name, fail)
+			continue
+		}
 		if !a.uuid {
 			continue
 		}
@@ -788,7 +792,7 @@ func (m *svcMethod) directPath(g *genAPI) string {
 		return ""
 	}
 	query, ok := queryOf(src)
-	if !ok {
+	if !ok || !simplePath(src, strings.Count(m.op.Path, "{")) {
 		return ""
 	}
 	byName := map[string]string{} // path parameter -> its expression
@@ -803,7 +807,7 @@ func (m *svcMethod) directPath(g *genAPI) string {
 		case a.uuid:
 			byName[pathParamKey(a.genName)] = idPathVar(a)
 		case a.typ == "string":
-			byName[pathParamKey(a.genName)] = "PathEscape(" + a.name + ")"
+			byName[pathParamKey(a.genName)] = a.name + "Path"
 		default:
 			return ""
 		}
@@ -836,6 +840,15 @@ func (m *svcMethod) directPath(g *genAPI) string {
 		return ""
 	}
 	return strings.Join(parts, " + ")
+}
+
+// simplePath reports whether a builder's source src puts its n path
+// parameters in the path as they are (simple style, not exploded), which is
+// how the method writes them.
+func simplePath(src string, n int) bool {
+	all := strings.Count(src, "runtime.ParamLocationPath")
+	simple := strings.Count(src, `runtime.StyleParamWithOptions("simple", false, `)
+	return all == n && simple == n
 }
 
 // queryCall is a query parameter as gen's builder encodes it: form style,

@@ -287,20 +287,22 @@ func TestDirectPathFromTemplate(t *testing.T) {
 	if params.Page != nil {
 		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {`
 	withParams := []svcArg{ids[0], {genName: "params", name: "opts", typ: "*GetTagParams"}}
+	simple := ` runtime.StyleParamWithOptions("simple", false, "p", p, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string"})`
 	cases := []struct {
 		name, path, build string
 		args              []svcArg
 		want              string
 	}{
-		{"an ID and an escaped string", "/org/{orgId}/tag/{tag-name}/x", plain, ids,
-			`"/org/" + orgPath + "/tag/" + PathEscape(tagName) + "/x"`},
-		{"a parameter last", "/org/{orgId}", plain, ids[:1], `"/org/" + orgPath`},
-		{"a query in form style", "/org/{orgId}", plain + formQuery, withParams, `"/org/" + orgPath`},
-		{"a query in another style", "/org/{orgId}", plain + strings.Replace(formQuery, `"form", true`, `"spaceDelimited", true`, 1), withParams, ""},
-		{"a query as JSON", "/org/{orgId}", plain + formQuery + " queryValues.Add(\"filter\", string(buf))", withParams, ""},
-		{"a header", "/org/{orgId}", plain + " req.Header.Set(\"X-Trace\", v)", ids[:1], ""},
-		{"a path parameter of another type", "/org/{orgId}/page/{n}", plain, append(ids[:1:1], svcArg{genName: "n", name: "n", typ: "int"}), ""},
-		{"a template parameter no argument fills", "/org/{orgId}/tag/{other}", plain, ids, ""},
+		{"an ID and a string", "/org/{orgId}/tag/{tag-name}/x", plain + simple + simple, ids,
+			`"/org/" + orgPath + "/tag/" + tagNamePath + "/x"`},
+		{"a parameter last", "/org/{orgId}", plain + simple, ids[:1], `"/org/" + orgPath`},
+		{"a path parameter in matrix style", "/org/{orgId}", plain + strings.Replace(simple, `"simple", false`, `"matrix", false`, 1), ids[:1], ""},
+		{"a query in form style", "/org/{orgId}", plain + simple + formQuery, withParams, `"/org/" + orgPath`},
+		{"a query in another style", "/org/{orgId}", plain + simple + strings.Replace(formQuery, `"form", true`, `"spaceDelimited", true`, 1), withParams, ""},
+		{"a query as JSON", "/org/{orgId}", plain + simple + formQuery + " queryValues.Add(\"filter\", string(buf))", withParams, ""},
+		{"a header", "/org/{orgId}", plain + simple + " req.Header.Set(\"X-Trace\", v)", ids[:1], ""},
+		{"a path parameter of another type", "/org/{orgId}/page/{n}", plain + simple + simple, append(ids[:1:1], svcArg{genName: "n", name: "n", typ: "int"}), ""},
+		{"a template parameter no argument fills", "/org/{orgId}/tag/{other}", plain + simple + simple, ids, ""},
 		{"an argument the template lacks", "/org/{orgId}", plain, ids, ""},
 	}
 	for _, tc := range cases {
@@ -311,8 +313,16 @@ func TestDirectPathFromTemplate(t *testing.T) {
 		})
 	}
 
+	// A JSON body's builder hands the rest to its WithBody builder, which
+	// is read too.
+	body := []svcArg{ids[0], {genName: "body", name: "body", typ: "Tag"}}
+	jsonBuild := `return NewPutTagRequestWithBody(server, orgId, "application/json", bodyReader)`
+	put := &svcMethod{op: operation{ID: "putTag", Method: "PUT", Path: "/org/{orgId}"}, goName: "PutTag", callArgs: body}
+	assert.Equal(t, `"/org/" + orgPath`, put.directPath(&genAPI{builds: map[string]string{"NewPutTagRequest": jsonBuild, "NewPutTagRequestWithBody": simple}}))
+	assert.Empty(t, put.directPath(&genAPI{builds: map[string]string{"NewPutTagRequest": jsonBuild, "NewPutTagRequestWithBody": simple + ` req.Header.Set("X-Trace", v)`}}))
+
 	// The form query is added by the method, as gen's builder would encode it.
-	g := &genAPI{builds: map[string]string{"NewGetTagRequest": plain + formQuery}}
+	g := &genAPI{builds: map[string]string{"NewGetTagRequest": plain + simple + formQuery}}
 	m := &svcMethod{op: operation{ID: "getTag", Method: "GET", Path: "/org/{orgId}"}, goName: "GetTag", callArgs: withParams}
 	require.NotEmpty(t, m.directPath(g))
 	assert.Equal(t, []string{
