@@ -50,7 +50,12 @@ func newAuthorizer(token string, bearer bool, base *url.URL, extraUA string) *au
 	}
 	ua := "qovery-go/" + Version
 	if extraUA = strings.TrimSpace(extraUA); extraUA != "" {
-		ua += " " + strings.NewReplacer("\r", " ", "\n", " ").Replace(extraUA)
+		ua += " " + strings.Map(func(r rune) rune { // a control character in a header value fails every request
+			if r < ' ' || r == 0x7f {
+				return ' '
+			}
+			return r
+		}, extraUA)
 	}
 	forms := tokenForms(token)
 	return &authorizer{

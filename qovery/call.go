@@ -2,6 +2,7 @@ package qovery
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -94,6 +95,11 @@ func applyCallOptions(opts []CallOption) (callSettings, error) {
 		if !validHeaderName(name) {
 			return s, argError("CallHeader", name, "is not a valid header name")
 		}
+		for _, v := range s.header[name] {
+			if i := controlByte(v); i >= 0 {
+				return s, &ArgError{Arg: "CallHeader", Value: name, Reason: fmt.Sprintf("has a value holding a control character (0x%02x at byte %d)", v[i], i)}
+			}
+		}
 	}
 	return s, nil
 }
@@ -105,7 +111,7 @@ func (s *callSettings) context(ctx context.Context, auth *authorizer) (*exchange
 	if s.timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 	}
-	return &exchange{Context: ctx, auth: auth, policy: s.policy}, cancel
+	return &exchange{Context: ctx, auth: auth, policy: s.policy, headersChecked: true}, cancel
 }
 
 // capture fills the ResponseMeta the call asked for.

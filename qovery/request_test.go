@@ -211,3 +211,26 @@ func TestPathSegment(t *testing.T) {
 		assert.Equal(t, "labelKey", ae.Arg)
 	}
 }
+
+// A header value net/http would refuse is refused where it is given, before
+// anything is sent, without the value in the error; a User-Agent suffix
+// has its control characters replaced.
+func TestHeaderValuesCheckedWhereGiven(t *testing.T) {
+	c, seen := recordingClient(t, "https://api.example.com", http.StatusOK, `{}`)
+	err := c.Do(context.Background(), http.MethodGet, "/organization", nil, nil, CallHeader("X-Trace", "secret\x01value"))
+	var ae *ArgError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "CallHeader", ae.Arg)
+	assert.NotContains(t, err.Error(), "secret")
+	assert.Empty(t, *seen, "nothing sent")
+
+	var ua string
+	rt := rtFunc(func(r *http.Request) (*http.Response, error) {
+		ua = r.Header.Get("User-Agent")
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{}`)), Request: r}, nil
+	})
+	c2, err := New(benchToken, WithBaseURL("https://api.example.com"), WithUserAgent("tool\x00/1\x7f.2"), WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	require.NoError(t, c2.Do(context.Background(), http.MethodGet, "/organization", nil, nil))
+	assert.True(t, strings.HasSuffix(ua, " tool /1 .2"), ua)
+}

@@ -105,6 +105,10 @@ type exchange struct {
 	policy        *RetryPolicy // the call's own retry policy; nil for the Client's
 	attempts      int
 	earlierEffect bool
+	// headersChecked says that every header of the request was checked
+	// where it was set (see Client.send), so that the transport need not
+	// look for one net/http would refuse.
+	headersChecked bool
 }
 
 type exchangeKey struct{}

@@ -104,8 +104,11 @@ type call struct {
 // credential (for the API origin only), a share of the retry budget, and a
 // body every attempt can send again.
 func (t *transport) begin(req *http.Request) (call, error) {
-	if err := unsendable(req); err != nil {
-		return call{}, err
+	x := exchangeIn(req.Context())
+	if x == nil || !x.headersChecked {
+		if err := unsendable(req); err != nil {
+			return call{}, err
+		}
 	}
 	req, stripped := t.auth.prepare(req)
 	ctx := req.Context()
@@ -113,7 +116,6 @@ func (t *transport) begin(req *http.Request) (call, error) {
 		t.debug(ctx, "qovery: authorization removed for a request outside the API origin", slog.String("url", redactURL(req)))
 	}
 	t.budget.deposit()
-	x := exchangeIn(ctx)
 	policy := &t.policy
 	if x != nil && x.policy != nil {
 		policy = x.policy
