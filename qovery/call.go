@@ -38,8 +38,9 @@ func CallRetryPolicy(p RetryPolicy) CallOption {
 func CallNoRetry() CallOption { return CallRetryPolicy(RetryPolicy{MaxAttempts: 1}) }
 
 // CallHeader adds a header to the request. Authorization, Host, Content-Type
-// and User-Agent are the Client's to set: a call that names one fails with an
-// *ArgError before anything is sent.
+// and User-Agent are the Client's to set: a call that names one, or gives a
+// name that is not a token or a value holding a control character, fails
+// with an *ArgError before anything is sent.
 func CallHeader(key, value string) CallOption {
 	return func(s *callSettings) {
 		if s.header == nil {
