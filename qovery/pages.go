@@ -26,7 +26,7 @@ type cursor[T any] interface {
 	next(items []T, page int) (more bool, err error)
 }
 
-// walkPages walks the list named list lazily, as c moves through it: one
+// walkPages walks the list named list lazily, as its cursor moves through it: one
 // request per page, made only when the previous page has been consumed,
 // and one page in memory at a time. It yields each item with a nil error;
 // on the first failure it yields the zero T with the error and stops. list
@@ -40,9 +40,13 @@ type cursor[T any] interface {
 // one) is not yielded at all: the walk stops with a *PageError naming the
 // list. Items without an ID are yielded without the check. The IDs seen
 // cost about 30 bytes each for the length of the walk.
-func walkPages[T any](ctx context.Context, list string, c cursor[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
+//
+// newCursor makes the cursor of one walk: the sequence may be ranged over
+// more than once, each time from the start.
+func walkPages[T any](ctx context.Context, list string, newCursor func() cursor[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		c := newCursor()
 		seen := newSeenIDs()
 		for page := 1; ; page++ {
 			if err := ctx.Err(); err != nil {
@@ -81,7 +85,7 @@ func walkPages[T any](ctx context.Context, list string, c cursor[T], idOf func(*
 // walkPages; a full page whose last item has no ID also ends the walk with
 // a *PageError, as there is nothing to continue from.
 func listPages[T any](ctx context.Context, list string, fetch pageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
-	return walkPages[T](ctx, list, &startIDCursor[T]{list: list, get: fetch, idOf: idOf}, idOf)
+	return walkPages(ctx, list, func() cursor[T] { return &startIDCursor[T]{list: list, get: fetch, idOf: idOf} }, idOf)
 }
 
 // startIDCursor is the cursor of a list paginated by startId.

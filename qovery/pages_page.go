@@ -20,7 +20,7 @@ type numberedPageFunc[T any] func(ctx context.Context, page int) (items []T, pag
 // its first page. A page whose items repeat an ID (a server ignoring the
 // page number) ends it with a *PageError.
 func listNumberedPages[T any](ctx context.Context, list string, first int, fetch numberedPageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
-	return walkPages[T](ctx, list, &numberedCursor[T]{get: fetch, number: first}, idOf)
+	return walkPages(ctx, list, func() cursor[T] { return &numberedCursor[T]{get: fetch, number: first} }, idOf)
 }
 
 // numberedCursor is the cursor of a list paginated by page number.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/qoverykit/qovery-go/internal/fixtures"
 )
 
@@ -170,5 +172,46 @@ func TestIteratorBadIDOrCancelledContext(t *testing.T) {
 	}
 	if srv.Received("listDatabaseBackup") != 0 {
 		t.Fatal("a request went out")
+	}
+}
+
+// The sequence an Iter method returns can be ranged over again, from the
+// start, whatever the pagination: each range is a walk of its own.
+func TestWalksRangeTwice(t *testing.T) {
+	all := pagedItems(25)
+	byStart := func(_ context.Context, after *uuid.UUID) ([]pagedItem, int, error) {
+		i := 0
+		for after != nil && i < len(all) && *pagedID(&all[i]) != *after {
+			i++
+		}
+		if after != nil {
+			i++
+		}
+		return all[i:min(i+10, len(all))], 10, nil
+	}
+	byNumber := func(_ context.Context, page int) ([]pagedItem, int, error) {
+		lo := min((page-1)*10, len(all))
+		return all[lo:min(lo+10, len(all))], 10, nil
+	}
+	byToken := func(_ context.Context, token string) ([]pagedItem, string, error) {
+		page, _ := strconv.Atoi(token)
+		lo, hi := min(page*10, len(all)), min((page+1)*10, len(all))
+		next := ""
+		if hi < len(all) {
+			next = strconv.Itoa(page + 1)
+		}
+		return all[lo:hi], next, nil
+	}
+	for name, seq := range map[string]iter.Seq2[pagedItem, error]{
+		"startId": listPages(context.Background(), "things", byStart, pagedID),
+		"number":  listNumberedPages(context.Background(), "things", 1, byNumber, pagedID),
+		"token":   listTokenPages(context.Background(), "things", "", byToken, pagedID),
+	} {
+		for round := 1; round <= 2; round++ {
+			got, err := collect(seq)
+			if err != nil || len(got) != len(all) {
+				t.Errorf("%s, range %d: %d items, %v; want %d", name, round, len(got), err, len(all))
+			}
+		}
 	}
 }

@@ -18,7 +18,9 @@ type tokenPageFunc[T any] func(ctx context.Context, token string) (items []T, ne
 // would loop it: either ends it with a *PageError, before the page's items
 // are yielded.
 func listTokenPages[T any](ctx context.Context, list string, first string, fetch tokenPageFunc[T], idOf func(*T) *uuid.UUID) iter.Seq2[T, error] {
-	return walkPages[T](ctx, list, &tokenCursor[T]{list: list, get: fetch, token: first, used: map[string]bool{first: first != ""}}, idOf)
+	return walkPages(ctx, list, func() cursor[T] {
+		return &tokenCursor[T]{list: list, get: fetch, token: first, used: map[string]bool{first: first != ""}}
+	}, idOf)
 }
 
 // tokenCursor is the cursor of a list paginated by continuation token.
