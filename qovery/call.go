@@ -106,13 +106,14 @@ func applyCallOptions(opts []CallOption) (callSettings, error) {
 }
 
 // context returns the call's context: ctx with the timeout, if any, and the
-// exchange the transport reports to.
-func (s *callSettings) context(ctx context.Context, auth *authorizer) (*exchange, context.CancelFunc) {
+// exchange the transport reports to. checked says that every header of the
+// request will have been checked where it was set.
+func (s *callSettings) context(ctx context.Context, auth *authorizer, checked bool) (*exchange, context.CancelFunc) {
 	cancel := context.CancelFunc(func() {})
 	if s.timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 	}
-	return &exchange{Context: ctx, auth: auth, policy: s.policy, headersChecked: true}, cancel
+	return &exchange{Context: ctx, auth: auth, policy: s.policy, headersChecked: checked}, cancel
 }
 
 // capture fills the ResponseMeta the call asked for.

@@ -234,3 +234,25 @@ func TestHeaderValuesCheckedWhereGiven(t *testing.T) {
 	require.NoError(t, c2.Do(context.Background(), http.MethodGet, "/organization", nil, nil))
 	assert.True(t, strings.HasSuffix(ua, " tool /1 .2"), ua)
 }
+
+// A request made by gen's builder may carry the value of a header
+// parameter, which nothing checked: the transport still looks, and refuses
+// it before anything is sent.
+func TestBuiltRequestHeadersStillChecked(t *testing.T) {
+	c, seen := recordingClient(t, "https://api.example.com", http.StatusOK, `{}`)
+	req, err := http.NewRequest(http.MethodGet, c.server+"organization", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Label", "a\nInjected: 1")
+	_, err = fetch[map[string]any](context.Background(), c, &operationDo, genRequest(req, nil), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "control character")
+	assert.Empty(t, *seen, "nothing sent")
+}
+
+// Of several Accept values given, the empty ones are dropped.
+func TestAcceptKeepsTheValuesGiven(t *testing.T) {
+	c, seen := recordingClient(t, "https://api.example.com", http.StatusOK, `{}`)
+	require.NoError(t, c.Do(context.Background(), http.MethodGet, "/organization", nil, nil, CallHeader("Accept", ""), CallHeader("Accept", "text/plain")))
+	require.Len(t, *seen, 1)
+	assert.Equal(t, "text/plain", (*seen)[0].accept)
+}

@@ -25,7 +25,8 @@ func (c *Client) send(ctx context.Context, op *operationInfo, r *request, out an
 	if err != nil {
 		return 0, err
 	}
-	x, cancel := s.context(ctx, c.auth)
+	// gen's builder sets the headers of header parameters, unchecked.
+	x, cancel := s.context(ctx, c.auth, r.built == nil)
 	defer cancel()
 	req, err := r.httpRequest(x, c.base)
 	if err != nil {
@@ -34,8 +35,10 @@ func (c *Client) send(ctx context.Context, op *operationInfo, r *request, out an
 	for k, vs := range s.header {
 		req.Header[http.CanonicalHeaderKey(k)] = vs
 	}
-	if v := req.Header["Accept"]; len(v) == 0 || v[0] == "" {
+	if accept := nonEmpty(req.Header["Accept"]); len(accept) == 0 {
 		req.Header["Accept"] = jsonContentType
+	} else {
+		req.Header["Accept"] = accept
 	}
 	_ = c.auth.editRequest(x, req)
 	resp, err := c.http.Do(req)
@@ -45,6 +48,22 @@ func (c *Client) send(ctx context.Context, op *operationInfo, r *request, out an
 	defer func() { _ = resp.Body.Close() }()
 	s.capture(resp, x)
 	return resp.StatusCode, c.auth.scrubError(scrubAll(op.read(resp, x, out)))
+}
+
+// nonEmpty is vs without its empty strings, vs itself when it has none.
+func nonEmpty(vs []string) []string {
+	for i, v := range vs {
+		if v == "" {
+			out := append([]string(nil), vs[:i]...)
+			for _, v := range vs[i+1:] {
+				if v != "" {
+					out = append(out, v)
+				}
+			}
+			return out
+		}
+	}
+	return vs
 }
 
 // fetch is send for an operation that answers a T.
