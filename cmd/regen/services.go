@@ -160,22 +160,22 @@ type svcMethod struct {
 	summary   string
 	goName    string // gen's name of the operation, e.g. GetDatabase
 	callArgs  []svcArg
-	args      []svcArg // in the order of the signature: IDs, body, opts
-	result    string   // success type T of (*T, error); "" for error only
-	field     string   // JSONnnn field holding it
-	statuses  string   // decoded success statuses, "200 or 201"
-	item      string   // for lists: the item type of ([]T, error)
-	resultPtr bool     // the list's Results is a pointer to the slice
-	paged     bool     // takes startId: also gets an Iter method
-	itemID    string   // expression of an item's *uuid.UUID, with "v" the *item
-	needsID   bool     // the result's schema requires the resource's id
-	pageSize  string   // expression of the page size, with "l" the list; "0" when none
-	action    string   // the kind of change it starts, from actionOperations; "" for none
-	rawBody   string   // media type of a body taken as an io.Reader; "" when typed or none
-	rawAnswer bool     // answers bytes that are not JSON, which the method returns
-	paging    *paging  // how a list paged otherwise than by startId is walked
-	path      string   // Go expression of the request's path, when the method builds it (see directPath)
-	query     []string // its query parameters, as gen's builder encodes them (see queryOf)
+	args      []svcArg     // in the order of the signature: IDs, body, opts
+	result    string       // success type T of (*T, error); "" for error only
+	field     string       // JSONnnn field holding it
+	statuses  string       // decoded success statuses, "200 or 201"
+	item      string       // for lists: the item type of ([]T, error)
+	resultPtr bool         // the list's Results is a pointer to the slice
+	paged     bool         // takes startId: also gets an Iter method
+	itemID    string       // expression of an item's *uuid.UUID, with "v" the *item
+	needsID   bool         // the result's schema requires the resource's id
+	pageSize  string       // expression of the page size, with "l" the list; "0" when none
+	action    string       // the kind of change it starts, from actionOperations; "" for none
+	rawBody   string       // media type of a body taken as an io.Reader; "" when typed or none
+	rawAnswer bool         // answers bytes that are not JSON, which the method returns
+	paging    *paging      // how a list paged otherwise than by startId is walked
+	path      string       // Go expression of the request's path, when the method builds it (see directPath)
+	query     []queryParam // its query parameters, as gen's builder encodes them (see queryOf)
 }
 
 // typeExpr renders a gen type expression as package qovery spells it:
@@ -799,7 +799,6 @@ func (m *svcMethod) directPath(g *genAPI) string {
 	for _, a := range m.callArgs {
 		switch {
 		case a.genName == "params" && len(query) > 0:
-			m.query = query
 		case a.genName == "body":
 			if !strings.Contains(g.builds[builder], `"application/json", bodyReader)`) {
 				return ""
@@ -839,6 +838,7 @@ func (m *svcMethod) directPath(g *genAPI) string {
 	if len(byName) > 0 {
 		return ""
 	}
+	m.query = query
 	return strings.Join(parts, " + ")
 }
 
@@ -852,23 +852,41 @@ func simplePath(src string, n int) bool {
 }
 
 // queryCall is a query parameter as gen's builder encodes it: form style,
-// exploded, the value read from params (through a pointer when it is
-// optional).
-var queryCall = regexp.MustCompile(`runtime\.StyleParamWithOptions\("form", true, "[^"]*", \*?params\.\w+, runtime\.StyleParamOptions\{ParamLocation: runtime\.ParamLocationQuery[^}]*\}\)`)
+// exploded, the value read from a field of params (through a pointer when
+// it is optional and not a slice or map).
+var queryCall = regexp.MustCompile(`runtime\.StyleParamWithOptions\("form", true, "(?:[^"\\]|\\.)*", (\*?params\.(\w+)), runtime\.StyleParamOptions\{ParamLocation: runtime\.ParamLocationQuery[^}]*\}\)`)
 
-// queryOf reads the query parameters of a request builder's source src:
-// the calls that encode them, in its order; ok is false when it encodes one
-// in another way (another style, unexploded, or as JSON), which only gen's
-// builder then does.
-func queryOf(src string) (calls []string, ok bool) {
+// queryParam is a query parameter as the method adds it: gen's call that
+// encodes it, around the value, which is read from the method's params.
+type queryParam struct {
+	before, after string // the call, before and after the value
+	deref         bool   // the value is read through a pointer
+	field         string // the field of params holding it
+	guarded       bool   // gen's builder sends it only when the field is set
+}
+
+// queryOf reads the query parameters of a request builder's source src,
+// in its order; ok is false when it encodes one in another way (another
+// style, unexploded, as JSON), which only gen's builder then does.
+func queryOf(src string) (params []queryParam, ok bool) {
 	if !strings.Contains(src, "queryValues") {
 		return nil, true
 	}
-	calls = queryCall.FindAllString(src, -1)
-	if len(calls) != strings.Count(src, "runtime.ParamLocationQuery") || strings.Contains(src, "queryValues.Add(") || strings.Contains(src, "queryValues.Set(") {
+	found := queryCall.FindAllStringSubmatchIndex(src, -1)
+	if len(found) != strings.Count(src, "runtime.ParamLocationQuery") || strings.Contains(src, "queryValues.Add(") || strings.Contains(src, "queryValues.Set(") {
 		return nil, false
 	}
-	return calls, true
+	for _, at := range found {
+		value, field := src[at[2]:at[3]], src[at[4]:at[5]]
+		params = append(params, queryParam{
+			before:  src[at[0]:at[2]],
+			after:   src[at[3]:at[1]],
+			deref:   strings.HasPrefix(value, "*"),
+			field:   field,
+			guarded: strings.Contains(src, "if params."+field+" != nil {"),
+		})
+	}
+	return params, true
 }
 
 // queryLines are the statements that add m's query parameters, read from
@@ -882,13 +900,14 @@ func (m *svcMethod) queryLines(params string, check bool) []string {
 	if check {
 		lines, indent = append(lines, "if "+params+" != nil {"), "\t"
 	}
-	for _, call := range m.query {
-		at := strings.Index(call, "params.")
-		field := call[at+len("params."):]
-		field = field[:strings.IndexByte(field, ',')]
-		add := "r.addQuery(" + call[:at] + params + "." + call[at+len("params."):] + ")"
-		if call[at-1] == '*' { // optional: sent when set
-			lines = append(lines, indent+"if "+params+"."+field+" != nil {", indent+"\t"+add, indent+"}")
+	for _, q := range m.query {
+		value := params + "." + q.field
+		if q.deref {
+			value = "*" + value
+		}
+		add := "r.addQuery(" + q.before + value + q.after + ")"
+		if q.guarded {
+			lines = append(lines, indent+"if "+params+"."+q.field+" != nil {", indent+"\t"+add, indent+"}")
 		} else {
 			lines = append(lines, indent+add)
 		}

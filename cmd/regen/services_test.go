@@ -332,4 +332,27 @@ func TestDirectPathFromTemplate(t *testing.T) {
 		"\t}",
 		"}",
 	}, m.queryLines("opts", true))
+
+	// A slice is read as it is, and sent only when set, as gen's builder
+	// does; a parameter's name may hold "params." without misleading it.
+	tricky := ` queryValues := queryURL.Query()
+	if params.Ids != nil {
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array"}); err != nil {
+	}
+	if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter.params.x", params.FilterParamsX, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string"}); err != nil {`
+	g = &genAPI{builds: map[string]string{"NewGetTagRequest": plain + simple + tricky}}
+	m = &svcMethod{op: operation{ID: "getTag", Method: "GET", Path: "/org/{orgId}"}, goName: "GetTag", callArgs: withParams}
+	require.NotEmpty(t, m.directPath(g))
+	assert.Equal(t, []string{
+		"if p.Ids != nil {",
+		`	r.addQuery(runtime.StyleParamWithOptions("form", true, "ids", p.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array"}))`,
+		"}",
+		`r.addQuery(runtime.StyleParamWithOptions("form", true, "filter.params.x", p.FilterParamsX, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string"}))`,
+	}, m.queryLines("p", false))
+
+	// A method left to gen's builder adds no query of its own.
+	n := &svcMethod{op: operation{ID: "getTag", Method: "GET", Path: "/org/{orgId}/page/{n}"}, goName: "GetTag",
+		callArgs: append(withParams[:2:2], svcArg{genName: "n", name: "n", typ: "int"})}
+	require.Empty(t, n.directPath(&genAPI{builds: map[string]string{"NewGetTagRequest": plain + simple + simple + formQuery}}))
+	assert.Empty(t, n.queryLines("opts", true))
 }
