@@ -70,10 +70,17 @@ func apiChanges(root string, files map[string][]byte) (changes []apiChange, brok
 		if old == nil || cur == nil || len(failedBefore[p.path]) > 0 {
 			continue
 		}
-		if len(failures[p.path]) > 0 {
+		failed := len(failures[p.path]) > 0
+		if failed {
 			broken = append(broken, brokenPackage{name: cur.Name(), errs: failures[p.path]})
 		}
 		for _, c := range apidiff.Changes(old, cur).Changes {
+			if failed && strings.Contains(c.Message, "invalid type") {
+				// A name whose type no longer resolves: the type errors
+				// say why, and its new signature is for the hand that
+				// fixes it to write.
+				continue
+			}
 			changes = append(changes, apiChange{pkg: old.Name(), msg: c.Message, compatible: c.Compatible})
 		}
 	}
@@ -321,7 +328,7 @@ func reportAPI(o *options, res *result, stdout, stderr io.Writer) (blocked bool,
 	}
 	res.Phases = append(res.Phases, phase{"api", time.Since(start)})
 	for _, b := range broken {
-		fmt.Fprintf(stderr, "regen: with the regenerated files, package %s does not build until the code written by hand follows:\n", b.name)
+		fmt.Fprintf(stderr, "regen: with the regenerated files, package %s does not build; code written by hand must follow the new names (an error in a generated file is regen's own):\n", b.name)
 		for _, e := range b.errs {
 			fmt.Fprintln(stderr, "  "+e)
 		}

@@ -73,8 +73,27 @@ func TestRegenerationThatBreaksHandwrittenCodeSaysSo(t *testing.T) {
 	code, stdout, stderr := runRegen(t, "-root", root)
 	t.Logf("regen prints:\n%s%s", stdout, stderr)
 	assert.Equal(t, 0, code, "acknowledged changes are written, broken code or not")
-	assert.Contains(t, stderr, "regen: with the regenerated files, package qovery does not build until the code written by hand follows:\n")
+	assert.Contains(t, stderr, "regen: with the regenerated files, package qovery does not build; code written by hand must follow the new names (an error in a generated file is regen's own):\n")
 	assert.Regexp(t, `qovery/state_of.go:4:\d+: t.State undefined`, stderr)
 	assert.Contains(t, stdout, "  acknowledged: gen: Thing.State: removed\n")
 	assert.NotContains(t, stdout, "StateOf", "StateOf's signature did not change")
+}
+
+// A name written by hand whose type the regeneration takes away (the
+// schema State renamed Phase) is not reported as a change to an "invalid
+// type", which nobody could acknowledge sensibly: the type errors say it.
+func TestBrokenSignatureIsATypeErrorNotAChange(t *testing.T) {
+	root := apiSandbox(t, goodSpec)
+	byHand := "package qovery\n\nimport \"github.com/qoverykit/qovery-go/gen\"\n\n// IsReady says whether s is READY.\nfunc IsReady(s gen.State) bool { return s == gen.StateREADY }\n"
+	require.NoError(t, os.WriteFile(filepath.Join(root, "qovery", "is_ready.go"), []byte(byHand), 0o644))
+	renamed := strings.ReplaceAll(goodSpec, "schemas/State'", "schemas/Phase'")
+	renamed = strings.Replace(renamed, "    State:\n      type: string", "    Phase:\n      type: string", 1)
+	require.NotEqual(t, goodSpec, renamed)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "api", "openapi.yaml"), []byte(renamed), 0o644))
+
+	_, stdout, stderr := runRegen(t, "-root", root)
+	t.Logf("regen prints:\n%s%s", stdout, stderr)
+	assert.Contains(t, stdout, "  incompatible: gen: State: removed\n")
+	assert.Regexp(t, `qovery/is_ready.go:\d+:\d+: undefined: gen.State`, stderr)
+	assert.NotContains(t, stdout+stderr, "invalid type")
 }
