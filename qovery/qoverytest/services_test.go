@@ -90,3 +90,32 @@ func TestSeededObjectsRoundTripThroughTheServices(t *testing.T) {
 		t.Errorf("Databases.Get after Delete: %v", err)
 	}
 }
+
+// An application's advanced settings read back what the last update
+// stored, as a program tuning its probes expects.
+func TestAdvancedSettingsReadBackWhatWasStored(t *testing.T) {
+	srv := qoverytest.NewServer(t)
+	c := srv.Client()
+	ctx := ctxFor(t)
+	app := srv.World.ApplicationID
+
+	before, err := c.Applications.GetAdvancedSettings(ctx, app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	timeout := before.GetBuildTimeoutMaxSec() + 600
+	path := "/healthz"
+	if _, err := c.Applications.UpdateAdvancedSettings(ctx, app, qovery.AdvancedSettingsEditRequest{
+		BuildTimeoutMaxSec: &timeout, LivenessProbeHttpGetPath: &path,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := c.Applications.GetAdvancedSettings(ctx, app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.GetBuildTimeoutMaxSec() != timeout || after.GetLivenessProbeHttpGetPath() != path {
+		t.Errorf("after the update: build.timeout_max_sec %d, liveness_probe.http_get.path %q; want %d, %q",
+			after.GetBuildTimeoutMaxSec(), after.GetLivenessProbeHttpGetPath(), timeout, path)
+	}
+}
