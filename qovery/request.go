@@ -20,9 +20,10 @@ type request struct {
 	path   string // relative to the base URL, escaped, with its query if any
 	body   []byte // JSON; nil for none
 	// built is the request as gen's builder made it, for the operations
-	// whose parameters only it encodes (a query, a header, a body that is not
-	// JSON, a path parameter that is neither an ID nor a string). When set,
-	// method, path and body are not used.
+	// of a vendor's spec whose parameters only it encodes (a header or a
+	// cookie, a query in another style, a body that is not JSON, a path
+	// parameter that is neither an ID nor a string). When set, method, path
+	// and body are not used.
 	built *http.Request
 	err   error // why the request could not be built
 }
