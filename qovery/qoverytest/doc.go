@@ -46,8 +46,8 @@
 // credentials, clusters, credit cards, invitations and members are kept as
 // lists under their parent too; the advanced settings and network of
 // applications (and containers' network), clusters' advanced settings, an
-// organization's billing info and a database's master credentials read
-// back what their edit stored.
+// organization's billing info, a database's master credentials and an
+// environment's deployment rule read back what their edit stored.
 // FailNextAction, FailNextActionIn and SetState script failures. Every
 // other operation answers a valid example body whose values look like the
 // API's (commit IDs, hosts, regions, emails), never a bare "string".
