@@ -86,18 +86,7 @@ func emitPager(b *bytes.Buffer, m *svcMethod) {
 		emitIter(b, m)
 		return
 	}
-	name := m.Method + "Iter"
-	m.doc(b, name, "walks every page of", "It fetches a page at a time, as the loop advances; the first failure is",
-		"yielded with the zero item and ends the loop.")
-	fmt.Fprintf(b, "func (c *%sService) %s(%s) iter.Seq2[%s, error] {\n", m.Service, name, m.params(), m.item)
-	call := emitIDs(b, m, "failed["+m.item+"](err)")
-	var opts svcArg
-	for _, a := range m.args {
-		if a.name == "opts" {
-			opts = a
-		}
-	}
-	fmt.Fprintf(b, "\tvar first %s\n\tif opts != nil {\n\t\tfirst = *opts\n\t}\n", strings.TrimPrefix(opts.typ, "*"))
+	call := emitIterHead(b, m)
 	p := m.paging
 	if p.kind == "page" {
 		emitNumberedWalk(b, m)

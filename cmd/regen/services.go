@@ -1036,12 +1036,14 @@ func (m *svcMethod) listName(iter string) string {
 	return strings.Join(parts, " + ")
 }
 
-func emitIter(b *bytes.Buffer, m *svcMethod) {
+// emitIterHead writes what every Iter method starts with, whatever its
+// pagination: its doc and signature, the check of its IDs, and first, the
+// options of the first page. It returns the names to call gen with.
+func emitIterHead(b *bytes.Buffer, m *svcMethod) map[string]string {
 	name := m.Method + "Iter"
 	m.doc(b, name, "walks every page of", "It fetches a page at a time, as the loop advances; the first failure is",
 		"yielded with the zero item and ends the loop.")
-	params := m.params()
-	fmt.Fprintf(b, "func (c *%sService) %s(%s) iter.Seq2[%s, error] {\n", m.Service, name, params, m.item)
+	fmt.Fprintf(b, "func (c *%sService) %s(%s) iter.Seq2[%s, error] {\n", m.Service, name, m.params(), m.item)
 	call := emitIDs(b, m, "failed["+m.item+"](err)")
 	var opts svcArg
 	for _, a := range m.args {
@@ -1050,7 +1052,12 @@ func emitIter(b *bytes.Buffer, m *svcMethod) {
 		}
 	}
 	fmt.Fprintf(b, "\tvar first %s\n\tif opts != nil {\n\t\tfirst = *opts\n\t}\n", strings.TrimPrefix(opts.typ, "*"))
-	fmt.Fprintf(b, "\treturn listPages(ctx, %s, func(ctx context.Context, after *uuid.UUID) ([]%s, int, error) {\n", m.listName(name), m.item)
+	return call
+}
+
+func emitIter(b *bytes.Buffer, m *svcMethod) {
+	call := emitIterHead(b, m)
+	fmt.Fprintf(b, "\treturn listPages(ctx, %s, func(ctx context.Context, after *uuid.UUID) ([]%s, int, error) {\n", m.listName(m.Method+"Iter"), m.item)
 	b.WriteString("\t\tp := first\n\t\tif after != nil {\n\t\t\tp.StartId = after\n\t\t}\n")
 	fmt.Fprintf(b, "\t\tr := %s\n", m.requestExpr(call, "&p"))
 	writeLines(b, "\t\t", m.queryLines("p", false))
