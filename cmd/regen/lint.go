@@ -8,6 +8,8 @@ import (
 
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"gopkg.in/yaml.v3"
+
+	"github.com/qoverykit/qovery-go/internal/editdistance"
 )
 
 // lint finds what makes oapi-codegen fail or emit code that does not compile,
@@ -79,7 +81,7 @@ func (s *spec) nearestComponent(section, name string) string {
 	best, bestDist := "", 3 // suggest only within two edits
 	for i := 0; i+1 < len(sec.Content); i += 2 {
 		c := sec.Content[i].Value
-		d := editDistance(strings.ToLower(c), strings.ToLower(name))
+		d := editdistance.Levenshtein(strings.ToLower(c), strings.ToLower(name))
 		if strings.EqualFold(c, name) {
 			d = 0
 		}
@@ -88,27 +90,6 @@ func (s *spec) nearestComponent(section, name string) string {
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // lintEnums: no null in an enum list (the generator cannot make a constant

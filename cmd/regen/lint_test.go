@@ -330,13 +330,6 @@ func TestProblemFormat(t *testing.T) {
 	assert.Equal(t, "api/openapi.yaml: bad", Problem{Msg: "bad"}.Format("api/openapi.yaml"))
 }
 
-func TestEditDistance(t *testing.T) {
-	assert.Equal(t, 0, editDistance("abc", "abc"))
-	assert.Equal(t, 1, editDistance("abc", "abd"))
-	assert.Equal(t, 2, editDistance("thing", "thingy2"))
-	assert.Equal(t, 3, editDistance("", "abc"))
-}
-
 // The naming lints predict the Go names oapi-codegen declares, so that a
 // collision is reported with its lines in the spec rather than in the
 // generated file. The tests below hold that prediction to the generator

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/qoverykit/qovery-go/internal/editdistance"
 	"github.com/qoverykit/qovery-go/internal/fixtures"
 )
 
@@ -21,7 +22,7 @@ func nearOperations(id string) []string {
 	var near []candidate
 	for _, known := range fixtures.OperationIDs() {
 		k := strings.ToLower(known)
-		switch d := editDistance(want, k); {
+		switch d := editdistance.Levenshtein(want, k); {
 		case d <= limit:
 			near = append(near, candidate{known, d})
 		case want != "" && strings.Contains(k, want):
@@ -39,26 +40,4 @@ func nearOperations(id string) []string {
 		names = append(names, c.name)
 	}
 	return names
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes: the
-// operationIds are ASCII.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
