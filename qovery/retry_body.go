@@ -206,12 +206,17 @@ func (t *transport) tooLarge() error {
 // back), whose credential must stay whole.
 func (t *transport) scrubHeader(h http.Header) {
 	for k, vs := range h {
+		copied := false
 		for i, v := range vs {
-			if r := t.auth.redact(v); r != v {
-				vs = slices.Clone(vs)
-				vs[i] = r
+			r := t.auth.redact(v)
+			if r == v {
+				continue
+			}
+			if !copied {
+				vs, copied = slices.Clone(vs), true
 				h[k] = vs
 			}
+			vs[i] = r
 		}
 	}
 }
